@@ -1,0 +1,29 @@
+-- Call abandonment: calls where the caller hung up before being answered, as a share of
+-- calls offered.
+-- Grain: one row per period and service, plus the all-services row (service NULL).
+-- Parameters: $grain, $start, $end, $services, $channels.
+with calls as (
+    select
+        period_start($grain, c.received_on) as period_start,
+        c.service,
+        c.is_abandoned
+    from contacts_v as c
+    where
+        c.is_call
+        and c.received_on between $start and $end
+        and in_scope(c.service, $services)
+        and in_scope(c.channel, $channels)
+),
+
+final as (
+    select
+        period_start,
+        service,
+        count(*) filter (where is_abandoned) as numerator,
+        count(*) as denominator
+    from calls
+    group by grouping sets ((period_start, service), (period_start))
+)
+
+select * from final
+order by period_start, service nulls first

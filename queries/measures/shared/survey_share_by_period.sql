@@ -1,0 +1,38 @@
+-- Survey answers scoring 4 or 5 (satisfied, agree or standard met), weighted, with the
+-- unweighted base and Kish's effective sample size for the interval.
+-- The catalogue picks the survey and question (NULL = every question of the survey) and may
+-- restrict channels ($only_channels, e.g. non-digital contacts) or age bands ($only_ages).
+-- Grain: one row per period and service, plus the all-services row (service NULL).
+-- Parameters: $survey, $question, $only_channels, $only_ages, $grain, $start, $end,
+-- $services, $channels.
+with answers as (
+    select
+        period_start($grain, s.responded_on) as period_start,
+        coalesce(s.service, 'Not recorded') as service,
+        s.satisfied,
+        s.w
+    from satisfaction_v as s
+    where
+        s.survey = $survey
+        and ($question is null or s.question = $question)
+        and s.responded_on between $start and $end
+        and in_scope(s.channel, $only_channels)
+        and in_scope(s.age_band, $only_ages)
+        and in_scope(s.service, $services)
+        and in_scope(s.channel, $channels)
+),
+
+final as (
+    select
+        period_start,
+        service,
+        coalesce(sum(w) filter (where satisfied), 0) as numerator,
+        sum(w) as denominator,
+        count(*) as base,
+        sum(w) ^ 2 / sum(w ^ 2) as effective_base
+    from answers
+    group by grouping sets ((period_start, service), (period_start))
+)
+
+select * from final
+order by period_start, service nulls first

@@ -1,0 +1,62 @@
+-- Complaints with their Complaint Handling Code clocks, in working days (England and Wales
+-- bank holidays excluded; the day a complaint is received is day 0).
+--   acknowledge within 5 working days of receipt;
+--   respond within 10 (stage 1) or 20 (stage 2) working days of acknowledgement, counted from
+--   the acknowledgement deadline when a complaint was never acknowledged;
+--   an extension may add up to 10 (stage 1) or 20 (stage 2) working days; a longer extension
+--   only counts up to that limit.
+-- A complaint still open after a deadline is late against it; open and not yet due is pending.
+create or replace table workdays as
+select wd_index, date from calendar where is_working_day;
+
+create or replace view complaints_v as
+with clocks as (
+    select
+        c.*,
+        cr.wd_index as received_wd,
+        ca.wd_index as acknowledged_wd,
+        case c.stage when 1 then 10 else 20 end as response_days,
+        case c.stage when 1 then 10 else 20 end as extension_days
+    from complaints as c
+    inner join calendar as cr on c.received_on = cr.date
+    left join calendar as ca on c.acknowledged_on = ca.date
+),
+
+deadlines as (
+    select
+        k.*,
+        ack_due.date as ack_due_on,
+        due.date as due_on,
+        permitted.date as permitted_due_on
+    from clocks as k
+    inner join workdays as ack_due on k.received_wd + 5 = ack_due.wd_index
+    inner join workdays as due
+        on coalesce(k.acknowledged_wd, k.received_wd + 5) + k.response_days = due.wd_index
+    inner join workdays as permitted
+        on coalesce(k.acknowledged_wd, k.received_wd + 5) + k.response_days
+        + k.extension_days = permitted.wd_index
+),
+
+final as (
+    select
+        d.*,
+        greatest(d.due_on, least(coalesce(d.extended_to, d.due_on), d.permitted_due_on))
+            as extended_due_on,
+        d.extended_to > d.permitted_due_on as extension_beyond_code,
+        d.acknowledged_wd - d.received_wd <= 5 as ack_within_5,
+        d.responded_on <= d.due_on as on_time,
+        d.responded_on <= greatest(
+            d.due_on, least(coalesce(d.extended_to, d.due_on), d.permitted_due_on)
+        ) as on_time_with_extension,
+        d.responded_on is null as is_open,
+        coalesce(d.outcome, '') = 'withdrawn' as is_withdrawn,
+        d.ombudsman is not null and d.ombudsman != 'none' as to_ombudsman,
+        a.as_at_date
+    from deadlines as d
+    cross join as_at as a
+)
+
+select
+    *,
+    is_open and as_at_date > extended_due_on as overdue
+from final;

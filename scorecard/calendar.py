@@ -1,0 +1,131 @@
+"""UK public-sector calendar: financial years, quarters and England and Wales working days.
+
+Financial years run 1 April to 31 March ("2026/27"); Q1 is April to June. Working days are
+Monday to Friday less England and Wales bank holidays, taken from the `holidays` package
+(subdivision ENG) rather than typed-in dates, so new years and one-off holidays (a coronation,
+a state funeral) arrive with a package update.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+import numpy as np
+import pandas as pd
+
+FIRST_YEAR, LAST_YEAR = 2000, 2040
+GRAINS = ("month", "quarter", "year")
+GRAIN_WORDS = {"month": "Month", "quarter": "Quarter", "year": "Financial year"}
+
+
+@lru_cache(maxsize=1)
+def bank_holidays() -> dict[date, str]:
+    """England and Wales bank holidays for the years the calendar covers."""
+    years = range(FIRST_YEAR, LAST_YEAR + 1)
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=years).items())
+
+
+@lru_cache(maxsize=1)
+def _holiday_array() -> np.ndarray:
+    return np.array(sorted(bank_holidays()), dtype="datetime64[D]")
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not an England and Wales bank holiday."""
+    return day.weekday() < 5 and day not in bank_holidays()
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (the day of receipt is day 0)."""
+    if end < start:
+        return -working_days_between(end, start)
+    first = np.datetime64(start + timedelta(days=1), "D")
+    last = np.datetime64(end + timedelta(days=1), "D")
+    return int(np.busday_count(first, last, holidays=_holiday_array()))
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The date `n` working days after `start` (n = 0 gives `start`)."""
+    if n == 0:
+        return start
+    rolled = np.busday_offset(np.datetime64(start, "D"), 0, roll="backward",
+                              holidays=_holiday_array())
+    return np.busday_offset(rolled, n, roll="forward", holidays=_holiday_array()).astype(date)
+
+
+def fy_start(day: date) -> date:
+    """1 April of the financial year containing `day`."""
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def fy_label(day: date) -> str:
+    """Financial year label, e.g. 2026/27."""
+    start = fy_start(day).year
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def quarter_label(day: date) -> str:
+    """Financial quarter label, e.g. Q2 2026/27 (Q1 = April to June)."""
+    quarter = (day.month - 4) % 12 // 3 + 1
+    return f"Q{quarter} {fy_label(day)}"
+
+
+def period_start(day: date, grain: str) -> date:
+    """First day of the month, financial quarter or financial year containing `day`."""
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "quarter":
+        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    if grain == "year":
+        return fy_start(day)
+    raise ValueError(f"Unknown grain {grain!r}; expected one of {', '.join(GRAINS)}")
+
+
+def period_end(start: date, grain: str) -> date:
+    """Last day of the period starting on `start`."""
+    months = {"month": 1, "quarter": 3, "year": 12}[grain]
+    month = start.month - 1 + months
+    return date(start.year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def shift(start: date, grain: str, steps: int) -> date:
+    """The period `steps` periods after (or, negative, before) the one starting on `start`."""
+    months = {"month": 1, "quarter": 3, "year": 12}[grain] * steps
+    month = start.month - 1 + months
+    return date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def period_label(start: date, grain: str) -> str:
+    """Plain label for a period: September 2026, Q2 2026/27 or 2026/27."""
+    if grain == "month":
+        return f"{start:%B %Y}"
+    return quarter_label(start) if grain == "quarter" else fy_label(start)
+
+
+def periods(first: date, last: date, grain: str) -> list[date]:
+    """Starts of every period from the one containing `first` to the one containing `last`."""
+    current, out = period_start(first, grain), []
+    while current <= last:
+        out.append(current)
+        current = shift(current, grain, 1)
+    return out
+
+
+def calendar_frame(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> pd.DataFrame:
+    """One row per day with working-day flags and period starts, for the `calendar` table.
+
+    `wd_index` counts working days up to and including the date, so the working days after
+    day A up to and including day B are `wd_index(B) - wd_index(A)` in SQL.
+    """
+    days = pd.date_range(f"{first}-01-01", f"{last}-12-31", freq="D")
+    hol = bank_holidays()
+    frame = pd.DataFrame({"date": days.date})
+    frame["is_working_day"] = (days.weekday < 5) & ~frame["date"].isin(hol.keys())
+    frame["wd_index"] = frame["is_working_day"].cumsum().astype("int32")
+    frame["bank_holiday"] = frame["date"].map(hol)
+    frame["fy_start"] = [fy_start(d) for d in frame["date"]]
+    frame["fy_label"] = [fy_label(d) for d in frame["date"]]
+    frame["quarter_label"] = [quarter_label(d) for d in frame["date"]]
+    return frame

@@ -1,0 +1,153 @@
+"""Turn an extract's contract into the DuckDB expressions that cast and check each cell.
+
+Every check yields either NULL (fine) or a struct {column, value, reason}; a row with any
+problem goes to the rejects table with all its reasons, so nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+from .contracts import Column, Extract, Rule
+
+SQL_TYPES = {"text": "VARCHAR", "enum": "VARCHAR", "int": "BIGINT", "float": "DOUBLE",
+             "bool": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+TIME_SUFFIXES = (" %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M:%S.%f", " %H:%M:%S.%f")
+EARLIEST, LATEST = "1990-01-01", "2100-12-31"
+TRUE_WORDS = ("y", "yes", "true", "t", "1")
+FALSE_WORDS = ("n", "no", "false", "f", "0")
+REASONS = {
+    "date": "is not a date (expected YYYY-MM-DD or DD/MM/YYYY)",
+    "timestamp": "is not a date and time (expected YYYY-MM-DD HH:MM:SS or DD/MM/YYYY HH:MM)",
+    "int": "is not a whole number",
+    "float": "is not a number",
+    "bool": "is not yes or no (expected Y, N, yes, no, true, false, 1 or 0)",
+}
+
+
+def quote(text: str) -> str:
+    """A SQL string literal (for names and messages we generate, never for user values)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _list(values) -> str:
+    return "[" + ", ".join(quote(v) for v in values) + "]"
+
+
+def raw_value(col: Column, present: set[str]) -> str:
+    """The cell as trimmed text, NULL when blank, the declared default when blank."""
+    if col.name not in present:
+        return quote(col.default) if col.default is not None else "NULL::VARCHAR"
+    cell = f"nullif(trim({ident(col.name)}), '')"
+    return f"coalesce({cell}, {quote(col.default)})" if col.default is not None else cell
+
+
+def date_formats(col: Column, extra: tuple[str, ...] = ()) -> list[str]:
+    """Accepted strptime formats for a date or timestamp column, mapped formats first."""
+    dates = [*extra, *DATE_FORMATS]
+    if col.type == "date":
+        return dates + [d + t for d in DATE_FORMATS for t in TIME_SUFFIXES]
+    return [*extra] + [d + t for d in DATE_FORMATS for t in TIME_SUFFIXES] + list(DATE_FORMATS)
+
+
+def typed(col: Column, v: str, formats: tuple[str, ...] = ()) -> str:
+    """SQL expression giving the typed value of raw text `v` (NULL when it does not parse)."""
+    if col.type == "enum":
+        return f"lower(regexp_replace({v}, '[\\s\\-]+', '_', 'g'))"
+    if col.type == "int":
+        return (f"case when regexp_full_match({v}, '[+-]?[0-9]+(\\.0+)?') "
+                f"then try_cast(try_cast({v} as double) as bigint) end")
+    if col.type == "float":
+        return f"case when isfinite(try_cast({v} as double)) then try_cast({v} as double) end"
+    if col.type == "bool":
+        return (f"case when lower({v}) in {tuple(TRUE_WORDS)} then true "
+                f"when lower({v}) in {tuple(FALSE_WORDS)} then false end")
+    if col.type in ("date", "timestamp"):
+        parsed = f"try_strptime({v}, {_list(date_formats(col, formats))})"
+        return f"{parsed}::DATE" if col.type == "date" else parsed
+    return v
+
+
+def _problem(col: Column, v: str, condition: str, reason: str) -> str:
+    value = "NULL::VARCHAR" if col.free_text else v
+    return (f"case when {condition} then {{'column': {quote(col.name)}, 'value': {value}, "
+            f"'reason': {reason}}} end")
+
+
+def column_checks(col: Column, v: str, t: str) -> list[str]:
+    """Checks for one column: blank but required, unparseable, not allowed, out of range."""
+    checks = []
+    if col.required:
+        checks.append(_problem(col, v, f"{v} is null", quote("is blank but required")))
+    if col.type in REASONS:
+        checks.append(_problem(col, v, f"{v} is not null and {t} is null",
+                               quote(REASONS[col.type])))
+    if col.allowed:
+        allowed = ", ".join(str(a) for a in col.allowed)
+        values = f"[{', '.join(str(a) for a in col.allowed)}]" if col.type == "int" else _list(
+            col.allowed)
+        checks.append(_problem(col, v, f"{t} is not null and not list_contains({values}, {t})",
+                               quote(f"is not one of: {allowed}")))
+    if col.min is not None:
+        checks.append(_problem(col, v, f"{t} < {col.min}",
+                               quote(f"is below the minimum of {col.min:g}")))
+    if col.max is not None:
+        checks.append(_problem(col, v, f"{t} > {col.max}",
+                               quote(f"is above the maximum of {col.max:g}")))
+    if col.type in ("date", "timestamp"):
+        checks.append(_problem(
+            col, v, f"{t} not between DATE {quote(EARLIEST)} and DATE {quote(LATEST)}",
+            quote("is outside 1990 to 2100 (a two-digit year or a typing error?)")))
+    return checks
+
+
+def rule_check(rule: Rule, extract: Extract, raw: dict[str, str], types: dict[str, str]) -> str:
+    """One cross-field rule as a check expression over the typed values."""
+    col, other = extract.column(rule.column), extract.column(rule.other)
+    t, o = types[col.name], types[other.name]
+    if rule.kind == "not_before":
+        condition = f"{t} < {o}"
+        reason = f"{quote(rule.reason + ' (' + other.name + ' ')} || {raw[other.name]} || ')'"
+    elif rule.kind == "not_above":
+        condition = f"{t} > {o}"
+        reason = f"{quote(rule.reason + ' (' + other.name + ' ')} || {raw[other.name]} || ')'"
+    elif rule.kind == "required_when":
+        condition = f"{raw[col.name]} is null and list_contains({_list(rule.values)}, {o})"
+        reason = quote(rule.reason)
+    elif rule.kind == "blank_when":
+        condition = f"{raw[col.name]} is not null and list_contains({_list(rule.values)}, {o})"
+        reason = quote(rule.reason)
+    else:
+        raise ValueError(f"Unknown rule kind {rule.kind!r}")
+    return _problem(col, raw[col.name], condition, reason)
+
+
+def checked_select(extract: Extract, raw_table: str, present: set[str],
+                   formats: dict[str, tuple[str, ...]] | None = None) -> str:
+    """SELECT giving `_line`, each typed column and `_problems` (a list of structs)."""
+    formats = formats or {}
+    raw = {c.name: raw_value(c, present) for c in extract.columns}
+    types = {c.name: typed(c, raw[c.name], formats.get(c.name, ())) for c in extract.columns}
+    checks = [chk for c in extract.columns for chk in column_checks(c, raw[c.name], types[c.name])]
+    checks += [rule_check(r, extract, raw, types) for r in extract.rules]
+    cols = ",\n  ".join(f"{types[c.name]}::{SQL_TYPES[c.type]} as {ident(c.name)}"
+                        for c in extract.columns)
+    return (f"select _line,\n  {cols},\n  list_filter([{', '.join(checks)}], lambda p: p is not null)"
+            f" as _problems\nfrom {raw_table}")
+
+
+def duplicate_select(extract: Extract, checked_table: str) -> str:
+    """SELECT adding a duplicate-key problem to every repeat of a key after its first line."""
+    keys = ", ".join(f"coalesce({ident(k)}::VARCHAR, '')" for k in extract.key)
+    label = " and ".join(extract.key)
+    first = f"min(_line) over (partition by {keys})"
+    value = f"concat_ws(' / ', {', '.join(ident(k) + '::VARCHAR' for k in extract.key)})"
+    dup = (f"case when _line > {first} then {{'column': {quote(extract.key[0])}, "
+           f"'value': {value}, 'reason': {quote('duplicate ' + label + ': first seen on line ')}"
+           f" || {first}::VARCHAR}} end")
+    return (f"select * exclude (_problems), list_filter(list_append(_problems, {dup}), "
+            f"lambda p: p is not null) as _problems from {checked_table}")

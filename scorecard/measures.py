@@ -1,0 +1,244 @@
+"""The measure engine: one calculation for every measure in the catalogue.
+
+A measure's query returns numerator and denominator (or value and base) per period and
+service; the engine turns that into value, base, target, RAG, the distance still to travel,
+direction of travel against the previous period and the same period last year, and the
+summary sentence, for the council as a whole and per service.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from . import calendar as cal
+from . import fmt
+from .catalogue import Measure
+
+RAG_WORDS = {"green": "On target", "amber": "Near target", "red": "Off target",
+             "none": "No target"}
+RAG_ICONS = {"green": "check_circle", "amber": "error", "red": "cancel", "none": "remove"}
+PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user asked for: grain, the periods shown, services and channels."""
+
+    grain: str
+    start: date
+    end: date
+    services: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+
+    @property
+    def report_start(self) -> date:
+        """First day of the reporting period (the period containing `end`)."""
+        return cal.period_start(self.end, self.grain)
+
+    @property
+    def single_service(self) -> str | None:
+        """The service, when exactly one is chosen (its own targets then apply)."""
+        return self.services[0] if len(self.services) == 1 else None
+
+
+@dataclass
+class Change:
+    """Direction of travel against an earlier period."""
+
+    word: str  # better | worse | no change | no real change | not comparable
+    diff: float | None = None
+    label: str = ""
+    earlier: float | None = None
+
+
+@dataclass
+class MeasureResult:
+    """Everything a card, chart or sentence needs about one measure under one set of filters."""
+
+    measure: Measure
+    filters: Filters
+    series: pd.DataFrame
+    by_service: pd.DataFrame
+    latest: pd.Series | None
+    vs_previous: Change
+    vs_last_year: Change
+    distance: str
+    sentence: str
+    min_base: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rag(self) -> str:
+        """RAG of the reporting period ('none' without a target or a figure)."""
+        return "none" if self.latest is None else self.latest["rag"]
+
+
+class Targets:
+    """Targets from targets.csv, falling back to the catalogue's default target."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self._steps: dict[tuple[str, str | None], list] = {}
+        for row in frame.sort_values("from_period").itertuples(index=False):
+            service = None if fmt.missing(row.service) else row.service
+            margin = None if fmt.missing(row.amber_margin) else float(row.amber_margin)
+            self._steps.setdefault((row.measure_id, service), []).append(
+                (pd.Timestamp(row.from_period).date(), float(row.target), margin))
+
+    def lookup(self, measure: Measure, period: date, service: str | None = None):
+        """(target, amber margin) in force for a period: the service's own, else council's."""
+        for scope in ([service] if service else []) + [None]:
+            steps = self._steps.get((measure.id, scope), [])
+            index = bisect.bisect_right([s[0] for s in steps], period) - 1
+            if index >= 0:
+                _, target, margin = steps[index]
+                return target, measure.amber_margin if margin is None else margin
+        if measure.default_target is None:
+            return None, None
+        return float(measure.default_target), float(measure.amber_margin)
+
+
+def rag(value, target, margin, better: str, decimals: int = 1) -> str:
+    """Green meets target; amber misses by no more than the margin; red beyond; none."""
+    if fmt.missing(value) or fmt.missing(target):
+        return "none"
+    shown = round(float(value), decimals)
+    gap = shown - target if better == "higher" else target - shown
+    if gap >= -1e-9:
+        return "green"
+    return "amber" if -gap <= (margin or 0) + 1e-9 else "red"
+
+
+def query_params(measure: Measure, filters: Filters) -> dict:
+    """Bound parameters for a measure's query: filters it supports, plus its catalogue params."""
+    first = min(filters.start, cal.shift(filters.report_start, filters.grain,
+                                         -PER_YEAR[filters.grain]))
+    params = {"grain": filters.grain, "start": first, "end": filters.end,
+              "services": None, "channels": None, "only_channels": None, "only_ages": None,
+              "question": None}
+    if "service" in measure.dimensions and filters.services:
+        params["services"] = list(filters.services)
+    if "channel" in measure.dimensions and filters.channels:
+        params["channels"] = list(filters.channels)
+    params.update(measure.params)
+    return params
+
+
+def add_values(frame: pd.DataFrame, measure: Measure, min_base: int) -> pd.DataFrame:
+    """Value, base and effective base from a query's rows; suppress small bases."""
+    out = frame.copy()
+    out["period_start"] = pd.to_datetime(out["period_start"]).dt.date
+    if "numerator" in out:
+        den = out["denominator"].astype(float)
+        num = out["numerator"].astype(float)
+        out["value"] = np.where(den > 0, num / den.where(den > 0) * measure.scale, np.nan)
+        if "base" not in out:
+            out["base"] = den
+    out["base"] = out["base"].fillna(0).astype(float)
+    if "effective_base" not in out:
+        out["effective_base"] = out["base"]
+    out["suppressed"] = out["base"] < min_base
+    out.loc[out["suppressed"], "value"] = np.nan
+    return out
+
+
+def _target_columns(frame, measure, targets, service_of) -> pd.DataFrame:
+    services = frame["service"] if "service" in frame else [None] * len(frame)
+    pairs = [targets.lookup(measure, p, service_of(s))
+             for p, s in zip(frame["period_start"], services)]
+    frame["target"] = [t for t, _ in pairs]
+    frame["amber_margin"] = [m for _, m in pairs]
+    frame["rag"] = [rag(v, t, m, measure.better, measure.decimals)
+                    for v, t, m in zip(frame["value"], frame["target"], frame["amber_margin"])]
+    return frame
+
+
+def total_series(frame: pd.DataFrame, measure: Measure, filters: Filters,
+                 targets: Targets) -> pd.DataFrame:
+    """One row per period, every period present (gaps as no data), with target and RAG."""
+    totals = frame[frame["service"].isna()].set_index("period_start")
+    first = min([filters.start, *totals.index]) if len(totals) else filters.start
+    starts = cal.periods(first, filters.report_start, filters.grain)
+    series = totals.reindex(starts).rename_axis("period_start").reset_index()
+    series["base"] = series["base"].fillna(0)
+    series["suppressed"] = series["suppressed"].fillna(False).astype(bool)
+    series["label"] = [cal.period_label(p, filters.grain) for p in series["period_start"]]
+    series = series.drop(columns=["service"])
+    return _target_columns(series, measure, targets, lambda _: filters.single_service)
+
+
+def service_table(frame: pd.DataFrame, measure: Measure, period: date,
+                  targets: Targets) -> pd.DataFrame:
+    """Each service's figure for one period, with its own target and RAG, best first."""
+    rows = frame[frame["service"].notna() & (frame["period_start"] == period)].copy()
+    rows = _target_columns(rows, measure, targets, lambda s: s)
+    ascending = measure.better == "lower"
+    return rows.sort_values(["suppressed", "value"], ascending=[True, ascending]
+                            ).reset_index(drop=True)
+
+
+def change(latest, earlier, measure: Measure) -> Change:
+    """Better, worse or no (real) change, by the measure's polarity."""
+    if latest is None or earlier is None or fmt.missing(latest["value"]) or fmt.missing(
+            earlier["value"]):
+        return Change("not comparable")
+    diff = float(latest["value"]) - float(earlier["value"])
+    label, value = earlier["label"], float(earlier["value"])
+    if measure.survey and "numerator" in earlier:
+        from .survey import change_words
+        word = change_words(float(earlier["value"]) / 100, float(earlier["effective_base"]),
+                            float(latest["value"]) / 100, float(latest["effective_base"]),
+                            measure.better)
+        return Change(word, diff, label, value)
+    if round(diff, measure.decimals) == 0:
+        return Change("no change", diff, label, value)
+    improved = diff > 0 if measure.better == "higher" else diff < 0
+    return Change("better" if improved else "worse", diff, label, value)
+
+
+def distance(latest, measure: Measure) -> str:
+    """How far there is still to travel to the target, in the measure's unit."""
+    if latest is None or fmt.missing(latest["value"]) or fmt.missing(latest["target"]):
+        return ""
+    gap = round(float(latest["value"]), measure.decimals) - float(latest["target"])
+    to_go = -gap if measure.better == "higher" else gap
+    size = fmt.gap(to_go, measure.unit, measure.decimals)
+    if to_go <= 1e-9:
+        return "Target met" if abs(to_go) < 1e-9 else f"Target met with {size} to spare"
+    return f"{size} to go to reach the target"
+
+
+def _row_at(series: pd.DataFrame, period: date):
+    hit = series[series["period_start"] == period]
+    return None if hit.empty else hit.iloc[0]
+
+
+def compute(database, measure: Measure, filters: Filters, targets: Targets,
+            min_base: int = 10) -> MeasureResult:
+    """Run a measure's query and judge it: the one calculation behind every card and chart."""
+    from . import sentences
+
+    min_base = measure.min_base or min_base
+    raw = database.query(measure.sql, **query_params(measure, filters))
+    frame = add_values(raw, measure, min_base)
+    series = total_series(frame, measure, filters, targets)
+    report = filters.report_start
+    if measure.snapshot and series["base"].gt(0).any():
+        report = series.loc[series["base"].gt(0), "period_start"].iloc[-1]
+    latest = _row_at(series, report)
+    grain = filters.grain
+    vs_previous = change(latest, _row_at(series, cal.shift(report, grain, -1)), measure)
+    vs_last_year = change(latest, _row_at(series, cal.shift(report, grain, -PER_YEAR[grain])),
+                          measure)
+    by_service = (service_table(frame, measure, report, targets)
+                  if "service" in measure.dimensions else frame.iloc[0:0])
+    shown = series[series["period_start"] >= cal.period_start(filters.start, grain)]
+    result = MeasureResult(measure, filters, shown.reset_index(drop=True), by_service, latest,
+                           vs_previous, vs_last_year, distance(latest, measure), "", min_base)
+    result.notes = sentences.notes(result)
+    result.sentence = sentences.summary(result)
+    return result

@@ -1,0 +1,320 @@
+"""NHS "Making Data Count" XmR charts: limits, special-cause rules and icons.
+
+Reference: NHS England / NHS Improvement, *Making Data Count* (2019) and its SPC
+tool. Centre = mean; limits = mean +/- 2.66 x mean moving range; special causes
+by four rules (astronomical point, shift, trend, two of three beyond the
+two-sigma line), whose priority when they disagree on direction is astronomical,
+trend, two of three, shift.
+
+Decisions and deviations, written down so charts and reviewers can check them:
+
+* NaN points are dropped before anything is computed and put back as "common",
+  carrying their segment's centre and limits (so limit lines stay continuous).
+  They take no part in the limits, break no shift or trend, and the moving
+  range is taken across them, between their neighbours.
+* A segment with fewer than 13 non-missing points has a centre (its mean) but
+  no limits (NaN) and no special causes.
+* Moving ranges are not screened for outliers (some tools drop those above
+  3.267 x their mean).
+* Moving ranges, limits and rules stay inside a segment. Rebase indexes are
+  positions in ``values`` (NaN rows included); those outside 1..len-1 are
+  ignored, as 0 already starts a segment.
+* A point exactly on the centre is on neither side: it breaks a shift, and a
+  two-of-three window needs all three points strictly on one side.
+* A trend's turning point (end of a rise and start of a fall, or the reverse)
+  belongs to the run that arrived at it: a peak is "high", a trough "low".
+* "Latest point" is the last row with a value; assurance uses the last
+  segment's limits. ``icons`` uses its own target, else the one given to
+  ``xmr``. ``icons`` and ``explain`` word the signal from ``direction`` and
+  their own ``better``, so they match ``signal`` given the same polarity.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+
+SIGMA = 2.66  # 3 / d2, with d2 = 1.128 for moving ranges of two points
+NEAR = 2 / 3 * SIGMA  # the two-sigma line used by the two-of-three rule
+MIN_POINTS = 13  # fewer points than this in a segment: no limits
+RULES = ("astronomical", "trend", "two_of_three", "shift")  # highest priority first
+LIMITS = ("centre", "lower", "upper", "near_lower", "near_upper")
+COLUMNS = ("value", "segment", "moving_range", *LIMITS, "target",
+           "special", "direction", "signal", "astronomical", "shift", "trend",
+           "two_of_three")
+
+VARIATION_TEXT = {
+    "common": "Common cause: no significant change",
+    "improvement_high": "Special cause: improving (higher)",
+    "improvement_low": "Special cause: improving (lower)",
+    "concern_high": "Special cause: concern (higher)",
+    "concern_low": "Special cause: concern (lower)",
+    "neutral_high": "Special cause: higher (neither better nor worse)",
+    "neutral_low": "Special cause: lower (neither better nor worse)",
+}
+
+ASSURANCE_TEXT = {
+    "pass": "Consistently meets target",
+    "fail": "Consistently misses target",
+    "hit_and_miss": "Hit and miss: target within normal variation",
+    "none": "No target assurance",
+}
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six",
+                 "seven", "eight", "nine", "ten", "eleven", "twelve")
+_VERDICT = {
+    "improvement": "this is a real improvement",
+    "concern": "this is a real concern",
+    "neutral": "this is a real change",
+}
+
+
+def xmr(values, better, target=None, *, run=7, trend=7, rebase=()):
+    """Build an XmR frame: one row per point with limits, rule flags and signal."""
+    _check_better(better)
+    if run < 1 or trend < 2:
+        raise ValueError("run must be at least 1 and trend at least 2")
+    x = np.asarray(values, dtype=float).reshape(-1)
+    segment = _segment_ids(len(x), rebase)
+    parts = [_segment_frame(x[segment == s], run, trend) for s in np.unique(segment)]
+    parts = parts or [_segment_frame(x, run, trend)]  # empty input: still every column
+    frame = pd.concat(parts, ignore_index=True)
+    frame.insert(1, "segment", segment)
+    frame["target"] = np.nan if target is None else float(target)
+    frame["special"] = frame["direction"].notna()
+    frame["signal"] = [_signal(d, better) for d in frame["direction"]]
+    return frame[list(COLUMNS)]
+
+
+def icons(frame, better, target=None):
+    """Return the (variation, assurance) icon codes for the latest point."""
+    _check_better(better)
+    if target is None and len(frame) and not math.isnan(frame["target"].iloc[-1]):
+        target = frame["target"].iloc[-1]  # fall back on the target given to xmr
+    return _variation(frame, better), _assurance(frame, better, target)
+
+
+def explain(frame, better):
+    """One short plain-English sentence on the latest point, naming the rule."""
+    _check_better(better)
+    last = _latest(frame)
+    if last is None:
+        return "no data yet: nothing to judge"
+    signal = _signal(last["direction"], better)
+    if signal == "common":
+        return "within normal variation: no evidence of real change"
+    return f"{_VERDICT[signal]}: {_reason(frame, last)}"
+
+
+# --- segments and limits ---------------------------------------------------
+
+
+def _check_better(better):
+    """Refuse a polarity other than 'higher', 'lower' or None."""
+    if better not in ("higher", "lower", None):
+        raise ValueError(f"better must be 'higher', 'lower' or None, not {better!r}")
+
+
+def _segment_ids(n, rebase):
+    """Segment number of each point: 0 until the first rebase, then 1, and so on."""
+    starts = sorted({int(i) for i in rebase if 0 < int(i) < n})
+    return np.searchsorted(starts, np.arange(n), side="right")
+
+
+def _segment_frame(x, run, trend):
+    """Rows of one segment: limits from its own points, rules applied within it."""
+    ok = ~np.isnan(x)
+    y = x[ok]
+    limits = _limits(y)
+    flags = _flags(y, limits, run, trend)
+    # |x(i) - x(i-1)| between neighbouring real points; the first has none.
+    moving_range = _put_back(np.abs(np.diff(y, prepend=np.nan)), ok, np.nan)
+    frame = pd.DataFrame({"value": x, "moving_range": moving_range})
+    for name in LIMITS:
+        frame[name] = limits[name]
+    for name in RULES:
+        high, low = flags[name]
+        frame[name] = _put_back(high | low, ok, False)
+    direction = _put_back(_directions(flags, len(y)), ok, None)
+    frame["direction"] = pd.Series(direction, dtype=object)  # keep None, not NaN
+    return frame
+
+
+def _put_back(array, ok, fill):
+    """Spread values computed on the non-missing points back over every row."""
+    out = np.full(len(ok), fill, dtype=array.dtype)
+    out[ok] = array
+    return out
+
+
+def _limits(y):
+    """Centre, process limits and two-sigma lines; no limits under MIN_POINTS points."""
+    limits = dict.fromkeys(LIMITS, np.nan)
+    limits["centre"] = y.mean() if len(y) else np.nan
+    if len(y) >= MIN_POINTS:
+        mean_mr = np.abs(np.diff(y)).mean()
+        for side, sign in (("lower", -1), ("upper", 1)):
+            limits[side] = limits["centre"] + sign * SIGMA * mean_mr
+            limits[f"near_{side}"] = limits["centre"] + sign * NEAR * mean_mr
+    return limits
+
+
+# --- the four rules ----------------------------------------------------------
+# Each takes one segment's non-missing values (any sequence of numbers) and
+# returns (high, low): boolean arrays marking the points the rule flags.
+
+
+def _flags(y, limits, run, trend):
+    """Apply every rule to one segment's points; nothing is special without limits."""
+    if math.isnan(limits["upper"]):
+        none = np.zeros(len(y), dtype=bool)
+        return {name: (none, none) for name in RULES}
+    return {
+        "astronomical": rule_astronomical(y, limits),
+        "trend": rule_trend(y, trend),
+        "two_of_three": rule_two_of_three(y, limits),
+        "shift": rule_shift(y, limits["centre"], run),
+    }
+
+
+def rule_astronomical(y, limits):
+    """Points strictly outside the process limits."""
+    y = np.asarray(y, dtype=float)
+    return y > limits["upper"], y < limits["lower"]
+
+
+def rule_shift(y, centre, run):
+    """Runs of `run` or more points strictly on one side of the centre."""
+    y = np.asarray(y, dtype=float)
+    return _long_runs(y > centre, run), _long_runs(y < centre, run)
+
+
+def rule_trend(y, length):
+    """Runs of `length` or more points each strictly above (below) the one before."""
+    steps = np.diff(np.asarray(y, dtype=float))
+    high = _step_points(_long_runs(steps > 0, length - 1))
+    low = _step_points(_long_runs(steps < 0, length - 1))
+    # A turning point ends one run and starts the other: the run arriving at it wins.
+    arrived_up = np.concatenate([[False], steps > 0])
+    both = high & low
+    return high & ~(both & ~arrived_up), low & ~(both & arrived_up)
+
+
+def rule_two_of_three(y, limits):
+    """In three same-side points, two or more beyond the two-sigma line are special."""
+    y = np.asarray(y, dtype=float)
+    high = _two_of_three_side(y > limits["centre"], y > limits["near_upper"])
+    low = _two_of_three_side(y < limits["centre"], y < limits["near_lower"])
+    return high, low
+
+
+def _two_of_three_side(side, beyond):
+    """Flag the points beyond the line in every window of three wholly on this side."""
+    out = np.zeros(len(side), dtype=bool)
+    for i in range(len(side) - 2):
+        window = slice(i, i + 3)
+        if side[window].all() and beyond[window].sum() >= 2:
+            out[window] |= beyond[window]
+    return out
+
+
+def _long_runs(mask, length):
+    """Mark members of unbroken runs of True at least `length` long."""
+    out = np.zeros(len(mask), dtype=bool)
+    start = None
+    for i, flag in enumerate([*mask, False]):  # the sentinel closes a final run
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            out[start:i] = i - start >= length
+            start = None
+    return out
+
+
+def _step_points(steps):
+    """Points at either end of each flagged step between neighbours."""
+    points = np.zeros(len(steps) + 1, dtype=bool)
+    points[:-1] |= steps
+    points[1:] |= steps
+    return points
+
+
+def _directions(flags, n):
+    """Direction of each point from the highest-priority rule that flags it."""
+    out = np.full(n, None, dtype=object)
+    for name in reversed(RULES):  # lowest priority first, so higher ones overwrite
+        high, low = flags[name]
+        out[low] = "low"
+        out[high] = "high"
+    return out
+
+
+def _signal(direction, better):
+    """Improvement, concern or neutral for a special point; common otherwise."""
+    if not isinstance(direction, str):  # None, or NaN once stored in a str column
+        return "common"
+    if better is None:
+        return "neutral"
+    return "improvement" if (direction == "high") == (better == "higher") else "concern"
+
+
+# --- icons and words ---------------------------------------------------------
+
+
+def _latest(frame):
+    """The last row with a value (NaN rows are not plotted), or None."""
+    rows = frame[frame["value"].notna()]
+    return rows.iloc[-1] if len(rows) else None
+
+
+def _variation(frame, better):
+    """'common' or '<signal>_<direction>' for the latest point."""
+    last = _latest(frame)
+    signal = "common" if last is None else _signal(last["direction"], better)
+    return signal if signal == "common" else f"{signal}_{last['direction']}"
+
+
+def _assurance(frame, better, target):
+    """Compare the target with the latest segment's process limits."""
+    if better is None or target is None or math.isnan(target) or frame.empty:
+        return "none"
+    lower, upper = frame["lower"].iloc[-1], frame["upper"].iloc[-1]
+    if math.isnan(lower) or math.isnan(upper):
+        return "none"
+    if lower <= target <= upper:
+        return "hit_and_miss"
+    target_above = target > upper
+    return "fail" if target_above == (better == "higher") else "pass"
+
+
+def _reason(frame, last):
+    """Words for the highest-priority rule behind the latest point's signal."""
+    rule = next(name for name in RULES if last[name])
+    seen = frame[(frame["segment"] == last["segment"]) & frame["value"].notna()]
+    y = seen.loc[: last.name, "value"].to_numpy()  # its segment, up to the point
+    high = last["direction"] == "high"
+    above, upper, higher = ("above", "upper", "higher") if high else (
+        "below", "lower", "lower")
+    if rule == "astronomical":
+        return f"the latest point is {above} the {upper} process limit"
+    if rule == "trend":  # n successive steps join n + 1 points
+        count = _trailing(np.diff(y) > 0 if high else np.diff(y) < 0) + 1
+        return f"{_words(count)} points in a row, each {higher} than the one before"
+    if rule == "two_of_three":
+        beyond = y[-3:] > last["near_upper"] if high else y[-3:] < last["near_lower"]
+        count = "all" if beyond.all() else "two"
+        return (f"{count} of the last three points near or beyond "
+                f"the {upper} process limit")
+    count = _trailing(y > last["centre"] if high else y < last["centre"])
+    return f"{_words(count)} points in a row {above} the average"
+
+
+def _trailing(flags):
+    """Length of the unbroken run of True at the end of `flags`."""
+    breaks = np.flatnonzero(~np.asarray(flags, dtype=bool))
+    return len(flags) - (breaks[-1] + 1 if len(breaks) else 0)
+
+
+def _words(number):
+    """Spell out whole numbers up to twelve, as a house style for councillors."""
+    return _NUMBER_WORDS[number] if 0 <= number <= 12 else str(number)
