@@ -122,7 +122,7 @@ def calendar_frame(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> pd.DataFra
     days = pd.date_range(f"{first}-01-01", f"{last}-12-31", freq="D")
     hol = bank_holidays()
     frame = pd.DataFrame({"date": days.date})
-    frame["is_working_day"] = (days.weekday < 5) & ~frame["date"].isin(hol.keys())
+    frame["is_working_day"] = (days.day_of_week < 5) & ~frame["date"].isin(hol.keys())
     frame["wd_index"] = frame["is_working_day"].cumsum().astype("int32")
     frame["bank_holiday"] = frame["date"].map(hol)
     frame["fy_start"] = [fy_start(d) for d in frame["date"]]

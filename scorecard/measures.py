@@ -20,7 +20,7 @@ from . import fmt
 from .catalogue import Measure
 
 RAG_WORDS = {"green": "On target", "amber": "Near target", "red": "Off target",
-             "none": "No target"}
+             "none": "Not rated"}
 RAG_ICONS = {"green": "check_circle", "amber": "error", "red": "cancel", "none": "remove"}
 PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
 
@@ -74,8 +74,14 @@ class MeasureResult:
 
     @property
     def rag(self) -> str:
-        """RAG of the reporting period ('none' without a target or a figure)."""
+        """RAG of the latest figure ('none' without a target or a figure)."""
         return "none" if self.latest is None else self.latest["rag"]
+
+    @property
+    def is_current(self) -> bool:
+        """True when the latest figure is for the reporting period itself."""
+        return self.latest is not None and (
+            self.latest["period_start"] == self.filters.report_start or self.measure.snapshot)
 
 
 class Targets:
@@ -217,6 +223,22 @@ def _row_at(series: pd.DataFrame, period: date):
     return None if hit.empty else hit.iloc[0]
 
 
+def _latest(series: pd.DataFrame, report: date, snapshot: bool):
+    """The reporting period's row, or the latest earlier one with data (surveys run in
+    waves; a snapshot measure has one figure, whenever it is)."""
+    with_data = series[series["base"] > 0]
+    if not snapshot:
+        with_data = with_data[with_data["period_start"] <= report]
+    return None if with_data.empty else with_data.iloc[-1]
+
+
+def _previous(series: pd.DataFrame, latest):
+    if latest is None:
+        return None
+    earlier = series[(series["base"] > 0) & (series["period_start"] < latest["period_start"])]
+    return None if earlier.empty else earlier.iloc[-1]
+
+
 def compute(database, measure: Measure, filters: Filters, targets: Targets,
             min_base: int = 10) -> MeasureResult:
     """Run a measure's query and judge it: the one calculation behind every card and chart."""
@@ -226,15 +248,14 @@ def compute(database, measure: Measure, filters: Filters, targets: Targets,
     raw = database.query(measure.sql, **query_params(measure, filters))
     frame = add_values(raw, measure, min_base)
     series = total_series(frame, measure, filters, targets)
-    report = filters.report_start
-    if measure.snapshot and series["base"].gt(0).any():
-        report = series.loc[series["base"].gt(0), "period_start"].iloc[-1]
-    latest = _row_at(series, report)
+    latest = _latest(series, filters.report_start, measure.snapshot)
     grain = filters.grain
-    vs_previous = change(latest, _row_at(series, cal.shift(report, grain, -1)), measure)
-    vs_last_year = change(latest, _row_at(series, cal.shift(report, grain, -PER_YEAR[grain])),
-                          measure)
-    by_service = (service_table(frame, measure, report, targets)
+    vs_previous = change(latest, _previous(series, latest), measure)
+    year_ago = None if latest is None else _row_at(
+        series, cal.shift(latest["period_start"], grain, -PER_YEAR[grain]))
+    vs_last_year = change(latest, year_ago, measure)
+    period = filters.report_start if latest is None else latest["period_start"]
+    by_service = (service_table(frame, measure, period, targets)
                   if "service" in measure.dimensions else frame.iloc[0:0])
     shown = series[series["period_start"] >= cal.period_start(filters.start, grain)]
     result = MeasureResult(measure, filters, shown.reset_index(drop=True), by_service, latest,

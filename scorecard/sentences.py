@@ -39,8 +39,8 @@ def summary(result) -> str:
     """One sentence: the figure, how it stands against target, and how it has moved."""
     m, latest = result.measure, result.latest
     period = fmt_period(result)
-    if latest is None or (latest["base"] == 0 and fmt.missing(latest["value"])):
-        return f"No data for {m.title.lower()} in {period}."
+    if latest is None:
+        return f"No data for {m.title.lower()} in the periods chosen."
     if latest["suppressed"]:
         return (f"Too few cases to report {m.title.lower()} in {period} "
                 f"(fewer than {result.min_base}).")
@@ -60,6 +60,8 @@ def fmt_period(result) -> str:
 def notes(result) -> list[str]:
     """Caveats a reader should see beside the figure (small base, filters not applied)."""
     out, m, latest = [], result.measure, result.latest
+    if latest is not None and not result.is_current:
+        out.append(f"Latest figure available: {latest['label']}.")
     if latest is not None and not latest["suppressed"] and 0 < latest["base"] < 30:
         out.append(f"Small base: {int(latest['base'])} cases; treat with caution.")
     if result.filters.services and "service" not in m.dimensions:

@@ -1,0 +1,33 @@
+"""Entry point: page config, navigation built from the strategy config, the filter bar."""
+
+import streamlit as st
+
+from pages import data_page, overview_page, pillar_page
+from scorecard import app_state
+from scorecard import components as ui
+
+st.set_page_config(page_title="Customer service scorecard", page_icon=":material/dashboard:",
+                   layout="wide")
+ui.style()
+ctx = app_state.context()
+view = {"ctx": ctx}
+
+
+def _page(render, title, url_path, icon, default=False, **kwargs):
+    """A navigation page whose callable renders `render(ctx, filters, **kwargs)`."""
+    page = st.Page(lambda: render(view["ctx"], view["filters"], **kwargs), title=title,
+                   url_path=url_path, icon=f":material/{icon}:", default=default)
+    ui.PAGES[url_path or "overview"] = page
+    return page
+
+
+sections = {
+    "": [_page(overview_page.render, "Scorecard", "overview", "dashboard", default=True)],
+    ctx.strategy.title: [_page(pillar_page.render, p.title, p.id, p.icon, pillar_id=p.id)
+                         for p in ctx.strategy.pillars],
+    "About the data": [_page(data_page.render, "Data and definitions", "data", "database")],
+}
+current = st.navigation(sections)
+view["filters"] = app_state.filter_bar(ctx)
+ui.banner(ctx)
+current.run()

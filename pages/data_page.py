@@ -1,0 +1,19 @@
+"""Data and definitions: what each extract holds, what was rejected, how each figure is made."""
+
+import streamlit as st
+
+from scorecard import components as ui
+from scorecard import definitions
+
+
+def render(ctx, filters) -> None:
+    """Coverage, freshness and rejects per extract; each measure's definition and SQL."""
+    ui.page_header("Data and definitions", definitions.INTRO, ctx, filters)
+    st.header("The extracts")
+    st.dataframe(definitions.extract_table(ctx), hide_index=True)
+    st.header("Rows rejected")
+    definitions.rejects_section(ctx)
+    st.header("How each measure is calculated")
+    definitions.measure_definitions(ctx)
+    st.header("What each extract must contain")
+    definitions.contract_tables()

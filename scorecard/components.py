@@ -1,0 +1,193 @@
+"""Streamlit building blocks the pages are made of: headers, measure cards, chart blocks.
+
+Pages stay layout only; any loop over measures or frames lives here. RAG and direction are
+always shown as a word and an icon, never by colour alone.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import pandas as pd
+import streamlit as st
+
+from . import app_state, fmt, measures
+from .measures import RAG_ICONS, RAG_WORDS, MeasureResult
+
+VALUE_STYLE = "font-size:2.1rem;font-weight:700;line-height:1.15;margin:0.1rem 0 0.2rem"
+BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
+CHANGE_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:",
+                "no change": ":material/trending_flat:",
+                "no real change": ":material/trending_flat:",
+                "not comparable": ":material/more_horiz:"}
+
+
+def results_for(ctx, measure_ids, filters) -> list[MeasureResult]:
+    """The engine's result for each measure id, in order."""
+    return [measures.compute(ctx.database, ctx.measure(m), filters, ctx.targets,
+                             ctx.settings.min_base) for m in measure_ids]
+
+
+def page_header(title: str, intro: str, ctx, filters) -> None:
+    """Page title, its purpose in a sentence, and the view in words (period, filters)."""
+    st.title(title)
+    if intro:
+        st.markdown(intro)
+    st.caption(f"{ctx.settings.council} · {app_state.describe(filters, ctx.as_at)} · "
+               f"data as at {fmt.long_date(ctx.as_at)}")
+
+
+def banner(ctx) -> None:
+    """Warn on every page when the last refresh failed or the data is stale."""
+    refresh = ctx.refresh
+    if not refresh.get("ok", True):
+        problems = " ".join(refresh.get("problems", []))
+        built = refresh.get("built_at") or "an earlier refresh"
+        st.error(f"The latest data refresh failed, so the dashboard is showing the data "
+                 f"loaded at {built}. {problems}", icon=":material/error:")
+    from datetime import date
+    age = (date.today() - ctx.as_at).days
+    if age > ctx.settings.stale_after_days:
+        st.warning(f"The data may be out of date: the latest record is from "
+                   f"{fmt.long_date(ctx.as_at)}, {age} days ago.", icon=":material/schedule:")
+
+
+def rag_badge(result: MeasureResult) -> None:
+    """RAG as icon and word."""
+    st.badge(RAG_WORDS[result.rag], icon=f":material/{RAG_ICONS[result.rag]}:",
+             color=BADGE_COLOURS[result.rag])
+
+
+def change_line(change: measures.Change, against: str, measure) -> str:
+    """'Better than August 2026 (76.0%)' with an arrow icon; words carry the meaning."""
+    if change.word == "not comparable":
+        return f"{CHANGE_ICONS[change.word]} No comparison with {against}"
+    earlier = fmt.value(change.earlier, measure.unit, measure.decimals)
+    word = {"no change": "No change", "no real change": "No real change"}.get(
+        change.word, change.word.capitalize())
+    joiner = "from" if "change" in change.word else "than"
+    return f"{CHANGE_ICONS[change.word]} {word} {joiner} {change.label} ({earlier})"
+
+
+def _big_value(result: MeasureResult) -> str:
+    m, latest = result.measure, result.latest
+    if latest is None:
+        return "No data"
+    if latest["suppressed"]:
+        return f"Fewer than {result.min_base}"
+    return fmt.value(latest["value"], m.unit, m.decimals)
+
+
+def _target_line(result: MeasureResult) -> str:
+    latest, m = result.latest, result.measure
+    if latest is None or fmt.missing(latest["target"]):
+        return "No target set"
+    target = fmt.value(latest["target"], m.unit, 0 if latest["target"] % 1 == 0 else m.decimals)
+    better = "higher is better" if m.better == "higher" else "lower is better"
+    return f"Target {target} ({better})" + (f" · {result.distance}" if result.distance else "")
+
+
+def measure_card(result: MeasureResult, compact: bool = False) -> None:
+    """One measure: figure, RAG, target and distance, direction of travel, the sentence."""
+    m = result.measure
+    with st.container(border=True, key=f"card-{m.id}"):
+        st.markdown(f"**{m.title}**", help=m.definition)
+        st.markdown(f"<p style='{VALUE_STYLE}'>{_big_value(result)}</p>",
+                    unsafe_allow_html=True)
+        rag_badge(result)
+        st.caption(_target_line(result))
+        st.markdown(change_line(result.vs_previous, "the previous period", m))
+        if not compact:
+            st.markdown(change_line(result.vs_last_year, "the same period last year", m))
+            st.markdown(result.sentence)
+        for note in result.notes:
+            st.caption(f":material/info: {note}")
+
+
+def card_grid(results: list[MeasureResult], columns: int = 3, compact: bool = False) -> None:
+    """Cards in rows of `columns`."""
+    for start in range(0, len(results), columns):
+        cols = st.columns(columns)
+        for col, result in zip(cols, results[start:start + columns]):
+            with col:
+                measure_card(result, compact=compact)
+
+
+def status_counts(results: list[MeasureResult]) -> None:
+    """How many measures are on target, near, off, or without a target: icon, word, count."""
+    counts = Counter(r.rag for r in results)
+    cols = st.columns(4)
+    for col, rag in zip(cols, ("green", "amber", "red", "none")):
+        col.metric(f":material/{RAG_ICONS[rag]}: {RAG_WORDS[rag]}", counts.get(rag, 0),
+                   border=True)
+
+
+def download_csv(frame: pd.DataFrame, name: str, key: str) -> None:
+    """A CSV download of what a chart or table shows."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    st.download_button("Download CSV", buffer.getvalue(), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"csv-{key}", icon=":material/download:")
+
+
+def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str) -> None:
+    """Title stating the finding, the chart (with alt text), its data table and a CSV."""
+    with st.container(border=True, key=f"chart-{key}"):
+        st.subheader(title)
+        st.plotly_chart(figure, theme=None, key=f"fig-{key}", alt=alt,
+                        config={"displaylogo": False})
+        with st.expander("Data table"):
+            st.dataframe(table, hide_index=True)
+        download_csv(table, key, key)
+
+
+def trend_table(result: MeasureResult) -> pd.DataFrame:
+    """The rows behind a trend chart, in words and figures (no personal data)."""
+    m, s = result.measure, result.series
+    return pd.DataFrame({
+        "Period": s["label"],
+        m.title: [None if fmt.missing(v) else round(v, m.decimals) for v in s["value"]],
+        "Base": s["base"].astype(int),
+        "Target": s["target"],
+        "Status": [RAG_WORDS[r] for r in s["rag"]],
+    })
+
+
+PAGES: dict = {}
+
+
+def page_path(page_id: str):
+    """The registered st.Page for a page id (pillar id, 'overview', 'data')."""
+    return PAGES[page_id]
+
+
+def measure_picker(ctx, pillar) -> str:
+    """Choose which of a pillar's measures to chart (kept in the URL as ?measure=)."""
+    default = pillar.headline or pillar.measures[0]
+    options = list(pillar.measures)
+    titles = {m: ctx.measure(m).title for m in options}
+    return st.selectbox("Show the trend for", options, index=options.index(default),
+                        key="measure", bind="query-params", format_func=titles.get) or default
+
+
+def trend_block(ctx, result: MeasureResult, pillar_id: str) -> None:
+    """The trend of one measure with its target line and events, as a chart block."""
+    from . import charts
+    events = ctx.database.query("tables/events", pillar=pillar_id, measure=result.measure.id)
+    title = f"{result.measure.title}: {result.sentence}"
+    figure = charts.trend(result.series, result.measure, events)
+    ui_alt = charts.alt_text(result.measure, result.series)
+    chart_block(title, figure, trend_table(result), ui_alt, f"trend-{result.measure.id}")
+
+
+STYLE = """
+<style>
+.card-value { font-size: 2.1rem; font-weight: 700; line-height: 1.1; margin: 0.1rem 0 0.3rem; }
+</style>
+"""
+
+
+def style() -> None:
+    """House style additions to the theme (large card figures)."""
+    st.markdown(STYLE, unsafe_allow_html=True)

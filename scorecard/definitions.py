@@ -1,0 +1,91 @@
+"""The Data and definitions page's content: coverage, rejects, measure definitions, contracts.
+
+Everything here is rendered from the same declarations the loader and engine use (the
+contracts, the catalogue and the SQL files), so the page cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from . import db, fmt
+from .contracts import EXTRACTS
+
+INTRO = ("Where the figures come from: each extract's coverage and freshness, the rows that "
+         "could not be loaded and why, and how every measure is calculated.")
+TYPE_WORDS = {"text": "text", "enum": "one of a list", "int": "whole number",
+              "float": "number", "bool": "Y or N", "date": "date",
+              "timestamp": "date and time"}
+
+
+def _freshness(last: str | None) -> str:
+    if not last:
+        return "no rows"
+    days = (date.today() - date.fromisoformat(last)).days
+    return f"{days} days old"
+
+
+def extract_table(ctx) -> pd.DataFrame:
+    """One row per extract: file, rows read, loaded, rejected, date range and freshness."""
+    loads = ctx.database.table("loads")
+    rows = []
+    for r in loads.itertuples(index=False):
+        rows.append({
+            "Extract": r.extract, "File": r.file or "(not supplied)",
+            "Status": {"loaded": "Loaded", "missing": "Not supplied (optional)",
+                       "failed": "Could not be read"}.get(r.status, r.status),
+            "Rows read": r.rows_read, "Loaded": r.loaded, "Rejected": r.rejected,
+            "From": _day(r.first_date), "To": _day(r.last_date),
+            "Freshness": _freshness(r.last_date),
+        })
+    return pd.DataFrame(rows)
+
+
+def _day(value) -> str:
+    return fmt.long_date(date.fromisoformat(value)) if value else ""
+
+
+def rejects_section(ctx) -> None:
+    """Rejected rows by extract and reason, with example line numbers, and a download."""
+    summary = ctx.database.table("rejects_by_reason")
+    if summary.empty:
+        st.success("Every row of every extract was loaded.", icon=":material/check_circle:")
+        return
+    summary["example_lines"] = summary["example_lines"].map(
+        lambda lines: ", ".join(str(n) for n in lines))
+    st.dataframe(summary.rename(columns={
+        "extract": "Extract", "file": "File", "column_name": "Column", "reason": "Reason",
+        "problems": "Rows", "example_lines": "Example lines"}), hide_index=True)
+    from .components import download_csv
+    download_csv(ctx.database.table("rejects"), "rejected-rows", "rejects")
+
+
+def measure_definitions(ctx) -> None:
+    """Each measure: definition, unit, polarity, source, minimum base and its SQL."""
+    for pillar in ctx.strategy.pillars:
+        st.subheader(pillar.title)
+        for measure_id in pillar.measures:
+            m = ctx.measure(measure_id)
+            with st.expander(m.title):
+                st.markdown(m.definition)
+                better = "Higher is better" if m.better == "higher" else "Lower is better"
+                st.markdown(f"**Unit:** {m.unit.replace('_', ' ')} · **{better}** · "
+                            f"**Source:** {m.source} · **Minimum base:** "
+                            f"{m.min_base or ctx.settings.min_base}")
+                st.code(db.sql_text(m.sql), language="sql")
+
+
+def contract_tables() -> None:
+    """Each extract's columns, types and rules, from the contracts the loader enforces."""
+    for extract in EXTRACTS:
+        optional = " (optional)" if extract.optional else ""
+        with st.expander(f"{extract.name}.csv{optional}: {extract.grain}"):
+            st.markdown(extract.description)
+            st.dataframe(pd.DataFrame([{
+                "Column": c.name, "Type": TYPE_WORDS[c.type],
+                "Required": "yes" if c.required else "no",
+                "Allowed values": ", ".join(str(a) for a in c.allowed),
+                "Meaning": c.description} for c in extract.columns]), hide_index=True)
