@@ -1,0 +1,111 @@
+"""The measure engine on the mini fixture: value, target, RAG, distance, direction, sentence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scorecard import measures
+from scorecard.measures import Filters, rag
+
+SEP_2026 = Filters("month", date(2025, 4, 1), date(2026, 9, 30))
+
+
+def _compute(mini_db, catalogue_, targets, measure_id, filters=SEP_2026, min_base=1):
+    return measures.compute(mini_db, catalogue_[measure_id], filters, targets, min_base)
+
+
+@pytest.mark.parametrize(("value", "target", "margin", "better", "expected"), [
+    (80.0, 80, 5, "higher", "green"),  # meeting the target is green
+    (78.0, 80, 5, "higher", "amber"),
+    (75.0, 80, 5, "higher", "amber"),  # a miss of exactly the margin is still amber
+    (74.9, 80, 5, "higher", "red"),
+    (79.96, 80, 0, "higher", "green"),  # judged on the figure shown (80.0%)
+    (6.0, 6, 1, "lower", "green"),
+    (6.9, 6, 1, "lower", "amber"),
+    (7.2, 6, 1, "lower", "red"),
+    (None, 6, 1, "lower", "none"),
+    (5.0, None, None, "lower", "none"),
+])
+def test_rag(value, target, margin, better, expected):
+    assert rag(value, target, margin, better) == expected
+
+
+def test_targets_step_up_by_year_and_fall_back(catalogue_, targets):
+    calls = catalogue_["calls_answered_60s"]
+    assert targets.lookup(calls, date(2026, 3, 1)) == (75.0, 5.0)
+    assert targets.lookup(calls, date(2026, 4, 1)) == (80.0, 5.0)
+    cases = catalogue_["cases_within_standard"]
+    assert targets.lookup(cases, date(2026, 9, 1), "Housing") == (70.0, 5.0)
+    assert targets.lookup(cases, date(2026, 9, 1), "Waste and Recycling") == (85.0, 5.0)
+    # no row in targets.csv: the catalogue's default target and margin
+    assert targets.lookup(catalogue_["digital_takeup"], date(2026, 9, 1)) == (60.0, 5.0)
+
+
+def test_calls_card(mini_db, catalogue_, targets):
+    result = _compute(mini_db, catalogue_, targets, "calls_answered_60s")
+    latest = result.latest
+    assert latest["label"] == "September 2026"
+    assert (latest["value"], latest["base"], latest["target"]) == (50.0, 4, 80.0)
+    assert result.rag == "red"
+    assert result.distance == "30.0 percentage points to go to reach the target"
+    assert result.vs_previous.word == "no change"  # August: 1 of 2 = 50%
+    assert result.vs_last_year.word == "not comparable"  # no calls in September 2025
+    assert result.sentence == ("50.0% of calls were answered within 60 seconds in September "
+                               "2026, below the 80% target; the same as August 2026 (50.0%).")
+
+
+def test_single_service_uses_its_own_target(mini_db, catalogue_, targets):
+    housing = Filters("month", date(2025, 4, 1), date(2026, 9, 30), ("Housing",))
+    result = _compute(mini_db, catalogue_, targets, "cases_within_standard", housing)
+    assert result.latest["value"] == pytest.approx(100 / 3)  # K01 of K01, K02, K06
+    assert result.latest["target"] == 70.0
+    assert result.rag == "red"
+    council = _compute(mini_db, catalogue_, targets, "cases_within_standard")
+    assert (council.latest["value"], council.latest["target"]) == (50.0, 85.0)
+
+
+def test_service_breakdown_ranks_services(mini_db, catalogue_, targets):
+    result = _compute(mini_db, catalogue_, targets, "digital_takeup")
+    table = result.by_service[["service", "value", "rag"]]
+    assert list(table.itertuples(index=False, name=None)) == [
+        ("Housing", 50.0, "red"), ("Waste and Recycling", 25.0, "red")]
+
+
+def test_small_bases_are_suppressed(mini_db, catalogue_, targets):
+    result = _compute(mini_db, catalogue_, targets, "calls_answered_60s", min_base=10)
+    assert result.latest["suppressed"]
+    assert result.rag == "none"
+    assert result.sentence == ("Too few cases to report calls answered within 60 seconds in "
+                               "September 2026 (fewer than 10).")
+
+
+def test_survey_waves_report_the_latest_available(mini_db, catalogue_, targets):
+    result = _compute(mini_db, catalogue_, targets, "resident_satisfaction")
+    assert result.latest["label"] == "August 2026"
+    assert result.latest["value"] == 50.0  # 2.5 of 5.0 weighted
+    assert "Latest figure available: August 2026." in result.notes
+
+
+def test_lower_is_better_wording(mini_db, catalogue_, targets):
+    result = _compute(mini_db, catalogue_, targets, "f2f_average_wait")
+    # 12.5 minutes against the default target of 12 (amber margin 2)
+    assert result.rag == "amber"
+    assert result.distance == "0.5 minutes to go to reach the target"
+    assert result.sentence.startswith("Visitors to service centres waited 12.5 minutes on "
+                                      "average in September 2026, above the 12 minutes target")
+
+
+def test_quarter_grain(mini_db, catalogue_, targets):
+    q2 = Filters("quarter", date(2025, 4, 1), date(2026, 9, 30))
+    result = _compute(mini_db, catalogue_, targets, "training_completion", q2)
+    assert result.latest["label"] == "Q2 2026/27"
+    assert result.latest["value"] == pytest.approx(120 / 130 * 100)
+
+
+def test_filters_that_do_not_apply_are_noted(mini_db, catalogue_, targets):
+    phone = Filters("month", date(2025, 4, 1), date(2026, 9, 30), ("Housing",), ("phone",))
+    result = _compute(mini_db, catalogue_, targets, "resident_satisfaction", phone)
+    assert "Council-wide figure: not split by service." in result.notes
+    assert "Not split by channel." in result.notes

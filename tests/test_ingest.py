@@ -1,0 +1,181 @@
+"""Contracts and ingest: rejects with file, line, column and reason; read = loaded + rejected;
+an unreadable file keeps the last good database; a rebuild only when an extract changes."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import MINI, build
+from scorecard import db, ingest
+
+
+def _copy(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    return data
+
+
+def _append(path, text):
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
+def _served(s) -> db.Database:
+    return db.Database(s.cache_dir / ingest.current(s)["database"])
+
+
+def _rejects(s) -> pd.DataFrame:
+    frame = _served(s).table("rejects")
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def test_mini_fixture_loads_every_row(mini_db):
+    loads = mini_db.table("loads").set_index("extract")
+    assert loads.loc["contacts", "rows_read"] == 12
+    assert loads.loc["complaints", "loaded"] == 10
+    assert (loads["rows_read"] == loads["loaded"] + loads["rejected"]).all()
+    assert loads["rejected"].sum() == 0
+
+
+def test_bad_rows_are_rejected_with_line_column_and_reason(tmp_path):
+    data = _copy(tmp_path)
+    _append(data / "contacts.csv",
+            "C13,2026-09-31 09:00:00,phone,Housing,Contact Centre,30,,N,,,N\n"  # line 14
+            "C14,2026-09-08 09:00:00,pigeon,Housing,Contact Centre,,,,,,N\n"  # line 15
+            "C15,2026-09-08 09:00:00,phone,Housing,Contact Centre,-5,,N,,,N\n"  # line 16
+            "C01,2026-09-08 09:00:00,web,Housing,Online,,,,,,N\n"  # line 17: duplicate
+            "C16,2026-09-08 09:00:00,phone,Housing,Contact Centre,30,,maybe,,,N\n")  # line 18
+    _append(data / "cases.csv", "K07,Housing,web,2026-09-10 09:00:00,2026-09-09 09:00:00,"
+                                "5,1,N,closed\n")  # line 8: closed before opened
+    s, result = build(data, tmp_path / "cache")
+    assert result.ok
+    got = _rejects(s)[["extract", "file", "line", "column_name", "reason"]]
+    expected = [
+        ("cases", "cases.csv", 8, "closed_at", "closed before it was opened (opened_at "
+         "2026-09-10 09:00:00)"),
+        ("contacts", "contacts.csv", 14, "received_at",
+         "is not a date and time (expected YYYY-MM-DD HH:MM:SS or DD/MM/YYYY HH:MM)"),
+        ("contacts", "contacts.csv", 15, "channel",
+         "is not one of: phone, web, email, face_to_face, webchat, letter, social, app"),
+        ("contacts", "contacts.csv", 16, "wait_seconds", "is below the minimum of 0"),
+        ("contacts", "contacts.csv", 17, "contact_id",
+         "duplicate contact_id: first seen on line 2"),
+        ("contacts", "contacts.csv", 18, "abandoned",
+         "is not yes or no (expected Y, N, yes, no, true, false, 1 or 0)"),
+    ]
+    assert list(got.itertuples(index=False, name=None)) == expected
+    loads = {r.extract: r for r in result.reports}
+    assert (loads["contacts"].rows_read, loads["contacts"].loaded,
+            loads["contacts"].rejected) == (17, 12, 5)
+    assert (loads["cases"].rows_read, loads["cases"].loaded, loads["cases"].rejected) == (7, 6, 1)
+
+
+def test_broken_rows_keep_exact_line_numbers(tmp_path):
+    data = _copy(tmp_path)
+    # a blank line, a quoted cell with a line break, a short row, then a good row
+    _append(data / "actions.csv",
+            "\n"  # line 7 (blank: not a row)
+            'A6,access,"Publish a\nguide",Head of Digital,2026-12-31,on_track,10,2026-09-01,'
+            "Started,,\n"  # lines 8-9
+            "A7,access,Too short\n"  # line 10
+            "A8,ethos,Good row,Head of HR,2027-01-31,on_track,5,2026-09-01,Fine,,\n"  # line 11
+            "A9,ethos,Bad date,Head of HR,31/02/2027,on_track,5,2026-09-01,Fine,,\n")  # line 12
+    s, result = build(data, tmp_path / "cache")
+    got = _rejects(s)[["line", "column_name", "reason"]]
+    assert list(got.itertuples(index=False, name=None)) == [
+        (10, None, "expected 11 cells, found 3"),
+        (12, "due_on", "is not a date (expected YYYY-MM-DD or DD/MM/YYYY)"),
+    ]
+    report = next(r for r in result.reports if r.extract == "actions")
+    assert (report.rows_read, report.loaded, report.rejected) == (9, 7, 2)
+    titles = _served(s).query("tables/rejects").shape[0]
+    assert titles == 2
+
+
+def test_free_text_is_never_echoed_in_rejects(tmp_path):
+    data = _copy(tmp_path)
+    _append(data / "commentary.csv", "stage1_on_time,not-a-date,,Mrs Smith of 1 High St,,\n")
+    s, _ = build(data, tmp_path / "cache")
+    rejects = _rejects(s)
+    assert "Mrs Smith" not in rejects.to_csv()
+    assert rejects.iloc[0]["column_name"] == "period"
+
+
+def test_unreadable_file_keeps_the_last_good_database(tmp_path):
+    data = _copy(tmp_path)
+    s, first = build(data, tmp_path / "cache")
+    assert first.ok
+    (data / "complaints.csv").write_bytes(b"PK\x03\x04 not really a workbook")
+    second = ingest.refresh(s)
+    assert not second.ok
+    assert second.problems == ["complaints.csv: is an Excel workbook, not a CSV file. Open it "
+                               "in Excel and use File > Save As > CSV UTF-8."]
+    assert second.database == first.database
+    assert ingest.current(s)["database"] == first.database
+    assert ingest.status(s)["ok"] is False
+    assert _served(s).table("loads").set_index("extract").loc["complaints", "loaded"] == 10
+
+
+def test_missing_required_column_is_one_clear_message(tmp_path):
+    data = _copy(tmp_path)
+    frame = pd.read_csv(data / "cases.csv").drop(columns=["standard_days"])
+    frame.to_csv(data / "cases.csv", index=False)
+    _, result = build(data, tmp_path / "cache")
+    assert not result.ok
+    assert result.problems[0].startswith(
+        "cases.csv: missing required column(s) standard_days; found case_id, service")
+
+
+def test_rebuilds_only_when_an_extract_changes(tmp_path):
+    data = _copy(tmp_path)
+    s, first = build(data, tmp_path / "cache")
+    again = ingest.refresh(s)
+    assert (first.rebuilt, again.rebuilt) == (True, False)
+    assert again.database == first.database
+    _append(data / "events.csv", "2026-09-01,New website,access,\n")
+    third = ingest.refresh(s)
+    assert third.rebuilt and third.database != first.database
+
+
+def test_missing_optional_extract_is_not_an_error(tmp_path):
+    data = _copy(tmp_path)
+    (data / "events.csv").unlink()
+    s, result = build(data, tmp_path / "cache")
+    assert result.ok
+    report = next(r for r in result.reports if r.extract == "events")
+    assert (report.status, report.rows_read) == ("missing", 0)
+
+
+def test_missing_required_extract_is_reported(tmp_path):
+    data = _copy(tmp_path)
+    (data / "cases.csv").unlink()
+    _, result = build(data, tmp_path / "cache")
+    assert not result.ok
+    assert result.problems[0].startswith("cases.csv: not found in ")
+
+
+@pytest.mark.parametrize("variant", ["bom", "cp1252", "semicolon", "crlf", "uk_dates"])
+def test_common_export_variants_load(tmp_path, variant):
+    data = _copy(tmp_path)
+    path = data / "complaints.csv"
+    text = path.read_text(encoding="utf-8")
+    if variant == "bom":
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    elif variant == "cp1252":
+        path.write_bytes(text.replace("Delay", "Delay \u2013 \u00a3 refund").encode("cp1252"))
+    elif variant == "semicolon":
+        path.write_text(text.replace(",", ";"), encoding="utf-8")
+    elif variant == "crlf":
+        path.write_bytes(text.replace("\n", "\r\n").encode())
+    else:
+        path.write_text(text.replace("2026-09-01", "01/09/2026"), encoding="utf-8")
+    s, result = build(data, tmp_path / "cache")
+    assert result.ok, result.problems
+    report = next(r for r in result.reports if r.extract == "complaints")
+    assert (report.rows_read, report.loaded) == (10, 10)
+    if variant == "cp1252":
+        categories = _served(s).query("tables/complaint_categories")["category"].tolist()
+        assert "Delay \u2013 \u00a3 refund" in categories
