@@ -16,7 +16,6 @@ import streamlit as st
 
 from . import calendar as cal
 from . import catalogue, ingest, measures
-from .contracts import CHANNELS
 from .db import Database
 from .settings import Settings, load
 
@@ -81,57 +80,62 @@ def context() -> Context:
     )
 
 
-def _period_options(ctx: Context, grain: str) -> list[str]:
-    """Period starts at a grain, newest first, as ISO strings (stable in URLs)."""
+GRAIN_BY_WORD = {word: grain for grain, word in cal.GRAIN_WORDS.items()}
+CHANNEL_BY_WORD = {word: channel for channel, word in CHANNEL_WORDS.items()}
+
+
+def period_labels(ctx: Context, grain: str) -> list[str]:
+    """Period labels at a grain, newest first. Labels are what the URL holds, so a link
+    reads ?grain=Quarter&period=Q2+2026/27 and stays valid as data is added."""
     starts = cal.periods(ctx.first_date, ctx.as_at, grain)
-    return [p.isoformat() for p in reversed(starts)]
-
-
-def period_words(iso: str, grain: str, as_at: date) -> str:
-    """A period's label, marked 'so far' when the data stops part-way through it."""
-    start = date.fromisoformat(iso)
-    label = cal.period_label(start, grain)
-    return f"{label} (so far)" if cal.period_end(start, grain) > as_at else label
+    return [cal.period_label(p, grain) for p in reversed(starts)]
 
 
 def _on_grain_change() -> None:
     """Keep the chosen periods when the grain changes: map each to the period containing it."""
-    grain = st.session_state.get("grain") or "month"
+    grain = GRAIN_BY_WORD.get(st.session_state.get("grain"), "month")
     for key in ("period", "from"):
-        if st.session_state.get(key):
-            start = cal.period_start(date.fromisoformat(st.session_state[key]), grain)
-            st.session_state[key] = start.isoformat()
+        start = cal.parse_label(st.session_state.get(key))
+        if start:
+            st.session_state[key] = cal.period_label(cal.period_start(start, grain), grain)
 
 
 def filter_bar(ctx: Context) -> measures.Filters:
     """Sidebar filters bound to the URL; returns the Filters every page uses."""
     with st.sidebar:
         st.caption(f"Data as at {ctx.as_at.day} {ctx.as_at:%B %Y}")
-        grain = st.segmented_control(
-            "Show figures by", cal.GRAINS, format_func=cal.GRAIN_WORDS.get, default="month",
-            key="grain", bind="query-params", required=True, on_change=_on_grain_change)
-        options = _period_options(ctx, grain)
+        word = st.segmented_control(
+            "Show figures by", list(GRAIN_BY_WORD), default="Month", key="grain",
+            bind="query-params", required=True, on_change=_on_grain_change)
+        grain = GRAIN_BY_WORD.get(word, "month")
+        labels = period_labels(ctx, grain)
         period = st.selectbox(
-            "Reporting period", options, key="period", bind="query-params",
-            format_func=lambda p: period_words(p, grain, ctx.as_at),
+            "Reporting period", labels, key="period", bind="query-params",
             help="The period the scorecard reports on; comparisons are with the period "
                  "before and the same period a year earlier.")
-        start = st.selectbox(
-            "Trend charts from", list(reversed(options)), key="from", bind="query-params",
-            format_func=lambda p: cal.period_label(date.fromisoformat(p), grain))
+        start = st.selectbox("Trend charts from", list(reversed(labels)), key="from",
+                             bind="query-params")
         services = st.multiselect("Service", ctx.services, key="service", bind="query-params",
                                   placeholder="All services")
-        channels = st.multiselect("Channel", CHANNELS, key="channel", bind="query-params",
-                                  format_func=CHANNEL_WORDS.get, placeholder="All channels")
-    report = date.fromisoformat(period or options[0])
-    first = min(date.fromisoformat(start or options[-1]), report)
+        channels = st.multiselect("Channel", list(CHANNEL_BY_WORD), key="channel",
+                                  bind="query-params", placeholder="All channels")
+    report = cal.parse_label(period or labels[0])
+    first = min(cal.parse_label(start or labels[-1]), report)
     end = min(cal.period_end(report, grain), ctx.as_at)
-    return measures.Filters(grain, first, end, tuple(services), tuple(channels))
+    return measures.Filters(grain, first, end, tuple(services),
+                            tuple(CHANNEL_BY_WORD[c] for c in channels))
+
+
+def period_words(start: date, grain: str, as_at: date) -> str:
+    """A period's label, marked 'so far' when the data stops part-way through it."""
+    label = cal.period_label(start, grain)
+    return f"{label} (to {as_at.day} {as_at:%B %Y})" if cal.period_end(start, grain) > as_at \
+        else label
 
 
 def describe(filters: measures.Filters, as_at: date) -> str:
     """The filters in words, for page captions and the committee pack."""
-    period = period_words(filters.report_start.isoformat(), filters.grain, as_at)
+    period = period_words(filters.report_start, filters.grain, as_at)
     services = ", ".join(filters.services) if filters.services else "all services"
     channels = ", ".join(CHANNEL_WORDS[c] for c in filters.channels) if filters.channels \
         else "all channels"

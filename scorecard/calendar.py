@@ -8,7 +8,7 @@ a state funeral) arrive with a package update.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
@@ -102,6 +102,21 @@ def period_label(start: date, grain: str) -> str:
     if grain == "month":
         return f"{start:%B %Y}"
     return quarter_label(start) if grain == "quarter" else fy_label(start)
+
+
+def parse_label(label: str) -> date | None:
+    """The start of the period a label names ('September 2026', 'Q2 2026/27', '2026/27')."""
+    text = (label or "").strip()
+    try:
+        if text.startswith("Q") and " " in text:
+            quarter, year = text[1:].split(" ", 1)
+            start = fy_start(date(int(year[:4]), 4, 1))
+            return shift(start, "quarter", int(quarter) - 1)
+        if "/" in text:
+            return date(int(text[:4]), 4, 1)
+        return datetime.strptime(text, "%B %Y").date()
+    except ValueError:
+        return None
 
 
 def periods(first: date, last: date, grain: str) -> list[date]:

@@ -163,12 +163,13 @@ def page_path(page_id: str):
 
 
 def measure_picker(ctx, pillar) -> str:
-    """Choose which of a pillar's measures to chart (kept in the URL as ?measure=)."""
-    default = pillar.headline or pillar.measures[0]
-    options = list(pillar.measures)
-    titles = {m: ctx.measure(m).title for m in options}
-    return st.selectbox("Show the trend for", options, index=options.index(default),
-                        key="measure", bind="query-params", format_func=titles.get) or default
+    """Choose which of a pillar's measures to chart (kept in the URL as ?measure=<title>)."""
+    by_title = {ctx.measure(m).title: m for m in pillar.measures}
+    default = ctx.measure(pillar.headline or pillar.measures[0]).title
+    titles = list(by_title)
+    chosen = st.selectbox("Show the trend for", titles, index=titles.index(default),
+                          key="measure", bind="query-params")
+    return by_title.get(chosen, by_title[default])
 
 
 def trend_block(ctx, result: MeasureResult, pillar_id: str) -> None:

@@ -10,13 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "config" / "settings.toml"
 ENV = {
-    "council": "SCORECARD_COUNCIL",
     "data_dir": "SCORECARD_DATA",
     "cache_dir": "SCORECARD_CACHE",
     "strategy_file": "SCORECARD_STRATEGY",
     "catalogue_file": "SCORECARD_CATALOGUE",
     "mapping_file": "SCORECARD_MAPPING",
-}
+}  # every other setting: SCORECARD_<NAME>, e.g. SCORECARD_MIN_BASE
 PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_file")
 
 
@@ -47,7 +46,10 @@ def _resolve(value: str | Path | None) -> Path | None:
 def load(overrides: dict | None = None, file: Path | None = None) -> Settings:
     """Settings from the TOML file, then SCORECARD_* environment variables, then overrides."""
     values = tomllib.loads((file or DEFAULT_FILE).read_text(encoding="utf-8"))
-    values.update({k: os.environ[v] for k, v in ENV.items() if os.environ.get(v)})
+    for f in fields(Settings):
+        env = os.environ.get(ENV.get(f.name, f"SCORECARD_{f.name.upper()}"))
+        if env:
+            values[f.name] = int(env) if isinstance(f.default, int) else env
     values.update(overrides or {})
     known = {f.name for f in fields(Settings)}
     unknown = sorted(set(values) - known)

@@ -93,3 +93,15 @@ def test_calendar_table_matches_python():
                 assert frame.loc[b, "wd_index"] - frame.loc[a, "wd_index"] == expected
     assert frame.loc[D(2026, 12, 28), "bank_holiday"] == "Boxing Day (observed)"
     assert not frame.loc[D(2026, 12, 28), "is_working_day"]
+
+
+@pytest.mark.parametrize(("label", "start"), [
+    ("September 2026", D(2026, 9, 1)),
+    ("Q2 2026/27", D(2026, 7, 1)),
+    ("Q4 2026/27", D(2027, 1, 1)),
+    ("2026/27", D(2026, 4, 1)),
+    ("Smarch 2026", None),
+    ("", None),
+])
+def test_parse_label_round_trips(label, start):
+    assert cal.parse_label(label) == start
