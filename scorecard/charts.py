@@ -52,10 +52,11 @@ def _value_text(values, unit: str, decimals: int) -> list[str]:
 def trend(series, measure, events=None, height: int = 360) -> go.Figure:
     """A measure over time: the values, markers shaped by RAG, the target as a step line."""
     fig = go.Figure()
+    series = series[series["value"].notna() | series["target"].notna()]
     x = [str(p) for p in series["period_start"]]
     rags = list(series["rag"])
     fig.add_trace(go.Scatter(
-        x=x, y=series["value"], name=measure.title, mode="lines+markers",
+        x=x, y=series["value"], name=measure.title, mode="lines+markers", connectgaps=True,
         line=dict(color=PALETTE[0], width=3),
         marker=dict(size=9, color=[RAG_COLOURS[r] for r in rags],
                     symbol=[RAG_SYMBOLS[r] for r in rags], line=dict(width=1, color="white")),

@@ -136,8 +136,8 @@ def checked_select(extract: Extract, raw_table: str, present: set[str],
     checks += [rule_check(r, extract, raw, types) for r in extract.rules]
     cols = ",\n  ".join(f"{types[c.name]}::{SQL_TYPES[c.type]} as {ident(c.name)}"
                         for c in extract.columns)
-    return (f"select _line,\n  {cols},\n  list_filter([{', '.join(checks)}], lambda p: p is not null)"
-            f" as _problems\nfrom {raw_table}")
+    problems = f"list_filter([{', '.join(checks)}], lambda p: p is not null)"
+    return f"select _line,\n  {cols},\n  {problems} as _problems\nfrom {raw_table}"
 
 
 def duplicate_select(extract: Extract, checked_table: str) -> str:

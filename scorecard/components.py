@@ -17,10 +17,8 @@ from .measures import RAG_ICONS, RAG_WORDS, MeasureResult
 
 VALUE_STYLE = "font-size:2.1rem;font-weight:700;line-height:1.15;margin:0.1rem 0 0.2rem"
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
-CHANGE_ICONS = {"better": ":material/trending_up:", "worse": ":material/trending_down:",
-                "no change": ":material/trending_flat:",
-                "no real change": ":material/trending_flat:",
-                "not comparable": ":material/more_horiz:"}
+CHANGE_ICONS = {1: ":material/trending_up:", -1: ":material/trending_down:",
+                0: ":material/trending_flat:", None: ":material/more_horiz:"}
 
 
 def results_for(ctx, measure_ids, filters) -> list[MeasureResult]:
@@ -60,14 +58,16 @@ def rag_badge(result: MeasureResult) -> None:
 
 
 def change_line(change: measures.Change, against: str, measure) -> str:
-    """'Better than August 2026 (76.0%)' with an arrow icon; words carry the meaning."""
+    """'Better than August 2026 (76.0%)' with an arrow for the figure's movement."""
     if change.word == "not comparable":
-        return f"{CHANGE_ICONS[change.word]} No comparison with {against}"
+        return f"{CHANGE_ICONS[None]} No comparison with {against}"
     earlier = fmt.value(change.earlier, measure.unit, measure.decimals)
     word = {"no change": "No change", "no real change": "No real change"}.get(
         change.word, change.word.capitalize())
     joiner = "from" if "change" in change.word else "than"
-    return f"{CHANGE_ICONS[change.word]} {word} {joiner} {change.label} ({earlier})"
+    # the arrow shows which way the figure moved; the word says whether that is better
+    sign = 0 if round(change.diff, measure.decimals) == 0 else (1 if change.diff > 0 else -1)
+    return f"{CHANGE_ICONS[sign]} {word} {joiner} {change.label} ({earlier})"
 
 
 def _big_value(result: MeasureResult) -> str:
@@ -176,10 +176,11 @@ def trend_block(ctx, result: MeasureResult, pillar_id: str) -> None:
     """The trend of one measure with its target line and events, as a chart block."""
     from . import charts
     events = ctx.database.query("tables/events", pillar=pillar_id, measure=result.measure.id)
-    title = f"{result.measure.title}: {result.sentence}"
+    from .sentences import headline
     figure = charts.trend(result.series, result.measure, events)
     ui_alt = charts.alt_text(result.measure, result.series)
-    chart_block(title, figure, trend_table(result), ui_alt, f"trend-{result.measure.id}")
+    chart_block(headline(result), figure, trend_table(result), ui_alt,
+                f"trend-{result.measure.id}")
 
 
 STYLE = """

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -28,7 +28,7 @@ def connect(path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnecti
     return duckdb.connect(str(path), read_only=read_only)
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql_text(name: str) -> str:
     """The text of queries/<name>.sql."""
     path = QUERIES / f"{name}.sql"
@@ -37,7 +37,7 @@ def sql_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def parameters(name: str) -> frozenset[str]:
     """The `$parameters` a query file uses (ignoring comments and string literals)."""
     return frozenset(PARAM.findall(COMMENT.sub("", sql_text(name))))

@@ -187,9 +187,9 @@ def _account(con, extract: Extract, report: ExtractReport) -> None:
     date = checks.ident(extract.date_column)
     loaded, first, last = con.execute(
         f"select count(*), min({date})::DATE::VARCHAR, max({date})::DATE::VARCHAR "
-        f"from {extract.name}").fetchone()
+        f"from {extract.name}").fetchall()[0]
     rejected = con.execute("select count(distinct line) from rejects where extract = $e",
-                           {"e": extract.name}).fetchone()[0]
+                           {"e": extract.name}).fetchall()[0][0]
     report.loaded, report.rejected, report.first_date, report.last_date = (
         loaded, rejected, first, last)
     if report.rows_read == 0:

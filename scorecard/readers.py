@@ -194,8 +194,8 @@ def _duckdb_read(con, source: Path, sniffed: Sniffed, table: str) -> tuple[int, 
         f"rejects_table='{table}_rej', rejects_scan='{table}_scan')",
         {"path": str(source)},
     )
-    good = con.execute(f"select count(*) from {table}_dd").fetchone()[0]
-    rejected = con.execute(f"select count(distinct line) from {table}_rej").fetchone()[0]
+    good = con.execute(f"select count(*) from {table}_dd").fetchall()[0][0]
+    rejected = con.execute(f"select count(distinct line) from {table}_rej").fetchall()[0][0]
     return good, rejected
 
 

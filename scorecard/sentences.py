@@ -52,6 +52,17 @@ def summary(result) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def headline(result) -> str:
+    """A chart title that states the finding: 'Calls answered within 60 seconds: 81.6% in
+    September 2026, above the 80% target'."""
+    m, latest = result.measure, result.latest
+    if latest is None or latest["suppressed"]:
+        return m.title
+    text = f"{m.title}: {fmt.value(latest['value'], m.unit, m.decimals)} in {latest['label']}"
+    clause = target_clause(result)
+    return f"{text}, {clause}" if clause else text
+
+
 def fmt_period(result) -> str:
     """The reporting period in words ('September 2026', 'Q2 2026/27')."""
     return result.latest["label"] if result.latest is not None else "the period"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from support import ROOT
 
 
 def app(monkeypatch, data_dir, cache_dir, **env) -> AppTest:

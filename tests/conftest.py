@@ -11,19 +11,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scorecard import catalogue, db, ingest, measures, settings  # noqa: E402
 
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI = FIXTURES / "mini"
-
-
-def build(data_dir: Path, cache_dir: Path, **overrides) -> tuple[settings.Settings, object]:
-    """Build a database from a folder of extracts into its own cache folder."""
-    s = settings.load({"data_dir": data_dir, "cache_dir": cache_dir, **overrides})
-    return s, ingest.refresh(s)
+from support import MINI, build  # noqa: E402
 
 
 @pytest.fixture(scope="session")

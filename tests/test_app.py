@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from apptest import app, open_page, page_urls, texts
-from conftest import FIXTURES, MINI, ROOT
+from support import FIXTURES, MINI, ROOT
 
 PAGES = {
     "": "Scorecard: Customer Experience Strategy 2023 to 2027",

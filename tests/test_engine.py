@@ -40,7 +40,7 @@ def test_targets_step_up_by_year_and_fall_back(catalogue_, targets):
     assert targets.lookup(cases, date(2026, 9, 1), "Housing") == (70.0, 5.0)
     assert targets.lookup(cases, date(2026, 9, 1), "Waste and Recycling") == (85.0, 5.0)
     # no row in targets.csv: the catalogue's default target and margin
-    assert targets.lookup(catalogue_["digital_takeup"], date(2026, 9, 1)) == (60.0, 5.0)
+    assert targets.lookup(catalogue_["digital_takeup"], date(2026, 9, 1)) == (50.0, 5.0)
 
 
 def test_calls_card(mini_db, catalogue_, targets):
@@ -70,7 +70,7 @@ def test_service_breakdown_ranks_services(mini_db, catalogue_, targets):
     result = _compute(mini_db, catalogue_, targets, "digital_takeup")
     table = result.by_service[["service", "value", "rag"]]
     assert list(table.itertuples(index=False, name=None)) == [
-        ("Housing", 50.0, "red"), ("Waste and Recycling", 25.0, "red")]
+        ("Housing", 50.0, "green"), ("Waste and Recycling", 25.0, "red")]
 
 
 def test_small_bases_are_suppressed(mini_db, catalogue_, targets):

@@ -8,8 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from conftest import MINI, build
 from scorecard import db, ingest
+
+from support import MINI, build
 
 
 def _copy(tmp_path):

@@ -386,7 +386,8 @@ def test_complaint_themes_contractors_and_ombudsman(data):
     themes = pd.crosstab(q["service"], q["category"], normalize="index")
     assert themes.loc["Waste and Recycling"].idxmax() == "Missed bin collection"
     assert themes.loc["Council Tax"].idxmax() == "Billing error"
-    assert themes["Damage to property"].idxmax() == "Highways"
+    damage = (q["category"] == "Damage to property").groupby(q["service"] == "Highways").mean()
+    assert damage[True] >= 0.2 and damage[False] <= 0.1  # ~30% for Highways
     pairs = (("Greenway Waste Services", "Waste and Recycling"),
              ("Roadstone Highways Ltd", "Highways"), ("CareWell Homecare", "Adult Social Care"))
     first = q[q["stage"] == 1]
@@ -463,3 +464,13 @@ def test_events_and_commentary(data):
     assert 5 <= len(c) <= 12 and c["period"].dt.day.eq(1).all()
     assert ((c["measure"] == "cases_within_standard") & (c["service"] == "Housing")).any()
     assert c["measure"].isin(set(data["targets"]["measure_id"])).all()
+
+
+def test_shipped_sample_is_reproduced_exactly(tmp_path):
+    """`python -m scorecard.sample` (scale 1, default seed) writes data/sample byte for byte."""
+    shipped = Path(__file__).resolve().parent.parent / "data" / "sample"
+    generate(tmp_path, scale=1)
+    names = sorted(p.name for p in shipped.iterdir())
+    assert names == sorted(p.name for p in tmp_path.iterdir())
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name
