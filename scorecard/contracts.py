@@ -7,7 +7,7 @@ the Data & definitions page and the README table are rendered from the same obje
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 CHANNELS = ("phone", "web", "email", "face_to_face", "webchat", "letter", "social", "app")
 SURVEYS = ("resident_survey", "post_contact", "staff_survey", "mystery_shop")
@@ -56,8 +56,7 @@ class Extract:
     date_column: str
     rules: tuple[Rule, ...] = ()
     optional: bool = False
-    pillar_hint: str = ""
-    extra: dict = field(default_factory=dict)
+    activity: bool = True  # dated activity (freshness applies); False for plans and targets
 
     @property
     def file_stem(self) -> str:
@@ -219,6 +218,7 @@ TARGETS = Extract(
     description="Targets by measure (and optionally service), stepping up by period.",
     key=("measure_id", "service", "from_period"),
     date_column="from_period",
+    activity=False,
     columns=(
         _c("measure_id", "text", "Measure the target applies to."),
         _c("service", "text", "Service (blank = council-wide).", required=False),
@@ -235,6 +235,7 @@ ACTIONS = Extract(
     description="The strategy's action plan.",
     key=("action_id",),
     date_column="due_on",
+    activity=False,
     columns=(
         _c("action_id", "text", "Action reference."),
         _c("pillar", "text", "Strategy pillar id."),
@@ -258,6 +259,7 @@ EVENTS = Extract(
     description="Events drawn on trend charts (optional).",
     key=("date", "label"),
     date_column="date",
+    activity=False,
     optional=True,
     columns=(
         _c("date", "date", "When it happened."),
@@ -273,6 +275,7 @@ COMMENTARY = Extract(
     description="Commentary and corrective action beside measures (optional).",
     key=("measure", "period", "service"),
     date_column="period",
+    activity=False,
     optional=True,
     columns=(
         _c("measure", "text", "Measure id."),

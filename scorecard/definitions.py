@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from . import db, fmt
-from .contracts import EXTRACTS
+from .contracts import BY_NAME, EXTRACTS
 
 INTRO = ("Where the figures come from: each extract's coverage and freshness, the rows that "
          "could not be loaded and why, and how every measure is calculated.")
@@ -21,7 +21,10 @@ TYPE_WORDS = {"text": "text", "enum": "one of a list", "int": "whole number",
               "timestamp": "date and time"}
 
 
-def _freshness(last: str | None) -> str:
+def _freshness(extract: str, last: str | None) -> str:
+    """Days since the latest record, for activity extracts (plans and targets look ahead)."""
+    if not BY_NAME[extract].activity:
+        return "not applicable"
     if not last:
         return "no rows"
     days = (date.today() - date.fromisoformat(last)).days
@@ -37,9 +40,10 @@ def extract_table(ctx) -> pd.DataFrame:
             "Extract": r.extract, "File": r.file or "(not supplied)",
             "Status": {"loaded": "Loaded", "missing": "Not supplied (optional)",
                        "failed": "Could not be read"}.get(r.status, r.status),
-            "Rows read": r.rows_read, "Loaded": r.loaded, "Rejected": r.rejected,
+            "Rows read": f"{r.rows_read:,}", "Loaded": f"{r.loaded:,}",
+            "Rejected": f"{r.rejected:,}",
             "From": _day(r.first_date), "To": _day(r.last_date),
-            "Freshness": _freshness(r.last_date),
+            "Latest record": _freshness(r.extract, r.last_date),
         })
     return pd.DataFrame(rows)
 

@@ -89,7 +89,7 @@ def test_data_page_lists_extracts_and_sql(mini_app):
     at = open_page(mini_app, "data")
     extracts = at.dataframe[0].value
     assert list(extracts["Extract"])[:4] == ["contacts", "cases", "satisfaction", "complaints"]
-    assert extracts.set_index("Extract").loc["contacts", "Rows read"] == 12
+    assert extracts.set_index("Extract").loc["contacts", "Rows read"] == "12"
     assert any("from contacts_v" in c.value for c in at.code)
 
 
@@ -110,3 +110,18 @@ def test_no_sql_or_duckdb_in_pages():
         source = page.read_text().lower()
         assert "duckdb" not in source and " from contacts" not in source, page.name
         assert "select " not in source, page.name
+
+
+def test_sample_card_matches_an_independent_calculation(monkeypatch, tmp_path):
+    """The calls card on the shipped sample equals a pandas count straight from the CSV."""
+    import pandas as pd
+
+    contacts = pd.read_csv(ROOT / "data" / "sample" / "contacts.csv.gz",
+                           parse_dates=["received_at"])
+    calls = contacts[(contacts["channel"] == "phone")
+                     & (contacts["received_at"].dt.strftime("%Y-%m") == "2026-09")]
+    answered = (calls["abandoned"] == "N") & (calls["wait_seconds"] <= 60)
+    expected = f">{100 * answered.sum() / len(calls):.1f}%<"
+    at = app(monkeypatch, ROOT / "data" / "sample", tmp_path / "cache").run()
+    assert not at.exception
+    assert expected in "\n".join(texts(at))
