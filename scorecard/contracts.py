@@ -257,7 +257,7 @@ EVENTS = Extract(
     name="events",
     grain="one dated event",
     description="Events drawn on trend charts (optional).",
-    key=("date", "label"),
+    key=("date", "label", "measure"),
     date_column="date",
     activity=False,
     optional=True,
@@ -266,6 +266,8 @@ EVENTS = Extract(
         _c("label", "text", "Short label, e.g. New telephony."),
         _c("pillar", "text", "Pillar id (blank = all).", required=False),
         _c("measure", "text", "Measure id (blank = all in the pillar).", required=False),
+        _c("rebase", "bool", "Y: the process changed here, so SPC limits restart at this "
+           "date for the measure named.", required=False, default="N"),
     ),
 )
 

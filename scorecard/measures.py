@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import calendar as cal
-from . import fmt
+from . import fmt, spc, survey
 from .catalogue import Measure
 
 RAG_WORDS = {"green": "On target", "amber": "Near target", "red": "Off target",
@@ -71,6 +71,9 @@ class MeasureResult:
     sentence: str
     min_base: int
     notes: list[str] = field(default_factory=list)
+    spc: pd.DataFrame | None = None
+    variation: str = "common"
+    assurance: str = "none"
 
     @property
     def rag(self) -> str:
@@ -149,7 +152,19 @@ def add_values(frame: pd.DataFrame, measure: Measure, min_base: int) -> pd.DataF
         out["effective_base"] = out["base"]
     out["suppressed"] = out["base"] < min_base
     out.loc[out["suppressed"], "value"] = np.nan
+    out["low"], out["high"] = _intervals(out, measure)
     return out
+
+
+def _intervals(frame: pd.DataFrame, measure: Measure):
+    """Wilson 95% intervals (Kish effective base) for survey measures; NaN otherwise."""
+    if not measure.survey or "numerator" not in frame:
+        return np.nan, np.nan
+    bounds = [survey.interval_from_sums(n, d, e)[1:] if not s else (np.nan, np.nan)
+              for n, d, e, s in zip(frame["numerator"].astype(float),
+                                    frame["denominator"].astype(float),
+                                    frame["effective_base"].astype(float), frame["suppressed"])]
+    return [b[0] for b in bounds], [b[1] for b in bounds]
 
 
 def _target_columns(frame, measure, targets, service_of) -> pd.DataFrame:
@@ -239,6 +254,17 @@ def _previous(series: pd.DataFrame, latest):
     return None if earlier.empty else earlier.iloc[-1]
 
 
+def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()) -> pd.DataFrame:
+    """Making Data Count XmR over the periods shown, restarting at known process changes."""
+    starts = list(series["period_start"])
+    rebase = sorted({next((i for i, p in enumerate(starts) if p >= d), None)
+                     for d in rebase_dates} - {None, 0})
+    targets = series["target"].dropna()
+    target = float(targets.iloc[-1]) if len(targets) else None
+    return spc.xmr(series["value"].astype(float).to_numpy(), measure.better, target,
+                   rebase=rebase)
+
+
 def compute(database, measure: Measure, filters: Filters, targets: Targets,
             min_base: int = 10) -> MeasureResult:
     """Run a measure's query and judge it: the one calculation behind every card and chart."""
@@ -258,8 +284,14 @@ def compute(database, measure: Measure, filters: Filters, targets: Targets,
     by_service = (service_table(frame, measure, period, targets)
                   if "service" in measure.dimensions else frame.iloc[0:0])
     shown = series[series["period_start"] >= cal.period_start(filters.start, grain)]
-    result = MeasureResult(measure, filters, shown.reset_index(drop=True), by_service, latest,
-                           vs_previous, vs_last_year, distance(latest, measure), "", min_base)
+    shown = shown.reset_index(drop=True)
+    result = MeasureResult(measure, filters, shown, by_service, latest, vs_previous,
+                           vs_last_year, distance(latest, measure), "", min_base)
+    if not measure.snapshot:
+        rebase = pd.to_datetime(database.query("tables/rebase_dates", measure=measure.id)
+                                ["date"]).dt.date
+        result.spc = spc_frame(shown, measure, list(rebase))
+        result.variation, result.assurance = spc.icons(result.spc, measure.better)
     result.notes = sentences.notes(result)
     result.sentence = sentences.summary(result)
     return result

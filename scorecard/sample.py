@@ -116,7 +116,7 @@ COLUMNS = {
     "targets.csv": "measure_id,service,from_period,target,amber_margin",
     "actions.csv": "action_id,pillar,title,owner,due_on,status,progress_pct,last_update_on,update,"
                    "measures,categories",
-    "events.csv": "date,label,pillar,measure",
+    "events.csv": "date,label,pillar,measure,rebase",
     "commentary.csv": "measure,period,service,commentary,corrective_action,owner_role",
 }
 TIMESTAMP, DATE = "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"
@@ -279,16 +279,18 @@ complaints|2027-02-28|at_risk|35|2026-09-03
   |complaints_upheld;stage1_on_time|Damage to property
   |Claims triage agreed with the contractor, but vacancies are slowing progress.
 """
-EVENTS = (
-    ("2022-09-01", "Online reporting app launched", "access", "digital_takeup"),
-    ("2023-04-01", "Customer Service Strategy adopted", "", ""),
-    ("2023-06-01", "Customer care e-learning launched", "ethos", "training_completion"),
-    ("2023-10-02", "Market Hall cash office closed", "access", "f2f_average_wait"),
-    ("2024-07-01", "New telephony system live", "access", "calls_answered_60s"),
+EVENTS = (  # rebase Y: a known change to the process, so SPC limits restart there
+    ("2022-09-01", "Online reporting app launched", "access", "digital_takeup", ""),
+    ("2023-04-01", "Customer Service Strategy adopted", "", "", ""),
+    ("2023-06-01", "Customer care e-learning launched", "ethos", "training_completion", ""),
+    ("2023-10-02", "Market Hall cash office closed", "access", "f2f_average_wait", ""),
+    ("2024-07-01", "New telephony system live", "access", "calls_answered_60s", "Y"),
+    ("2024-07-01", "New telephony system live", "access", "call_abandonment", "Y"),
+    ("2024-07-01", "New telephony system live", "access", "average_speed_of_answer", "Y"),
     ("2025-01-24", "Winter storm: fallen trees and flooding on highways", "end_to_end",
-     "cases_within_standard"),
-    ("2025-04-01", "Central complaints team formed", "complaints", "stage1_on_time"),
-    ("2026-04-01", "Complaint Handling Code in force", "complaints", "stage1_on_time"),
+     "cases_within_standard", ""),
+    ("2025-04-01", "Central complaints team formed", "complaints", "stage1_on_time", ""),
+    ("2026-04-01", "Complaint Handling Code in force", "complaints", "stage1_on_time", ""),
 )
 COMMENTARY = (
     ("cases_within_standard", "2026-09-01", "Housing",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from . import fmt
+import math
+
+from . import fmt, spc
 
 CHANGE_PHRASES = {"better": "better than", "worse": "worse than", "no change": "the same as",
                   "no real change": "no real change from"}
@@ -14,17 +16,17 @@ def _figure(result) -> str:
 
 
 def target_clause(result) -> str:
-    """'above the 75% target', 'within the 8% target', or '' without a target."""
+    """'above the target of 75%', 'within the target of 8%', or '' without a target."""
     latest, m = result.latest, result.measure
     if fmt.missing(latest["target"]):
         return ""
     target = fmt.value(latest["target"], m.unit, m.decimals if latest["target"] % 1 else 0)
     shown = round(float(latest["value"]), m.decimals)
     if shown == latest["target"]:
-        return f"meeting the {target} target"
+        return f"meeting the target of {target}"
     if m.better == "higher":
-        return f"{'above' if shown > latest['target'] else 'below'} the {target} target"
-    return f"{'within' if shown < latest['target'] else 'above'} the {target} target"
+        return f"{'above' if shown > latest['target'] else 'below'} the target of {target}"
+    return f"{'within' if shown < latest['target'] else 'above'} the target of {target}"
 
 
 def change_clause(change, measure) -> str:
@@ -35,8 +37,37 @@ def change_clause(change, measure) -> str:
     return f"{CHANGE_PHRASES[change.word]} {change.label} ({earlier})"
 
 
+def has_limits(result) -> bool:
+    """True when the SPC chart has process limits at the latest point (13 or more points)."""
+    frame = result.spc
+    if frame is None:
+        return False
+    shown = frame[frame["value"].notna()]
+    return len(shown) > 0 and not math.isnan(shown["upper"].iloc[-1])
+
+
+def verdict(result) -> str:
+    """Whether the change is real: SPC where there are limits, survey intervals otherwise.
+
+    Where RAG and SPC disagree it says so plainly: red but within normal variation is not
+    evidence of a decline; green but a real deterioration is a warning."""
+    m, rag = result.measure, result.rag
+    if not has_limits(result):
+        return change_clause(result.vs_previous, m)
+    signal = result.variation.split("_")[0]
+    reason = spc.explain(result.spc, m.better)
+    when = f"this {result.filters.grain}" if result.is_current else f"in {fmt_period(result)}"
+    if signal == "common" and rag in ("red", "amber"):
+        return f"{rag} {when}, but within normal variation: no evidence of a decline"
+    if signal == "improvement" and rag == "red":
+        return f"still off target, but {reason}"
+    if signal == "concern" and rag == "green":
+        return f"on target {when}, but {reason}"
+    return reason
+
+
 def summary(result) -> str:
-    """One sentence: the figure, how it stands against target, and how it has moved."""
+    """One sentence: the figure, how it stands against target, and whether it really moved."""
     m, latest = result.measure, result.latest
     period = fmt_period(result)
     if latest is None:
@@ -46,9 +77,12 @@ def summary(result) -> str:
                 f"(fewer than {result.min_base}).")
     text = m.statement.replace("{value}", fmt.bare(latest["value"], m.unit, m.decimals))
     text = f"{text} in {period}"
-    clauses = [c for c in (target_clause(result), change_clause(result.vs_previous, m)) if c]
-    if clauses:
-        text += ", " + "; ".join(clauses)
+    target = target_clause(result)
+    if target:
+        text += f", {target}"
+    judgement = verdict(result)
+    if judgement:
+        text += f"; {judgement}"
     return text[0].upper() + text[1:] + "."
 
 

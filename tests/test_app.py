@@ -49,8 +49,8 @@ def test_overview_cards_show_hand_worked_figures(mini_app):
 def test_access_page_sentence_and_trend(mini_app):
     at = open_page(mini_app, "access")
     text = "\n".join(texts(at))
-    assert ("50.0% of calls were answered within 60 seconds in September 2026, below the 80% "
-            "target; the same as August 2026 (50.0%).") in text
+    assert ("50.0% of calls were answered within 60 seconds in September 2026, below the target of "
+            "80%; the same as August 2026 (50.0%).") in text
     assert at.selectbox(key="measure").value == "Calls answered within 60 seconds"
     assert len(at.get("plotly_chart")) == 1
 

@@ -53,7 +53,7 @@ def test_calls_card(mini_db, catalogue_, targets):
     assert result.vs_previous.word == "no change"  # August: 1 of 2 = 50%
     assert result.vs_last_year.word == "not comparable"  # no calls in September 2025
     assert result.sentence == ("50.0% of calls were answered within 60 seconds in September "
-                               "2026, below the 80% target; the same as August 2026 (50.0%).")
+                               "2026, below the target of 80%; the same as August 2026 (50.0%).")
 
 
 def test_single_service_uses_its_own_target(mini_db, catalogue_, targets):
@@ -94,7 +94,7 @@ def test_lower_is_better_wording(mini_db, catalogue_, targets):
     assert result.rag == "amber"
     assert result.distance == "0.5 minutes to go to reach the target"
     assert result.sentence.startswith("Visitors to service centres waited 12.5 minutes on "
-                                      "average in September 2026, above the 12 minutes target")
+                                      "average in September 2026, above the target of 12 minutes")
 
 
 def test_quarter_grain(mini_db, catalogue_, targets):
