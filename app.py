@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import data_page, overview_page, pillar_page
+from pages import data_page, measure_page, overview_page, pillar_page
 from scorecard import app_state
 from scorecard import components as ui
 
@@ -13,10 +13,11 @@ ctx = app_state.context()
 view = {"ctx": ctx}
 
 
-def _page(render, title, url_path, icon, default=False, **kwargs):
+def _page(render, title, url_path, icon, default=False, visibility="visible", **kwargs):
     """A navigation page whose callable renders `render(ctx, filters, **kwargs)`."""
     page = st.Page(lambda: render(view["ctx"], view["filters"], **kwargs), title=title,
-                   url_path=url_path, icon=f":material/{icon}:", default=default)
+                   url_path=url_path, icon=f":material/{icon}:", default=default,
+                   visibility=visibility)
     ui.PAGES[url_path or "overview"] = page
     return page
 
@@ -25,7 +26,9 @@ sections = {
     "": [_page(overview_page.render, "Scorecard", "overview", "dashboard", default=True)],
     ctx.strategy.title: [_page(pillar_page.render, p.title, p.id, p.icon, pillar_id=p.id)
                          for p in ctx.strategy.pillars],
-    "About the data": [_page(data_page.render, "Data and definitions", "data", "database")],
+    "About the data": [_page(data_page.render, "Data and definitions", "data", "database"),
+                       _page(measure_page.render, "Measure detail", "measure", "query_stats",
+                             visibility="hidden")],
 }
 current = st.navigation(sections)
 view["filters"] = app_state.filter_bar(ctx)

@@ -1,8 +1,9 @@
-"""One strategy pillar: its aim, its measure cards and the trend behind any of them."""
+"""One strategy pillar: its aim, its measure cards, the headline trend and its own charts."""
 
 import streamlit as st
 
 from scorecard import components as ui
+from scorecard import views
 
 
 def render(ctx, filters, pillar_id: str) -> None:
@@ -12,6 +13,8 @@ def render(ctx, filters, pillar_id: str) -> None:
     results = ui.results_for(ctx, pillar.measures, filters)
     ui.status_counts(results)
     ui.card_grid(results, columns=3)
-    st.header("Trend")
-    chosen = ui.measure_picker(ctx, pillar)
-    ui.trend_block(ctx, next(r for r in results if r.measure.id == chosen), pillar.id)
+    st.header("The picture over time")
+    headline = next(r for r in results if r.measure.id == (pillar.headline or
+                                                           pillar.measures[0]))
+    views.spc_block(ctx, headline, pillar.id)
+    views.pillar_sections(ctx, filters, pillar)

@@ -55,6 +55,7 @@ class Pillar:
     measures: tuple[str, ...]
     icon: str = "flag"
     headline: str | None = None
+    charts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ class Strategy:
     def pillar(self, pillar_id: str) -> Pillar:
         """The pillar with this id."""
         return next(p for p in self.pillars if p.id == pillar_id)
+
+    def home_pillar(self, measure_id: str) -> Pillar | None:
+        """The first pillar that lists a measure (None for plan-wide measures)."""
+        return next((p for p in self.pillars if measure_id in p.measures), None)
 
 
 class ConfigError(ValueError):
@@ -117,7 +122,7 @@ def load_strategy(file: Path, catalogue_file: Path) -> Strategy:
     pillars = tuple(
         Pillar(id=p["id"], title=p["title"], aim=p.get("aim", ""),
                measures=tuple(p.get("measures", ())), icon=p.get("icon", "flag"),
-               headline=p.get("headline"))
+               headline=p.get("headline"), charts=tuple(p.get("charts", ())))
         for p in raw.get("pillar", [])
     )
     if not pillars:

@@ -86,8 +86,10 @@ def add_events(fig: go.Figure, events) -> go.Figure:
     return fig
 
 
-def _finish(fig: go.Figure, unit: str, height: int) -> go.Figure:
+def _finish(fig: go.Figure, unit: str, height: int, from_zero: bool = True) -> go.Figure:
     fig.update_layout(height=height, template="scorecard")
+    if not from_zero:  # SPC charts zoom to the data so the limits can be read
+        fig.update_yaxes(rangemode="normal")
     fig.update_yaxes(title_text=AXIS_TITLES.get(unit, ""),
                      ticksuffix="%" if unit == "percent" else "")
     fig.update_xaxes(type="date", tickformat="%b %Y")
@@ -108,3 +110,147 @@ def alt_text(measure, series) -> str:
     if not fmt.missing(last["target"]):
         text += f" The latest target is {fmt.value(last['target'], u, d)}."
     return text
+
+
+SIGNAL_COLOURS = {"improvement": "#0072B2", "concern": "#D55E00", "neutral": "#7B3294",
+                  "common": "#6B6B6B"}
+SIGNAL_WORDS = {"improvement": "Improvement", "concern": "Concern", "neutral": "Unusual",
+                "common": "Common cause"}
+LIMIT_GREY = "#8C8C8C"
+
+
+def _segments(x, frame, column):
+    """A limit line per segment, broken between segments (None) so it never joins them."""
+    xs, ys = [], []
+    for _, part in frame.assign(x=x).groupby("segment", sort=True):
+        xs += list(part["x"]) + [None]
+        ys += list(part[column]) + [None]
+    return xs, ys
+
+
+def spc(series, spc_frame, measure, events=None, height: int = 420) -> go.Figure:
+    """Making Data Count XmR chart: values, mean, process limits, 2-sigma lines, target,
+    and special-cause points marked by colour and shape (triangles point the way it moved).
+    Survey measures get 95% interval whiskers."""
+    fig = go.Figure()
+    x = [str(p) for p in series["period_start"]]
+    has_limits = spc_frame["upper"].notna().any()
+    lines = [("centre", "Average", dict(color=INK, width=1.5))]
+    if has_limits:
+        lines += [("upper", "Process limits", dict(color=LIMIT_GREY, width=1.5, dash="dash")),
+                  ("lower", None, dict(color=LIMIT_GREY, width=1.5, dash="dash")),
+                  ("near_upper", "Two-sigma lines", dict(color=GRID, width=1, dash="dot")),
+                  ("near_lower", None, dict(color=GRID, width=1, dash="dot"))]
+    for column, name, line in lines:
+        xs, ys = _segments(x, spc_frame, column)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name or column, line=line,
+                                 showlegend=name is not None, legendgroup=column.split("_")[-1],
+                                 hoverinfo="skip"))
+    if series["target"].notna().any():
+        fig.add_trace(go.Scatter(x=x, y=series["target"], name="Target", mode="lines",
+                                 line=dict(color=RAG_COLOURS["red"], width=2, dash="longdash",
+                                           shape="hv"), hoverinfo="skip"))
+    _spc_points(fig, x, series, spc_frame, measure)
+    add_events(fig, events)
+    return _finish(fig, measure.unit, height, from_zero=False)
+
+
+def _spc_points(fig, x, series, frame, measure) -> None:
+    """The values as a line, then one marker trace per signal so the legend explains them."""
+    has = frame["value"].notna().to_numpy()
+    xs = [v for v, keep in zip(x, has) if keep]
+    fig.add_trace(go.Scatter(x=xs, y=frame.loc[has, "value"], mode="lines", name=measure.title,
+                             line=dict(color=PALETTE[0], width=2), hoverinfo="skip",
+                             showlegend=False))
+    error = None
+    if series["low"].notna().any():
+        error = dict(type="data", symmetric=False, color=LIMIT_GREY, thickness=1.2,
+                     array=(series["high"] - series["value"]).to_numpy(),
+                     arrayminus=(series["value"] - series["low"]).to_numpy())
+    for signal in ("common", "improvement", "concern", "neutral"):
+        mask = (frame["signal"] == signal).to_numpy() & has
+        if not mask.any():
+            continue
+        symbols = ["circle" if signal == "common" else
+                   ("triangle-up" if d == "high" else "triangle-down")
+                   for d in frame.loc[mask, "direction"]]
+        labels = series.loc[mask, "label"]
+        text = [f"{lab}: {fmt.value(v, measure.unit, measure.decimals)}"
+                for lab, v in zip(labels, frame.loc[mask, "value"])]
+        fig.add_trace(go.Scatter(
+            x=[v for v, keep in zip(x, mask) if keep], y=frame.loc[mask, "value"],
+            mode="markers", name=SIGNAL_WORDS[signal], text=text,
+            marker=dict(size=8 if signal == "common" else 12, symbol=symbols,
+                        color=SIGNAL_COLOURS[signal], line=dict(width=1, color="white")),
+            error_y=None if error is None else dict(
+                error, array=error["array"][mask], arrayminus=error["arrayminus"][mask]),
+            hovertemplate="%{text}<extra>" + SIGNAL_WORDS[signal] + "</extra>"))
+
+
+def spc_alt_text(measure, series, spc_frame, variation_words: str) -> str:
+    """Screen-reader description of an SPC chart: the trend, the limits and the verdict."""
+    text = alt_text(measure, series).replace("Line chart", "Statistical process control chart")
+    last = spc_frame[spc_frame["value"].notna()]
+    if len(last) and not fmt.missing(last["upper"].iloc[-1]):
+        u, d = measure.unit, measure.decimals
+        text += (f" The average is {fmt.value(last['centre'].iloc[-1], u, d)}, with process "
+                 f"limits from {fmt.value(last['lower'].iloc[-1], u, d)} to "
+                 f"{fmt.value(last['upper'].iloc[-1], u, d)}.")
+    specials = int(spc_frame["special"].sum())
+    return f"{text} {specials} points show special cause variation. {variation_words}."
+
+
+def bars(table, category: str, measure, height: int | None = None) -> go.Figure:
+    """Horizontal bars of a measure by group (best at the top), RAG by colour and symbol, the
+    target as a line; suppressed groups keep their row, labelled rather than drawn."""
+    table = table.iloc[::-1]  # plotly draws the first row at the bottom
+    labels = [f"{c} (suppressed)" if s else c
+              for c, s in zip(table[category], table["suppressed"])]
+    rags = list(table["rag"]) if "rag" in table else ["none"] * len(table)
+    fig = go.Figure(go.Bar(
+        y=labels, x=table["value"], orientation="h",
+        marker=dict(color=[RAG_COLOURS[r] for r in rags]),
+        text=[("" if fmt.missing(v) else fmt.value(v, measure.unit, measure.decimals))
+              for v in table["value"]], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    targets = table["target"].dropna() if "target" in table else []
+    if len(targets):
+        fig.add_vline(x=float(targets.iloc[0]), line=dict(color=INK, width=2, dash="dash"),
+                      annotation_text="Target", annotation_position="top")
+    fig.update_layout(height=height or max(220, 34 * len(table) + 90), showlegend=False,
+                      template="scorecard", margin=dict(l=10, r=60, t=30, b=40))
+    fig.update_xaxes(title_text=AXIS_TITLES.get(measure.unit, ""),
+                     ticksuffix="%" if measure.unit == "percent" else "")
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def intervals(table, category: str, unit: str = "percent", overall: float | None = None,
+              height: int | None = None) -> go.Figure:
+    """Dots with 95% interval whiskers per group; groups that differ from the rest are
+    marked by colour and shape; suppressed groups are listed but not drawn."""
+    table = table.iloc[::-1]
+    shapes = {"lower": ("triangle-left", SIGNAL_COLOURS["concern"]),
+              "higher": ("triangle-right", SIGNAL_COLOURS["improvement"]),
+              "": ("circle", SIGNAL_COLOURS["common"])}
+    labels = [f"{c} (suppressed)" if s else c
+              for c, s in zip(table[category], table["suppressed"])]
+    fig = go.Figure(go.Scatter(
+        y=labels, x=table["value"], mode="markers",
+        marker=dict(size=12, symbol=[shapes[v][0] for v in table["versus_rest"]],
+                    color=[shapes[v][1] for v in table["versus_rest"]]),
+        error_x=dict(type="data", symmetric=False, array=table["high"] - table["value"],
+                     arrayminus=table["value"] - table["low"], color=LIMIT_GREY),
+        text=[f"{fmt.value(v, unit, 1)} (95% interval {fmt.value(lo, unit, 1)} to "
+              f"{fmt.value(hi, unit, 1)})" for v, lo, hi in
+              zip(table["value"], table["low"], table["high"])],
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    if overall is not None:
+        fig.add_vline(x=overall, line=dict(color=INK, width=1.5, dash="dash"),
+                      annotation_text="All respondents", annotation_position="top")
+    fig.update_layout(height=height or max(220, 34 * len(table) + 90), showlegend=False,
+                      template="scorecard", margin=dict(l=10, r=20, t=30, b=40))
+    fig.update_xaxes(title_text=AXIS_TITLES.get(unit, ""),
+                     ticksuffix="%" if unit == "percent" else "")
+    fig.update_yaxes(automargin=True)
+    return fig

@@ -12,9 +12,11 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
-from . import app_state, fmt, measures
+from . import app_state, fmt, measures, spc
 from .measures import RAG_ICONS, RAG_WORDS, MeasureResult
+from .sentences import has_limits
 
+PAGES: dict = {}  # page id -> st.Page, filled by app.py
 VALUE_STYLE = "font-size:2.1rem;font-weight:700;line-height:1.15;margin:0.1rem 0 0.2rem"
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
 CHANGE_ICONS = {1: ":material/trending_up:", -1: ":material/trending_down:",
@@ -51,10 +53,44 @@ def banner(ctx) -> None:
                    f"{fmt.long_date(ctx.as_at)}, {age} days ago.", icon=":material/schedule:")
 
 
-def rag_badge(result: MeasureResult) -> None:
-    """RAG as icon and word."""
-    st.badge(RAG_WORDS[result.rag], icon=f":material/{RAG_ICONS[result.rag]}:",
-             color=BADGE_COLOURS[result.rag])
+VARIATION_BADGES = {
+    "common": ("gray", "horizontal_rule", "No significant change"),
+    "improvement_high": ("blue", "trending_up", "Improving"),
+    "improvement_low": ("blue", "trending_down", "Improving"),
+    "concern_high": ("orange", "trending_up", "Getting worse"),
+    "concern_low": ("orange", "trending_down", "Getting worse"),
+    "neutral_high": ("violet", "trending_up", "Unusually high"),
+    "neutral_low": ("violet", "trending_down", "Unusually low"),
+}
+ASSURANCE_BADGES = {
+    "pass": ("blue", "verified", "Reliably meets target"),
+    "fail": ("orange", "report", "Will miss target without change"),
+    "hit_and_miss": ("gray", "swap_vert", "Hit and miss against target"),
+}
+
+
+def _badge(colour: str, icon: str, words: str) -> str:
+    return f":{colour}-badge[:material/{icon}: {words}]"
+
+
+def badges(result: MeasureResult) -> None:
+    """RAG, then SPC variation and assurance, each as an icon and words (never colour alone);
+    the help icon gives the Making Data Count wording."""
+    parts = [_badge(BADGE_COLOURS[result.rag], RAG_ICONS[result.rag], RAG_WORDS[result.rag])]
+    help_text = []
+    if has_limits(result):
+        parts.append(_badge(*VARIATION_BADGES[result.variation]))
+        help_text.append(spc.VARIATION_TEXT[result.variation] + ".")
+        # assurance compares the target with the limits of a stable process; while the
+        # process is changing (special cause) those limits do not describe it, so no badge
+        if result.variation == "common" and result.assurance in ASSURANCE_BADGES:
+            parts.append(_badge(*ASSURANCE_BADGES[result.assurance]))
+            help_text.append(spc.ASSURANCE_TEXT[result.assurance] + ".")
+        elif result.variation != "common":
+            help_text.append("No target assurance while the figure is changing.")
+    elif result.spc is not None and result.latest is not None:
+        help_text.append("Fewer than 13 points: too few to judge variation (SPC).")
+    st.markdown(" ".join(parts), help=" ".join(help_text) or None)
 
 
 def change_line(change: measures.Change, against: str, measure) -> str:
@@ -88,14 +124,14 @@ def _target_line(result: MeasureResult) -> str:
     return f"Target {target} ({better})" + (f" · {result.distance}" if result.distance else "")
 
 
-def measure_card(result: MeasureResult, compact: bool = False) -> None:
+def measure_card(result: MeasureResult, compact: bool = False, link: bool = True) -> None:
     """One measure: figure, RAG, target and distance, direction of travel, the sentence."""
     m = result.measure
     with st.container(border=True, key=f"card-{m.id}"):
         st.markdown(f"**{m.title}**", help=m.definition)
         st.markdown(f"<p style='{VALUE_STYLE}'>{_big_value(result)}</p>",
                     unsafe_allow_html=True)
-        rag_badge(result)
+        badges(result)
         st.caption(_target_line(result))
         st.markdown(change_line(result.vs_previous, "the previous period", m))
         if not compact:
@@ -103,6 +139,9 @@ def measure_card(result: MeasureResult, compact: bool = False) -> None:
             st.markdown(result.sentence)
         for note in result.notes:
             st.caption(f":material/info: {note}")
+        if link:
+            st.page_link(PAGES["measure"], label="Details and breakdown",
+                         icon=":material/query_stats:", query_params={"measure": m.title})
 
 
 def card_grid(results: list[MeasureResult], columns: int = 3, compact: bool = False) -> None:
@@ -154,33 +193,9 @@ def trend_table(result: MeasureResult) -> pd.DataFrame:
     })
 
 
-PAGES: dict = {}
-
-
 def page_path(page_id: str):
     """The registered st.Page for a page id (pillar id, 'overview', 'data')."""
     return PAGES[page_id]
-
-
-def measure_picker(ctx, pillar) -> str:
-    """Choose which of a pillar's measures to chart (kept in the URL as ?measure=<title>)."""
-    by_title = {ctx.measure(m).title: m for m in pillar.measures}
-    default = ctx.measure(pillar.headline or pillar.measures[0]).title
-    titles = list(by_title)
-    chosen = st.selectbox("Show the trend for", titles, index=titles.index(default),
-                          key="measure", bind="query-params")
-    return by_title.get(chosen, by_title[default])
-
-
-def trend_block(ctx, result: MeasureResult, pillar_id: str) -> None:
-    """The trend of one measure with its target line and events, as a chart block."""
-    from . import charts
-    events = ctx.database.query("tables/events", pillar=pillar_id, measure=result.measure.id)
-    from .sentences import headline
-    figure = charts.trend(result.series, result.measure, events)
-    ui_alt = charts.alt_text(result.measure, result.series)
-    chart_block(headline(result), figure, trend_table(result), ui_alt,
-                f"trend-{result.measure.id}")
 
 
 STYLE = """

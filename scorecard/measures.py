@@ -18,6 +18,7 @@ import pandas as pd
 from . import calendar as cal
 from . import fmt, spc, survey
 from .catalogue import Measure
+from .suppression import protect
 
 RAG_WORDS = {"green": "On target", "amber": "Near target", "red": "Off target",
              "none": "Not rated"}
@@ -192,10 +193,12 @@ def total_series(frame: pd.DataFrame, measure: Measure, filters: Filters,
     return _target_columns(series, measure, targets, lambda _: filters.single_service)
 
 
-def service_table(frame: pd.DataFrame, measure: Measure, period: date,
-                  targets: Targets) -> pd.DataFrame:
-    """Each service's figure for one period, with its own target and RAG, best first."""
-    rows = frame[frame["service"].notna() & (frame["period_start"] == period)].copy()
+def service_table(frame: pd.DataFrame, measure: Measure, period: date, targets: Targets,
+                  min_base: int) -> pd.DataFrame:
+    """Each service's figure for one period, with its own target and RAG, best first; small
+    services suppressed so that none can be worked out from the council total."""
+    rows = frame[frame["service"].notna() & (frame["period_start"] == period)]
+    rows = protect(rows.reset_index(drop=True), min_base)
     rows = _target_columns(rows, measure, targets, lambda s: s)
     ascending = measure.better == "lower"
     return rows.sort_values(["suppressed", "value"], ascending=[True, ascending]
@@ -281,7 +284,7 @@ def compute(database, measure: Measure, filters: Filters, targets: Targets,
         series, cal.shift(latest["period_start"], grain, -PER_YEAR[grain]))
     vs_last_year = change(latest, year_ago, measure)
     period = filters.report_start if latest is None else latest["period_start"]
-    by_service = (service_table(frame, measure, period, targets)
+    by_service = (service_table(frame, measure, period, targets, min_base)
                   if "service" in measure.dimensions else frame.iloc[0:0])
     shown = series[series["period_start"] >= cal.period_start(filters.start, grain)]
     shown = shown.reset_index(drop=True)

@@ -15,6 +15,7 @@ PAGES = {
     "end_to_end": "End-to-end experience",
     "complaints": "Complaints",
     "data": "Data and definitions",
+    "measure": "Customer care training completed",  # the first measure, until one is chosen
 }
 
 
@@ -51,8 +52,19 @@ def test_access_page_sentence_and_trend(mini_app):
     text = "\n".join(texts(at))
     assert ("50.0% of calls were answered within 60 seconds in September 2026, below the target of "
             "80%; the same as August 2026 (50.0%).") in text
-    assert at.selectbox(key="measure").value == "Calls answered within 60 seconds"
-    assert len(at.get("plotly_chart")) == 1
+    # the calls SPC chart, then online satisfaction by group: one chart per dimension tab
+    assert len(at.get("plotly_chart")) == 6
+
+
+def test_understanding_page_shows_satisfaction_by_group(mini_app):
+    at = open_page(mini_app, "understanding")
+    table = next(d.value for d in at.dataframe if "Dimension" in d.value.columns)
+    disability = table[table["Dimension"] == "Disability"].set_index("Group")
+    # resident survey, August 2026: disabled R2 (weight 1) and R4 (1.5) both dissatisfied;
+    # not disabled R1 (2.0) and R3 (0.5) both satisfied
+    assert disability.loc["Disabled", "Per cent"] == 0.0
+    assert disability.loc["Not disabled", "Per cent"] == 100.0
+    assert disability.loc["Disabled", "Answers"] == 2
 
 
 def test_service_filter_changes_the_figures(mini_app):
@@ -100,7 +112,7 @@ def test_four_pillar_strategy_needs_no_code_change(monkeypatch, tmp_path):
     assert page_urls(at) == {"": "Scorecard", "information": "Information management",
                              "improved_access": "Improved access",
                              "staff": "Staff skills and standards", "awareness": "Awareness",
-                             "data": "Data and definitions"}
+                             "data": "Data and definitions", "measure": "Measure detail"}
     at = open_page(at, "staff")
     assert at.title[0].value == "Staff skills and standards"
 

@@ -1,0 +1,59 @@
+-- Who is less satisfied? Survey answers scoring 4 or 5, weighted, by resident group: age,
+-- disability, ethnicity, first language and deprivation of home area. Each row carries its
+-- unweighted base, the sum of squared weights (for Kish's effective base of the group and
+-- of everyone else in the same dimension) so the engine can test each group against the rest.
+-- Grain: one row per dimension and group over the span $start to $end.
+-- Parameters: $survey, $question, $only_channels, $start, $end, $channels.
+with answers as (
+    select
+        s.satisfied,
+        s.w,
+        coalesce(s.age_band, 'Not stated') as age,
+        case s.disability
+            when true then 'Disabled'
+            when false then 'Not disabled'
+            else 'Not stated'
+        end as disability,
+        coalesce(s.ethnicity, 'Not stated') as ethnicity,
+        case s.first_language_english
+            when true then 'English'
+            when false then 'Not English'
+            else 'Not stated'
+        end as first_language,
+        case s.imd_quintile
+            when 1 then '1 (most deprived)'
+            when 5 then '5 (least deprived)'
+            when 2 then '2'
+            when 3 then '3'
+            when 4 then '4'
+            else 'Not stated'
+        end as deprivation
+    from satisfaction_v as s
+    where
+        s.survey = $survey
+        and ($question is null or s.question = $question)
+        and s.responded_on between $start and $end
+        and in_scope(s.channel, $only_channels)
+        and in_scope(s.channel, $channels)
+),
+
+long as (
+    unpivot answers
+    on age, disability, ethnicity, first_language, deprivation
+    into name dimension value resident_group
+),
+
+final as (
+    select
+        dimension,
+        resident_group,
+        coalesce(sum(w) filter (where satisfied), 0) as numerator,
+        sum(w) as denominator,
+        sum(w * w) as sum_w2,
+        count(*) as base
+    from long
+    group by dimension, resident_group
+)
+
+select * from final
+order by dimension, resident_group

@@ -1,0 +1,67 @@
+"""Who is less well served: a survey measure broken down by resident group, with intervals.
+
+Each group's weighted share gets a Wilson 95% interval on its Kish effective base, and is
+tested against everyone else in the same dimension with Newcombe's interval for a
+difference: a group is called more or less satisfied only when that interval excludes zero.
+Small groups are suppressed (and a second one hidden where one could be worked out).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import calendar as cal
+from . import survey
+from .suppression import protect
+
+DIMENSIONS = {"age": "Age", "disability": "Disability", "ethnicity": "Ethnicity",
+              "first_language": "First language", "deprivation": "Deprivation of home area"}
+
+
+def span(filters) -> tuple:
+    """The twelve months to the end of the reporting period (enough answers per group)."""
+    end = filters.end
+    start = cal.shift(cal.period_start(end, "month"), "month", -11)
+    return start, end
+
+
+def _versus_rest(rows: pd.DataFrame) -> list[str]:
+    """'lower', 'higher' or '' for each group against the rest of its dimension."""
+    total_num, total_den, total_w2 = (rows["numerator"].sum(), rows["denominator"].sum(),
+                                      rows["sum_w2"].sum())
+    words = []
+    for r in rows.itertuples(index=False):
+        rest_den, rest_w2 = total_den - r.denominator, total_w2 - r.sum_w2
+        if r.denominator <= 0 or rest_den <= 0 or rest_w2 <= 0:
+            words.append("")
+            continue
+        result = survey.difference((total_num - r.numerator) / rest_den, rest_den ** 2 / rest_w2,
+                                   r.numerator / r.denominator, r.denominator ** 2 / r.sum_w2)
+        words.append("" if not result["real"] else ("higher" if result["diff"] > 0 else "lower"))
+    return words
+
+
+def breakdown(database, filters, params: dict, min_base: int) -> pd.DataFrame:
+    """Percent satisfied by dimension and group, with interval, base and verdict."""
+    start, end = span(filters)
+    query = {"survey": None, "question": None, "only_channels": None, "start": start,
+             "end": end, "channels": list(filters.channels) or None} | params
+    raw = database.query("understanding/satisfaction_by_resident_group", **query)
+    frames = []
+    for dimension, rows in raw.groupby("dimension", sort=False):
+        rows = rows.reset_index(drop=True)
+        rows["versus_rest"] = _versus_rest(rows)
+        n_eff = rows["denominator"] ** 2 / rows["sum_w2"]
+        bounds = [survey.interval_from_sums(n, d, e) for n, d, e in
+                  zip(rows["numerator"], rows["denominator"], n_eff)]
+        rows["value"] = [b[0] for b in bounds]
+        rows["low"] = [b[1] for b in bounds]
+        rows["high"] = [b[2] for b in bounds]
+        frames.append(protect(rows, min_base))
+    if not frames:
+        return pd.DataFrame(columns=["dimension", "resident_group", "value", "low", "high",
+                                     "base", "suppressed", "versus_rest"])
+    out = pd.concat(frames, ignore_index=True)
+    out.loc[out["suppressed"], "versus_rest"] = ""
+    out["dimension"] = pd.Categorical(out["dimension"], categories=list(DIMENSIONS))
+    return out.sort_values(["dimension", "resident_group"]).reset_index(drop=True)

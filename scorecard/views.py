@@ -1,0 +1,170 @@
+"""Larger page sections: a measure's detail (SPC chart and breakdowns) and the pillar charts
+named in the strategy config. Each section is title (the finding) -> chart -> table -> CSV.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from . import charts, fmt, groups, spc
+from . import components as ui
+from .measures import RAG_WORDS, MeasureResult
+from .sentences import has_limits, headline
+
+SPC_HELP = (
+    "**How to read this chart.** The solid line is the average. The dashed grey lines are the "
+    "process limits: with no real change, nearly every point falls between them. A point "
+    "outside them, seven points in a row on one side of the average, seven rising or falling, "
+    "or two of three near a limit, is a real (special cause) change, marked with a coloured "
+    "triangle pointing the way it moved: blue where that is an improvement, orange where it "
+    "is a concern. Grey circles are ordinary (common cause) variation. The red dashed line is "
+    "the target. Limits restart where the process changed (a rebase), and are not drawn "
+    "until there are 13 points.")
+
+
+def _events(ctx, pillar_id, measure_id) -> pd.DataFrame:
+    return ctx.database.query("tables/events", pillar=pillar_id, measure=measure_id)
+
+
+def spc_table(result: MeasureResult) -> pd.DataFrame:
+    """The rows behind the SPC chart: figure, base, interval, target, RAG, limits, signal."""
+    m, s, frame = result.measure, result.series, result.spc
+    table = ui.trend_table(result)
+    if m.survey:
+        table["95% interval"] = [
+            "" if fmt.missing(lo) else f"{lo:.1f} to {hi:.1f}" for lo, hi in zip(s["low"],
+                                                                              s["high"])]
+    if frame is not None:
+        table["Average"] = frame["centre"].round(m.decimals)
+        table["Lower limit"] = frame["lower"].round(m.decimals)
+        table["Upper limit"] = frame["upper"].round(m.decimals)
+        table["Variation"] = [charts.SIGNAL_WORDS[g] for g in frame["signal"]]
+    return table
+
+
+def spc_block(ctx, result: MeasureResult, pillar_id: str | None) -> None:
+    """The measure over time as an XmR chart with target and events, table and CSV."""
+    m = result.measure
+    if result.spc is None:
+        return
+    words = spc.VARIATION_TEXT[result.variation] if has_limits(result) else (
+        "Too few points for process limits")
+    figure = charts.spc(result.series, result.spc, m, _events(ctx, pillar_id, m.id))
+    ui.chart_block(headline(result), figure, spc_table(result),
+                   charts.spc_alt_text(m, result.series, result.spc, words), f"spc-{m.id}")
+    with st.expander("How to read this chart"):
+        st.markdown(SPC_HELP)
+
+
+def service_headline(result: MeasureResult) -> str:
+    """'4 of 10 services on target; furthest off: Housing (59.2%)'."""
+    table = result.by_service[~result.by_service["suppressed"]]
+    m = result.measure
+    if table.empty:
+        return f"{m.title} by service"
+    rated = table[table["rag"] != "none"]
+    worst = table.iloc[-1]
+    lead = (f"{(rated['rag'] == 'green').sum()} of {len(rated)} services on target"
+            if len(rated) else f"{m.title} by service")
+    return (f"{lead}; {'lowest' if m.better == 'higher' else 'highest'}: {worst['service']} "
+            f"({fmt.value(worst['value'], m.unit, m.decimals)})")
+
+
+def service_block(result: MeasureResult) -> None:
+    """The measure for each service in the reporting period, best first, with targets."""
+    m, table = result.measure, result.by_service
+    if "service" not in m.dimensions or table.empty:
+        return
+    shown = pd.DataFrame({
+        "Service": table["service"],
+        m.title: [None if fmt.missing(v) else round(v, m.decimals) for v in table["value"]],
+        "Base": table["base"], "Target": table["target"],
+        "Status": [("Suppressed: " + r) if s else RAG_WORDS[g] for s, r, g in
+                   zip(table["suppressed"], table.get("suppressed_reason", ""), table["rag"])],
+    })
+    period = result.latest["label"] if result.latest is not None else ""
+    alt = (f"Bar chart of {m.title} by service for {period}: " + "; ".join(
+        f"{svc} {fmt.value(v, m.unit, m.decimals)}" for svc, v in
+        zip(table["service"], table["value"]) if not fmt.missing(v)) + ".")
+    ui.chart_block(f"{service_headline(result)} ({period})",
+                   charts.bars(table, "service", m), shown, alt, f"services-{m.id}")
+
+
+def measure_detail(ctx, result: MeasureResult, pillar_id: str | None) -> None:
+    """Everything behind one measure: its card, the SPC chart, the services compared."""
+    ui.measure_card(result, link=False)
+    spc_block(ctx, result, pillar_id)
+    service_block(result)
+
+
+def resident_groups(ctx, filters, params: dict, title: str, key: str) -> None:
+    """A survey measure by age, disability, ethnicity, first language and deprivation, with
+    intervals; groups that really differ from the rest are named in the title."""
+    table = groups.breakdown(ctx.database, filters, params, ctx.settings.min_base)
+    if table.empty:
+        st.info(f"No survey answers for {title.lower()} in the twelve months chosen.")
+        return
+    start, end = groups.span(filters)
+    lower = table[table["versus_rest"] == "lower"]
+    finding = ("Less satisfied than other respondents: " + ", ".join(
+        f"{groups.DIMENSIONS[d].lower()} {g}" for d, g in
+        zip(lower["dimension"], lower["resident_group"]))) if len(lower) else (
+        "No group is less satisfied than the rest by more than chance")
+    with st.container(border=True, key=f"groups-{key}"):
+        st.subheader(f"{title}: {finding}")
+        st.caption(f"Twelve months to {fmt.long_date(end)}; 95% intervals; a group is "
+                   "called different only when its interval for the difference from everyone "
+                   "else excludes zero. Groups with fewer than "
+                   f"{ctx.settings.min_base} answers are suppressed.")
+        tabs = st.tabs(list(groups.DIMENSIONS.values()))
+        for tab, (dimension, label) in zip(tabs, groups.DIMENSIONS.items()):
+            rows = table[table["dimension"] == dimension]
+            with tab:
+                st.plotly_chart(charts.intervals(rows, "resident_group"), theme=None,
+                                key=f"fig-groups-{key}-{dimension}",
+                                alt=_groups_alt(title, label, rows))
+        shown = _groups_table(table)
+        with st.expander("Data table"):
+            st.dataframe(shown, hide_index=True)
+        ui.download_csv(shown, f"groups-{key}", f"groups-{key}")
+
+
+def _groups_alt(title: str, label: str, rows: pd.DataFrame) -> str:
+    parts = [f"{g} {'suppressed' if s else fmt.value(v, 'percent', 1)}"
+             for g, v, s in zip(rows["resident_group"], rows["value"], rows["suppressed"])]
+    return f"Dot chart of {title} by {label.lower()}: " + "; ".join(parts) + "."
+
+
+def _groups_table(table: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Dimension": [groups.DIMENSIONS[d] for d in table["dimension"]],
+        "Group": table["resident_group"],
+        "Per cent": table["value"].round(1),
+        "Lower 95%": table["low"].round(1), "Upper 95%": table["high"].round(1),
+        "Answers": table["base"],
+        "Compared with the rest": table["versus_rest"].map(
+            {"lower": "Less satisfied", "higher": "More satisfied", "": ""}),
+        "Note": table["suppressed_reason"].map(lambda r: f"Suppressed: {r}" if r else ""),
+    })
+
+
+SECTIONS = {
+    "resident_groups": lambda ctx, filters: resident_groups(
+        ctx, filters, {"survey": "resident_survey", "question": "satisfied_with_council"},
+        "Residents satisfied with the council", "resident"),
+    "digital_groups": lambda ctx, filters: resident_groups(
+        ctx, filters, {"survey": "post_contact", "question": "overall_satisfaction",
+                       "only_channels": ["web", "app"]},
+        "Satisfied with an online contact", "digital"),
+}
+
+
+def pillar_sections(ctx, filters, pillar) -> None:
+    """The pillar's own charts, as named in the strategy config (`charts = [...]`)."""
+    for name in pillar.charts:
+        if name not in SECTIONS:
+            st.error(f"The strategy config names a chart '{name}' for {pillar.title} that does "
+                     f"not exist. Known charts: {', '.join(SECTIONS)}.")
+            continue
+        SECTIONS[name](ctx, filters)
