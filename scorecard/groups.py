@@ -48,7 +48,7 @@ def breakdown(database, filters, params: dict, min_base: int) -> pd.DataFrame:
              "end": end, "channels": list(filters.channels) or None} | params
     raw = database.query("understanding/satisfaction_by_resident_group", **query)
     frames = []
-    for dimension, rows in raw.groupby("dimension", sort=False):
+    for _, rows in raw.groupby("dimension", sort=False):
         rows = rows.reset_index(drop=True)
         rows["versus_rest"] = _versus_rest(rows)
         n_eff = rows["denominator"] ** 2 / rows["sum_w2"]
