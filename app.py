@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from pages import data_page, measure_page, overview_page, pillar_page
+from pages import (actions_page, data_page, measure_page, overview_page, pillar_page,
+                   service_page)
 from scorecard import app_state
 from scorecard import components as ui
 
@@ -26,6 +27,8 @@ sections = {
     "": [_page(overview_page.render, "Scorecard", "overview", "dashboard", default=True)],
     ctx.strategy.title: [_page(pillar_page.render, p.title, p.id, p.icon, pillar_id=p.id)
                          for p in ctx.strategy.pillars],
+    "Across the strategy": [_page(service_page.render, "Service view", "service", "apartment"),
+                            _page(actions_page.render, "Action plan", "actions", "checklist")],
     "About the data": [_page(data_page.render, "Data and definitions", "data", "database"),
                        _page(measure_page.render, "Measure detail", "measure", "query_stats",
                              visibility="hidden")],

@@ -11,6 +11,7 @@ from .db import QUERIES
 
 UNITS = ("percent", "per_1000", "seconds", "minutes", "working_days", "count")
 DIMENSIONS = ("service", "channel")
+BREAKDOWNS = ("service", "channel", "site", "contractor")
 SCALE = {"percent": 100.0, "per_1000": 1000.0}
 
 
@@ -29,6 +30,7 @@ class Measure:
     source: str
     params: dict = field(default_factory=dict)
     dimensions: tuple[str, ...] = ("service", "channel")
+    breakdowns: tuple[str, ...] = ()  # service, channel, site, contractor (default: dims)
     survey: bool = False
     snapshot: bool = False
     min_base: int | None = None
@@ -86,7 +88,8 @@ def _measure(entry: dict, file: Path) -> Measure:
     if unknown:
         raise ConfigError(f"{file.name}: measure {entry.get('id')} has unknown key(s) "
                           f"{', '.join(sorted(unknown))}")
-    entry = {**entry, "dimensions": tuple(entry.get("dimensions", DIMENSIONS))}
+    dims = tuple(entry.get("dimensions", DIMENSIONS))
+    entry = {**entry, "dimensions": dims, "breakdowns": tuple(entry.get("breakdowns", dims))}
     measure = Measure(**entry)
     problems = []
     if measure.unit not in UNITS:
@@ -97,6 +100,8 @@ def _measure(entry: dict, file: Path) -> Measure:
         problems.append(f"its query queries/{measure.sql}.sql does not exist")
     if set(measure.dimensions) - set(DIMENSIONS):
         problems.append(f"dimensions must be among {', '.join(DIMENSIONS)}")
+    if set(measure.breakdowns) - set(BREAKDOWNS):
+        problems.append(f"breakdowns must be among {', '.join(BREAKDOWNS)}")
     if problems:
         raise ConfigError(f"{file.name}: measure {measure.id}: " + "; ".join(problems))
     return measure

@@ -127,7 +127,7 @@ def query_params(measure: Measure, filters: Filters) -> dict:
     """Bound parameters for a measure's query: filters it supports, plus its catalogue params."""
     first = min(filters.start, cal.shift(filters.report_start, filters.grain,
                                          -PER_YEAR[filters.grain]))
-    params = {"grain": filters.grain, "start": first, "end": filters.end,
+    params = {"grain": filters.grain, "start": first, "end": filters.end, "by": "service",
               "services": None, "channels": None, "only_channels": None, "only_ages": None,
               "question": None}
     if "service" in measure.dimensions and filters.services:
@@ -255,6 +255,33 @@ def _previous(series: pd.DataFrame, latest):
         return None
     earlier = series[(series["base"] > 0) & (series["period_start"] < latest["period_start"])]
     return None if earlier.empty else earlier.iloc[-1]
+
+
+def breakdown(database, measure: Measure, filters: Filters, targets: Targets, by: str,
+              min_base: int = 10, months: int | None = None) -> pd.DataFrame:
+    """The measure for each channel, site, contractor or service (the `service` column holds
+    the group), best first, suppressed where small: for the latest period with data, or, with
+    `months`, pooled over that many months to the end of the reporting period (surveys)."""
+    min_base = measure.min_base or min_base
+    params = query_params(measure, filters) | {"by": by}
+    if months:
+        start = cal.shift(cal.period_start(filters.end, "month"), "month", 1 - months)
+        params |= {"grain": "span", "start": start}
+    frame = add_values(database.query(measure.sql, **params), measure, min_base)
+    if months:
+        frame["period_start"] = filters.report_start
+        last_month = cal.period_label(cal.period_start(filters.end, "month"), "month")
+        label = f"{months} months to {last_month}"
+        period = filters.report_start
+    else:
+        latest = _latest(total_series(frame, measure, filters, targets), filters.report_start,
+                         measure.snapshot)
+        if latest is None:
+            return frame.iloc[0:0].assign(target=[], amber_margin=[], rag=[], label=[])
+        period, label = latest["period_start"], latest["label"]
+    table = service_table(frame, measure, period, targets, min_base)
+    table["label"] = label
+    return table
 
 
 def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()) -> pd.DataFrame:

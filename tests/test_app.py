@@ -16,6 +16,8 @@ PAGES = {
     "complaints": "Complaints",
     "data": "Data and definitions",
     "measure": "Customer care training completed",  # the first measure, until one is chosen
+    "service": "Service view",
+    "actions": "Action plan",
 }
 
 
@@ -112,7 +114,8 @@ def test_four_pillar_strategy_needs_no_code_change(monkeypatch, tmp_path):
     assert page_urls(at) == {"": "Scorecard", "information": "Information management",
                              "improved_access": "Improved access",
                              "staff": "Staff skills and standards", "awareness": "Awareness",
-                             "data": "Data and definitions", "measure": "Measure detail"}
+                             "data": "Data and definitions", "measure": "Measure detail",
+                             "service": "Service view", "actions": "Action plan"}
     at = open_page(at, "staff")
     assert at.title[0].value == "Staff skills and standards"
 

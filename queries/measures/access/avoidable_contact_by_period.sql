@@ -1,11 +1,11 @@
 -- Avoidable contact (NI 14): contacts classified as avoidable (chasing, repeat, unclear
 -- information) as a share of the contacts that were classified; blanks are unclassified.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
 with classified as (
     select
         period_start($grain, c.received_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, c.site, NULL) as service,
         c.avoidable
     from contacts_v as c
     where

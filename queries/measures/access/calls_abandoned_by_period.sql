@@ -1,11 +1,11 @@
 -- Call abandonment: calls where the caller hung up before being answered, as a share of
 -- calls offered.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
 with calls as (
     select
         period_start($grain, c.received_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, c.site, NULL) as service,
         c.is_abandoned
     from contacts_v as c
     where

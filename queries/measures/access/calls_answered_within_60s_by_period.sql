@@ -1,11 +1,11 @@
 -- Calls answered within 60 seconds of joining the queue, as a share of calls offered
 -- (abandoned calls count as offered and not answered).
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
 with calls as (
     select
         period_start($grain, c.received_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, c.site, NULL) as service,
         c.answered_within_60s
     from contacts_v as c
     where

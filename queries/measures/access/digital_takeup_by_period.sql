@@ -1,11 +1,11 @@
 -- Digital take-up (GOV.UK definition): contacts completed online (web or app), including
 -- those completed online with staff help (assisted digital), as a share of all contacts.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
 with contacts_in_scope as (
     select
         period_start($grain, c.received_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, c.site, NULL) as service,
         c.is_digital
     from contacts_v as c
     where

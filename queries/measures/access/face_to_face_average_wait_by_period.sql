@@ -1,10 +1,10 @@
 -- Face-to-face average wait: mean minutes visitors waited to be seen at a service centre.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
 with visits as (
     select
         period_start($grain, c.received_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, c.site, NULL) as service,
         c.wait_seconds / 60.0 as wait_minutes
     from contacts_v as c
     where

@@ -1,11 +1,11 @@
 -- Complaints per 1,000 contacts: stage 1 complaints received, per 1,000 contacts received
 -- in the same period and service (the catalogue's unit scales the ratio by 1,000).
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
 with complaint_counts as (
     select
         period_start($grain, c.received_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, NULL, NULL) as service,
         count(*) as complaints
     from complaints as c
     where
@@ -19,7 +19,7 @@ with complaint_counts as (
 contact_counts as (
     select
         period_start($grain, c.received_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, NULL, NULL) as service,
         count(*) as contacts
     from contacts_v as c
     where

@@ -2,11 +2,11 @@
 -- or not upheld) at either stage, by the period of the response. Withdrawn and refused
 -- complaints are not decisions and are left out.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
 with decided as (
     select
         period_start($grain, c.responded_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, NULL, c.contractor) as service,
         c.outcome in ('upheld', 'partly_upheld') as upheld
     from complaints as c
     where

@@ -1,11 +1,11 @@
 -- Cases reopened: closed cases that were later reopened, as a share of cases closed, by the
 -- month they (first) closed.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
 with resolved as (
     select
         period_start($grain, c.closed_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, NULL, NULL) as service,
         coalesce(c.reopened, false) as reopened
     from cases_v as c
     where

@@ -3,11 +3,11 @@
 -- Cancelled cases are left out. The catalogue may restrict to cases needing several services
 -- ($multi_service_only = true) to check complex cases get the same standard as simple ones.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $multi_service_only, $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $multi_service_only, $grain, $start, $end, $services, $channels.
 with resolved as (
     select
         period_start($grain, c.closed_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, NULL, NULL) as service,
         c.within_standard
     from cases_v as c
     where

@@ -1,11 +1,11 @@
 -- First contact resolution: contacts resolved at the first contact, of the contacts where
 -- resolution was recorded (blanks are not recorded).
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
 with recorded as (
     select
         period_start($grain, c.received_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, c.site, NULL) as service,
         c.resolved_first_contact
     from contacts_v as c
     where

@@ -1,11 +1,11 @@
 -- Working days to resolve closed cases (day opened = day 0): the median, or another quantile
 -- set by the catalogue ($quantile: 0.5 median, 0.9 the 90th percentile), interpolated.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $quantile, $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $quantile, $grain, $start, $end, $services, $channels.
 with resolved as (
     select
         period_start($grain, c.closed_on) as period_start,
-        c.service,
+        breakdown($by, c.service, c.channel, NULL, NULL) as service,
         c.working_days_to_close
     from cases_v as c
     where

@@ -3,12 +3,12 @@
 -- The catalogue picks the survey and question (NULL = every question of the survey) and may
 -- restrict channels ($only_channels, e.g. non-digital contacts) or age bands ($only_ages).
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $survey, $question, $only_channels, $only_ages, $grain, $start, $end,
+-- Parameters: $by (breakdown: service, channel, site or contractor), $survey, $question, $only_channels, $only_ages, $grain, $start, $end,
 -- $services, $channels.
 with answers as (
     select
         period_start($grain, s.responded_on) as period_start,
-        coalesce(s.service, 'Not recorded') as service,
+        breakdown($by, s.service, s.channel, NULL, NULL) as service,
         s.satisfied,
         s.w
     from satisfaction_v as s
