@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import charts, fmt, groups, spc
+from . import charts, complaints_views, fmt, groups, spc
 from . import components as ui
 from .measures import RAG_WORDS, MeasureResult
 from .sentences import has_limits, headline
@@ -158,6 +158,9 @@ SECTIONS = {
                        "only_channels": ["web", "app"]},
         "Satisfied with an online contact", "digital"),
 }
+
+
+SECTIONS |= complaints_views.SECTIONS
 
 
 def pillar_sections(ctx, filters, pillar) -> None:

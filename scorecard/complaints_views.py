@@ -1,0 +1,3 @@
+"""Complaints pillar sections (Complaint Handling Code): being built."""
+
+SECTIONS: dict = {"complaints_report": lambda ctx, filters: None}
