@@ -101,6 +101,20 @@ class Database:
                 self._cache.popitem(last=False)
         return frame.copy()
 
+    def memo(self, key, factory):
+        """A value computed once per data version and key (e.g. a measure's judged result);
+        callers must treat it as read-only, as it is shared between sessions."""
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = factory()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return value
+
     def table(self, name: str) -> pd.DataFrame:
         """A small whole table (loads, build), for the data-quality page."""
         return self.query(f"tables/{name}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 import numpy as np
@@ -59,12 +60,14 @@ class Change:
 
 @dataclass
 class MeasureResult:
-    """Everything a card, chart or sentence needs about one measure under one set of filters."""
+    """Everything a card, chart or sentence needs about one measure under one set of filters.
+
+    Shared between sessions through the result cache: treat it as read-only."""
 
     measure: Measure
     filters: Filters
     series: pd.DataFrame
-    by_service: pd.DataFrame
+    frame: pd.DataFrame  # the query's rows with values: the per-service breakdown's source
     latest: pd.Series | None
     vs_previous: Change
     vs_last_year: Change
@@ -75,6 +78,16 @@ class MeasureResult:
     spc: pd.DataFrame | None = None
     variation: str = "common"
     assurance: str = "none"
+    targets: Targets | None = None
+
+    @cached_property
+    def by_service(self) -> pd.DataFrame:
+        """Each service's figure in the latest period, best first (worked out when needed)."""
+        if "service" not in self.measure.dimensions:
+            return self.frame.iloc[0:0]
+        period = self.filters.report_start if self.latest is None else \
+            self.latest["period_start"]
+        return service_table(self.frame, self.measure, period, self.targets, self.min_base)
 
     @property
     def rag(self) -> str:
@@ -297,7 +310,13 @@ def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()) -> pd.Dat
 
 def compute(database, measure: Measure, filters: Filters, targets: Targets,
             min_base: int = 10) -> MeasureResult:
-    """Run a measure's query and judge it: the one calculation behind every card and chart."""
+    """Run a measure's query and judge it: the one calculation behind every card and chart.
+    Results are cached per data version, measure and filters."""
+    key = ("compute", measure, filters, min_base)
+    return database.memo(key, lambda: _compute(database, measure, filters, targets, min_base))
+
+
+def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
     from . import sentences
 
     min_base = measure.min_base or min_base
@@ -310,17 +329,14 @@ def compute(database, measure: Measure, filters: Filters, targets: Targets,
     year_ago = None if latest is None else _row_at(
         series, cal.shift(latest["period_start"], grain, -PER_YEAR[grain]))
     vs_last_year = change(latest, year_ago, measure)
-    period = filters.report_start if latest is None else latest["period_start"]
-    by_service = (service_table(frame, measure, period, targets, min_base)
-                  if "service" in measure.dimensions else frame.iloc[0:0])
     shown = series[series["period_start"] >= cal.period_start(filters.start, grain)]
     shown = shown.reset_index(drop=True)
-    result = MeasureResult(measure, filters, shown, by_service, latest, vs_previous,
-                           vs_last_year, distance(latest, measure), "", min_base)
+    result = MeasureResult(measure, filters, shown, frame, latest, vs_previous, vs_last_year,
+                           distance(latest, measure), "", min_base, targets=targets)
     if not measure.snapshot:
-        rebase = pd.to_datetime(database.query("tables/rebase_dates", measure=measure.id)
-                                ["date"]).dt.date
-        result.spc = spc_frame(shown, measure, list(rebase))
+        rebases = database.query("tables/rebase_dates")
+        dates = pd.to_datetime(rebases.loc[rebases["measure"] == measure.id, "date"]).dt.date
+        result.spc = spc_frame(shown, measure, list(dates))
         result.variation, result.assurance = spc.icons(result.spc, measure.better)
     result.notes = sentences.notes(result)
     result.sentence = sentences.summary(result)

@@ -76,9 +76,12 @@ def xmr(values, better, target=None, *, run=7, trend=7, rebase=()):
         raise ValueError("run must be at least 1 and trend at least 2")
     x = np.asarray(values, dtype=float).reshape(-1)
     segment = _segment_ids(len(x), rebase)
-    parts = [_segment_frame(x[segment == s], run, trend) for s in np.unique(segment)]
-    parts = parts or [_segment_frame(x, run, trend)]  # empty input: still every column
-    frame = pd.concat(parts, ignore_index=True)
+    parts = [_segment_columns(x[segment == s], run, trend) for s in np.unique(segment)]
+    parts = parts or [_segment_columns(x, run, trend)]  # empty input: still every column
+    columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    direction = pd.Series(columns.pop("direction"), dtype=object)  # keep None, not NaN
+    frame = pd.DataFrame(columns)
+    frame["direction"] = direction
     frame.insert(1, "segment", segment)
     frame["target"] = np.nan if target is None else float(target)
     frame["special"] = frame["direction"].notna()
@@ -121,23 +124,22 @@ def _segment_ids(n, rebase):
     return np.searchsorted(starts, np.arange(n), side="right")
 
 
-def _segment_frame(x, run, trend):
-    """Rows of one segment: limits from its own points, rules applied within it."""
+def _segment_columns(x, run, trend):
+    """Columns of one segment: limits from its own points, rules applied within it."""
     ok = ~np.isnan(x)
     y = x[ok]
     limits = _limits(y)
     flags = _flags(y, limits, run, trend)
     # |x(i) - x(i-1)| between neighbouring real points; the first has none.
-    moving_range = _put_back(np.abs(np.diff(y, prepend=np.nan)), ok, np.nan)
-    frame = pd.DataFrame({"value": x, "moving_range": moving_range})
+    columns = {"value": x,
+               "moving_range": _put_back(np.abs(np.diff(y, prepend=np.nan)), ok, np.nan)}
     for name in LIMITS:
-        frame[name] = limits[name]
+        columns[name] = np.full(len(x), limits[name], dtype=float)
     for name in RULES:
         high, low = flags[name]
-        frame[name] = _put_back(high | low, ok, False)
-    direction = _put_back(_directions(flags, len(y)), ok, None)
-    frame["direction"] = pd.Series(direction, dtype=object)  # keep None, not NaN
-    return frame
+        columns[name] = _put_back(high | low, ok, False)
+    columns["direction"] = _put_back(_directions(flags, len(y)), ok, None)  # None, not NaN
+    return columns
 
 
 def _put_back(array, ok, fill):

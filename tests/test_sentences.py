@@ -37,7 +37,7 @@ def result_for(values, target, margin=2.0, measure=MEASURE, base=500, survey_bas
     latest = series.iloc[-1]
     previous = series.iloc[-2] if len(series) > 1 else None
     result = measures.MeasureResult(
-        measure, filters, series, series.iloc[0:0], latest,
+        measure, filters, series, series, latest,
         measures.change(latest, previous, measure), measures.Change("not comparable"),
         measures.distance(latest, measure), "", 10)
     result.spc = measures.spc_frame(series, measure)

@@ -1,5 +1,6 @@
--- Cases with their working days to close, from the calendar (day opened = day 0).
-create or replace view cases_v as
+-- Cases with their working days to close, from the calendar (day opened = day 0), stored as
+-- a table sorted by the day closed (the measures count cases by the month they closed).
+create or replace table cases_v as
 select
     c.*,
     c.opened_at::date as opened_on,
@@ -10,4 +11,5 @@ select
     c.services_involved > 1 as is_multi_service
 from cases as c
 inner join calendar as co on c.opened_at::date = co.date
-left join calendar as cc on c.closed_at::date = cc.date;
+left join calendar as cc on c.closed_at::date = cc.date
+order by closed_on nulls last, opened_on;

@@ -9,7 +9,7 @@
 create or replace table workdays as
 select wd_index, date from calendar where is_working_day;
 
-create or replace view complaints_v as
+create or replace table complaints_v as
 with clocks as (
     select
         c.*,
@@ -59,4 +59,5 @@ final as (
 select
     *,
     is_open and as_at_date > extended_due_on as overdue
-from final;
+from final
+order by received_on, complaint_id, stage;

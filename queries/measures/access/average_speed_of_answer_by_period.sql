@@ -1,28 +1,29 @@
 -- Average speed of answer: mean seconds answered calls waited in the queue.
--- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
-with answered as (
+-- Read from contacts_monthly (contacts counted by month, service, channel and site).
+-- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
+-- Parameters: $by (breakdown: service, channel or site), $grain, $start, $end, $services,
+-- $channels.
+with counted as (
     select
-        period_start($grain, c.received_on) as period_start,
-        breakdown($by, c.service, c.channel, c.site, NULL) as service,
-        c.wait_seconds
-    from contacts_v as c
+        period_start($grain, m.month_start) as period_start,
+        breakdown($by, m.service, m.channel, m.site, NULL) as service,
+        m.answered_wait_seconds as wait_seconds,
+        m.answered_with_wait as waits
+    from contacts_monthly as m
     where
-        c.is_call
-        and not c.is_abandoned
-        and c.wait_seconds is not null
-        and c.received_on between $start and $end
-        and in_scope(c.service, $services)
-        and in_scope(c.channel, $channels)
+        m.answered_with_wait > 0
+        and m.month_start between $start and $end
+        and in_scope(m.service, $services)
+        and in_scope(m.channel, $channels)
 ),
 
 final as (
     select
         period_start,
         service,
-        avg(wait_seconds) as value,
-        count(*) as base
-    from answered
+        sum(wait_seconds) / sum(waits) as value,
+        sum(waits) as base
+    from counted
     group by grouping sets ((period_start, service), (period_start))
 )
 

@@ -1,27 +1,30 @@
 -- Call abandonment: calls where the caller hung up before being answered, as a share of
 -- calls offered.
--- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
-with calls as (
+-- Read from contacts_monthly (contacts counted by month, service, channel and site).
+-- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
+-- Parameters: $by (breakdown: service, channel or site), $grain, $start, $end, $services,
+-- $channels.
+with counted as (
     select
-        period_start($grain, c.received_on) as period_start,
-        breakdown($by, c.service, c.channel, c.site, NULL) as service,
-        c.is_abandoned
-    from contacts_v as c
+        period_start($grain, m.month_start) as period_start,
+        breakdown($by, m.service, m.channel, m.site, NULL) as service,
+        m.abandoned as hits,
+        m.calls as cases
+    from contacts_monthly as m
     where
-        c.is_call
-        and c.received_on between $start and $end
-        and in_scope(c.service, $services)
-        and in_scope(c.channel, $channels)
+        m.calls > 0
+        and m.month_start between $start and $end
+        and in_scope(m.service, $services)
+        and in_scope(m.channel, $channels)
 ),
 
 final as (
     select
         period_start,
         service,
-        count(*) filter (where is_abandoned) as numerator,
-        count(*) as denominator
-    from calls
+        sum(hits) as numerator,
+        sum(cases) as denominator
+    from counted
     group by grouping sets ((period_start, service), (period_start))
 )
 

@@ -1,26 +1,30 @@
 -- Digital take-up (GOV.UK definition): contacts completed online (web or app), including
 -- those completed online with staff help (assisted digital), as a share of all contacts.
--- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
-with contacts_in_scope as (
+-- Read from contacts_monthly (contacts counted by month, service, channel and site).
+-- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
+-- Parameters: $by (breakdown: service, channel or site), $grain, $start, $end, $services,
+-- $channels.
+with counted as (
     select
-        period_start($grain, c.received_on) as period_start,
-        breakdown($by, c.service, c.channel, c.site, NULL) as service,
-        c.is_digital
-    from contacts_v as c
+        period_start($grain, m.month_start) as period_start,
+        breakdown($by, m.service, m.channel, m.site, NULL) as service,
+        m.digital as hits,
+        m.contacts as cases
+    from contacts_monthly as m
     where
-        c.received_on between $start and $end
-        and in_scope(c.service, $services)
-        and in_scope(c.channel, $channels)
+        m.contacts > 0
+        and m.month_start between $start and $end
+        and in_scope(m.service, $services)
+        and in_scope(m.channel, $channels)
 ),
 
 final as (
     select
         period_start,
         service,
-        count(*) filter (where is_digital) as numerator,
-        count(*) as denominator
-    from contacts_in_scope
+        sum(hits) as numerator,
+        sum(cases) as denominator
+    from counted
     group by grouping sets ((period_start, service), (period_start))
 )
 

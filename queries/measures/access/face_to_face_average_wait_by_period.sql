@@ -1,27 +1,29 @@
 -- Face-to-face average wait: mean minutes visitors waited to be seen at a service centre.
--- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
-with visits as (
+-- Read from contacts_monthly (contacts counted by month, service, channel and site).
+-- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
+-- Parameters: $by (breakdown: service, channel or site), $grain, $start, $end, $services,
+-- $channels.
+with counted as (
     select
-        period_start($grain, c.received_on) as period_start,
-        breakdown($by, c.service, c.channel, c.site, NULL) as service,
-        c.wait_seconds / 60.0 as wait_minutes
-    from contacts_v as c
+        period_start($grain, m.month_start) as period_start,
+        breakdown($by, m.service, m.channel, m.site, NULL) as service,
+        m.visit_wait_seconds as wait_seconds,
+        m.visits_with_wait as waits
+    from contacts_monthly as m
     where
-        c.channel = 'face_to_face'
-        and c.wait_seconds is not null
-        and c.received_on between $start and $end
-        and in_scope(c.service, $services)
-        and in_scope(c.channel, $channels)
+        m.visits_with_wait > 0
+        and m.month_start between $start and $end
+        and in_scope(m.service, $services)
+        and in_scope(m.channel, $channels)
 ),
 
 final as (
     select
         period_start,
         service,
-        avg(wait_minutes) as value,
-        count(*) as base
-    from visits
+        sum(wait_seconds) / 60.0 / sum(waits) as value,
+        sum(waits) as base
+    from counted
     group by grouping sets ((period_start, service), (period_start))
 )
 

@@ -18,14 +18,14 @@ with complaint_counts as (
 
 contact_counts as (
     select
-        period_start($grain, c.received_on) as period_start,
-        breakdown($by, c.service, c.channel, NULL, NULL) as service,
-        count(*) as contacts
-    from contacts_v as c
+        period_start($grain, m.month_start) as period_start,
+        breakdown($by, m.service, m.channel, NULL, NULL) as service,
+        sum(m.contacts) as contacts
+    from contacts_monthly as m
     where
-        c.received_on between $start and $end
-        and in_scope(c.service, $services)
-        and in_scope(c.channel, $channels)
+        m.month_start between $start and $end
+        and in_scope(m.service, $services)
+        and in_scope(m.channel, $channels)
     group by all
 ),
 

@@ -1,16 +1,16 @@
 -- Cases reopened: closed cases that were later reopened, as a share of cases closed, by the
--- month they (first) closed.
--- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
+-- month they (first) closed. Read from cases_closed_monthly.
+-- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
+-- Parameters: $by (service or channel), $grain, $start, $end, $services, $channels.
 with resolved as (
     select
-        period_start($grain, c.closed_on) as period_start,
+        period_start($grain, c.month_start) as period_start,
         breakdown($by, c.service, c.channel, NULL, NULL) as service,
-        coalesce(c.reopened, false) as reopened
-    from cases_v as c
+        c.reopened,
+        c.cases
+    from cases_closed_monthly as c
     where
-        c.is_resolved
-        and c.closed_on between $start and $end
+        c.month_start between $start and $end
         and in_scope(c.service, $services)
         and in_scope(c.channel, $channels)
 ),
@@ -19,8 +19,8 @@ final as (
     select
         period_start,
         service,
-        count(*) filter (where reopened) as numerator,
-        count(*) as denominator
+        coalesce(sum(cases) filter (where reopened), 0) as numerator,
+        sum(cases) as denominator
     from resolved
     group by grouping sets ((period_start, service), (period_start))
 )

@@ -2,18 +2,20 @@
 -- to closing (day opened = day 0) were no more than the standard, by the month they closed.
 -- Cancelled cases are left out. The catalogue may restrict to cases needing several services
 -- ($multi_service_only = true) to check complex cases get the same standard as simple ones.
--- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $multi_service_only, $grain, $start, $end, $services, $channels.
+-- Read from cases_closed_monthly.
+-- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
+-- Parameters: $multi_service_only, $by (service or channel), $grain, $start, $end,
+-- $services, $channels.
 with resolved as (
     select
-        period_start($grain, c.closed_on) as period_start,
+        period_start($grain, c.month_start) as period_start,
         breakdown($by, c.service, c.channel, NULL, NULL) as service,
-        c.within_standard
-    from cases_v as c
+        c.within_standard,
+        c.cases
+    from cases_closed_monthly as c
     where
-        c.is_resolved
-        and (not $multi_service_only or c.is_multi_service)
-        and c.closed_on between $start and $end
+        (not $multi_service_only or c.is_multi_service)
+        and c.month_start between $start and $end
         and in_scope(c.service, $services)
         and in_scope(c.channel, $channels)
 ),
@@ -22,8 +24,8 @@ final as (
     select
         period_start,
         service,
-        count(*) filter (where within_standard) as numerator,
-        count(*) as denominator
+        coalesce(sum(cases) filter (where within_standard), 0) as numerator,
+        sum(cases) as denominator
     from resolved
     group by grouping sets ((period_start, service), (period_start))
 )

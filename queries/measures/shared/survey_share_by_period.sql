@@ -1,21 +1,24 @@
 -- Survey answers scoring 4 or 5 (satisfied, agree or standard met), weighted, with the
--- unweighted base and Kish's effective sample size for the interval.
+-- unweighted base and Kish's effective sample size for the interval. Read from
+-- satisfaction_monthly (answers counted by month with their sums of weights).
 -- The catalogue picks the survey and question (NULL = every question of the survey) and may
 -- restrict channels ($only_channels, e.g. non-digital contacts) or age bands ($only_ages).
--- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $survey, $question, $only_channels, $only_ages, $grain, $start, $end,
--- $services, $channels.
+-- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
+-- Parameters: $survey, $question, $only_channels, $only_ages, $by (service or channel),
+-- $grain, $start, $end, $services, $channels.
 with answers as (
     select
-        period_start($grain, s.responded_on) as period_start,
+        period_start($grain, s.month_start) as period_start,
         breakdown($by, s.service, s.channel, NULL, NULL) as service,
         s.satisfied,
-        s.w
-    from satisfaction_v as s
+        s.answers,
+        s.sum_w,
+        s.sum_w2
+    from satisfaction_monthly as s
     where
         s.survey = $survey
         and ($question is null or s.question = $question)
-        and s.responded_on between $start and $end
+        and s.month_start between $start and $end
         and in_scope(s.channel, $only_channels)
         and in_scope(s.age_band, $only_ages)
         and in_scope(s.service, $services)
@@ -26,10 +29,10 @@ final as (
     select
         period_start,
         service,
-        coalesce(sum(w) filter (where satisfied), 0) as numerator,
-        sum(w) as denominator,
-        count(*) as base,
-        sum(w) ^ 2 / sum(w ^ 2) as effective_base
+        coalesce(sum(sum_w) filter (where satisfied), 0) as numerator,
+        sum(sum_w) as denominator,
+        sum(answers) as base,
+        sum(sum_w) ^ 2 / sum(sum_w2) as effective_base
     from answers
     group by grouping sets ((period_start, service), (period_start))
 )

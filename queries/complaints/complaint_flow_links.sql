@@ -1,0 +1,75 @@
+-- How stage 1 complaints received in the period moved on: stage 1 outcome, escalation to
+-- stage 2, stage 2 outcome, referral to an Ombudsman and the Ombudsman's decision, as the
+-- links of a flow (Sankey) diagram. Nodes are codes ('s1', 's1:upheld', 's2', 's2:open',
+-- 'omb:lgsco', 'decision:pending'); the page puts them into words. An Ombudsman referral is
+-- read from either stage (normally stage 2).
+-- Grain: one row per link (step, source, target) with the number of complaints.
+-- Parameters: $start, $end (stage 1 received between), $services, $channels (lists or NULL).
+with stage_one as (
+    select
+        complaint_id,
+        coalesce(outcome, 'open') as outcome
+    from complaints
+    where
+        stage = 1
+        and received_on between $start and $end
+        and in_scope(service, $services)
+        and in_scope(channel, $channels)
+),
+
+stage_two as (
+    select
+        complaint_id,
+        coalesce(outcome, 'open') as outcome
+    from complaints
+    where stage = 2
+),
+
+referrals as (
+    select
+        complaint_id,
+        max(ombudsman) as ombudsman,
+        coalesce(max(ombudsman_outcome), 'pending') as decision
+    from complaints
+    where coalesce(ombudsman, 'none') != 'none'
+    group by complaint_id
+),
+
+journeys as (
+    select
+        'omb:' || r.ombudsman as ombudsman_node,
+        'decision:' || r.decision as decision_node,
+        's1:' || s1.outcome as stage_one_node,
+        case when s2.complaint_id is not null then 's2:' || s2.outcome end as stage_two_node,
+        s2.complaint_id is not null as escalated,
+        r.complaint_id is not null as referred
+    from stage_one as s1
+    left join stage_two as s2 on s1.complaint_id = s2.complaint_id
+    left join referrals as r on s1.complaint_id = r.complaint_id
+),
+
+links as (
+    select 1 as step, 's1' as source, stage_one_node as target from journeys
+    union all
+    select 2, stage_one_node, 's2' from journeys where escalated
+    union all
+    select 3, 's2', stage_two_node from journeys where escalated
+    union all
+    select 4, coalesce(stage_two_node, stage_one_node), ombudsman_node
+    from journeys where referred
+    union all
+    select 5, ombudsman_node, decision_node from journeys where referred
+),
+
+final as (
+    select
+        step,
+        source,
+        target,
+        count(*) as complaints
+    from links
+    group by step, source, target
+)
+
+select * from final
+order by step, source, complaints desc, target
