@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from pages import (actions_page, data_page, measure_page, overview_page, pillar_page,
-                   service_page)
+from pages import actions_page, data_page, measure_page, overview_page, pillar_page, service_page
 from scorecard import app_state
 from scorecard import components as ui
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from scorecard import catalogue, db, ingest, measures
+
 from support import ROOT, build
 
 SAMPLE = ROOT / "data" / "sample"
