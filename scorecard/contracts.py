@@ -96,6 +96,8 @@ CONTACTS = Extract(
            required=False),
         _c("assisted_digital", "bool", "Staff completed an online transaction for the resident.",
            required=False, default="N"),
+        _c("avoidable_reason", "text", "Why an avoidable contact happened (e.g. progress "
+           "chasing, unclear information).", required=False),
     ),
 )
 

@@ -18,6 +18,21 @@ DIMENSIONS = {"age": "Age", "disability": "Disability", "ethnicity": "Ethnicity"
               "first_language": "First language", "deprivation": "Deprivation of home area"}
 
 
+def phrase(dimension: str, group: str) -> str:
+    """A group in words for a sentence: 'aged 75+', 'disabled', 'the most deprived areas'."""
+    if dimension == "age":
+        return f"aged {group}"
+    if dimension == "disability":
+        return group.lower()
+    if dimension == "first_language":
+        return f"first language {group.replace('Not ', 'not ')}"
+    if dimension == "deprivation":
+        return {"1 (most deprived)": "the most deprived areas",
+                "5 (least deprived)": "the least deprived areas"}.get(
+            group, f"deprivation quintile {group}")
+    return group
+
+
 def span(filters) -> tuple:
     """The twelve months to the end of the reporting period (enough answers per group)."""
     end = filters.end
@@ -25,7 +40,7 @@ def span(filters) -> tuple:
     return start, end
 
 
-def _versus_rest(rows: pd.DataFrame) -> list[str]:
+def versus_rest(rows: pd.DataFrame) -> list[str]:
     """'lower', 'higher' or '' for each group against the rest of its dimension."""
     total_num, total_den, total_w2 = (rows["numerator"].sum(), rows["denominator"].sum(),
                                       rows["sum_w2"].sum())
@@ -41,6 +56,14 @@ def _versus_rest(rows: pd.DataFrame) -> list[str]:
     return words
 
 
+def intervals(rows: pd.DataFrame) -> tuple[list, list, list]:
+    """Weighted percent and Wilson 95% bounds from numerator, denominator and sum_w2."""
+    n_eff = rows["denominator"] ** 2 / rows["sum_w2"]
+    bounds = [survey.interval_from_sums(n, d, e) for n, d, e in
+              zip(rows["numerator"], rows["denominator"], n_eff)]
+    return [b[0] for b in bounds], [b[1] for b in bounds], [b[2] for b in bounds]
+
+
 def breakdown(database, filters, params: dict, min_base: int) -> pd.DataFrame:
     """Percent satisfied by dimension and group, with interval, base and verdict."""
     start, end = span(filters)
@@ -50,13 +73,8 @@ def breakdown(database, filters, params: dict, min_base: int) -> pd.DataFrame:
     frames = []
     for _, rows in raw.groupby("dimension", sort=False):
         rows = rows.reset_index(drop=True)
-        rows["versus_rest"] = _versus_rest(rows)
-        n_eff = rows["denominator"] ** 2 / rows["sum_w2"]
-        bounds = [survey.interval_from_sums(n, d, e) for n, d, e in
-                  zip(rows["numerator"], rows["denominator"], n_eff)]
-        rows["value"] = [b[0] for b in bounds]
-        rows["low"] = [b[1] for b in bounds]
-        rows["high"] = [b[2] for b in bounds]
+        rows["versus_rest"] = versus_rest(rows)
+        rows["value"], rows["low"], rows["high"] = intervals(rows)
         frames.append(protect(rows, min_base))
     if not frames:
         return pd.DataFrame(columns=["dimension", "resident_group", "value", "low", "high",

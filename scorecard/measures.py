@@ -142,12 +142,14 @@ def query_params(measure: Measure, filters: Filters) -> dict:
                                          -PER_YEAR[filters.grain]))
     params = {"grain": filters.grain, "start": first, "end": filters.end, "by": "service",
               "services": None, "channels": None, "only_channels": None, "only_ages": None,
-              "question": None}
+              "question": None, "older_or_disabled": None, "services_involved": None}
     if "service" in measure.dimensions and filters.services:
         params["services"] = list(filters.services)
     if "channel" in measure.dimensions and filters.channels:
         params["channels"] = list(filters.channels)
     params.update(measure.params)
+    if params["services_involved"] == "all":
+        params["services_involved"] = None
     return params
 
 

@@ -91,6 +91,12 @@ CATEGORY_MIX = {None: (0, 25, 22, 10, 20, 15, 3, 5),  # weights in CATEGORIES or
                 "Council Tax": (0, 15, 20, 7, 8, 10, 0, 40),
                 "Highways": (0, 20, 15, 5, 20, 10, 30, 0),
                 "Housing": (0, 30, 20, 7, 30, 8, 5, 0)}
+AVOIDABLE_REASONS = ("Progress chasing", "Repeat contact", "Unclear information",
+                     "Wrong department", "Failure to act")
+AVOIDABLE_MIX = {None: (0.35, 0.25, 0.20, 0.10, 0.10),  # shares in AVOIDABLE_REASONS order
+                 "Council Tax": (0.20, 0.20, 0.45, 0.05, 0.10),
+                 "Waste and Recycling": (0.30, 0.15, 0.10, 0.05, 0.40),
+                 "Highways": (0.45, 0.20, 0.10, 0.10, 0.15)}
 CONTRACTORS = ("Greenway Waste Services", "Roadstone Highways Ltd", "CareWell Homecare")
 CONTRACTOR_SERVICE = (0, 1, 6)  # index into SERVICES
 CONTRACTOR_PASS = (0.88, 0.90, 0.78)
@@ -103,7 +109,8 @@ OMBUDSMAN_OUTCOMES = ("upheld", "not_upheld", "not_investigated")
 
 COLUMNS = {
     "contacts.csv.gz": "contact_id,received_at,channel,service,site,wait_seconds,handle_seconds,"
-                       "abandoned,avoidable,resolved_first_contact,assisted_digital",
+                       "abandoned,avoidable,resolved_first_contact,assisted_digital,"
+                       "avoidable_reason",
     "cases.csv.gz": "case_id,service,channel,opened_at,closed_at,standard_days,services_involved,"
                     "reopened,status",
     "satisfaction.csv.gz": "response_id,survey,responded_on,question,score,weight,service,channel,"
@@ -554,6 +561,7 @@ def _contact_month(rng: Rng, m: int, counts: Arr, first_id: int) -> pd.DataFrame
     classified = np.isin(chan, (PHONE, F2F, EMAIL)) & ~abandoned & (rng.random(n) < 0.2)
     fcr_asked = np.isin(chan, (PHONE, F2F, WEBCHAT)) & ~abandoned
     fcr_p = 0.70 + 0.07 * t + np.select([f2f, chan == WEBCHAT], [0.05, -0.05], 0.0)
+    avoidable = classified & (rng.random(n) < 0.27 - 0.09 * t)
     return pd.DataFrame({
         "contact_id": _ids("CT", n, 9, first_id),
         "received_at": month.astype("datetime64[s]") + secs.astype("timedelta64[s]"),
@@ -562,10 +570,23 @@ def _contact_month(rng: Rng, m: int, counts: Arr, first_id: int) -> pd.DataFrame
         "wait_seconds": _int(wait.round(), phone | f2f),
         "handle_seconds": _int(handle.round(), handled),
         "abandoned": _yn(abandoned, phone),
-        "avoidable": _yn(rng.random(n) < 0.27 - 0.09 * t, classified),
+        "avoidable": _yn(avoidable, classified),
         "resolved_first_contact": _yn(rng.random(n) < fcr_p, fcr_asked),
         "assisted_digital": _yn(assisted),
+        "avoidable_reason": _avoidable_reasons(rng, svc, avoidable),
     })
+
+
+def _avoidable_reasons(rng: Rng, svc: Arr, avoidable: Arr) -> Arr:
+    """Why an avoidable contact happened (blank otherwise); the mix depends on the service."""
+    u = rng.random(svc.size)
+    reason = np.full(svc.size, "", dtype=object)
+    for s, name in enumerate(SERVICES):
+        mask = avoidable & (svc == s)
+        cuts = np.cumsum(AVOIDABLE_MIX.get(name, AVOIDABLE_MIX[None]))
+        picks = np.minimum(np.searchsorted(cuts, u[mask]), len(AVOIDABLE_REASONS) - 1)
+        reason[mask] = np.array(AVOIDABLE_REASONS, dtype=object)[picks]
+    return reason
 
 
 def _contact_frames(rng: Rng, scale: float):
@@ -637,14 +658,31 @@ def _cases(rng: Rng, scale: float) -> pd.DataFrame:
     is_open = _a_few(rng, forgotten, max(3, round(0.002 * n))) | (closed >= END_TS)
     status = np.where(is_open, 0, np.where(cancelled, 2, 1))
     reopened = (status == 1) & (rng.random(n) < 0.04)
-    return pd.DataFrame({
-        "case_id": _ids("CS", n, 8), "service": _cat(svc, SERVICES),
+    frame = pd.DataFrame({
+        "service": _cat(svc, SERVICES),
         "channel": _cat(chan, CHANNELS), "opened_at": opened,
         "closed_at": np.where(is_open, np.datetime64("NaT", "s"), closed),
         "standard_days": standard, "services_involved": involved,
         "reopened": _yn(reopened, ~is_open),
         "status": _cat(status, ("open", "closed", "cancelled")),
     })
+    frame = _with_carry_over(frame)
+    frame.insert(0, "case_id", _ids("CS", len(frame), 8))
+    return frame
+
+
+def _with_carry_over(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the cases opened before April 2022 that closed after it: without them the first
+    months would only hold quick cases and look far better than they were. They mirror the
+    cases opened in April and May 2022, moved back nine weeks (weekdays kept)."""
+    shift = np.timedelta64(63, "D")
+    first = frame["opened_at"] < MONTHS[0].astype("datetime64[s]") + shift
+    early = frame[first & (frame["status"] != "open")].copy()
+    early["opened_at"] = early["opened_at"] - shift
+    early["closed_at"] = early["closed_at"] - shift
+    early = early[early["closed_at"] >= MONTHS[0].astype("datetime64[s]")]
+    both = pd.concat([early, frame], ignore_index=True)
+    return both.sort_values("opened_at", kind="stable").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- satisfaction

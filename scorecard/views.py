@@ -7,11 +7,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import charts, complaints_views, fmt, groups, spc
+from . import app_state, charts, complaints_views, fmt, groups, measures, sections, spc
 from . import components as ui
 from .measures import RAG_WORDS, MeasureResult
 from .sentences import has_limits, headline
 
+BY_WORDS = {"service": "service", "channel": "channel", "site": "site",
+            "contractor": "contractor"}
 SPC_HELP = (
     "**How to read this chart.** The solid line is the average. The dashed grey lines are the "
     "process limits: with no real change, nearly every point falls between them. A point "
@@ -76,19 +78,13 @@ def service_block(result: MeasureResult) -> None:
     m, table = result.measure, result.by_service
     if "service" not in m.dimensions or table.empty:
         return
-    shown = pd.DataFrame({
-        "Service": table["service"],
-        m.title: [None if fmt.missing(v) else round(v, m.decimals) for v in table["value"]],
-        "Base": table["base"], "Target": table["target"],
-        "Status": [("Suppressed: " + r) if s else RAG_WORDS[g] for s, r, g in
-                   zip(table["suppressed"], table.get("suppressed_reason", ""), table["rag"])],
-    })
     period = result.latest["label"] if result.latest is not None else ""
     alt = (f"Bar chart of {m.title} by service for {period}: " + "; ".join(
         f"{svc} {fmt.value(v, m.unit, m.decimals)}" for svc, v in
         zip(table["service"], table["value"]) if not fmt.missing(v)) + ".")
     ui.chart_block(f"{service_headline(result)} ({period})",
-                   charts.bars(table, "service", m), shown, alt, f"services-{m.id}")
+                   charts.bars(table, "service", m), _group_table(table, m, "Service"), alt,
+                   f"services-{m.id}")
 
 
 def measure_detail(ctx, result: MeasureResult, pillar_id: str | None) -> None:
@@ -107,10 +103,9 @@ def resident_groups(ctx, filters, params: dict, title: str, key: str) -> None:
         return
     start, end = groups.span(filters)
     lower = table[table["versus_rest"] == "lower"]
-    finding = ("Less satisfied than other respondents: " + ", ".join(
-        f"{groups.DIMENSIONS[d].lower()} {g}" for d, g in
-        zip(lower["dimension"], lower["resident_group"]))) if len(lower) else (
-        "No group is less satisfied than the rest by more than chance")
+    finding = ("less satisfied than other respondents: " + ", ".join(
+        groups.phrase(d, g) for d, g in zip(lower["dimension"], lower["resident_group"]))
+               ) if len(lower) else "no group is less satisfied than the rest beyond chance"
     with st.container(border=True, key=f"groups-{key}"):
         st.subheader(f"{title}: {finding}")
         st.caption(f"Twelve months to {fmt.long_date(end)}; 95% intervals; a group is "
@@ -160,14 +155,62 @@ SECTIONS = {
 }
 
 
-SECTIONS |= complaints_views.SECTIONS
+SECTIONS |= complaints_views.SECTIONS | sections.SECTIONS
+
+
+def breakdown_block(ctx, filters, measure_id: str, by: str) -> None:
+    """A measure compared across services, channels, sites or contractors (surveys pooled
+    over twelve months so each group has enough answers)."""
+    m = ctx.measure(measure_id)
+    table = measures.breakdown(ctx.database, m, filters, ctx.targets, by,
+                               ctx.settings.min_base, months=12 if m.survey else None)
+    if table.empty:
+        return
+    words = BY_WORDS[by]
+    if by == "channel":
+        table["service"] = table["service"].map(lambda c: app_state.CHANNEL_WORDS.get(c, c))
+    shown = table[~table["suppressed"]]
+    lead = (f"{m.title} by {words}: best {shown.iloc[0]['service']} "
+            f"({fmt.value(shown.iloc[0]['value'], m.unit, m.decimals)}), "
+            f"{'lowest' if m.better == 'higher' else 'highest'} {shown.iloc[-1]['service']} "
+            f"({fmt.value(shown.iloc[-1]['value'], m.unit, m.decimals)})") if len(shown) > 1 \
+        else f"{m.title} by {words}"
+    figure = (charts.intervals(table.assign(versus_rest=""), "service", m.unit)
+              if m.survey else charts.bars(table, "service", m))
+    ui.chart_block(f"{lead} ({table['label'].iloc[0]})", figure,
+                   _group_table(table, m, words.capitalize()),
+                   f"Chart of {m.title} by {words}. {lead}.", f"{by}-{m.id}")
+
+
+def _group_table(table: pd.DataFrame, m, label: str) -> pd.DataFrame:
+    out = pd.DataFrame({
+        label: table["service"],
+        m.title: [None if fmt.missing(v) else round(v, m.decimals) for v in table["value"]],
+        "Base": table["base"], "Target": table["target"],
+        "Status": [("Suppressed: " + r) if s else RAG_WORDS[g] for s, r, g in
+                   zip(table["suppressed"], table["suppressed_reason"], table["rag"])]})
+    if m.survey:
+        out.insert(2, "95% interval", ["" if fmt.missing(lo) else f"{lo:.1f} to {hi:.1f}"
+                                       for lo, hi in zip(table["low"], table["high"])])
+    return out
+
+
+def _spc_section(ctx, filters, measure_id: str, pillar_id: str | None) -> None:
+    spc_block(ctx, ui.results_for(ctx, [measure_id], filters)[0], pillar_id)
 
 
 def pillar_sections(ctx, filters, pillar) -> None:
     """The pillar's own charts, as named in the strategy config (`charts = [...]`)."""
     for name in pillar.charts:
-        if name not in SECTIONS:
+        kind, _, rest = name.partition(":")
+        if kind == "spc" and rest in ctx.catalogue:
+            _spc_section(ctx, filters, rest, pillar.id)
+        elif kind == "breakdown" and rest.partition(":")[0] in ctx.catalogue:
+            measure_id, _, by = rest.partition(":")
+            breakdown_block(ctx, filters, measure_id, by or "service")
+        elif name in SECTIONS:
+            SECTIONS[name](ctx, filters)
+        else:
             st.error(f"The strategy config names a chart '{name}' for {pillar.title} that does "
-                     f"not exist. Known charts: {', '.join(SECTIONS)}.")
-            continue
-        SECTIONS[name](ctx, filters)
+                     f"not exist. Use spc:<measure>, breakdown:<measure>:<service|channel|site|"
+                     f"contractor> or one of: {', '.join(sorted(SECTIONS))}.")

@@ -42,6 +42,8 @@ RATES = [
     ("post_contact_satisfaction", SEP, None, 3, 6),  # P1, P2, P5 of P1-P6
     ("post_contact_satisfaction", SEP, HOUSING, 2, 3),  # P1, P5 of P1, P3, P5
     ("nondigital_satisfaction", SEP, None, 3, 4),  # phone P1 P2, f2f P5 ok; letter P6 not
+    # web and app answers from people 65+ or disabled: P3 (app, 75+, 2) and P4 (web, 65-74, 3)
+    ("older_disabled_online_satisfaction", SEP, None, 0, 2),
     ("staff_customer_focus", date(2025, 10, 1), None, 2, 3),  # S1 4, S3 5; S2 2
     ("mystery_shop_standards", SEP, None, 3, 4),  # M1 greeting, M2 both; M1 courtesy not
     ("training_completion", SEP, None, 75, 80),  # 48/50 + 27/30

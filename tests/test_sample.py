@@ -24,7 +24,7 @@ BANK_HOLIDAYS = np.array(
 )
 HEADERS = {
     "contacts.csv.gz": "contact_id,received_at,channel,service,site,wait_seconds,handle_seconds,"
-                       "abandoned,avoidable,resolved_first_contact,assisted_digital",
+                       "abandoned,avoidable,resolved_first_contact,assisted_digital,avoidable_reason",
     "cases.csv.gz": "case_id,service,channel,opened_at,closed_at,standard_days,services_involved,"
                     "reopened,status",
     "satisfaction.csv.gz": "response_id,survey,responded_on,question,score,weight,service,channel,"
@@ -477,3 +477,13 @@ def test_shipped_sample_is_reproduced_exactly(tmp_path):
     assert names == sorted(p.name for p in tmp_path.iterdir())
     for name in names:
         assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name
+
+
+def test_avoidable_reasons_follow_the_service(data):
+    c = data["contacts"]
+    avoidable = c[c["avoidable"] == "Y"]
+    assert avoidable["avoidable_reason"].notna().all()
+    assert c.loc[c["avoidable"] != "Y", "avoidable_reason"].isna().all()
+    share = avoidable.groupby("service")["avoidable_reason"].value_counts(normalize=True)
+    assert share["Council Tax"]["Unclear information"] > 0.3  # bills people cannot follow
+    assert share["Waste and Recycling"]["Failure to act"] > 0.3  # missed collections

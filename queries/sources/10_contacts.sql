@@ -54,3 +54,21 @@ with counted as (
 
 select * from counted
 order by month_start;
+
+-- Contacts counted by month, weekday (1 = Monday) and hour, service and channel: the demand
+-- heatmap reads this for staffing.
+create or replace table contacts_by_hour as
+with counted as (
+    select
+        month_start,
+        weekday,
+        hour_of_day,
+        service,
+        channel,
+        count(*) as contacts
+    from contacts_v
+    group by all
+)
+
+select * from counted
+order by month_start;

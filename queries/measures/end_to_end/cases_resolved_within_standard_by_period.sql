@@ -1,10 +1,11 @@
 -- Cases resolved within their service standard: closed cases whose working days from opening
 -- to closing (day opened = day 0) were no more than the standard, by the month they closed.
 -- Cancelled cases are left out. The catalogue may restrict to cases needing several services
--- ($multi_service_only = true) to check complex cases get the same standard as simple ones.
+-- ($services_involved = 'multi') or one ('single') to check complex cases get the same
+-- standard as simple ones (NULL = all cases).
 -- Read from cases_closed_monthly.
 -- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
--- Parameters: $multi_service_only, $by (service or channel), $grain, $start, $end,
+-- Parameters: $services_involved, $by (service or channel), $grain, $start, $end,
 -- $services, $channels.
 with resolved as (
     select
@@ -14,7 +15,10 @@ with resolved as (
         c.cases
     from cases_closed_monthly as c
     where
-        (not $multi_service_only or c.is_multi_service)
+        (
+            $services_involved is null
+            or c.is_multi_service = ($services_involved = 'multi')
+        )
         and c.month_start between $start and $end
         and in_scope(c.service, $services)
         and in_scope(c.channel, $channels)

@@ -1,0 +1,266 @@
+"""The charts that explain each pillar, named in the strategy config (`charts = [...]`).
+
+Each section asks one question (SQL in queries/<pillar>/), states the answer in its title,
+and shows the chart, its table and a CSV. Generic entries need no code:
+`spc:<measure>` draws a measure's SPC chart, `breakdown:<measure>:<by>` compares services,
+channels, sites or contractors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from . import app_state, charts, figures, fmt, groups, measures
+from . import calendar as cal
+from . import components as ui
+from .suppression import protect
+
+
+def _span(filters):
+    """The twelve months to the end of the reporting period."""
+    return groups.span(filters)
+
+
+def _scope(filters, channels: bool = True) -> dict:
+    return {"services": list(filters.services) or None,
+            "channels": (list(filters.channels) or None) if channels else None}
+
+
+def channel_mix(ctx, filters) -> None:
+    """How residents get in touch: each channel's share of contacts over time."""
+    frame = ctx.database.query("access/contacts_by_channel_by_period", grain=filters.grain,
+                               start=filters.start, end=filters.end, **_scope(filters))
+    if frame.empty:
+        return
+    frame["share"] = 100 * frame["contacts"] / frame.groupby("period_start")[
+        "contacts"].transform("sum")
+    first, last = frame["period_start"].min(), frame["period_start"].max()
+    words = app_state.CHANNEL_WORDS
+
+    def share(period, names):
+        rows = frame[(frame["period_start"] == period) & frame["channel"].isin(names)]
+        return fmt.value(rows["share"].sum(), "percent", 0)
+
+    label = lambda p: cal.period_label(pd.Timestamp(p).date(), filters.grain)  # noqa: E731
+    title = (f"Phone went from {share(first, ['phone'])} of contacts in {label(first)} to "
+             f"{share(last, ['phone'])} in {label(last)}; website and app from "
+             f"{share(first, ['web', 'app'])} to {share(last, ['web', 'app'])}")
+    table = frame.pivot_table(index="period_start", columns="channel", values="share").round(1)
+    table = table.rename(columns=words).reset_index()
+    table.insert(0, "Period", [label(p) for p in table.pop("period_start")])
+    alt = (f"Stacked area chart of each channel's share of contacts by period. {title}.")
+    ui.chart_block(title, figures.stacked_shares(frame, "period_start", "channel", "contacts",
+                                                 words), table, alt, "channel-mix")
+
+
+def calls_by_period(ctx, filters) -> None:
+    """Calls offered, answered and abandoned, with the service level."""
+    frame = ctx.database.query("access/calls_by_period", grain=filters.grain,
+                               start=filters.start, end=filters.end,
+                               services=list(filters.services) or None)
+    if frame.empty:
+        return
+    last = frame.iloc[-1]
+    period = cal.period_label(pd.Timestamp(last["period_start"]).date(), filters.grain)
+    title = (f"{int(last['offered']):,} calls in {period}: "
+             f"{last['service_level']:.1f}% answered within 60 seconds, "
+             f"{100 * last['abandoned'] / last['offered']:.1f}% abandoned")
+    table = pd.DataFrame({
+        "Period": [cal.period_label(pd.Timestamp(p).date(), filters.grain)
+                   for p in frame["period_start"]],
+        "Calls offered": frame["offered"], "Answered within 60 s": frame["answered_within_60s"],
+        "Answered later": frame["answered_later"], "Abandoned": frame["abandoned"],
+        "Service level %": frame["service_level"].round(1)})
+    ui.chart_block(title, figures.calls(frame), table,
+                   f"Stacked bars of calls by period with the service level as a line. "
+                   f"{title}.", "calls")
+
+
+def demand_heatmap(ctx, filters) -> None:
+    """When residents call and visit: average contacts a day by weekday and hour."""
+    start, end = _span(filters)
+    frame = ctx.database.query("access/contacts_by_weekday_and_hour", start=start, end=end,
+                               **_scope(filters))
+    if frame.empty:
+        return
+    busiest = frame.sort_values("per_day").iloc[-1]
+    who = ", ".join(app_state.CHANNEL_WORDS[c].lower() for c in filters.channels) \
+        if filters.channels else "phone and face to face"
+    title = (f"Busiest hour for {who}: {figures.WEEKDAYS[int(busiest['weekday']) - 1]} "
+             f"{int(busiest['hour_of_day']):02d}:00, about {busiest['per_day']:.0f} contacts "
+             "a day")
+    table = frame.assign(Weekday=[figures.WEEKDAYS[int(d) - 1] for d in frame["weekday"]],
+                         Hour=[f"{int(h):02d}:00" for h in frame["hour_of_day"]])
+    table = table[["Weekday", "Hour", "contacts", "per_day"]].rename(
+        columns={"contacts": "Contacts", "per_day": "Average a day"}).round(1)
+    ui.chart_block(f"{title} (twelve months to {fmt.long_date(end)})", figures.heatmap(frame),
+                   table, f"Heatmap of average contacts a day by weekday and hour. {title}.",
+                   "demand")
+
+
+def service_centres(ctx, filters) -> None:
+    """Face-to-face visits and waits at each service centre."""
+    start, end = _span(filters)
+    frame = ctx.database.query("access/face_to_face_by_service_centre", start=start, end=end,
+                               services=list(filters.services) or None)
+    if frame.empty:
+        return
+    busiest = frame.iloc[0]
+    slowest = frame.sort_values("average_wait").iloc[-1]
+    title = f"{busiest['site']} is the busiest centre ({int(busiest['visits']):,} visits)"
+    title += (f" and has the longest average wait ({slowest['average_wait']:.1f} minutes)"
+              if slowest["site"] == busiest["site"] else
+              f"; the longest average wait is at {slowest['site']} "
+              f"({slowest['average_wait']:.1f} minutes)")
+    table = frame.rename(columns={"site": "Service centre", "visits": "Visits",
+                                  "average_wait": "Average wait (minutes)"}).round(1)
+    ui.chart_block(f"{title} (twelve months to {fmt.long_date(end)})",
+                   figures.grouped_bars(frame, "site", "visits", "count"), table,
+                   f"Bar chart of visits by service centre. {title}.", "centres")
+
+
+def avoidable_reasons(ctx, filters) -> None:
+    """Why contacts were avoidable, by service: what to fix first."""
+    start, end = _span(filters)
+    frame = ctx.database.query("access/avoidable_contact_by_service_and_reason", start=start,
+                               end=end, **_scope(filters))
+    if frame.empty:
+        return
+    frame["share"] = 100 * frame["avoidable"] / frame["classified"]
+    top = frame.groupby("reason")["avoidable"].sum().sort_values().index[-1]
+    worst = frame.groupby("service")["share"].sum().sort_values().index[-1]
+    title = (f"The commonest avoidable contact is {top.lower()}; {worst} has the most "
+             "avoidable contact")
+    table = frame.rename(columns={"service": "Service", "reason": "Reason",
+                                  "avoidable": "Avoidable contacts",
+                                  "classified": "Contacts classified",
+                                  "share": "Share of classified %"}).round(1)
+    ui.chart_block(f"{title} (twelve months to {fmt.long_date(end)})",
+                   figures.stacked_bars(frame, "service", "reason", "share", "percent"), table,
+                   f"Stacked bars of avoidable contact as a share of contacts classified, by "
+                   f"service and reason. {title}.", "avoidable")
+
+
+def guardrail(ctx, filters) -> None:
+    """Channel shift that leaves people behind shows here: digital take-up beside the
+    satisfaction of those who did not go online, and of older and disabled online users."""
+    ids = ("digital_takeup", "nondigital_satisfaction", "older_disabled_online_satisfaction")
+    # survey samples of older and disabled online users are small each month: by quarter
+    by = replace(filters, grain="quarter") if filters.grain == "month" else filters
+    results = ui.results_for(ctx, ids, by)
+    parts = []
+    for r in results:
+        if r.latest is not None and not r.latest["suppressed"]:
+            parts.append(f"{r.measure.title.lower()} {fmt.value(r.latest['value'], 'percent', 0)}")
+    title = (f"Digital take-up beside those it could leave behind ({results[0].latest['label']}"
+             f"): " + "; ".join(parts)) if results[0].latest is not None else \
+        "Digital take-up beside those it could leave behind"
+    series = {r.measure.title: r.series for r in results}
+    table = pd.concat([ui.trend_table(r).set_index("Period")[[r.measure.title]]
+                       for r in results], axis=1).reset_index()
+    ui.chart_block(title, figures.lines(series), table,
+                   f"Line chart of three measures over time. {title}.", "guardrail")
+
+
+def resolution_days_by_service(ctx, filters) -> None:
+    """How long cases take, by service: the typical case and the slow end."""
+    tables = {q: measures.breakdown(ctx.database, ctx.measure(q), filters, ctx.targets,
+                                    "service", ctx.settings.min_base)
+              for q in ("days_to_resolve_median", "days_to_resolve_p90")}
+    median, p90 = tables["days_to_resolve_median"], tables["days_to_resolve_p90"]
+    if median.empty:
+        return
+    frame = median[["service", "value"]].merge(p90[["service", "value"]], on="service",
+                                               suffixes=("_median", "_p90")).dropna()
+    frame = frame.sort_values("value_p90", ascending=False)
+    slow = frame.iloc[0]
+    title = (f"Slowest: {slow['service']}, typically {slow['value_median']:.0f} working days, "
+             f"nine in ten within {slow['value_p90']:.0f} ({median['label'].iloc[0]})")
+    table = frame.rename(columns={"service": "Service", "value_median": "Median working days",
+                                  "value_p90": "90th percentile working days"}).round(1)
+    ui.chart_block(title, figures.ranges(frame, "service", "value_median", "value_p90",
+                                         "working_days", "Median", "90th percentile"),
+                   table, f"Range chart of working days to resolve by service. {title}.",
+                   "resolution-days")
+
+
+def multi_vs_single(ctx, filters) -> None:
+    """Do cases that need several services get the same standard as simple ones?"""
+    base = ctx.measure("cases_within_standard")
+    results = {}
+    for key, name in (("single", "One service"), ("multi", "Several services")):
+        measure = replace(base, id=f"cases_within_standard_{key}",
+                          params={"services_involved": key})
+        results[name] = measures.compute(ctx.database, measure, filters, ctx.targets,
+                                         ctx.settings.min_base)
+    single, multi = results["One service"].latest, results["Several services"].latest
+    if single is None or multi is None:
+        return
+    title = (f"Cases needing several services: {fmt.value(multi['value'], 'percent', 1)} "
+             f"within standard against {fmt.value(single['value'], 'percent', 1)} for "
+             f"single-service cases ({multi['label']})")
+    table = pd.concat([ui.trend_table(r).set_index("Period")[[base.title]].rename(
+        columns={base.title: n}) for n, r in results.items()], axis=1).reset_index()
+    ui.chart_block(title, figures.lines({n: r.series for n, r in results.items()}), table,
+                   f"Line chart comparing two groups of cases over time. {title}.",
+                   "multi-single")
+
+
+def backlog(ctx, filters) -> None:
+    """The backlog: open cases by service and how long they have been open."""
+    frame = ctx.database.query("end_to_end/open_cases_by_age_band", **_scope(filters))
+    if frame.empty:
+        return
+    total, past = int(frame["open_cases"].sum()), int(frame["past_standard"].sum())
+    worst = frame.groupby("service")["past_standard"].sum().sort_values().index[-1]
+    title = (f"{total:,} cases open at {fmt.long_date(ctx.as_at)}; {past:,} "
+             f"({100 * past / total:.0f}%) already past their standard, most in {worst}")
+    table = frame.drop(columns="band_order").rename(columns={
+        "service": "Service", "age_band": "Working days open", "open_cases": "Open cases",
+        "past_standard": "Past their standard"})
+    ui.chart_block(title, figures.backlog(frame), table,
+                   f"Stacked bars of open cases by service and working days open. {title}.",
+                   "backlog")
+
+
+def ward_table(ctx, filters) -> None:
+    """Resident satisfaction and trust by ward, sortable, with intervals."""
+    start, end = _span(filters)
+    raw = ctx.database.query("understanding/satisfaction_by_ward", start=start, end=end)
+    if raw.empty:
+        return
+    sat = raw[raw["question"] == "satisfied_with_council"].reset_index(drop=True)
+    sat["versus_rest"] = groups.versus_rest(sat)
+    bounds = groups.intervals(sat)
+    sat["value"], sat["low"], sat["high"] = bounds
+    sat = protect(sat, ctx.settings.min_base)
+    trust = raw[raw["question"] == "trust_council"].set_index("ward")
+    sat["trust"] = [100 * trust.loc[w, "numerator"] / trust.loc[w, "denominator"]
+                    if w in trust.index and not s else None
+                    for w, s in zip(sat["ward"], sat["suppressed"])]
+    shown = sat[~sat["suppressed"]].sort_values("value")
+    title = (f"Satisfaction by ward: lowest in {shown.iloc[0]['ward']} "
+             f"({shown.iloc[0]['value']:.0f}%), highest in {shown.iloc[-1]['ward']} "
+             f"({shown.iloc[-1]['value']:.0f}%)") if len(shown) else "Satisfaction by ward"
+    table = pd.DataFrame({
+        "Ward": sat["ward"], "Satisfied %": sat["value"].round(1),
+        "Lower 95%": sat["low"].round(1), "Upper 95%": sat["high"].round(1),
+        "Trust %": pd.to_numeric(sat["trust"]).round(1), "Answers": sat["base"],
+        "Compared with other wards": sat["versus_rest"].map(
+            {"lower": "Less satisfied", "higher": "More satisfied", "": ""}),
+        "Note": sat["suppressed_reason"].map(lambda r: f"Suppressed: {r}" if r else "")})
+    ui.chart_block(f"{title} (twelve months to {fmt.long_date(end)})",
+                   charts.intervals(sat.sort_values("value", ascending=False), "ward"), table,
+                   f"Dot chart of resident satisfaction by ward with 95% intervals. {title}.",
+                   "wards")
+
+
+SECTIONS = {
+    "channel_mix": channel_mix, "calls_by_period": calls_by_period,
+    "demand_heatmap": demand_heatmap, "service_centres": service_centres,
+    "avoidable_reasons": avoidable_reasons, "guardrail": guardrail,
+    "resolution_days_by_service": resolution_days_by_service,
+    "multi_vs_single": multi_vs_single, "backlog": backlog, "ward_table": ward_table,
+}
