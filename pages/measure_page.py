@@ -14,4 +14,4 @@ def render(ctx, filters) -> None:
     pillar = ctx.strategy.home_pillar(measure.id)
     ui.page_header(measure.title, measure.definition, ctx, filters)
     result = ui.results_for(ctx, [measure.id], filters)[0]
-    views.measure_detail(ctx, result, pillar.id if pillar else None)
+    views.measure_detail(ctx, filters, result, pillar.id if pillar else None)

@@ -87,11 +87,15 @@ def service_block(result: MeasureResult) -> None:
                    f"services-{m.id}")
 
 
-def measure_detail(ctx, result: MeasureResult, pillar_id: str | None) -> None:
-    """Everything behind one measure: its card, the SPC chart, the services compared."""
+def measure_detail(ctx, filters, result: MeasureResult, pillar_id: str | None) -> None:
+    """Everything behind one measure: its card, the SPC chart, then the services, channels,
+    sites or contractors compared, each with its figures as CSV."""
     ui.measure_card(result, link=False)
     spc_block(ctx, result, pillar_id)
     service_block(result)
+    for by in result.measure.breakdowns:
+        if by != "service":
+            breakdown_block(ctx, filters, result.measure.id, by)
 
 
 def resident_groups(ctx, filters, params: dict, title: str, key: str) -> None:

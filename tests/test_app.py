@@ -142,3 +142,18 @@ def test_sample_card_matches_an_independent_calculation(monkeypatch, tmp_path):
     at = app(monkeypatch, ROOT / "data" / "sample", tmp_path / "cache").run()
     assert not at.exception
     assert expected in "\n".join(texts(at))
+
+
+def test_measure_detail_drills_down_by_channel_and_site(monkeypatch, tmp_path):
+    at = app(monkeypatch, MINI, tmp_path / "cache", min_base=1)
+    at.query_params["measure"] = "Calls answered within 60 seconds"
+    at = open_page(at.run(), "measure")
+    assert not at.exception
+    assert at.title[0].value == "Calls answered within 60 seconds"
+    tables = {tuple(d.value.columns)[0]: d.value for d in at.dataframe}
+    # September 2026 calls by service: Housing 1 of 3, Waste and Recycling 1 of 1
+    services = tables["Service"].set_index("Service")
+    assert services.loc["Waste and Recycling", "Calls answered within 60 seconds"] == 100.0
+    assert services.loc["Housing", "Calls answered within 60 seconds"] == 33.3
+    assert list(tables["Site"]["Site"]) == ["Contact Centre"]  # every call went there
+    assert list(tables["Channel"]["Channel"]) == ["Phone"]
