@@ -7,6 +7,7 @@ problem goes to the rejects table with all its reasons, so nothing is silently d
 from __future__ import annotations
 
 from .contracts import Column, Extract, Rule
+from .mapping import NONE, ExtractMapping
 
 SQL_TYPES = {"text": "VARCHAR", "enum": "VARCHAR", "int": "BIGINT", "float": "DOUBLE",
              "bool": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
@@ -38,20 +39,45 @@ def _list(values) -> str:
     return "[" + ", ".join(quote(v) for v in values) + "]"
 
 
-def raw_value(col: Column, present: set[str]) -> str:
-    """The cell as trimmed text, NULL when blank, the declared default when blank."""
-    if col.name not in present:
-        return quote(col.default) if col.default is not None else "NULL::VARCHAR"
-    cell = f"nullif(trim({ident(col.name)}), '')"
-    return f"coalesce({cell}, {quote(col.default)})" if col.default is not None else cell
+def source_value(col: Column, present: set[str], m: ExtractMapping = NONE) -> str:
+    """The cell as the file has it (trimmed, NULL when blank), from its mapped source
+    column(s), a constant, or NULL when the file lacks it; regex clean-ups applied."""
+    if col.name in m.constants:
+        return quote(m.constants[col.name])
+    sources = m.sources(col.name)
+    if any(source not in present for source in sources):
+        return "NULL::VARCHAR"
+    cells = [f"nullif(trim({ident(source)}), '')" for source in sources]
+    expr = cells[0] if len(cells) == 1 else f"nullif(concat_ws('/', {', '.join(cells)}), '')"
+    for pattern, replacement in m.clean.get(col.name, ()):
+        expr = (f"nullif(trim(regexp_replace({expr}, {quote(pattern)}, {quote(replacement)}, "
+                "'g')), '')")
+    return expr
 
 
-def date_formats(col: Column, extra: tuple[str, ...] = ()) -> list[str]:
-    """Accepted strptime formats for a date or timestamp column, mapped formats first."""
-    dates = [*extra, *DATE_FORMATS]
+def raw_value(col: Column, present: set[str], m: ExtractMapping = NONE) -> str:
+    """The cell as text after the mapping: sentinel codes blanked, values translated
+    (case-insensitively), and the declared default when blank."""
+    expr = source_value(col, present, m)
+    if col.name in m.missing:
+        codes = ", ".join(quote(code) for code in m.missing[col.name])
+        expr = f"case when {expr} in ({codes}) then NULL else {expr} end"
+    if col.name in m.values:
+        whens = " ".join(f"when {quote(theirs)} then {quote(ours)}"
+                         for theirs, ours in m.values[col.name].items())
+        expr = f"case lower({expr}) {whens} else {expr} end"
+    return f"coalesce({expr}, {quote(col.default)})" if col.default is not None else expr
+
+
+def date_formats(col: Column, mapped: tuple[str, ...] = ()) -> list[str]:
+    """Accepted strptime formats for a date or timestamp column. A mapping's formats replace
+    the UK defaults (so 01/05/2018 is read the way the council says), ISO is always allowed."""
+    if mapped:
+        iso = ["%Y-%m-%d"] if col.type == "date" else ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
+        return [*mapped, *iso]
     if col.type == "date":
-        return dates + [d + t for d in DATE_FORMATS for t in TIME_SUFFIXES]
-    return [*extra] + [d + t for d in DATE_FORMATS for t in TIME_SUFFIXES] + list(DATE_FORMATS)
+        return list(DATE_FORMATS) + [d + t for d in DATE_FORMATS for t in TIME_SUFFIXES]
+    return [d + t for d in DATE_FORMATS for t in TIME_SUFFIXES] + list(DATE_FORMATS)
 
 
 def typed(col: Column, v: str, formats: tuple[str, ...] = ()) -> str:
@@ -72,35 +98,48 @@ def typed(col: Column, v: str, formats: tuple[str, ...] = ()) -> str:
     return v
 
 
-def _problem(col: Column, v: str, condition: str, reason: str) -> str:
-    value = "NULL::VARCHAR" if col.free_text else v
+def _problem(col: Column, shown: str, condition: str, reason: str) -> str:
+    value = "NULL::VARCHAR" if col.free_text else shown
     return (f"case when {condition} then {{'column': {quote(col.name)}, 'value': {value}, "
             f"'reason': {reason}}} end")
 
 
-def column_checks(col: Column, v: str, t: str) -> list[str]:
-    """Checks for one column: blank but required, unparseable, not allowed, out of range."""
+EXCEL_NUMBER = "[0-9]+([.][0-9]+)?[eE][+-]?[0-9]+"
+
+
+def column_checks(col: Column, v: str, t: str, shown: str | None = None,
+                  formats: tuple[str, ...] = ()) -> list[str]:
+    """Checks for one column: blank but required, unparseable, not allowed, out of range, an
+    identifier mangled by Excel. `shown` is the cell as the file has it, for the report."""
+    shown = shown or v
     checks = []
     if col.required:
-        checks.append(_problem(col, v, f"{v} is null", quote("is blank but required")))
+        checks.append(_problem(col, shown, f"{v} is null", quote("is blank but required")))
+    if col.type == "text" and col.name.endswith("_id"):
+        checks.append(_problem(
+            col, shown, f"regexp_full_match({v}, '{EXCEL_NUMBER}')",
+            quote("looks like an identifier Excel turned into a number in scientific "
+                  "notation, so the original is lost; export the column as text")))
     if col.type in REASONS:
-        checks.append(_problem(col, v, f"{v} is not null and {t} is null",
-                               quote(REASONS[col.type])))
+        reason = (f"is not a date in the mapped format(s) {', '.join(formats)}" if formats
+                  else REASONS[col.type])
+        checks.append(_problem(col, shown, f"{v} is not null and {t} is null", quote(reason)))
     if col.allowed:
         allowed = ", ".join(str(a) for a in col.allowed)
         values = f"[{', '.join(str(a) for a in col.allowed)}]" if col.type == "int" else _list(
             col.allowed)
-        checks.append(_problem(col, v, f"{t} is not null and not list_contains({values}, {t})",
+        checks.append(_problem(col, shown,
+                               f"{t} is not null and not list_contains({values}, {t})",
                                quote(f"is not one of: {allowed}")))
     if col.min is not None:
-        checks.append(_problem(col, v, f"{t} < {col.min}",
+        checks.append(_problem(col, shown, f"{t} < {col.min}",
                                quote(f"is below the minimum of {col.min:g}")))
     if col.max is not None:
-        checks.append(_problem(col, v, f"{t} > {col.max}",
+        checks.append(_problem(col, shown, f"{t} > {col.max}",
                                quote(f"is above the maximum of {col.max:g}")))
     if col.type in ("date", "timestamp"):
         checks.append(_problem(
-            col, v, f"{t} not between DATE {quote(EARLIEST)} and DATE {quote(LATEST)}",
+            col, shown, f"{t} not between DATE {quote(EARLIEST)} and DATE {quote(LATEST)}",
             quote("is outside 1990 to 2100 (a two-digit year or a typing error?)")))
     return checks
 
@@ -127,12 +166,13 @@ def rule_check(rule: Rule, extract: Extract, raw: dict[str, str], types: dict[st
 
 
 def checked_select(extract: Extract, raw_table: str, present: set[str],
-                   formats: dict[str, tuple[str, ...]] | None = None) -> str:
+                   m: ExtractMapping = NONE) -> str:
     """SELECT giving `_line`, each typed column and `_problems` (a list of structs)."""
-    formats = formats or {}
-    raw = {c.name: raw_value(c, present) for c in extract.columns}
-    types = {c.name: typed(c, raw[c.name], formats.get(c.name, ())) for c in extract.columns}
-    checks = [chk for c in extract.columns for chk in column_checks(c, raw[c.name], types[c.name])]
+    shown = {c.name: source_value(c, present, m) for c in extract.columns}
+    raw = {c.name: raw_value(c, present, m) for c in extract.columns}
+    types = {c.name: typed(c, raw[c.name], m.formats.get(c.name, ())) for c in extract.columns}
+    checks = [chk for c in extract.columns for chk in column_checks(
+        c, raw[c.name], types[c.name], shown[c.name], m.formats.get(c.name, ()))]
     checks += [rule_check(r, extract, raw, types) for r in extract.rules]
     cols = ",\n  ".join(f"{types[c.name]}::{SQL_TYPES[c.type]} as {ident(c.name)}"
                         for c in extract.columns)

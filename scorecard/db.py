@@ -53,6 +53,12 @@ def describe(name: str) -> str:
     return "\n".join(lines).strip()
 
 
+def run(con, name: str, **params) -> pd.DataFrame:
+    """Run a query file on an open connection (while building), binding what it uses."""
+    bound = {k: params[k] for k in sorted(parameters(name))}
+    return con.execute(sql_text(name), bound).df()
+
+
 def run_folder(con, folder: str) -> None:
     """Run every SQL file in queries/<folder>/ in name order (used to create source views)."""
     for path in sorted((QUERIES / folder).glob("*.sql")):

@@ -4,7 +4,7 @@ A build writes a new database beside the current one and swaps a pointer file on
 is complete, so a running dashboard never sees half a refresh; a failed build leaves the last
 good database in place and records why in `status.json` for the banner.
 
-    python -m scorecard.ingest --data DIR [--db PATH] [--force]
+    python -m scorecard.ingest --data DIR [--mapping FILE] [--db PATH] [--force]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -22,35 +23,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import checks, db, readers
+from . import catalogue, db, mapping, readers
 from .calendar import calendar_frame
-from .contracts import EXTRACTS, Extract
+from .contracts import EXTRACTS
+from .load import ExtractReport, load_extract, locate
 from .settings import ROOT, Settings, load
 
-CODE_FILES = ("contracts.py", "checks.py", "readers.py", "ingest.py", "calendar.py")
+CODE_FILES = ("contracts.py", "checks.py", "readers.py", "load.py", "ingest.py", "calendar.py",
+              "mapping.py")
 KEEP_DATABASES = 2
 
-
-@dataclass
-class ExtractReport:
-    """Row accounting for one extract: read = loaded + rejected, always."""
-
-    extract: str
-    file: str | None = None
-    status: str = "loaded"  # loaded | missing | failed
-    rows_read: int = 0
-    loaded: int = 0
-    rejected: int = 0
-    first_date: str | None = None
-    last_date: str | None = None
-    encoding: str | None = None
-    delimiter: str | None = None
-    message: str = ""
+__all__ = ["BuildResult", "ExtractReport", "current", "main", "refresh", "status"]
 
 
 @dataclass
 class BuildResult:
-    """What a refresh did: the database now served, per-extract reports and fatal problems."""
+    """What a refresh did: the database now served, per-extract reports, fatal problems and
+    warnings (rows loaded that refer to something the configuration does not know)."""
 
     ok: bool
     database: str | None
@@ -58,25 +47,10 @@ class BuildResult:
     rebuilt: bool
     reports: list[ExtractReport] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     checked_at: str = ""
     built_at: str = ""
-
-
-def locate(data_dir: Path) -> tuple[dict[str, Path | None], list[str]]:
-    """Find each extract's file in `data_dir` (name.csv, .csv.gz, .txt, .tsv, any case)."""
-    files = {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()} \
-        if data_dir.is_dir() else {}
-    found, problems = {}, []
-    for extract in EXTRACTS:
-        hits = [files[n] for n in (extract.name + e for e in readers.EXTENSIONS) if n in files]
-        if len(hits) > 1:
-            names = " and ".join(h.name for h in hits)
-            problems.append(f"{extract.name}: found {names}. Keep one file per extract.")
-        found[extract.name] = hits[0] if hits else None
-        if not hits and not extract.optional:
-            problems.append(f"{extract.name}.csv: not found in {data_dir}. "
-                            f"Add the {extract.name} extract (see README, 'The extracts').")
-    return found, problems
+    rejects_file: str | None = None
 
 
 def _file_hash(path: Path, memo: dict) -> str:
@@ -92,7 +66,8 @@ def _file_hash(path: Path, memo: dict) -> str:
 
 
 def fingerprint(files: dict[str, Path | None], settings: Settings) -> str:
-    """A hash of every extract's content, the mapping file and the code that shapes tables."""
+    """A hash of every extract's content, the mapping file, the configuration and the code
+    that shapes the tables: any change means a rebuild."""
     memo_file = settings.cache_dir / "hashes.json"
     memo = _read_json(memo_file) or {}
     digest = hashlib.sha256()
@@ -100,9 +75,10 @@ def fingerprint(files: dict[str, Path | None], settings: Settings) -> str:
         digest.update(f"{name}:{_file_hash(path, memo) if path else '-'};".encode())
     extra = [ROOT / "scorecard" / f for f in CODE_FILES]
     extra += sorted((ROOT / "queries" / "sources").glob("*.sql"))
+    extra += [settings.strategy_file, settings.catalogue_file]
     extra += [settings.mapping_file] if settings.mapping_file else []
     for path in extra:
-        digest.update(path.read_bytes())
+        digest.update(path.read_bytes() if path.exists() else b"-")
     _write_json(memo_file, memo)
     return digest.hexdigest()[:20]
 
@@ -135,108 +111,62 @@ def status(settings: Settings) -> dict | None:
     return _read_json(settings.cache_dir / "status.json")
 
 
-def _empty_raw(con, extract: Extract, table: str) -> None:
-    cols = ", ".join(f"{checks.ident(c.name)} VARCHAR" for c in extract.columns)
-    con.execute(f"create or replace temp table {table} ({cols}, _line BIGINT)")
+def _load_one(con, extract, path, report, result, m) -> None:
+    """Load an extract; a file that cannot be read becomes a problem and an empty table."""
+    try:
+        load_extract(con, extract, path, report, m)
+    except readers.FileProblem as exc:
+        report.status, report.message = "failed", str(exc)
+        result.problems.append(str(exc))
+        con.execute("delete from rejects where extract = $e", {"e": extract.name})
+        load_extract(con, extract, None, ExtractReport(extract.name))
 
 
-def _load_extract(con, extract: Extract, path: Path | None, report: ExtractReport) -> None:
-    """Load one extract: raw text table, typed checks, final table and rejects."""
-    raw = f"raw_{extract.name}"
-    if path is None:
-        _empty_raw(con, extract, raw)
-        present: set[str] = {c.name for c in extract.columns}
-    else:
-        sniffed = readers.sniff(path)
-        _check_required_columns(extract, sniffed)
-        report.encoding, report.delimiter = sniffed.encoding, sniffed.delimiter
-        loaded = readers.load_raw(con, sniffed, raw)
-        report.rows_read = loaded.rows_read
-        for line, reason in loaded.structural:
-            con.execute("insert into rejects values ($e, $f, $l, NULL, NULL, $r)",
-                        {"e": extract.name, "f": path.name, "l": line, "r": reason})
-        present = set(sniffed.names)
-    _check_and_store(con, extract, raw, present, path.name if path else None, report)
+def _warnings(con, settings: Settings) -> list[str]:
+    """Rows that refer to measures or pillars the configuration does not know."""
+    measures = list(catalogue.load_catalogue(settings.catalogue_file))
+    strategy = catalogue.load_strategy(settings.strategy_file, settings.catalogue_file)
+    unknown = db.run(con, "checks/unknown_references", measures=measures,
+                     pillars=[p.id for p in strategy.pillars])
+    return [f"{r.extract}.csv: {r.rows} row(s) with {r.column_name} '{r.value}', which the "
+            f"{'catalogue' if 'measure' in r.column_name else 'strategy'} does not know; "
+            "they are loaded but not shown." for r in unknown.itertuples(index=False)]
 
 
-def _check_required_columns(extract: Extract, sniffed: readers.Sniffed) -> None:
-    missing = [c.name for c in extract.columns if c.required and c.name not in sniffed.names]
-    if missing:
-        found = ", ".join(sniffed.names)
-        raise readers.FileProblem(
-            sniffed.path, f"missing required column(s) {', '.join(missing)}; found {found}.",
-            "Rename the columns in the file or map them in a mapping file.")
-
-
-def _check_and_store(con, extract, raw, present, file_name, report) -> None:
-    con.execute(f"create or replace temp table chk_{extract.name} as "
-                + checks.checked_select(extract, raw, present))
-    con.execute(f"create or replace temp table dup_{extract.name} as "
-                + checks.duplicate_select(extract, f"chk_{extract.name}"))
-    cols = ", ".join(checks.ident(c.name) for c in extract.columns)
-    con.execute(f"create or replace table {extract.name} as select {cols} from "
-                f"dup_{extract.name} where len(_problems) = 0 "
-                f"order by {checks.ident(extract.date_column)}, _line")
-    con.execute("insert into rejects select $e, $f, _line, p.column, p.value, p.reason from "
-                f"(select _line, unnest(_problems) as p from dup_{extract.name} "
-                "where len(_problems) > 0)", {"e": extract.name, "f": file_name})
-    _account(con, extract, report)
-
-
-def _account(con, extract: Extract, report: ExtractReport) -> None:
-    date = checks.ident(extract.date_column)
-    loaded, first, last = con.execute(
-        f"select count(*), min({date})::DATE::VARCHAR, max({date})::DATE::VARCHAR "
-        f"from {extract.name}").fetchall()[0]
-    rejected = con.execute("select count(distinct line) from rejects where extract = $e",
-                           {"e": extract.name}).fetchall()[0][0]
-    report.loaded, report.rejected, report.first_date, report.last_date = (
-        loaded, rejected, first, last)
-    if report.rows_read == 0:
-        report.rows_read = loaded + rejected
-    if report.loaded + report.rejected != report.rows_read:
-        raise AssertionError(f"{extract.name}: row accounting broke: read {report.rows_read}, "
-                             f"loaded {loaded}, rejected {rejected}")
-
-
-def _build(target: Path, files: dict, result: BuildResult) -> None:
+def _build(target: Path, files: dict, skipped: set, mappings: dict, result: BuildResult,
+           settings: Settings) -> None:
     """Write a complete database to `target` (a new file), extract by extract."""
     con = db.connect(target, read_only=False)
     try:
         con.execute("create table rejects (extract VARCHAR, file VARCHAR, line BIGINT, "
                     "column_name VARCHAR, value VARCHAR, reason VARCHAR)")
-        cal = calendar_frame()
-        con.register("calendar_df", cal)
+        con.register("calendar_df", calendar_frame())
         con.execute("create table calendar as select * from calendar_df order by date")
         con.unregister("calendar_df")
         for extract in EXTRACTS:
-            report = ExtractReport(extract.name, files[extract.name].name
-                                   if files[extract.name] else None)
+            path = files[extract.name]
+            report = ExtractReport(extract.name, path.name if path else None)
+            if path is None:
+                report.status = "not supplied" if extract.name in skipped else "missing"
             result.reports.append(report)
-            _load_one(con, extract, files[extract.name], report, result)
+            _load_one(con, extract, path, report, result, mappings.get(extract.name,
+                                                                       mapping.NONE))
         db.run_folder(con, "sources")
-        loads = pd.DataFrame([asdict(r) for r in result.reports])
-        con.register("loads_df", loads)
-        con.execute("create table loads as select * from loads_df")
-        con.unregister("loads_df")
-        con.execute("create table build as select $fp as fingerprint, $at as built_at",
-                    {"fp": result.fingerprint, "at": result.built_at})
-        con.execute("checkpoint")
+        result.warnings = _warnings(con, settings)
+        _record(con, result)
     finally:
         con.close()
 
 
-def _load_one(con, extract, path, report, result) -> None:
-    """Load an extract; a file that cannot be read becomes a problem and an empty table."""
-    if path is None:
-        report.status = "missing"
-    try:
-        _load_extract(con, extract, path, report)
-    except readers.FileProblem as exc:
-        report.status, report.message = "failed", str(exc)
-        result.problems.append(str(exc))
-        con.execute("delete from rejects where extract = $e", {"e": extract.name})
-        _load_extract(con, extract, None, ExtractReport(extract.name))
+def _record(con, result: BuildResult) -> None:
+    """Store the row accounting and warnings in the database, for the data-quality page."""
+    con.register("loads_df", pd.DataFrame([asdict(r) for r in result.reports]))
+    con.execute("create table loads as select * from loads_df")
+    con.unregister("loads_df")
+    con.execute("create table build as select $fp as fingerprint, $at as built_at, "
+                "$w::VARCHAR[] as warnings",
+                {"fp": result.fingerprint, "at": result.built_at, "w": result.warnings})
+    con.execute("checkpoint")
 
 
 def refresh(settings: Settings | None = None, force: bool = False) -> BuildResult:
@@ -251,31 +181,62 @@ def refresh(settings: Settings | None = None, force: bool = False) -> BuildResul
 
 def _refresh_locked(settings: Settings, force: bool) -> BuildResult:
     now = datetime.now().isoformat(timespec="seconds")
-    files, problems = locate(settings.data_dir)
+    try:
+        mappings = mapping.load(settings.mapping_file)
+    except mapping.MappingError as exc:
+        return _failed(settings, now, [str(exc)])
+    files, problems, skipped = locate(settings.data_dir, mappings)
     fp = fingerprint(files, settings)
     served = current(settings)
     if served and served["fingerprint"] == fp and not force:
+        last = status(settings) or {}
         result = BuildResult(True, served["database"], fp, False, checked_at=now,
-                             built_at=served.get("built_at", ""))
+                             built_at=served.get("built_at", ""),
+                             warnings=last.get("warnings", []),
+                             rejects_file=last.get("rejects_file"))
         _write_json(settings.cache_dir / "status.json", asdict(result))
         return result
     result = BuildResult(False, None, fp, True, problems=problems, checked_at=now, built_at=now)
     name = f"db-{fp}-{int(time.time() * 1000)}.duckdb"
     building = settings.cache_dir / (name + ".building")
     building.unlink(missing_ok=True)
-    _build(building, files, result)
+    _build(building, files, skipped, mappings, result, settings)
     result.ok = not result.problems
     if result.ok or served is None:
-        os.replace(building, settings.cache_dir / name)
-        result.database = name
-        _write_json(settings.cache_dir / "current.json",
-                    {"database": name, "fingerprint": fp, "built_at": now,
-                     "data_dir": str(settings.data_dir)})
-        _prune(settings.cache_dir, keep=name)
+        _swap_in(settings, building, name, result)
     else:
         building.unlink(missing_ok=True)
         result.database = served["database"]
         result.built_at = served.get("built_at", "")
+    _write_json(settings.cache_dir / "status.json", asdict(result))
+    return result
+
+
+def _swap_in(settings: Settings, building: Path, name: str, result: BuildResult) -> None:
+    """Make the new database the one served: rename it, write its rejects CSV, then point
+    current.json at it (the last step, so readers never see a half-built database)."""
+    os.replace(building, settings.cache_dir / name)
+    result.database = name
+    con = db.connect(settings.cache_dir / name)
+    try:
+        rejects = con.execute("select * from rejects order by extract, line").df()
+    finally:
+        con.close()
+    rejects_file = settings.cache_dir / f"{name.removesuffix('.duckdb')}.rejects.csv"
+    rejects.to_csv(rejects_file, index=False)
+    result.rejects_file = str(rejects_file)
+    _write_json(settings.cache_dir / "current.json",
+                {"database": name, "fingerprint": result.fingerprint,
+                 "built_at": result.built_at, "data_dir": str(settings.data_dir)})
+    _prune(settings.cache_dir, keep=name)
+
+
+def _failed(settings: Settings, now: str, problems: list[str]) -> BuildResult:
+    served = current(settings)
+    result = BuildResult(False, served["database"] if served else None, "", False,
+                         problems=problems, checked_at=now,
+                         built_at=served.get("built_at", "") if served else "")
+    settings.cache_dir.mkdir(parents=True, exist_ok=True)
     _write_json(settings.cache_dir / "status.json", asdict(result))
     return result
 
@@ -286,33 +247,57 @@ def _prune(cache_dir: Path, keep: str) -> None:
                    key=lambda p: p.stat().st_mtime, reverse=True)
     for path in older[KEEP_DATABASES - 1:]:
         path.unlink(missing_ok=True)
+        path.with_name(path.name.removesuffix(".duckdb") + ".rejects.csv").unlink(
+            missing_ok=True)
 
 
 def _print_report(result: BuildResult) -> None:
     width = max(len(r.extract) for r in result.reports) if result.reports else 10
     print(f"{'extract'.ljust(width)}  {'read':>10}  {'loaded':>10}  {'rejected':>9}  file")
     for r in result.reports:
+        shown = r.file or f"({r.status})"
         print(f"{r.extract.ljust(width)}  {r.rows_read:>10,}  {r.loaded:>10,}  "
-              f"{r.rejected:>9,}  {r.file or '(none)'}")
+              f"{r.rejected:>9,}  {shown}" + (f"  {r.message}" if r.message and
+                                               r.status == "loaded" else ""))
+    if result.rejects_file and any(r.rejected for r in result.reports):
+        print(f"Rejected rows (file, line, column, value, reason): {result.rejects_file}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: validate and load a folder of extracts; non-zero exit on a fatal problem."""
+    """Command line: validate and load a folder of extracts; non-zero exit on a fatal problem,
+    one line per problem, and never a traceback for bad input."""
     parser = argparse.ArgumentParser(prog="python -m scorecard.ingest", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, help="folder of CSV extracts")
+    parser.add_argument("--mapping", type=Path, help="mapping file (docs/mapping.md)")
     parser.add_argument("--cache", type=Path, help="folder for the database files")
+    parser.add_argument("--db", type=Path, help="also write the database to this path")
     parser.add_argument("--force", action="store_true", help="rebuild even if unchanged")
     args = parser.parse_args(argv)
-    overrides = {k: v for k, v in (("data_dir", args.data), ("cache_dir", args.cache)) if v}
-    settings = load(overrides)
-    result = refresh(settings, force=args.force)
-    if result.rebuilt:
+    overrides = {k: v for k, v in (("data_dir", args.data), ("cache_dir", args.cache),
+                                   ("mapping_file", args.mapping)) if v}
+    try:
+        settings = load(overrides)
+        if not settings.data_dir.is_dir():
+            print(f"error: {settings.data_dir}: no such folder. Give --data the folder that "
+                  "holds the extracts.", file=sys.stderr)
+            return 1
+        result = refresh(settings, force=args.force)
+    except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
+        print(f"error: loading failed unexpectedly ({type(exc).__name__}: {exc}). This is a "
+              "fault in the dashboard, not your data: please report it.", file=sys.stderr)
+        return 2
+    if result.reports:
         _print_report(result)
     else:
         print(f"Unchanged since {result.built_at}: serving {result.database}")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
     for problem in result.problems:
         print(f"error: {problem}", file=sys.stderr)
+    if args.db and result.ok and result.database:
+        shutil.copyfile(settings.cache_dir / result.database, args.db)
+        print(f"Database written to {args.db}")
     return 0 if result.ok else 1
 
 

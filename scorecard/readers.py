@@ -111,16 +111,17 @@ def _detect_delimiter(path: Path, header_line: str) -> str:
     return best
 
 
-def sniff(path: Path) -> Sniffed:
-    """Read the start of a file: refuse empty or binary files, find encoding and delimiter."""
+def sniff(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Sniffed:
+    """Read the start of a file: refuse empty or binary files, find encoding and delimiter
+    (a mapping file may set either)."""
     head = _head(path)
     _check_not_binary(path, head)
     if not head.strip():
         raise FileProblem(path, "is empty.", "Export the extract again with its header row.")
-    encoding = detect_encoding(path, head)
+    encoding = encoding or detect_encoding(path, head)
     text = head.decode(encoding, errors="replace")
     header_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = _detect_delimiter(path, header_line)
+    delimiter = delimiter or _detect_delimiter(path, header_line)
     header = next(csv.reader([header_line], delimiter=delimiter))
     names = [normalise_name(h) or f"column_{i + 1}" for i, h in enumerate(header)]
     dupes = sorted({n for n in names if names.count(n) > 1})
