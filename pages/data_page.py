@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from scorecard import app_state
 from scorecard import components as ui
 from scorecard import definitions
 
@@ -10,9 +11,13 @@ def render(ctx, filters) -> None:
     """Coverage, freshness and rejects per extract; each measure's definition and SQL."""
     ui.page_header("Data and definitions", definitions.INTRO, ctx, filters)
     st.header("The extracts")
+    if definitions.refresh_button(ctx):
+        app_state.check_for_new_data()
     st.dataframe(definitions.extract_table(ctx), hide_index=True)
     st.header("Rows rejected")
     definitions.rejects_section(ctx)
+    st.header("References the configuration does not know")
+    definitions.warnings_section(ctx)
     st.header("How each measure is calculated")
     definitions.measure_definitions(ctx)
     st.header("What each extract must contain")

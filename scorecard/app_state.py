@@ -49,6 +49,12 @@ def _refresh(settings: Settings) -> dict:
     return ingest.refresh(settings).__dict__ | {"reports": []}
 
 
+def check_for_new_data() -> None:
+    """Forget the last refresh check so the next run looks at the extracts again."""
+    _refresh.clear()
+    st.rerun()
+
+
 @st.cache_resource(max_entries=3)
 def _database(path: str) -> Database:
     return Database(path)

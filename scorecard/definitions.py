@@ -37,13 +37,15 @@ def extract_table(ctx) -> pd.DataFrame:
     rows = []
     for r in loads.itertuples(index=False):
         rows.append({
-            "Extract": r.extract, "File": r.file or "(not supplied)",
-            "Status": {"loaded": "Loaded", "missing": "Not supplied (optional)",
+            "Extract": r.extract, "File": r.file or "",
+            "Status": {"loaded": "Loaded", "missing": "No file (optional)",
+                       "not supplied": "Not supplied (mapping)",
                        "failed": "Could not be read"}.get(r.status, r.status),
             "Rows read": f"{r.rows_read:,}", "Loaded": f"{r.loaded:,}",
             "Rejected": f"{r.rejected:,}",
             "From": _day(r.first_date), "To": _day(r.last_date),
             "Latest record": _freshness(r.extract, r.last_date),
+            "Notes": r.message,
         })
     return pd.DataFrame(rows)
 
@@ -58,13 +60,32 @@ def rejects_section(ctx) -> None:
     if summary.empty:
         st.success("Every row of every extract was loaded.", icon=":material/check_circle:")
         return
-    summary["example_lines"] = summary["example_lines"].map(
-        lambda lines: ", ".join(str(n) for n in lines))
+    for column in ("example_lines", "example_values"):
+        summary[column] = summary[column].map(lambda items: ", ".join(str(i) for i in items))
     st.dataframe(summary.rename(columns={
         "extract": "Extract", "file": "File", "column_name": "Column", "reason": "Reason",
-        "problems": "Rows", "example_lines": "Example lines"}), hide_index=True)
+        "problems": "Rows", "example_lines": "Example lines",
+        "example_values": "Example values"}), hide_index=True)
     from .components import download_csv
     download_csv(ctx.database.table("rejects"), "rejected-rows", "rejects")
+
+
+def warnings_section(ctx) -> None:
+    """Rows loaded that refer to measures or pillars the configuration does not know."""
+    warnings = ctx.refresh.get("warnings") or []
+    for warning in warnings:
+        st.warning(warning, icon=":material/warning:")
+    if not warnings:
+        st.caption("Every target, return, action, event and commentary refers to a measure "
+                   "and pillar the configuration knows.")
+
+
+def refresh_button(ctx) -> bool:
+    """A button to look for new or changed extracts now (otherwise checked every 30 s)."""
+    st.caption(f"Extracts folder: {ctx.settings.data_dir} · last checked "
+               f"{ctx.refresh.get('checked_at', '')} · database built "
+               f"{ctx.refresh.get('built_at', '')}")
+    return st.button("Check for new data now", icon=":material/refresh:", key="refresh")
 
 
 def measure_definitions(ctx) -> None:

@@ -157,3 +157,28 @@ def test_measure_detail_drills_down_by_channel_and_site(monkeypatch, tmp_path):
     assert services.loc["Housing", "Calls answered within 60 seconds"] == 33.3
     assert list(tables["Site"]["Site"]) == ["Contact Centre"]  # every call went there
     assert list(tables["Channel"]["Channel"]) == ["Phone"]
+
+
+def test_data_page_shows_rejects_warnings_and_a_failed_refresh(monkeypatch, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    with open(data / "contacts.csv", "a", encoding="utf-8") as handle:
+        handle.write("C13,2026-09-08 09:00:00,pigeon,Housing,Contact Centre,,,,,,N\n")
+    with open(data / "targets.csv", "a", encoding="utf-8") as handle:
+        handle.write("happiness_index,,2026-04-01,90,5\n")
+    at = open_page(app(monkeypatch, data, tmp_path / "cache", min_base=1).run(), "data")
+    assert not at.exception
+    rejects = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
+    row = rejects.iloc[0]
+    assert (row["Extract"], row["Column"], row["Rows"], row["Example lines"],
+            row["Example values"]) == ("contacts", "channel", 1, "14", "pigeon")
+    assert any("targets.csv: 1 row(s) with measure_id 'happiness_index'" in w.value
+               for w in at.warning)
+    (data / "cases.csv").write_bytes(b"PK\x03\x04")  # the next refresh fails
+    at.button(key="refresh").click().run()
+    assert any("The latest data refresh failed" in e.value and "cases.csv: is an Excel "
+               "workbook" in e.value for e in at.error)
+    assert next(d.value for d in at.dataframe if "Rows read" in d.value.columns).set_index(
+        "Extract").loc["cases", "Loaded"] == "6"  # still the last good data

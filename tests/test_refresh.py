@@ -1,0 +1,78 @@
+"""Atomic refresh: queries running in other threads while extracts change and the database
+is rebuilt only ever see a complete database, old or new, never a partial one."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import duckdb
+
+from scorecard import db, ingest
+from support import MINI, build
+
+ROW = "C{n},2026-09-{d:02d} 09:00:00,phone,Housing,Contact Centre,30,100,N,,Y,N\n"
+
+
+def _read_served(s):
+    """(contacts rows, contacts loaded according to the loads table) from the served db."""
+    pointer = ingest.current(s)
+    con = db.connect(s.cache_dir / pointer["database"])
+    try:
+        count = con.execute("select count(*) from contacts").fetchall()[0][0]
+        loaded = con.execute("select loaded from loads where extract = 'contacts'"
+                             ).fetchall()[0][0]
+        views = con.execute("select count(*) from contacts_monthly").fetchall()[0][0]
+        return count, loaded, views
+    finally:
+        con.close()
+
+
+def test_readers_never_see_a_partial_refresh(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    s, first = build(data, tmp_path / "cache")
+    seen, errors, stop = [], [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                seen.append(_read_served(s))
+            except duckdb.IOException:
+                continue  # the file was pruned between reading the pointer and opening it
+            except Exception as exc:  # noqa: BLE001 - any other failure is the bug we test
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(13, 19):  # six refreshes, each adding one contact
+            with open(data / "contacts.csv", "a", encoding="utf-8") as handle:
+                handle.write(ROW.format(n=n, d=n))
+            assert ingest.refresh(s).rebuilt
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert not errors, errors[:3]
+    assert len(seen) > 20
+    counts = {count for count, _, _ in seen}
+    assert counts <= set(range(12, 19))  # 12 rows to begin with, one more per refresh
+    assert all(count == loaded for count, loaded, _ in seen)  # tables agree with each other
+    assert all(views > 0 for _, _, views in seen)  # derived tables always present
+    assert _read_served(s)[0] == 18
+
+
+def test_a_failed_refresh_is_reported_and_the_old_database_kept(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    s, first = build(data, tmp_path / "cache")
+    (data / "contacts.csv").write_bytes(b"\x00\x00")
+    failed = ingest.refresh(s)
+    assert not failed.ok and failed.database == first.database
+    status = ingest.status(s)
+    assert status["ok"] is False
+    assert status["problems"] == ["contacts.csv: is a binary file, not a text CSV file. "
+                                  "Export the extract as CSV text."]
+    assert _read_served(s)[0] == 12
