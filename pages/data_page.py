@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from scorecard import app_state
+from scorecard import app_state, definitions
 from scorecard import components as ui
-from scorecard import definitions
 
 
 def render(ctx, filters) -> None:

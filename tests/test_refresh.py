@@ -9,6 +9,7 @@ import threading
 import duckdb
 
 from scorecard import db, ingest
+
 from support import MINI, build
 
 ROW = "C{n},2026-09-{d:02d} 09:00:00,phone,Housing,Contact Centre,30,100,N,,Y,N\n"
