@@ -9,13 +9,13 @@ def render(ctx, filters) -> None:
     """The whole strategy: status counts, then each pillar's cards."""
     ui.page_header(f"Scorecard: {ctx.strategy.title}", ctx.strategy.vision, ctx, filters)
     pillars = [(p, ui.results_for(ctx, p.measures, filters)) for p in ctx.strategy.pillars]
-    ui.status_counts([r for _, results in pillars for r in results])
+    ui.status_counts(ctx, [r for _, results in pillars for r in results])
     for pillar, results in pillars:
         st.header(pillar.title, anchor=pillar.id)
         st.caption(pillar.aim)
-        ui.card_grid(results, columns=3, compact=True)
+        ui.card_grid(ctx, results, columns=3, compact=True)
         st.page_link(ui.page_path(pillar.id), label=f"More on {pillar.title.lower()}",
                      icon=":material/arrow_forward:")
     if ctx.strategy.plan_measures:
         st.header("Delivering the action plan", anchor="plan")
-        ui.card_grid(ui.results_for(ctx, ctx.strategy.plan_measures, filters), columns=3)
+        ui.card_grid(ctx, ui.results_for(ctx, ctx.strategy.plan_measures, filters), columns=3)

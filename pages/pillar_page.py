@@ -11,8 +11,8 @@ def render(ctx, filters, pillar_id: str) -> None:
     pillar = ctx.strategy.pillar(pillar_id)
     ui.page_header(pillar.title, pillar.aim, ctx, filters)
     results = ui.results_for(ctx, pillar.measures, filters)
-    ui.status_counts(results)
-    ui.card_grid(results, columns=3)
+    ui.status_counts(ctx, results)
+    ui.card_grid(ctx, results, columns=3)
     st.header("The picture over time")
     headline = next(r for r in results if r.measure.id == (pillar.headline or
                                                            pillar.measures[0]))

@@ -6,13 +6,12 @@ always shown as a word and an icon, never by colour alone.
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 
 import pandas as pd
 import streamlit as st
 
-from . import app_state, fmt, measures, spc
+from . import app_state, commentary, exports, fmt, measures, spc
 from .measures import RAG_ICONS, RAG_WORDS, MeasureResult
 from .sentences import has_limits
 
@@ -21,6 +20,20 @@ VALUE_STYLE = "font-size:2.1rem;font-weight:700;line-height:1.15;margin:0.1rem 0
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
 CHANGE_ICONS = {1: ":material/trending_up:", -1: ":material/trending_down:",
                 0: ":material/trending_flat:", None: ":material/more_horiz:"}
+
+
+def commentary_block(note: dict | None, compact: bool) -> None:
+    """Commentary and corrective action (and who owns it) beside a figure."""
+    if note is None:
+        return
+    if compact:
+        st.caption(":material/chat: Commentary available: see the pillar page")
+        return
+    owner = f" ({note['owner_role']})" if note.get("owner_role") else ""
+    st.markdown(f":material/chat: **Commentary:** {note['commentary']}")
+    if note.get("corrective_action"):
+        st.markdown(f":material/build: **Corrective action{owner}:** "
+                    f"{note['corrective_action']}")
 
 
 def results_for(ctx, measure_ids, filters) -> list[MeasureResult]:
@@ -124,8 +137,10 @@ def _target_line(result: MeasureResult) -> str:
     return f"Target {target} ({better})" + (f" · {result.distance}" if result.distance else "")
 
 
-def measure_card(result: MeasureResult, compact: bool = False, link: bool = True) -> None:
-    """One measure: figure, RAG, target and distance, direction of travel, the sentence."""
+def measure_card(result: MeasureResult, compact: bool = False, link: bool = True,
+                 note: dict | None = None) -> None:
+    """One measure: figure, RAG, target and distance, direction of travel, the sentence,
+    commentary (or a flag that a red or amber figure has none)."""
     m = result.measure
     with st.container(border=True, key=f"card-{m.id}"):
         st.markdown(f"**{m.title}**", help=m.definition)
@@ -137,37 +152,49 @@ def measure_card(result: MeasureResult, compact: bool = False, link: bool = True
         if not compact:
             st.markdown(change_line(result.vs_last_year, "the same period last year", m))
             st.markdown(result.sentence)
-        for note in result.notes:
-            st.caption(f":material/info: {note}")
+        for caveat in result.notes:
+            st.caption(f":material/info: {caveat}")
+        commentary_block(note, compact)
+        if commentary.needs_commentary(result, note):
+            st.markdown(":orange-badge[:material/chat_error: No commentary yet]",
+                        help="Red and amber measures should say what explains the figure and "
+                             "what is being done (commentary.csv).")
         if link:
             st.page_link(PAGES["measure"], label="Details and breakdown",
                          icon=":material/query_stats:", query_params={"measure": m.title})
 
 
-def card_grid(results: list[MeasureResult], columns: int = 3, compact: bool = False) -> None:
-    """Cards in rows of `columns`."""
+def card_grid(ctx, results: list[MeasureResult], columns: int = 3,
+              compact: bool = False) -> None:
+    """Cards in rows of `columns`, each with its commentary."""
     for start in range(0, len(results), columns):
         cols = st.columns(columns)
         for col, result in zip(cols, results[start:start + columns]):
             with col:
-                measure_card(result, compact=compact)
+                measure_card(result, compact=compact,
+                             note=commentary.for_result(ctx.database, result))
 
 
-def status_counts(results: list[MeasureResult]) -> None:
-    """How many measures are on target, near, off, or without a target: icon, word, count."""
+def status_counts(ctx, results: list[MeasureResult]) -> None:
+    """How many measures are on target, near, off, or not rated (icon, word, count), and how
+    many red or amber ones still need commentary."""
     counts = Counter(r.rag for r in results)
     cols = st.columns(4)
     for col, rag in zip(cols, ("green", "amber", "red", "none")):
         col.metric(f":material/{RAG_ICONS[rag]}: {RAG_WORDS[rag]}", counts.get(rag, 0),
                    border=True)
+    missing = [r.measure.title for r in results if commentary.needs_commentary(
+        r, commentary.for_result(ctx.database, r))]
+    if missing:
+        st.warning(f"{len(missing)} red or amber measure{'s' if len(missing) > 1 else ''} "
+                   f"without commentary: {', '.join(missing)}.", icon=":material/chat_error:")
 
 
 def download_csv(frame: pd.DataFrame, name: str, key: str) -> None:
     """A CSV download of what a chart or table shows."""
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    st.download_button("Download CSV", buffer.getvalue(), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"csv-{key}", icon=":material/download:")
+    st.download_button("Download CSV", exports.safe_csv(frame), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"csv-{key}", icon=":material/download:",
+                       on_click="ignore")
 
 
 def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str) -> None:
@@ -175,7 +202,7 @@ def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str) -> 
     with st.container(border=True, key=f"chart-{key}"):
         st.subheader(title)
         st.plotly_chart(figure, theme=None, key=f"fig-{key}", alt=alt,
-                        config={"displaylogo": False})
+                        config=exports.plotly_config(key))
         with st.expander("Data table"):
             st.dataframe(table, hide_index=True)
         download_csv(table, key, key)

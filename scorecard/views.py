@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import app_state, charts, complaints_views, fmt, groups, measures, sections, spc
+from . import app_state, charts, commentary, complaints_views, fmt, groups, measures, sections, spc
 from . import components as ui
 from .measures import RAG_WORDS, MeasureResult
 from .sentences import has_limits, headline
@@ -90,7 +90,7 @@ def service_block(result: MeasureResult) -> None:
 def measure_detail(ctx, filters, result: MeasureResult, pillar_id: str | None) -> None:
     """Everything behind one measure: its card, the SPC chart, then the services, channels,
     sites or contractors compared, each with its figures as CSV."""
-    ui.measure_card(result, link=False)
+    ui.measure_card(result, link=False, note=commentary.for_result(ctx.database, result))
     spc_block(ctx, result, pillar_id)
     service_block(result)
     for by in result.measure.breakdowns:

@@ -182,3 +182,15 @@ def test_data_page_shows_rejects_warnings_and_a_failed_refresh(monkeypatch, tmp_
                "workbook" in e.value for e in at.error)
     assert next(d.value for d in at.dataframe if "Rows read" in d.value.columns).set_index(
         "Extract").loc["cases", "Loaded"] == "6"  # still the last good data
+
+
+def test_commentary_beside_red_measures_and_flags_where_missing(mini_app):
+    at = open_page(mini_app, "end_to_end")
+    text = "\n".join(texts(at))
+    # cases within standard is red in September 2026; the mini commentary.csv has a note for
+    # Housing only, so the council-wide card has none and is flagged
+    assert "No commentary yet" in text
+    at.multiselect(key="service").set_value(["Housing"]).run()
+    text = "\n".join(texts(at))
+    assert "**Commentary:** Repairs backlog after staff vacancies" in text
+    assert "**Corrective action (Head of Housing):** Agency surveyors until December" in text
