@@ -3,12 +3,11 @@
 import streamlit as st
 
 from pages import actions_page, data_page, measure_page, overview_page, pillar_page, service_page
-from scorecard import app_state
+from scorecard import app_state, presentation
 from scorecard import components as ui
 
 st.set_page_config(page_title="Customer service scorecard", page_icon=":material/dashboard:",
                    layout="wide")
-ui.style()
 ctx = app_state.context()
 view = {"ctx": ctx}
 
@@ -33,6 +32,10 @@ sections = {
                              visibility="hidden")],
 }
 current = st.navigation(sections)
+st.session_state["_page"] = current.url_path
 view["filters"] = app_state.filter_bar(ctx)
+with st.sidebar:
+    presentation.toggle()
+    presentation.copy_link(current.url_path)
 ui.banner(ctx)
 current.run()

@@ -3,10 +3,14 @@
 import streamlit as st
 
 from scorecard import components as ui
+from scorecard import presentation
 
 
 def render(ctx, filters) -> None:
     """The whole strategy: status counts, then each pillar's cards."""
+    if presentation.presenting():
+        measure_ids = [m for p in ctx.strategy.pillars for m in p.measures]
+        return presentation.show(ctx, filters, measure_ids, f"Scorecard: {ctx.strategy.title}")
     ui.page_header(f"Scorecard: {ctx.strategy.title}", ctx.strategy.vision, ctx, filters)
     pillars = [(p, ui.results_for(ctx, p.measures, filters)) for p in ctx.strategy.pillars]
     ui.status_counts(ctx, [r for _, results in pillars for r in results])

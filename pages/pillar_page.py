@@ -3,12 +3,14 @@
 import streamlit as st
 
 from scorecard import components as ui
-from scorecard import views
+from scorecard import presentation, views
 
 
 def render(ctx, filters, pillar_id: str) -> None:
     """A pillar page, rendered from the strategy config."""
     pillar = ctx.strategy.pillar(pillar_id)
+    if presentation.presenting():
+        return presentation.show(ctx, filters, pillar.measures, pillar.title, pillar.id)
     ui.page_header(pillar.title, pillar.aim, ctx, filters)
     results = ui.results_for(ctx, pillar.measures, filters)
     ui.status_counts(ctx, results)

@@ -61,7 +61,7 @@ def banner(ctx) -> None:
                  f"loaded at {built}. {problems}", icon=":material/error:")
     from datetime import date
     age = (date.today() - ctx.as_at).days
-    if age > ctx.settings.stale_after_days:
+    if age > ctx.settings.stale_after_days and not st.session_state.get("present"):
         st.warning(f"The data may be out of date: the latest record is from "
                    f"{fmt.long_date(ctx.as_at)}, {age} days ago.", icon=":material/schedule:")
 
@@ -197,15 +197,17 @@ def download_csv(frame: pd.DataFrame, name: str, key: str) -> None:
                        on_click="ignore")
 
 
-def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str) -> None:
+def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str,
+                show_title: bool = True) -> None:
     """Title stating the finding, the chart (with alt text), its data table and a CSV."""
     with st.container(border=True, key=f"chart-{key}"):
-        st.subheader(title)
+        if show_title:
+            st.subheader(title)
         st.plotly_chart(figure, theme=None, key=f"fig-{key}", alt=alt,
                         config=exports.plotly_config(key))
         with st.expander("Data table"):
             st.dataframe(table, hide_index=True)
-        download_csv(table, key, key)
+            download_csv(table, key, key)
 
 
 def trend_table(result: MeasureResult) -> pd.DataFrame:
@@ -223,15 +225,3 @@ def trend_table(result: MeasureResult) -> pd.DataFrame:
 def page_path(page_id: str):
     """The registered st.Page for a page id (pillar id, 'overview', 'data')."""
     return PAGES[page_id]
-
-
-STYLE = """
-<style>
-.card-value { font-size: 2.1rem; font-weight: 700; line-height: 1.1; margin: 0.1rem 0 0.3rem; }
-</style>
-"""
-
-
-def style() -> None:
-    """House style additions to the theme (large card figures)."""
-    st.markdown(STYLE, unsafe_allow_html=True)

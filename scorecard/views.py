@@ -45,18 +45,23 @@ def spc_table(result: MeasureResult) -> pd.DataFrame:
     return table
 
 
-def spc_block(ctx, result: MeasureResult, pillar_id: str | None) -> None:
+def spc_block(ctx, result: MeasureResult, pillar_id: str | None, height: int = 420,
+              compact: bool = False, font_size: int | None = None) -> None:
     """The measure over time as an XmR chart with target and events, table and CSV."""
     m = result.measure
     if result.spc is None:
         return
     words = spc.VARIATION_TEXT[result.variation] if has_limits(result) else (
         "Too few points for process limits")
-    figure = charts.spc(result.series, result.spc, m, _events(ctx, pillar_id, m.id))
+    figure = charts.spc(result.series, result.spc, m, _events(ctx, pillar_id, m.id), height)
+    if font_size:  # presentation mode: readable from the back of the room
+        figure.update_layout(font_size=font_size, legend_font_size=font_size - 2)
     ui.chart_block(headline(result), figure, spc_table(result),
-                   charts.spc_alt_text(m, result.series, result.spc, words), f"spc-{m.id}")
-    with st.expander("How to read this chart"):
-        st.markdown(SPC_HELP)
+                   charts.spc_alt_text(m, result.series, result.spc, words), f"spc-{m.id}",
+                   show_title=not compact)
+    if not compact:
+        with st.expander("How to read this chart"):
+            st.markdown(SPC_HELP)
 
 
 def service_headline(result: MeasureResult) -> str:

@@ -42,16 +42,15 @@ def _wait_healthy(url: str, timeout: float = 120) -> None:
     raise RuntimeError(f"Streamlit did not start at {url}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """A Streamlit server for app.py on the shipped sample extracts."""
+def _serve(tmp_path_factory, name: str):
+    """Start a Streamlit server for app.py on the sample extracts; yields its URL."""
     port = _free_port()
     env = os.environ | {"SCORECARD_DATA": str(ROOT / "data" / "sample"),
-                        "SCORECARD_CACHE": str(tmp_path_factory.mktemp("browser-cache"))}
+                        "SCORECARD_CACHE": str(tmp_path_factory.mktemp(f"{name}-cache"))}
     log = open(tmp_path_factory.mktemp("logs") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
-         str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "scorecard.serve", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -61,6 +60,18 @@ def server(tmp_path_factory):
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A Streamlit server shared by the browser tests."""
+    yield from _serve(tmp_path_factory, "browser")
+
+
+@pytest.fixture
+def fresh_server(tmp_path_factory):
+    """A server that nobody has visited yet (for first-visit behaviour)."""
+    yield from _serve(tmp_path_factory, "fresh")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,150 @@
+"""Presentation mode for the committee room: no Streamlit chrome, type readable from the back
+of the room, one measure at a time with previous and next (the arrow keys too), and the
+filters and "as at" date on every slide. `?present=1` (or the toggle) turns it on; the slide
+number is in the URL, so a pasted link opens the same slide.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+from . import app_state, fmt, sentences
+from . import components as ui
+
+CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"] { display: none !important; }
+html { font-size: 24px; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 2.5rem 2rem; }
+p, li, [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] {
+  color: #000000 !important; }
+h1 { font-size: 2.4rem !important; }
+</style>
+"""
+LINK_KEYS = ("grain", "period", "from", "service", "channel", "measure", "present", "slide")
+
+
+def presenting() -> bool:
+    """True when presentation mode is on."""
+    return bool(st.session_state.get("present"))
+
+
+def toggle() -> bool:
+    """The presentation-mode switch (in the sidebar). Its state and the slide number live in
+    the URL as ?present=1&slide=N, written here on every run (page switches clear them)."""
+    if "present" not in st.session_state:
+        st.session_state["present"] = st.query_params.get("present") in ("1", "true", "yes")
+    on = st.toggle("Presentation mode", key="present",
+                   help="Hides the menus, enlarges the text and shows one measure at a time. "
+                        "Use the arrow keys or the buttons to move between slides.")
+    if on:
+        st.markdown(CSS, unsafe_allow_html=True)
+        st.query_params["present"] = "1"
+    else:
+        for key in ("present", "slide"):
+            st.query_params.pop(key, None)
+    return on
+
+
+def link(page_path: str) -> str:
+    """A link that reopens exactly this view: page, filters, measure, presentation, slide."""
+    params = {}
+    for key in LINK_KEYS:
+        value = st.session_state.get(key)
+        if key == "grain" and value == "Month":
+            continue
+        if value not in (None, "", [], False):
+            params[key] = "1" if value is True else value
+    base = urlsplit(st.context.url or "")
+    origin = f"{base.scheme}://{base.netloc}" if base.netloc else ""
+    query = urlencode(params, doseq=True)
+    return f"{origin}/{page_path}" + (f"?{query}" if query else "")
+
+
+def copy_link(page_path: str) -> None:
+    """The view's link in a box with a copy button."""
+    with st.popover("Copy link to this view", icon=":material/link:"):
+        st.caption("Paste it into an agenda or an email: it opens this exact view.")
+        st.code(link(page_path), language=None, wrap_lines=True)
+
+
+def _step(delta: int, count: int) -> None:
+    st.session_state["slide"] = min(max(1, (st.session_state.get("slide") or 1) + delta), count)
+
+
+def _exit() -> None:
+    st.session_state["present"] = False
+
+
+def controls(count: int) -> int:
+    """Previous and next (the arrow keys too), the slide number, and exit."""
+    if "slide" not in st.session_state:
+        asked = st.query_params.get("slide", "1")
+        st.session_state["slide"] = int(asked) if asked.isdigit() else 1
+    st.session_state["slide"] = min(max(1, st.session_state["slide"]), count)
+    back, number, forward, leave, share = st.columns([1, 1.1, 1, 1.3, 1.4],
+                                                     vertical_alignment="bottom")
+    current = st.session_state["slide"]
+    back.button("Previous", icon=":material/arrow_back:", shortcut="Left", key="slide_back",
+                on_click=_step, args=(-1, count), disabled=current <= 1, width="stretch")
+    number.number_input(f"Slide (of {count})", min_value=1, max_value=count, step=1,
+                        key="slide")
+    forward.button("Next", icon=":material/arrow_forward:", shortcut="Right",
+                   key="slide_next", on_click=_step, args=(1, count),
+                   disabled=current >= count, width="stretch")
+    leave.button("Exit presentation", icon=":material/close_fullscreen:", key="slide_exit",
+                 on_click=_exit, width="stretch")
+    with share:
+        copy_link(st.session_state.get("_page", ""))
+    st.query_params["slide"] = str(st.session_state["slide"])
+    return int(st.session_state["slide"])
+
+
+def _top_bar(ctx, filters, index: int, count: int) -> None:
+    stale = (date.today() - ctx.as_at).days > ctx.settings.stale_after_days
+    st.markdown(f"**{ctx.settings.council} · {ctx.strategy.title}** · "
+                f"{app_state.describe(filters, ctx.as_at)} · data as at "
+                f"{fmt.long_date(ctx.as_at)}{' (may be out of date)' if stale else ''} · "
+                f"slide {index} of {count}")
+
+
+def _summary_slide(ctx, results, title: str) -> None:
+    st.title(title)
+    ui.status_counts(ctx, results)
+    off = [r for r in results if r.rag in ("red", "amber")]
+    if off:
+        st.markdown("**Off or near target:**  \n" + "  \n".join(
+            f"{r.measure.title}: {sentences.headline(r).split(': ', 1)[-1]}" for r in off))
+
+
+def _measure_slide(ctx, result, pillar_id) -> None:
+    from . import commentary, views
+    st.title(result.measure.title)
+    left, right = st.columns([1, 1.6])
+    with left:
+        ui.measure_card(result, link=False, note=commentary.for_result(ctx.database, result))
+    with right:
+        views.spc_block(ctx, result, pillar_id, height=540, compact=True, font_size=19)
+
+
+def show(ctx, filters, measure_ids, title: str, pillar_id: str | None = None) -> None:
+    """A deck: a summary slide, then one slide per measure; controls at the foot."""
+    results = ui.results_for(ctx, measure_ids, filters)
+    count = len(results) + 1
+    slide, foot = st.container(), st.container()
+    with foot:
+        index = controls(count)
+    with slide:
+        _top_bar(ctx, filters, index, count)
+        if index == 1:
+            _summary_slide(ctx, results, title)
+        else:
+            result = results[index - 2]
+            home = pillar_id or (ctx.strategy.home_pillar(result.measure.id) or
+                                 ctx.strategy.pillars[0]).id
+            _measure_slide(ctx, result, home)

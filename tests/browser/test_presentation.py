@@ -1,0 +1,53 @@
+"""The committee room in Chromium at 1920 x 1080: a pasted deep link opens on a fresh server,
+presentation mode hides the chrome with large type, and the arrow keys move between slides
+with the slide number kept in the URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_helpers import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def big_page(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    yield context.new_page()
+    context.close()
+
+
+def test_a_pasted_link_opens_straight_on_its_page(fresh_server, big_page):
+    # the first visitor after a restart arrives on a deep link, not on the home page
+    big_page.goto(f"{fresh_server}/complaints?grain=Quarter&service=Housing")
+    wait_for_app(big_page)
+    assert big_page.locator("h1").first.inner_text().strip() == "Complaints"
+    assert big_page.get_by_text("Page not found").count() == 0
+    assert "Q2 2026/27 · Housing · all channels" in big_page.locator(
+        "[data-testid='stMain']").inner_text()
+
+
+def test_presentation_mode_navigation(server, big_page):
+    big_page.goto(f"{server}/access?present=1&slide=3")
+    wait_for_app(big_page)
+    assert big_page.locator("h1").first.inner_text().strip() == "Calls answered within 60 seconds"
+    assert not big_page.locator("[data-testid='stSidebar']").is_visible()
+    size = big_page.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
+                             "'[data-testid=stMarkdownContainer] p')).fontSize)")
+    assert size >= 20  # readable on a projector at 1920 x 1080
+    bar = big_page.locator("[data-testid='stMain']").inner_text()
+    assert "data as at 30 September 2026" in bar and "slide 3 of 9" in bar
+    big_page.locator("h1").first.click()  # focus the slide, not a form field
+    big_page.keyboard.press("ArrowRight")
+    big_page.wait_for_function("() => location.search.includes('slide=4')")
+    wait_for_app(big_page)
+    assert big_page.locator("h1").first.inner_text().strip() == "Calls abandoned"
+    big_page.get_by_role("button", name="Previous").click()
+    big_page.wait_for_function("() => location.search.includes('slide=3')")
+    wait_for_app(big_page)
+    assert big_page.locator("h1").first.inner_text().strip() == "Calls answered within 60 seconds"
+    big_page.get_by_role("button", name="Exit presentation").click()
+    big_page.wait_for_function("() => !location.search.includes('present')")
+    wait_for_app(big_page)
+    assert big_page.locator("[data-testid='stSidebar']").is_visible()
