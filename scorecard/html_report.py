@@ -1,0 +1,211 @@
+"""A small builder for self-contained, accessible HTML reports (the annual complaints report,
+the committee pack): a title page, headings in order, paragraphs, tables from DataFrames and
+Plotly figures, each figure with a text alternative and its data table.
+
+The file makes no network requests: CSS is inline, fonts are the reader's own, and plotly.js
+is included once, inline. Print CSS lays it out for A4, so Chromium can turn it into a PDF.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.offline
+
+FIGURE_WIDTH = 680  # px: the width of A4 less 15 mm margins, so print never crops a chart
+SHORT_TABLE = 15  # rows: a table this short is kept on one printed page
+
+CSS = """
+:root { color-scheme: light; }
+body { font-family: Arial, "Helvetica Neue", Helvetica, sans-serif; color: #1A1A1A;
+  background: #fff; line-height: 1.5; font-size: 16px; margin: 0 auto; max-width: 46rem;
+  padding: 1.5rem; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 1rem; }
+h2 { font-size: 1.5rem; margin: 2.2rem 0 0.6rem; border-bottom: 2px solid #1A1A1A; }
+h3 { font-size: 1.2rem; margin: 1.6rem 0 0.4rem; }
+a { color: #0B4F8A; }
+.cover { border-bottom: 6px solid #0072B2; padding-bottom: 1.5rem; margin-bottom: 1.5rem; }
+.cover p { font-size: 1.1rem; margin: 0.3rem 0; }
+.cover .organisation { font-size: 1.3rem; font-weight: 700; }
+nav ol { padding-left: 1.4rem; }
+figure { margin: 1.2rem 0 1.8rem; }
+figcaption { font-weight: 700; font-size: 1.05rem; margin-bottom: 0.4rem; }
+.chart { width: 100%; overflow-x: auto; }
+.note { color: #404040; font-size: 0.92rem; margin: 0.3rem 0 0.8rem; }
+table { border-collapse: collapse; width: 100%; margin: 0.6rem 0 1.2rem; font-size: 0.9rem; }
+caption { text-align: left; font-weight: 700; padding: 0.3rem 0; }
+th, td { border-bottom: 1px solid #BFBFBF; padding: 0.3rem 0.45rem; text-align: left;
+  vertical-align: top; }
+thead th { border-bottom: 2px solid #1A1A1A; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.key { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr));
+  gap: 0.6rem; margin: 1rem 0; padding: 0; list-style: none; }
+.key li { border: 1px solid #BFBFBF; border-left: 6px solid #0072B2; padding: 0.5rem 0.7rem; }
+.key .figure { display: block; font-size: 1.5rem; font-weight: 700; }
+@page { size: A4; margin: 15mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11pt; }
+  .cover { break-after: page; }
+  h2, h3, caption { break-after: avoid; }
+  figure, tr, table.short, .key li { break-inside: avoid; }
+  nav a, a { color: #1A1A1A; text-decoration: none; }
+}
+"""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def cell(value) -> str:
+    """A value for a table cell: thousands separators, one decimal place, '–' when blank."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        return f"{float(value):,.1f}"
+    return str(value)
+
+
+def _is_number(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def table_html(frame: pd.DataFrame, caption: str, row_headers: bool = True) -> str:
+    """A data table with a caption, column headers and (first column) row headers."""
+    numeric = [_is_number(frame[c]) for c in frame.columns]
+    head = "".join(f'<th scope="col"{" class=num" if n else ""}>{html.escape(str(c))}</th>'
+                   for c, n in zip(frame.columns, numeric))
+    rows = []
+    for values in frame.itertuples(index=False):
+        cells = []
+        for i, (value, n) in enumerate(zip(values, numeric)):
+            tag = "th" if i == 0 and row_headers else "td"
+            scope = ' scope="row"' if tag == "th" else ""
+            cls = ' class="num"' if n else ""
+            cells.append(f"<{tag}{scope}{cls}>{html.escape(cell(value))}</{tag}>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    short = ' class="short"' if len(frame) <= SHORT_TABLE else ""
+    return (f"<table{short}><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+@dataclass
+class Document:
+    """An HTML report built block by block; `render()` gives the finished page."""
+
+    title: str
+    lang: str = "en-GB"
+    blocks: list[str] = field(default_factory=list)
+    contents: list[tuple[str, str]] = field(default_factory=list)
+    figures: int = 0
+    _level: int = 1
+    _ids: set = field(default_factory=set)
+
+    def _id(self, text: str) -> str:
+        base, n = _slug(text), 1
+        anchor = base
+        while anchor in self._ids:
+            n += 1
+            anchor = f"{base}-{n}"
+        self._ids.add(anchor)
+        return anchor
+
+    def cover(self, lines: list[str], organisation: str = "") -> None:
+        """The title page: organisation, the document title (the only h1), then lines."""
+        org = f'<p class="organisation">{html.escape(organisation)}</p>' if organisation else ""
+        body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+        self.blocks.append(f'<header class="cover">{org}<h1>{html.escape(self.title)}</h1>'
+                           f"{body}</header>")
+
+    def heading(self, text: str, level: int = 2) -> str:
+        """A section heading; levels may not skip (an h2 before any h3). Returns its id."""
+        if level < 2 or level > self._level + 1:
+            raise ValueError(f"Heading '{text}' at level {level} skips a level")
+        self._level = level
+        anchor = self._id(text)
+        if level == 2:
+            self.contents.append((anchor, text))
+        self.blocks.append(f'<h{level} id="{anchor}">{html.escape(text)}</h{level}>')
+        return anchor
+
+    def paragraph(self, text: str, css_class: str = "") -> None:
+        """A paragraph of plain text (escaped)."""
+        cls = f' class="{css_class}"' if css_class else ""
+        self.blocks.append(f"<p{cls}>{html.escape(text)}</p>")
+
+    def bullets(self, items: list[str]) -> None:
+        """A bulleted list of plain text."""
+        self.blocks.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items)
+                           + "</ul>")
+
+    def key_figures(self, items: list[tuple[str, str]]) -> None:
+        """Headline figures as a list of labelled boxes: (figure, what it is)."""
+        self.blocks.append('<ul class="key">' + "".join(
+            f'<li><span class="figure">{html.escape(v)}</span>{html.escape(label)}</li>'
+            for v, label in items) + "</ul>")
+
+    def table(self, frame: pd.DataFrame, caption: str, row_headers: bool = True) -> None:
+        """A DataFrame as an accessible table with a caption."""
+        self.blocks.append(table_html(frame, caption, row_headers))
+
+    def figure(self, fig, title: str, alt: str, table: pd.DataFrame | None = None,
+               note: str = "") -> None:
+        """A numbered figure: caption (the finding), the chart as an image with `alt` as its
+        text alternative and a note; then the data table behind it, captioned 'Data for
+        figure N'."""
+        self.figures += 1
+        n, anchor = self.figures, self._id(f"figure-{self.figures}")
+        caption = f"Figure {n}. {title}"
+        chart = "" if fig is None else (
+            f'<div class="chart" role="img" aria-label="{html.escape(alt, quote=True)}">'
+            + _plot(fig, f"{anchor}-plot") + "</div>")
+        parts = [f'<figure id="{anchor}" aria-labelledby="{anchor}-caption">',
+                 f'<figcaption id="{anchor}-caption">{html.escape(caption)}</figcaption>',
+                 chart, f'<p class="note">{html.escape(note)}</p>' if note else "",
+                 "</figure>"]
+        # the table follows the figure (not inside it) so a long one can run over a page
+        # while the caption, chart and note stay together
+        if table is not None and len(table):
+            parts.append(table_html(table, f"Data for figure {n}: {title}"))
+        self.blocks.append("".join(parts))
+
+    def render(self) -> str:
+        """The whole page: inline CSS, plotly.js once (only if there is a chart), contents."""
+        charts = any('class="chart"' in b for b in self.blocks)
+        script = f"<script>{plotly.offline.get_plotlyjs()}</script>" if charts else ""
+        nav = ('<nav aria-labelledby="contents"><h2 id="contents">Contents</h2><ol>'
+               + "".join(f'<li><a href="#{a}">{html.escape(t)}</a></li>'
+                         for a, t in self.contents) + "</ol></nav>") if self.contents else ""
+        blocks = self.blocks[:1] + [nav] + self.blocks[1:]
+        return (f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f"<title>{html.escape(self.title)}</title><style>{CSS}</style>{script}"
+                f"</head><body><main>{''.join(blocks)}</main></body></html>\n")
+
+    def write(self, path: Path | str) -> Path:
+        """Write the page to `path` (UTF-8) and return the path."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.render(), encoding="utf-8")
+        return path
+
+
+def _plot(fig, div_id: str) -> str:
+    """A figure as a div and its drawing script, at print width, without plotly.js."""
+    fig = go.Figure(fig).update_layout(width=FIGURE_WIDTH)
+    height = int(fig.layout.height or 400)
+    return fig.to_html(
+        full_html=False, include_plotlyjs=False, div_id=div_id,
+        config={"displayModeBar": False, "responsive": False},
+        default_width=f"{FIGURE_WIDTH}px", default_height=f"{height}px")
