@@ -15,7 +15,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-FIRST_YEAR, LAST_YEAR = 2000, 2040
+FIRST_YEAR, LAST_YEAR = 1990, 2100  # the same span the loader accepts for dates
 GRAINS = ("month", "quarter", "year")
 GRAIN_WORDS = {"month": "Month", "quarter": "Quarter", "year": "Financial year"}
 
@@ -139,6 +139,12 @@ def calendar_frame(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> pd.DataFra
     frame = pd.DataFrame({"date": days.date})
     frame["is_working_day"] = (days.day_of_week < 5) & ~frame["date"].isin(hol.keys())
     frame["wd_index"] = frame["is_working_day"].cumsum().astype("int32")
+    # The last calendar day that still counts as the same working day: a deadline of Friday
+    # is met by a reply on the Saturday or Sunday (no working day has passed since).
+    after = np.busday_offset(days.values.astype("datetime64[D]") + 1, 0, roll="forward",
+                             holidays=_holiday_array())
+    frame["grace_until"] = (after - np.timedelta64(1, "D")).astype("datetime64[D]").astype(
+        object)
     frame["bank_holiday"] = frame["date"].map(hol)
     frame["fy_start"] = [fy_start(d) for d in frame["date"]]
     frame["fy_label"] = [fy_label(d) for d in frame["date"]]

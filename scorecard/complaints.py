@@ -70,6 +70,14 @@ def days_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     return out
 
 
+def grace_until(deadline: np.ndarray) -> np.ndarray:
+    """The last calendar day still counting as the deadline's working day (a Friday deadline
+    is met on the Saturday or Sunday: no working day has passed)."""
+    after = np.busday_offset(deadline + np.timedelta64(1, "D"), 0, roll="forward",
+                             busdaycal=_workdays())
+    return after - np.timedelta64(1, "D")
+
+
 def _flag(done: np.ndarray, met: np.ndarray, passed: np.ndarray) -> list:
     """True/False once decided (done: met or not; not done: late once passed), else None."""
     return [bool(m) if d else (False if p else None) for d, m, p in zip(done, met, passed)]
@@ -115,18 +123,19 @@ def clocks(frame: pd.DataFrame, as_of=None) -> pd.DataFrame:
     out = frame.copy()
     for name, values in d.items():
         out[name] = pd.Series(_as_dates(values), index=frame.index, dtype=object)
+    by = {name: grace_until(d[name]) for name in ("ack_due_on", "due_on", "extended_due_on")}
     flags = {
         "extension_beyond_code": [bool(x) for x in days["extended_to"] > d["permitted_due_on"]],
-        # working days elapsed, as complaints_v counts it (so a weekend acknowledgement after
-        # day 5 is still day 5)
-        "ack_within_5": _flag(acked, days_between(days["received_on"],
-                                                  days["acknowledged_on"]) <= ACK_DAYS,
-                              now > d["ack_due_on"]),
-        "on_time": _flag(answered, days["responded_on"] <= d["due_on"], now > d["due_on"]),
-        "on_time_with_extension": _flag(answered, days["responded_on"] <= d["extended_due_on"],
-                                        now > d["extended_due_on"]),
+        # every deadline is judged the same way, as complaints_v does: in time when no
+        # working day has passed since it
+        "ack_within_5": _flag(acked, days["acknowledged_on"] <= by["ack_due_on"],
+                              now > by["ack_due_on"]),
+        "on_time": _flag(answered, days["responded_on"] <= by["due_on"], now > by["due_on"]),
+        "on_time_with_extension": _flag(answered,
+                                        days["responded_on"] <= by["extended_due_on"],
+                                        now > by["extended_due_on"]),
         "is_open": [bool(x) for x in ~answered],
-        "overdue": [bool(x) for x in ~answered & (now > d["extended_due_on"])],
+        "overdue": [bool(x) for x in ~answered & (now > by["extended_due_on"])],
     }
     for name, values in flags.items():
         out[name] = pd.Series(values, index=frame.index, dtype=object)

@@ -105,3 +105,14 @@ def test_calendar_table_matches_python():
 ])
 def test_parse_label_round_trips(label, start):
     assert cal.parse_label(label) == start
+
+
+@pytest.mark.parametrize(("day", "until"), [
+    (D(2026, 9, 25), D(2026, 9, 27)),  # a Friday deadline still holds over the weekend
+    (D(2026, 9, 23), D(2026, 9, 23)),  # midweek: the same day
+    (D(2026, 12, 24), D(2026, 12, 28)),  # Christmas Day and the Boxing Day substitute
+    (D(2026, 4, 2), D(2026, 4, 6)),  # Easter: Good Friday to Easter Monday
+])
+def test_grace_until_is_the_day_before_the_next_working_day(day, until):
+    frame = cal.calendar_frame(2026, 2026).set_index("date")
+    assert frame.loc[day, "grace_until"] == until

@@ -95,8 +95,9 @@ REFERENCE = {
     # 25, 26, Wed 27 Jan (20). Open on 26 Jan and not yet due: pending.
     ("R14", 2): (D(2027, 1, 5), T, D(2027, 1, 27), D(2027, 2, 24), D(2027, 1, 27), F, P, P, F),
     # Received on a Saturday (5 Sep 2026, day 0): Mon 7 (1) to Fri 11 (5), acknowledged then.
-    # Due 14-18, 21-25 -> Fri 25 Sep; answered Sat 26 Sep, a day after the due date: late.
-    ("R15", 1): (D(2026, 9, 11), T, D(2026, 9, 25), D(2026, 10, 9), D(2026, 9, 25), F, F, F, F),
+    # Due 14-18, 21-25 -> Fri 25 Sep; answered Sat 26 Sep: no working day has passed since
+    # the deadline, so in time (the same rule as a weekend acknowledgement, R16 below).
+    ("R15", 1): (D(2026, 9, 11), T, D(2026, 9, 25), D(2026, 10, 9), D(2026, 9, 25), F, T, T, F),
     # Received Fri 4 Sep; acknowledgement due Fri 11. Acknowledged Sat 12 Sep: no working day
     # after Fri 11 has passed, so still day 5, as complaints_v counts it. The clock runs from
     # Sat 12 as from Fri 11: due Fri 25 Sep, answered that day.

@@ -23,10 +23,10 @@ received as (
         stage,
         count(*) as received,
         count(*) filter (
-            where acknowledged_on is not null or as_at_date > ack_due_on
+            where acknowledged_on is not null or as_at_date > ack_due_by
         ) as ack_due,
         count(*) filter (where ack_within_5) as ack_within_5,
-        count(*) filter (where is_open and as_at_date <= extended_due_on) as pending
+        count(*) filter (where is_open and as_at_date <= extended_due_by) as pending
     from scoped
     where received_on between $start and $end
     group by stage
@@ -36,12 +36,12 @@ due as (
     select
         stage,
         count(*) as responses_due,
-        count(*) filter (where responded_on <= due_on) as on_time
+        count(*) filter (where responded_on <= due_by) as on_time
     from scoped
     where
         not is_withdrawn
         and due_on between $start and $end
-        and (responded_on is not null or as_at_date > due_on)
+        and (responded_on is not null or as_at_date > due_by)
     group by stage
 ),
 
@@ -49,14 +49,14 @@ due_extended as (
     select
         stage,
         count(*) as responses_due_with_extension,
-        count(*) filter (where responded_on <= extended_due_on) as on_time_with_extension,
+        count(*) filter (where responded_on <= extended_due_by) as on_time_with_extension,
         count(*) filter (where extended_to is not null) as extended,
         count(*) filter (where extension_beyond_code) as extended_beyond_code
     from scoped
     where
         not is_withdrawn
         and extended_due_on between $start and $end
-        and (responded_on is not null or as_at_date > extended_due_on)
+        and (responded_on is not null or as_at_date > extended_due_by)
     group by stage
 ),
 

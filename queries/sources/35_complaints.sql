@@ -5,6 +5,9 @@
 --   the acknowledgement deadline when a complaint was never acknowledged;
 --   an extension may add up to 10 (stage 1) or 20 (stage 2) working days; a longer extension
 --   only counts up to that limit.
+-- A deadline is a working day; a reply by the day before the next working day (a Friday
+-- deadline: by the Sunday) has taken no more working days, so it is in time (the *_by
+-- columns), the same rule for acknowledgements and responses.
 -- A complaint still open after a deadline is late against it; open and not yet due is pending.
 create or replace table workdays as
 select wd_index, date from calendar where is_working_day;
@@ -37,27 +40,37 @@ deadlines as (
         + k.extension_days = permitted.wd_index
 ),
 
-final as (
+extended as (
     select
         d.*,
         greatest(d.due_on, least(coalesce(d.extended_to, d.due_on), d.permitted_due_on))
-            as extended_due_on,
-        d.extended_to > d.permitted_due_on as extension_beyond_code,
-        d.acknowledged_wd - d.received_wd <= 5 as ack_within_5,
-        d.responded_on <= d.due_on as on_time,
-        d.responded_on <= greatest(
-            d.due_on, least(coalesce(d.extended_to, d.due_on), d.permitted_due_on)
-        ) as on_time_with_extension,
-        d.responded_on is null as is_open,
-        coalesce(d.outcome, '') = 'withdrawn' as is_withdrawn,
-        d.ombudsman is not null and d.ombudsman != 'none' as to_ombudsman,
-        a.as_at_date
+            as extended_due_on
     from deadlines as d
+),
+
+final as (
+    select
+        e.*,
+        ga.grace_until as ack_due_by,
+        gd.grace_until as due_by,
+        ge.grace_until as extended_due_by,
+        e.extended_to > e.permitted_due_on as extension_beyond_code,
+        e.acknowledged_on <= ga.grace_until as ack_within_5,
+        e.responded_on <= gd.grace_until as on_time,
+        e.responded_on <= ge.grace_until as on_time_with_extension,
+        e.responded_on is null as is_open,
+        coalesce(e.outcome, '') = 'withdrawn' as is_withdrawn,
+        e.ombudsman is not null and e.ombudsman != 'none' as to_ombudsman,
+        a.as_at_date
+    from extended as e
+    inner join calendar as ga on e.ack_due_on = ga.date
+    inner join calendar as gd on e.due_on = gd.date
+    inner join calendar as ge on e.extended_due_on = ge.date
     cross join as_at as a
 )
 
 select
     *,
-    is_open and as_at_date > extended_due_on as overdue
+    is_open and as_at_date > extended_due_by as overdue
 from final
 order by received_on, complaint_id, stage;

@@ -10,7 +10,7 @@ with due as (
         coalesce(c.ack_within_5, false) as ack_within_5
     from complaints_v as c
     where
-        (c.acknowledged_on is not null or c.as_at_date > c.ack_due_on)
+        (c.acknowledged_on is not null or c.as_at_date > c.ack_due_by)
         and c.received_on between $start and $end
         and in_scope(c.service, $services)
         and in_scope(c.channel, $channels)

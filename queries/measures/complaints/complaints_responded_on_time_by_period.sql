@@ -8,7 +8,8 @@
 with clocks as (
     select
         c.*,
-        case when $with_extension then c.extended_due_on else c.due_on end as deadline
+        case when $with_extension then c.extended_due_on else c.due_on end as deadline,
+        case when $with_extension then c.extended_due_by else c.due_by end as deadline_by
     from complaints_v as c
     where c.stage = $stage and not c.is_withdrawn
 ),
@@ -17,10 +18,10 @@ due as (
     select
         period_start($grain, k.deadline) as period_start,
         breakdown($by, k.service, k.channel, NULL, k.contractor) as service,
-        coalesce(k.responded_on <= k.deadline, false) as on_time
+        coalesce(k.responded_on <= k.deadline_by, false) as on_time
     from clocks as k
     where
-        (k.responded_on is not null or k.as_at_date > k.deadline)
+        (k.responded_on is not null or k.as_at_date > k.deadline_by)
         and k.deadline between $start and $end
         and in_scope(k.service, $services)
         and in_scope(k.channel, $channels)
