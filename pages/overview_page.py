@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from scorecard import committee, presentation
 from scorecard import components as ui
-from scorecard import presentation
 
 
 def render(ctx, filters) -> None:
@@ -13,11 +13,14 @@ def render(ctx, filters) -> None:
         return presentation.show(ctx, filters, measure_ids, f"Scorecard: {ctx.strategy.title}")
     ui.page_header(f"Scorecard: {ctx.strategy.title}", ctx.strategy.vision, ctx, filters)
     pillars = [(p, ui.results_for(ctx, p.measures, filters)) for p in ctx.strategy.pillars]
-    ui.status_counts(ctx, [r for _, results in pillars for r in results])
+    everything = [r for _, results in pillars for r in results]
+    revised = committee.reported_note(ctx, filters, everything)
+    committee.panel(ctx, filters, everything, revised)
+    ui.status_counts(ctx, everything)
     for pillar, results in pillars:
         st.header(pillar.title, anchor=pillar.id)
         st.caption(pillar.aim)
-        ui.card_grid(ctx, results, columns=3, compact=True)
+        ui.card_grid(ctx, results, columns=3, compact=True, revised=revised)
         st.page_link(ui.page_path(pillar.id), label=f"More on {pillar.title.lower()}",
                      icon=":material/arrow_forward:")
     if ctx.strategy.plan_measures:

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from scorecard import committee, presentation, views
 from scorecard import components as ui
-from scorecard import presentation, views
 
 
 def render(ctx, filters, pillar_id: str) -> None:
@@ -13,8 +13,9 @@ def render(ctx, filters, pillar_id: str) -> None:
         return presentation.show(ctx, filters, pillar.measures, pillar.title, pillar.id)
     ui.page_header(pillar.title, pillar.aim, ctx, filters)
     results = ui.results_for(ctx, pillar.measures, filters)
+    revised = committee.reported_note(ctx, filters, results)
     ui.status_counts(ctx, results)
-    ui.card_grid(ctx, results, columns=3)
+    ui.card_grid(ctx, results, columns=3, revised=revised)
     st.header("The picture over time")
     headline = next(r for r in results if r.measure.id == (pillar.headline or
                                                            pillar.measures[0]))

@@ -138,7 +138,7 @@ def _target_line(result: MeasureResult) -> str:
 
 
 def measure_card(result: MeasureResult, compact: bool = False, link: bool = True,
-                 note: dict | None = None) -> None:
+                 note: dict | None = None, revised: str | None = None) -> None:
     """One measure: figure, RAG, target and distance, direction of travel, the sentence,
     commentary (or a flag that a red or amber figure has none)."""
     m = result.measure
@@ -147,6 +147,9 @@ def measure_card(result: MeasureResult, compact: bool = False, link: bool = True
         st.markdown(f"<p style='{VALUE_STYLE}'>{_big_value(result)}</p>",
                     unsafe_allow_html=True)
         badges(result)
+        if revised:
+            st.markdown(f":violet-badge[:material/history: Revised since reported to "
+                        f"committee: {revised}]")
         st.caption(_target_line(result))
         st.markdown(change_line(result.vs_previous, "the previous period", m))
         if not compact:
@@ -165,14 +168,16 @@ def measure_card(result: MeasureResult, compact: bool = False, link: bool = True
 
 
 def card_grid(ctx, results: list[MeasureResult], columns: int = 3,
-              compact: bool = False) -> None:
-    """Cards in rows of `columns`, each with its commentary."""
+              compact: bool = False, revised: dict | None = None) -> None:
+    """Cards in rows of `columns`, each with its commentary and any revision since it was
+    reported to committee."""
     for start in range(0, len(results), columns):
         cols = st.columns(columns)
         for col, result in zip(cols, results[start:start + columns]):
             with col:
                 measure_card(result, compact=compact,
-                             note=commentary.for_result(ctx.database, result))
+                             note=commentary.for_result(ctx.database, result),
+                             revised=(revised or {}).get(result.measure.id))
 
 
 def status_counts(ctx, results: list[MeasureResult]) -> None:

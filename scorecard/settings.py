@@ -15,8 +15,10 @@ ENV = {
     "strategy_file": "SCORECARD_STRATEGY",
     "catalogue_file": "SCORECARD_CATALOGUE",
     "mapping_file": "SCORECARD_MAPPING",
+    "snapshot_dir": "SCORECARD_SNAPSHOTS",
 }  # every other setting: SCORECARD_<NAME>, e.g. SCORECARD_MIN_BASE
-PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_file")
+PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_file",
+         "snapshot_dir")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Settings:
     strategy_file: Path = ROOT / "config" / "strategy.toml"
     catalogue_file: Path = ROOT / "config" / "measures.toml"
     mapping_file: Path | None = None
+    snapshot_dir: Path = ROOT / "snapshots"
     min_base: int = 10
     small_base: int = 30
     stale_after_days: int = 45

@@ -11,6 +11,7 @@ def app(monkeypatch, data_dir, cache_dir, **env) -> AppTest:
     """An AppTest of app.py reading `data_dir`, with extra SCORECARD_* settings."""
     monkeypatch.setenv("SCORECARD_DATA", str(data_dir))
     monkeypatch.setenv("SCORECARD_CACHE", str(cache_dir))
+    monkeypatch.setenv("SCORECARD_SNAPSHOTS", str(cache_dir / "snapshots"))
     for key, value in env.items():
         monkeypatch.setenv(f"SCORECARD_{key.upper()}", str(value))
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from browser_helpers import screenshot, wait_for_app
+from support import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -50,3 +51,27 @@ def test_filters_in_the_url_survive_navigation(server, page):
     assert re.search(r"grain=Quarter", page.url) and "service=Housing" in page.url
     assert "Q2 2026/27 · Housing · all channels" in page.locator(
         "[data-testid='stMain']").inner_text()
+
+
+def test_committee_pack_opens_offline(browser, tmp_path):
+    """The pack opened from disk in Chromium requests nothing from any network."""
+    from datetime import date
+
+    from scorecard import db, ingest, pack, settings
+
+    s = settings.load({"data_dir": ROOT / "data" / "sample", "cache_dir": tmp_path / "c"})
+    ingest.refresh(s)
+    database = db.Database(s.cache_dir / ingest.current(s)["database"])
+    filters = pack.filters_for("Q2 2026/27", date(2026, 9, 30), date(2022, 4, 1))
+    path = tmp_path / "pack.html"
+    path.write_text(pack.render(database, s, filters, date(2026, 9, 30)), encoding="utf-8")
+    database.close()
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(path.as_uri())
+    page.wait_for_selector("figure .chart .main-svg", timeout=60000)
+    assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
+    assert page.locator("h2").count() >= 9
+    context.close()

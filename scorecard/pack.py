@@ -1,0 +1,255 @@
+"""The committee pack: one self-contained HTML file (and a PDF where Chromium is installed)
+for the agenda papers: a cover, the scorecard with its status counts, a section per pillar
+(each measure's figure, sentence, commentary and SPC chart with its data), the action plan
+exceptions and notes on the data.
+
+    python -m scorecard.pack --period "Q2 2026/27" --out pack.html [--pdf]
+        [--service Housing] [--channel phone] [--from 2024-04] [--data DIR] [--cache DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import calendar as cal
+from . import catalogue as catalogue_
+from . import charts, commentary, db, fmt, ingest, measures, pdf, sentences, spc
+from .app_state import CHANNEL_WORDS
+from .html_report import Document
+from .measures import RAG_WORDS
+from .settings import Settings, load
+
+TITLE = "Customer service performance report"
+
+
+def grain_of(label: str) -> str:
+    """The grain a period label names: 'Q2 2026/27' quarter, '2026/27' year, else month."""
+    if label.strip().startswith("Q"):
+        return "quarter"
+    return "year" if "/" in label else "month"
+
+
+def filters_for(label: str, as_at: date, first: date, services=(), channels=(),
+                start: date | None = None) -> measures.Filters:
+    """The Filters a pack for a period label reports on (trend from `start` or the start)."""
+    grain = grain_of(label)
+    period = cal.parse_label(label)
+    if period is None:
+        raise ValueError(f"'{label}' is not a period: use e.g. 'September 2026', "
+                         "'Q2 2026/27' or '2026/27'")
+    end = min(cal.period_end(period, grain), as_at)
+    return measures.Filters(grain, min(start or first, period), end, tuple(services),
+                            tuple(channels))
+
+
+def describe(filters: measures.Filters, as_at: date) -> str:
+    """The view in words, for the cover."""
+    label = cal.period_label(filters.report_start, filters.grain)
+    services = ", ".join(filters.services) or "all services"
+    channels = ", ".join(CHANNEL_WORDS.get(c, c) for c in filters.channels) or "all channels"
+    return f"{label} · {services} · {channels}"
+
+
+class Pack:
+    """Builds the pack from a database, the strategy and one set of filters."""
+
+    def __init__(self, database, settings: Settings, filters: measures.Filters, as_at: date):
+        self.database, self.settings, self.filters, self.as_at = (database, settings, filters,
+                                                                  as_at)
+        self.catalogue = catalogue_.load_catalogue(settings.catalogue_file)
+        self.strategy = catalogue_.load_strategy(settings.strategy_file,
+                                                 settings.catalogue_file)
+        self.targets = measures.Targets(database.query("tables/targets"))
+
+    def result(self, measure_id: str) -> measures.MeasureResult:
+        """The engine's judgement of one measure for the pack's filters."""
+        return measures.compute(self.database, self.catalogue[measure_id], self.filters,
+                                self.targets, self.settings.min_base)
+
+    def build(self, revised: dict | None = None) -> Document:
+        """The whole pack as a document (not yet written)."""
+        period = cal.period_label(self.filters.report_start, self.filters.grain)
+        doc = Document(f"{TITLE}: {period}")
+        doc.cover([self.strategy.title, describe(self.filters, self.as_at),
+                   f"Data as at {fmt.long_date(self.as_at)}",
+                   f"Prepared {fmt.long_date(date.today())}"], self.settings.council)
+        results = {p.id: [self.result(m) for m in p.measures] for p in self.strategy.pillars}
+        self._scorecard(doc, results, revised or {})
+        for pillar in self.strategy.pillars:
+            self._pillar(doc, pillar, results[pillar.id])
+        self._actions(doc)
+        self._notes(doc)
+        return doc
+
+    def _scorecard(self, doc: Document, results: dict, revised: dict) -> None:
+        doc.heading("The scorecard")
+        every = [r for rs in results.values() for r in rs]
+        counts = {rag: sum(r.rag == rag for r in every) for rag in RAG_WORDS}
+        doc.key_figures([(str(counts[rag]), RAG_WORDS[rag]) for rag in RAG_WORDS])
+        doc.paragraph("Status is shown in words as well as colour. 'Real change' uses NHS "
+                      "Making Data Count process limits; survey changes use 95% intervals.")
+        rows = [{"Pillar": next(p.title for p in self.strategy.pillars if p.id == pid),
+                 "Measure": r.measure.title, "Figure": _figure(r), "Target": _target(r),
+                 "Status": RAG_WORDS[r.rag], "Change": _variation(r),
+                 "Commentary": "yes" if commentary.for_result(self.database, r) else
+                 ("needed" if commentary.needs_commentary(r, None) else ""),
+                 "Revised since reported": revised.get(r.measure.id, "")}
+                for pid, rs in results.items() for r in rs]
+        frame = pd.DataFrame(rows)
+        if not revised:
+            frame = frame.drop(columns="Revised since reported")
+        doc.table(frame, "Every measure: figure, target, status and whether it is really "
+                         "changing", row_headers=False)
+
+    def _pillar(self, doc: Document, pillar, results) -> None:
+        doc.heading(pillar.title)
+        doc.paragraph(pillar.aim)
+        for r in results:
+            doc.heading(r.measure.title, level=3)
+            doc.paragraph(r.sentence)
+            doc.key_figures([(_figure(r), "This period"), (_target(r), "Target"),
+                             (RAG_WORDS[r.rag], "Status"), (_variation(r), "Variation")])
+            note = commentary.for_result(self.database, r)
+            if note:
+                doc.paragraph(f"Commentary: {note['commentary']}")
+                if note.get("corrective_action"):
+                    owner = f" ({note['owner_role']})" if note.get("owner_role") else ""
+                    doc.paragraph(f"Corrective action{owner}: {note['corrective_action']}")
+            elif commentary.needs_commentary(r, None):
+                doc.paragraph("No commentary has been provided for this red or amber figure.",
+                              "note")
+            self._chart(doc, r, pillar.id)
+
+    def _chart(self, doc: Document, r, pillar_id: str) -> None:
+        if r.spc is None or r.series["value"].notna().sum() == 0:
+            return
+        from .views import spc_table
+        events = self.database.query("tables/events", pillar=pillar_id, measure=r.measure.id)
+        words = spc.VARIATION_TEXT[r.variation] if sentences.has_limits(r) else \
+            "Too few points for process limits"
+        doc.figure(charts.spc(r.series, r.spc, r.measure, events, height=360),
+                   sentences.headline(r), charts.spc_alt_text(r.measure, r.series, r.spc,
+                                                               words), spc_table(r))
+
+    def _actions(self, doc: Document) -> None:
+        doc.heading("Action plan exceptions")
+        frame = self.database.query("pack/action_plan_exceptions")
+        if frame.empty:
+            doc.paragraph("No action is overdue, at risk or delayed.")
+            return
+        titles = {p.id: p.title for p in self.strategy.pillars}
+        doc.table(pd.DataFrame({
+            "Action": frame["action_id"], "Pillar": frame["pillar"].map(
+                lambda p: titles.get(p, f"Unknown pillar {p}")),
+            "What": frame["title"], "Owner": frame["owner"],
+            "Due": [fmt.long_date(pd.Timestamp(d).date()) for d in frame["due_on"]],
+            "Status": frame["status"].str.replace("_", " ").str.capitalize(),
+            "Days overdue": [int(d) if o else "" for d, o in zip(frame["days_overdue"],
+                                                                 frame["overdue"])]}),
+            f"Actions overdue, at risk or delayed at {fmt.long_date(self.as_at)}")
+
+    def _notes(self, doc: Document) -> None:
+        doc.heading("Notes on the data")
+        loads = self.database.table("loads")
+        doc.table(pd.DataFrame({
+            "Extract": loads["extract"], "Rows read": loads["rows_read"],
+            "Loaded": loads["loaded"], "Rejected": loads["rejected"],
+            "From": loads["first_date"].fillna(""), "To": loads["last_date"].fillna("")}),
+            "The extracts behind these figures", row_headers=False)
+        doc.bullets([
+            "Financial years run from 1 April; Q1 is April to June.",
+            "Working days exclude weekends and England and Wales bank holidays; for "
+            "complaints the day received is day 0.",
+            f"Figures based on fewer than {self.settings.min_base} cases are not shown, and "
+            "a second small group is hidden where one could be worked out from the total.",
+            "Process limits follow NHS Making Data Count: the mean plus or minus 2.66 times "
+            "the mean moving range, with no limits until there are 13 points.",
+            "Survey figures are weighted; their 95% intervals use Kish's effective sample "
+            "size, and a change is called real only when the interval for it excludes zero.",
+            "Rows that broke the data contract are listed on the Data and definitions page."])
+
+
+def _figure(r) -> str:
+    if r.latest is None:
+        return "no data"
+    if r.latest["suppressed"]:
+        return f"fewer than {r.min_base}"
+    label = "" if r.is_current else f" ({r.latest['label']})"
+    return fmt.value(r.latest["value"], r.measure.unit, r.measure.decimals) + label
+
+
+def _target(r) -> str:
+    if r.latest is None or fmt.missing(r.latest["target"]):
+        return "none"
+    return fmt.value(r.latest["target"], r.measure.unit, 0 if r.latest["target"] % 1 == 0
+                     else r.measure.decimals)
+
+
+def _variation(r) -> str:
+    if not sentences.has_limits(r):
+        return {"better": "Better", "worse": "Worse", "no change": "No change",
+                "no real change": "No real change"}.get(r.vs_previous.word, "Not comparable")
+    return {"common": "No significant change"}.get(r.variation, spc.VARIATION_TEXT[
+        r.variation].split(": ", 1)[-1].capitalize())
+
+
+def render(database, settings: Settings, filters: measures.Filters, as_at: date,
+           revised: dict | None = None) -> str:
+    """The pack as one HTML string."""
+    return Pack(database, settings, filters, as_at).build(revised).render()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: refresh the database if the extracts changed, then write the pack."""
+    parser = argparse.ArgumentParser(prog="python -m scorecard.pack", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--period", required=True,
+                        help="'September 2026', 'Q2 2026/27' or '2026/27'")
+    parser.add_argument("--out", type=Path, required=True, help="HTML file to write")
+    parser.add_argument("--pdf", action="store_true", help="also print a PDF with Chromium")
+    parser.add_argument("--service", action="append", default=[], help="repeat for several")
+    parser.add_argument("--channel", action="append", default=[], help="e.g. phone, web")
+    parser.add_argument("--from", dest="start", help="trend charts from, e.g. 2024-04")
+    parser.add_argument("--data", type=Path, help="folder of CSV extracts")
+    parser.add_argument("--cache", type=Path, help="folder for the database files")
+    args = parser.parse_args(argv)
+    overrides = {k: v for k, v in (("data_dir", args.data), ("cache_dir", args.cache)) if v}
+    settings = load(overrides)
+    result = ingest.refresh(settings)
+    for problem in result.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    pointer = ingest.current(settings)
+    if pointer is None:
+        print("error: no database could be built from the extracts", file=sys.stderr)
+        return 1
+    database = db.Database(settings.cache_dir / pointer["database"])
+    try:
+        coverage = database.query("tables/coverage").iloc[0]
+        first = pd.Timestamp(coverage["first_date"]).date()
+        as_at = pd.Timestamp(coverage["as_at_date"]).date()
+        start = date.fromisoformat(args.start + "-01") if args.start else None
+        filters = filters_for(args.period, as_at, first, args.service, args.channel, start)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        database.close()
+        return 2
+    try:
+        html_text = render(database, settings, filters, as_at)
+    finally:
+        database.close()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(html_text, encoding="utf-8")
+    print(f"Wrote {args.out} ({len(html_text.encode()) / 1e6:.1f} MB)")
+    if args.pdf:
+        made = pdf.html_to_pdf(args.out, args.out.with_suffix(".pdf"))
+        print(f"Wrote {made}" if made else "Chromium is not installed, so no PDF was made.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
