@@ -36,6 +36,8 @@ st.session_state["_page"] = current.url_path
 view["filters"] = app_state.filter_bar(ctx)
 with st.sidebar:
     presentation.toggle()
-    presentation.copy_link(current.url_path)
+    link_box = st.empty()  # filled after the page runs, so its widgets are in the link
 ui.banner(ctx)
 current.run()
+with link_box.container():
+    presentation.copy_link(current.url_path)
