@@ -55,7 +55,7 @@ def test_url_round_trip(monkeypatch, tmp_path, page, params):
     assert not first.exception
     state = _state(first)
     for key, value in params.items():
-        expected = {"present": True, "slide": int(value)}.get(key, value)
+        expected = True if key == "present" else int(value) if key == "slide" else value
         assert state[key] == expected, key
     link = urlsplit(_copied_link(first))
     assert link.path == f"/{page}"
