@@ -1,8 +1,23 @@
 """One service's measures against the council as a whole, and its rank among services."""
 
+import streamlit as st
+
 from scorecard import components as ui
+from scorecard import service_view
+
+INTRO = ("Choose a service to see every measure for it against the council as a whole, "
+         "its own target, and where it ranks among the council's services.")
 
 
 def render(ctx, filters) -> None:
-    """Service view page (being built: see scorecard/service_view.py)."""
-    ui.page_header("Service view", "One service against the council as a whole.", ctx, filters)
+    """The service picker, its status counts, the comparison chart and a table per pillar."""
+    ui.page_header("Service view", INTRO, ctx, filters)
+    service = service_view.picker(ctx, filters)
+    if service is None:
+        st.info("There are no services in the extracts to choose from.")
+        return
+    table = service_view.compare(ctx, filters, service)
+    service_view.rag_counts(ctx, filters, table, service)
+    service_view.chart_block(table, service)
+    service_view.pillar_tables(ctx, table, service)
+    service_view.council_only_note(ctx)
