@@ -186,27 +186,6 @@ def test_makes_no_external_requests(report):
     assert text.count("<script") == 1 + len(outline.figures)
 
 
-def test_report_opens_offline_in_chromium(report):
-    if pdf.chromium() is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    html_path, _ = report
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=pdf.chromium(), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
-        page = browser.new_page()
-        requests = []
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto(html_path.as_uri())
-        page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length "
-                               "== document.querySelectorAll('.chart').length")
-        drawn = page.evaluate("() => document.querySelectorAll('.main-svg').length")
-        browser.close()
-    assert drawn > 0
-    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
-
-
 def test_pdf_has_pages(report, tmp_path):
     if pdf.chromium() is None:
         pytest.skip("Chromium is not installed (apt-get install chromium), so no PDF")

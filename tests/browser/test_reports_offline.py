@@ -1,0 +1,33 @@
+"""The annual complaints report opened from disk in Chromium draws every chart and requests
+nothing from any network (it goes into agenda packs read offline)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scorecard import annual_report, db, ingest
+from scorecard.catalogue import load_catalogue
+
+from support import MINI, build
+
+pytestmark = pytest.mark.browser
+
+
+def test_annual_report_opens_offline(browser, tmp_path):
+    s, _ = build(MINI, tmp_path / "cache", min_base=1)
+    database = db.Database(s.cache_dir / ingest.current(s)["database"])
+    html_path, _ = annual_report.write(database, s, load_catalogue(s.catalogue_file),
+                                       "2026/27", date(2026, 9, 30), tmp_path / "report.html")
+    database.close()
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(html_path.as_uri())
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length "
+                           "== document.querySelectorAll('.chart').length")
+    assert page.evaluate("() => document.querySelectorAll('.main-svg').length") > 0
+    assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
+    context.close()
