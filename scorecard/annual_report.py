@@ -24,9 +24,9 @@ from . import catalogue as catalogue_
 from . import complaint_learning as learn
 from . import complaint_panels as panels
 from . import complaints as cx
-from . import db, fmt, ingest, pdf
+from . import fmt, ingest, pdf
 from .html_report import Document
-from .settings import Settings, load
+from .settings import Settings
 
 TITLE = "Annual complaints performance and service improvement report"
 YEAR = re.compile(r"^(\d{4})/(\d{2})$")
@@ -217,19 +217,12 @@ def main(argv: list[str] | None = None) -> int:
                         "complete year)")
     parser.add_argument("--out", type=Path, help="HTML file to write")
     parser.add_argument("--pdf", action="store_true", help="also print a PDF with Chromium")
-    parser.add_argument("--data", type=Path, help="folder of CSV extracts")
-    parser.add_argument("--cache", type=Path, help="folder for the database files")
+    ingest.add_source_arguments(parser)
     args = parser.parse_args(argv)
-    overrides = {k: v for k, v in (("data_dir", args.data), ("cache_dir", args.cache)) if v}
-    settings = load(overrides)
-    result = ingest.refresh(settings)
-    for problem in result.problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    pointer = ingest.current(settings)
-    if pointer is None:
-        print("error: no database could be built from the extracts", file=sys.stderr)
+    served = ingest.served_database(args)
+    if served is None:
         return 1
-    database = db.Database(settings.cache_dir / pointer["database"])
+    settings, database = served
     try:
         return _run(args, settings, database)
     finally:

@@ -111,6 +111,26 @@ def status(settings: Settings) -> dict | None:
     return _read_json(settings.cache_dir / "status.json")
 
 
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    """The --data and --cache options every command line shares."""
+    parser.add_argument("--data", type=Path, help="folder of CSV extracts")
+    parser.add_argument("--cache", type=Path, help="folder for the database files")
+
+
+def served_database(args) -> tuple[Settings, db.Database] | None:
+    """For a command line: refresh from the extracts (problems printed as warnings) and open
+    the database being served; None, with the reason printed, when there is none."""
+    overrides = {k: v for k, v in (("data_dir", args.data), ("cache_dir", args.cache)) if v}
+    settings = load(overrides)
+    for problem in refresh(settings).problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    pointer = current(settings)
+    if pointer is None:
+        print("error: no database could be built from the extracts", file=sys.stderr)
+        return None
+    return settings, db.Database(settings.cache_dir / pointer["database"])
+
+
 def _load_one(con, extract, path, report, result, m) -> None:
     """Load an extract; a file that cannot be read becomes a problem and an empty table."""
     try:

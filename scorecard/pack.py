@@ -18,11 +18,11 @@ import pandas as pd
 
 from . import calendar as cal
 from . import catalogue as catalogue_
-from . import charts, commentary, db, fmt, ingest, measures, pdf, sentences, spc
+from . import charts, commentary, fmt, ingest, measures, pdf, sentences, spc
 from .app_state import CHANNEL_WORDS
 from .html_report import Document
 from .measures import RAG_WORDS
-from .settings import Settings, load
+from .settings import Settings
 
 TITLE = "Customer service performance report"
 
@@ -215,19 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--service", action="append", default=[], help="repeat for several")
     parser.add_argument("--channel", action="append", default=[], help="e.g. phone, web")
     parser.add_argument("--from", dest="start", help="trend charts from, e.g. 2024-04")
-    parser.add_argument("--data", type=Path, help="folder of CSV extracts")
-    parser.add_argument("--cache", type=Path, help="folder for the database files")
+    ingest.add_source_arguments(parser)
     args = parser.parse_args(argv)
-    overrides = {k: v for k, v in (("data_dir", args.data), ("cache_dir", args.cache)) if v}
-    settings = load(overrides)
-    result = ingest.refresh(settings)
-    for problem in result.problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    pointer = ingest.current(settings)
-    if pointer is None:
-        print("error: no database could be built from the extracts", file=sys.stderr)
+    served = ingest.served_database(args)
+    if served is None:
         return 1
-    database = db.Database(settings.cache_dir / pointer["database"])
+    settings, database = served
     try:
         coverage = database.query("tables/coverage").iloc[0]
         first = pd.Timestamp(coverage["first_date"]).date()

@@ -106,7 +106,7 @@ def test_data_page_lists_extracts_and_sql(mini_app):
     extracts = at.dataframe[0].value
     assert list(extracts["Extract"])[:4] == ["contacts", "cases", "satisfaction", "complaints"]
     assert extracts.set_index("Extract").loc["contacts", "Rows read"] == "12"
-    assert any("from contacts_monthly as m" in c.value for c in at.code)
+    assert any("from contact_counts as k" in c.value for c in at.code)
 
 
 def test_four_pillar_strategy_needs_no_code_change(monkeypatch, tmp_path):

@@ -72,3 +72,18 @@ with counted as (
 
 select * from counted
 order by month_start;
+
+-- The same counts in long form (one row per count), so one question file can read any of
+-- them by name: the catalogue binds which count is the numerator and which the denominator.
+create or replace table contact_counts as
+with long as (
+    unpivot contacts_monthly
+    on contacts, digital, calls, answered_within_60s, abandoned, answered_with_wait,
+    answered_wait_seconds, visits_with_wait, visit_wait_seconds, avoidable_classified,
+    avoidable, resolution_recorded, resolved_first_contact
+    into name count_name value amount
+)
+
+select * from long
+where amount is not null and amount != 0
+order by month_start, count_name;
