@@ -49,31 +49,6 @@ def _value_text(values, unit: str, decimals: int) -> list[str]:
     return [fmt.value(v, unit, decimals) for v in values]
 
 
-def trend(series, measure, events=None, height: int = 360) -> go.Figure:
-    """A measure over time: the values, markers shaped by RAG, the target as a step line."""
-    fig = go.Figure()
-    series = series[series["value"].notna() | series["target"].notna()]
-    x = [str(p) for p in series["period_start"]]
-    rags = list(series["rag"])
-    fig.add_trace(go.Scatter(
-        x=x, y=series["value"], name=measure.title, mode="lines+markers", connectgaps=True,
-        line=dict(color=PALETTE[0], width=3),
-        marker=dict(size=9, color=[RAG_COLOURS[r] for r in rags],
-                    symbol=[RAG_SYMBOLS[r] for r in rags], line=dict(width=1, color="white")),
-        customdata=list(zip(series["label"], _value_text(series["value"], measure.unit,
-                                                         measure.decimals), rags)),
-        hovertemplate="%{customdata[0]}: %{customdata[1]} (%{customdata[2]})<extra></extra>",
-    ))
-    if series["target"].notna().any():
-        fig.add_trace(go.Scatter(
-            x=x, y=series["target"], name="Target", mode="lines",
-            line=dict(color=TARGET_COLOUR, width=2, dash="dash", shape="hv"),
-            hovertemplate="Target: %{y}<extra></extra>",
-        ))
-    add_events(fig, events)
-    return _finish(fig, measure.unit, height)
-
-
 def add_events(fig: go.Figure, events) -> go.Figure:
     """Mark dated events (new telephony, a cash office closing) as labelled vertical lines."""
     if events is None or len(events) == 0:

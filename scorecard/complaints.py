@@ -61,15 +61,6 @@ def add_days(start: np.ndarray, n) -> np.ndarray:
     return np.busday_offset(rolled, n, roll="forward", busdaycal=_workdays())
 
 
-def days_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Working days after `start` up to and including `end` (NaN where either is blank)."""
-    known = ~(np.isnat(start) | np.isnat(end))
-    out = np.full(len(start), np.nan)
-    one = np.timedelta64(1, "D")
-    out[known] = np.busday_count(start[known] + one, end[known] + one, busdaycal=_workdays())
-    return out
-
-
 def grace_until(deadline: np.ndarray) -> np.ndarray:
     """The last calendar day still counting as the deadline's working day (a Friday deadline
     is met on the Saturday or Sunday: no working day has passed)."""
