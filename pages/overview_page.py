@@ -1,4 +1,4 @@
-"""Scorecard overview: the plan on a page, every pillar with its measure cards."""
+"""Scorecard overview: the plan on a page, every pillar with its measure cards (or one table)."""
 
 import streamlit as st
 
@@ -17,12 +17,19 @@ def render(ctx, filters) -> None:
     revised = committee.reported_note(ctx, filters, everything)
     committee.panel(ctx, filters, everything, revised)
     ui.status_counts(ctx, everything)
+    plan = ui.results_for(ctx, ctx.strategy.plan_measures, filters)
+    layout = st.segmented_control("Show the scorecard as", ["Cards", "Table"], default="Cards",
+                                  key="layout", bind="query-params", required=True)
+    if layout == "Table":
+        sections = [(p.title, results) for p, results in pillars]
+        return ui.scorecard_table(ctx, sections + [("Action plan", plan)] if plan else sections,
+                                  revised)
     for pillar, results in pillars:
         st.header(pillar.title, anchor=pillar.id)
         st.caption(pillar.aim)
         ui.card_grid(ctx, results, columns=3, compact=True, revised=revised)
         st.page_link(ui.page_path(pillar.id), label=f"More on {pillar.title.lower()}",
                      icon=":material/arrow_forward:")
-    if ctx.strategy.plan_measures:
+    if plan:
         st.header("Delivering the action plan", anchor="plan")
-        ui.card_grid(ctx, ui.results_for(ctx, ctx.strategy.plan_measures, filters), columns=3)
+        ui.card_grid(ctx, plan, columns=3)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,9 @@ from .settings import Settings, load
 CHANNEL_WORDS = {"phone": "Phone", "web": "Website", "email": "Email",
                  "face_to_face": "Face to face", "webchat": "Webchat", "letter": "Letter",
                  "social": "Social media", "app": "App"}
+LINK_KEYS = ("grain", "period", "from", "service", "channel", "present", "slide")
+PAGE_KEYS = {"": ("layout",), "measure": ("measure",), "service": ("service_view",),
+             "actions": ("plan_pillar", "plan_status")}  # widgets only that page has
 
 
 @dataclass
@@ -146,3 +150,21 @@ def describe(filters: measures.Filters, as_at: date) -> str:
     channels = ", ".join(CHANNEL_WORDS[c] for c in filters.channels) if filters.channels \
         else "all channels"
     return f"{period} · {services} · {channels}"
+
+
+def link(page_path: str, **extra) -> str:
+    """A link that reopens exactly this view: page, filters, measure, the service view's
+    service, the action plan's filters, presentation, slide; `extra` sets or adds parameters
+    (e.g. a measure to open)."""
+    params = {}
+    for key in LINK_KEYS + PAGE_KEYS.get(page_path, ()):
+        value = st.session_state.get(key)
+        if (key, value) in (("grain", "Month"), ("layout", "Cards")):
+            continue  # the defaults stay out of the link, as they stay out of the URL
+        if value not in (None, "", [], False):
+            params[key] = "1" if value is True else value
+    params.update(extra)
+    base = urlsplit(st.context.url or "")
+    origin = f"{base.scheme}://{base.netloc}" if base.netloc else ""
+    query = urlencode(params, doseq=True)
+    return f"{origin}/{page_path}" + (f"?{query}" if query else "")

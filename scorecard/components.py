@@ -11,13 +11,18 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
-from . import app_state, commentary, exports, fmt, measures, spc
+from . import app_state, commentary, exports, fmt, measures, spc, summary
 from .measures import RAG_ICONS, RAG_WORDS, MeasureResult
 from .sentences import has_limits
 
 PAGES: dict = {}  # page id -> st.Page, filled by app.py
 VALUE_STYLE = "font-size:2.1rem;font-weight:700;line-height:1.15;margin:0.1rem 0 0.2rem"
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
+STATUS_TINTS = {"green": "background-color:#d9f2e3;color:#0b3d1f",  # dark on light tints:
+                "amber": "background-color:#fdebc8;color:#4d3300",  # over 7:1 contrast
+                "red": "background-color:#f9d6d5;color:#5c1210", "none": ""}
+TABLE_WIDTHS = {"Pillar": 125, "Measure": 265, "Figure": 140, "Target": 100, "Status": 90,
+                "Change": 150, "Commentary": 90}
 CHANGE_ICONS = {1: ":material/trending_up:", -1: ":material/trending_down:",
                 0: ":material/trending_flat:", None: ":material/more_horiz:"}
 
@@ -193,6 +198,24 @@ def status_counts(ctx, results: list[MeasureResult]) -> None:
     if missing:
         st.warning(f"{len(missing)} red or amber measure{'s' if len(missing) > 1 else ''} "
                    f"without commentary: {', '.join(missing)}.", icon=":material/chat_error:")
+
+
+def scorecard_table(ctx, sections, revised: dict | None = None) -> None:
+    """Every measure on one screen: figure, target, status (word, and a tint), whether it
+    is really changing, commentary, and a link to its detail that keeps the filters."""
+    frame = summary.table(ctx.database, sections, revised)
+    frame["Details"] = [app_state.link("measure", measure=m) for m in frame["Measure"]]
+    shown = [c for c in frame.columns if c not in ("measure_id", "rag", "Details")]
+    shown.insert(2, "Details")  # beside the measure, so it never scrolls out of view
+    tints = dict(zip(frame.index, frame["rag"].map(STATUS_TINTS)))
+    styled = frame.style.apply(lambda col: [tints[i] for i in col.index], subset=["Status"])
+    st.dataframe(styled, hide_index=True, column_order=shown, key="scorecard-table",
+                 height=min(38 + 35 * len(frame), 1100), column_config={
+                     **{c: st.column_config.Column(width=w) for c, w in TABLE_WIDTHS.items()},
+                     "Details": st.column_config.LinkColumn(
+                         "Details", display_text="Open", width=60,
+                         help="The measure's trend and breakdown, with these filters")})
+    download_csv(frame[[c for c in shown if c != "Details"]], "scorecard", "scorecard")
 
 
 def download_csv(frame: pd.DataFrame, name: str, key: str) -> None:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import calendar as cal
 from . import catalogue as catalogue_
-from . import charts, commentary, fmt, ingest, measures, pdf, sentences, spc
+from . import charts, commentary, fmt, ingest, measures, pdf, sentences, spc, summary
 from .app_state import CHANNEL_WORDS
 from .html_report import Document
 from .measures import RAG_WORDS
@@ -93,16 +93,9 @@ class Pack:
         doc.key_figures([(str(counts[rag]), RAG_WORDS[rag]) for rag in RAG_WORDS])
         doc.paragraph("Status is shown in words as well as colour. 'Real change' uses NHS "
                       "Making Data Count process limits; survey changes use 95% intervals.")
-        rows = [{"Pillar": next(p.title for p in self.strategy.pillars if p.id == pid),
-                 "Measure": r.measure.title, "Figure": _figure(r), "Target": _target(r),
-                 "Status": RAG_WORDS[r.rag], "Change": _variation(r),
-                 "Commentary": "yes" if commentary.for_result(self.database, r) else
-                 ("needed" if commentary.needs_commentary(r, None) else ""),
-                 "Revised since reported": revised.get(r.measure.id, "")}
-                for pid, rs in results.items() for r in rs]
-        frame = pd.DataFrame(rows)
-        if not revised:
-            frame = frame.drop(columns="Revised since reported")
+        frame = summary.table(
+            self.database, [(p.title, results[p.id]) for p in self.strategy.pillars], revised)
+        frame = frame.drop(columns=["measure_id", "rag"])
         doc.table(frame, "Every measure: figure, target, status and whether it is really "
                          "changing", row_headers=False)
 
@@ -112,8 +105,8 @@ class Pack:
         for r in results:
             doc.heading(r.measure.title, level=3)
             doc.paragraph(r.sentence)
-            doc.key_figures([(_figure(r), "This period"), (_target(r), "Target"),
-                             (RAG_WORDS[r.rag], "Status"), (_variation(r), "Variation")])
+            doc.key_figures([(summary.figure(r), "This period"), (summary.target(r), "Target"),
+                             (RAG_WORDS[r.rag], "Status"), (summary.variation(r), "Variation")])
             note = commentary.for_result(self.database, r)
             if note:
                 doc.paragraph(f"Commentary: {note['commentary']}")
@@ -173,29 +166,6 @@ class Pack:
             "size, and a change is called real only when the interval for it excludes zero.",
             "Rows that broke the data contract are listed on the Data and definitions page."])
 
-
-def _figure(r) -> str:
-    if r.latest is None:
-        return "no data"
-    if r.latest["suppressed"]:
-        return f"fewer than {r.min_base}"
-    label = "" if r.is_current else f" ({r.latest['label']})"
-    return fmt.value(r.latest["value"], r.measure.unit, r.measure.decimals) + label
-
-
-def _target(r) -> str:
-    if r.latest is None or fmt.missing(r.latest["target"]):
-        return "none"
-    return fmt.value(r.latest["target"], r.measure.unit, 0 if r.latest["target"] % 1 == 0
-                     else r.measure.decimals)
-
-
-def _variation(r) -> str:
-    if not sentences.has_limits(r):
-        return {"better": "Better", "worse": "Worse", "no change": "No change",
-                "no real change": "No real change"}.get(r.vs_previous.word, "Not comparable")
-    return {"common": "No significant change"}.get(r.variation, spc.VARIATION_TEXT[
-        r.variation].split(": ", 1)[-1].capitalize())
 
 
 def render(database, settings: Settings, filters: measures.Filters, as_at: date,

@@ -7,7 +7,6 @@ number is in the URL, so a pasted link opens the same slide.
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -26,7 +25,6 @@ p, li, [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] {
 h1 { font-size: 2.4rem !important; }
 </style>
 """
-LINK_KEYS = ("grain", "period", "from", "service", "channel", "measure", "present", "slide")
 
 
 def presenting() -> bool:
@@ -51,26 +49,11 @@ def toggle() -> bool:
     return on
 
 
-def link(page_path: str) -> str:
-    """A link that reopens exactly this view: page, filters, measure, presentation, slide."""
-    params = {}
-    for key in LINK_KEYS:
-        value = st.session_state.get(key)
-        if key == "grain" and value == "Month":
-            continue
-        if value not in (None, "", [], False):
-            params[key] = "1" if value is True else value
-    base = urlsplit(st.context.url or "")
-    origin = f"{base.scheme}://{base.netloc}" if base.netloc else ""
-    query = urlencode(params, doseq=True)
-    return f"{origin}/{page_path}" + (f"?{query}" if query else "")
-
-
 def copy_link(page_path: str) -> None:
     """The view's link in a box with a copy button."""
     with st.popover("Copy link to this view", icon=":material/link:"):
         st.caption("Paste it into an agenda or an email: it opens this exact view.")
-        st.code(link(page_path), language=None, wrap_lines=True)
+        st.code(app_state.link(page_path), language=None, wrap_lines=True)
 
 
 def _step(delta: int, count: int) -> None:

@@ -49,6 +49,24 @@ def test_overview_cards_show_hand_worked_figures(mini_app):
         in text
 
 
+def test_overview_table_shows_every_measure_with_its_status(mini_app):
+    mini_app.segmented_control(key="layout").set_value("Table").run()
+    assert not mini_app.exception
+    table = next(d.value for d in mini_app.dataframe if "Figure" in d.value.columns)
+    table = table.set_index("Measure")
+    assert len(table) == 28  # 27 pillar measures and the action plan's
+    calls = table.loc["Calls answered within 60 seconds"]
+    # 2 of 4 answered within 60 seconds, target 80% (as on the card): red, no commentary
+    assert (calls["Pillar"], calls["Figure"], calls["Target"], calls["Status"]) == \
+        ("Access", "50.0%", "80%", "Off target")
+    assert calls["Commentary"] == "needed"
+    assert table.loc["Digital take-up", "Figure"] == "40.0%"
+    assert table.loc["Actions on track or complete", "Pillar"] == "Action plan"
+    link = table.loc["Calls abandoned", "Details"]
+    assert link.startswith("/measure?") and "measure=Calls+abandoned" in link
+    assert not mini_app.get("plotly_chart")  # the table replaces the cards
+
+
 def test_access_page_sentence_and_trend(mini_app):
     at = open_page(mini_app, "access")
     text = "\n".join(texts(at))

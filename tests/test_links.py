@@ -20,9 +20,14 @@ VIEWS = [
     ("data", {"period": "July 2026"}),
     ("measure", {"measure": "Calls abandoned", "period": "August 2026"}),
     ("access", {"present": "1", "slide": "4"}),
+    ("", {"layout": "Table", "service": ["Housing"]}),
+    ("service", {"service_view": "Waste and Recycling", "grain": "Quarter"}),
+    ("actions", {"plan_status": ["Overdue", "Delayed"]}),
 ]
 WIDGETS = {"grain": "segmented_control", "period": "selectbox", "from": "selectbox",
-           "service": "multiselect", "channel": "multiselect", "measure": "selectbox"}
+           "service": "multiselect", "channel": "multiselect", "measure": "selectbox",
+           "layout": "segmented_control", "service_view": "selectbox",
+           "plan_pillar": "multiselect", "plan_status": "multiselect"}
 
 
 def _state(at) -> dict:

@@ -78,3 +78,27 @@ def test_committee_pack_opens_offline(browser, tmp_path):
     assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
     assert page.locator("h2").count() >= 9
     context.close()
+
+
+def test_scorecard_table_opens_a_measure_with_the_same_filters(server, page):
+    """The overview's table view: a row per measure, and its 'Open' link leads to that
+    measure's detail with the filters of the view it came from."""
+    page.goto(f"{server}/?layout=Table&grain=Quarter&service=Housing")
+    wait_for_app(page)
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # columns Pillar (125 px) and Measure (265 px), then Details; the third row is
+    # 'Mystery shopping standards met' (rows are 35 px under a 35 px header)
+    x, y = box["x"] + 125 + 265 + 18, box["y"] + 35 + 2 * 35 + 17
+    page.mouse.move(x, y)
+    page.mouse.move(x + 1, y)
+    with page.context.expect_page(timeout=15000) as opened:
+        page.mouse.click(x + 1, y)
+    detail = opened.value
+    wait_for_app(detail)
+    assert "measure=Mystery+shopping+standards+met" in detail.url
+    assert "grain=Quarter" in detail.url and "service=Housing" in detail.url
+    assert detail.locator("h1").first.inner_text().strip() == "Mystery shopping standards met"
+    assert "Q2 2026/27 · Housing" in detail.locator("[data-testid='stMain']").inner_text()
+    detail.close()

@@ -1,0 +1,64 @@
+"""The scorecard as one table, a row per measure: figure, target, status, whether it is
+really changing, and whether commentary is there or still needed. The overview's table view
+and the committee pack's scorecard both use it, so they always agree.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import commentary, fmt, sentences, spc
+from .measures import RAG_WORDS, MeasureResult
+
+
+def figure(r: MeasureResult) -> str:
+    """The latest figure in words ("fewer than 10" when suppressed), with its period when it
+    is not the reporting period (survey waves, returns)."""
+    if r.latest is None:
+        return "no data"
+    if r.latest["suppressed"]:
+        return f"fewer than {r.min_base}"
+    label = "" if r.is_current else f" ({r.latest['label']})"
+    return fmt.value(r.latest["value"], r.measure.unit, r.measure.decimals) + label
+
+
+def target(r: MeasureResult) -> str:
+    """The target for the latest figure, or "none"."""
+    if r.latest is None or fmt.missing(r.latest["target"]):
+        return "none"
+    return fmt.value(r.latest["target"], r.measure.unit, 0 if r.latest["target"] % 1 == 0
+                     else r.measure.decimals)
+
+
+def variation(r: MeasureResult) -> str:
+    """Whether the figure is really changing: the SPC verdict where there are process
+    limits, otherwise the direction-of-travel word against the previous period."""
+    if not sentences.has_limits(r):
+        return {"better": "Better", "worse": "Worse", "no change": "No change",
+                "no real change": "No real change"}.get(r.vs_previous.word, "Not comparable")
+    return {"common": "No significant change"}.get(r.variation, spc.VARIATION_TEXT[
+        r.variation].split(": ", 1)[-1].capitalize())
+
+
+def commentary_word(database, r: MeasureResult) -> str:
+    """"yes" when there is commentary, "needed" for a red or amber figure without it."""
+    if commentary.for_result(database, r):
+        return "yes"
+    return "needed" if commentary.needs_commentary(r, None) else ""
+
+
+def table(database, sections, revised: dict | None = None) -> pd.DataFrame:
+    """A row per measure in strategy order. `sections` pairs each pillar's title with its
+    measures' results; `revised` maps measure id to its revision since reported."""
+    frame = pd.DataFrame([
+        {"Pillar": title, "Measure": r.measure.title, "Figure": figure(r),
+         "Target": target(r), "Status": RAG_WORDS[r.rag], "Change": variation(r),
+         "Commentary": commentary_word(database, r),
+         "Revised since reported": (revised or {}).get(r.measure.id, ""),
+         "measure_id": r.measure.id, "rag": r.rag}
+        for title, rs in sections for r in rs],
+        columns=["Pillar", "Measure", "Figure", "Target", "Status", "Change", "Commentary",
+                 "Revised since reported", "measure_id", "rag"])
+    if not revised:
+        frame = frame.drop(columns="Revised since reported")
+    return frame
