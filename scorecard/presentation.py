@@ -23,6 +23,7 @@ html { font-size: 24px; }
 p, li, [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] {
   color: #000000 !important; }
 h1 { font-size: 2.4rem !important; }
+.st-key-clicker { display: none !important; }
 </style>
 """
 
@@ -65,7 +66,8 @@ def _exit() -> None:
 
 
 def controls(count: int) -> int:
-    """Previous and next (the arrow keys too), the slide number, and exit."""
+    """Previous and next (the arrow keys too, and a clicker's PageDown and PageUp), the slide
+    number, and exit."""
     if "slide" not in st.session_state:
         asked = st.query_params.get("slide", "1")
         st.session_state["slide"] = int(asked) if asked.isdigit() else 1
@@ -80,6 +82,11 @@ def controls(count: int) -> int:
     forward.button("Next", icon=":material/arrow_forward:", shortcut="Right",
                    key="slide_next", on_click=_step, args=(1, count),
                    disabled=current >= count, width="stretch")
+    with st.container(key="clicker"):  # hidden: a presentation clicker sends PageDown/PageUp
+        st.button("Next slide", shortcut="PageDown", key="slide_next_clicker",
+                  on_click=_step, args=(1, count))
+        st.button("Previous slide", shortcut="PageUp", key="slide_back_clicker",
+                  on_click=_step, args=(-1, count))
     leave.button("Exit presentation", icon=":material/close_fullscreen:", key="slide_exit",
                  on_click=_exit, width="stretch")
     with share:

@@ -43,6 +43,13 @@ def test_presentation_mode_navigation(server, big_page):
     big_page.wait_for_function("() => location.search.includes('slide=4')")
     wait_for_app(big_page)
     assert big_page.locator("h1").first.inner_text().strip() == "Calls abandoned"
+    big_page.keyboard.press("PageDown")  # a presentation clicker
+    big_page.wait_for_function("() => location.search.includes('slide=5')")
+    wait_for_app(big_page)
+    assert big_page.locator("h1").first.inner_text().strip() == "Average speed of answer"
+    big_page.keyboard.press("PageUp")
+    big_page.wait_for_function("() => location.search.includes('slide=4')")
+    wait_for_app(big_page)
     big_page.get_by_role("button", name="Previous").click()
     big_page.wait_for_function("() => location.search.includes('slide=3')")
     wait_for_app(big_page)
