@@ -114,7 +114,11 @@ def column_checks(col: Column, v: str, t: str, shown: str | None = None,
     shown = shown or v
     checks = []
     if col.required:
-        checks.append(_problem(col, shown, f"{v} is null", quote("is blank but required")))
+        blank = quote("is blank but required")
+        sentinel = quote("is required, but the mapping reads this code as missing")
+        checks.append(_problem(col, shown, f"{v} is null",
+                               f"case when nullif(trim({shown}), '') is null then {blank} "
+                               f"else {sentinel} end"))
     if col.type == "text" and col.name.endswith("_id"):
         checks.append(_problem(
             col, shown, f"regexp_full_match({v}, '{EXCEL_NUMBER}')",

@@ -232,6 +232,12 @@ def _refresh_locked(settings: Settings, force: bool) -> BuildResult:
     return result
 
 
+def rejects_path(database: Path) -> Path:
+    """The CSV of a database's rejected rows, beside it: db-x.duckdb -> db-x.rejects.csv."""
+    database = Path(database)
+    return database.with_name(database.name.removesuffix(".duckdb") + ".rejects.csv")
+
+
 def _swap_in(settings: Settings, building: Path, name: str, result: BuildResult) -> None:
     """Make the new database the one served: rename it, write its rejects CSV, then point
     current.json at it (the last step, so readers never see a half-built database)."""
@@ -242,7 +248,7 @@ def _swap_in(settings: Settings, building: Path, name: str, result: BuildResult)
         rejects = con.execute("select * from rejects order by extract, line").df()
     finally:
         con.close()
-    rejects_file = settings.cache_dir / f"{name.removesuffix('.duckdb')}.rejects.csv"
+    rejects_file = rejects_path(settings.cache_dir / name)
     rejects.to_csv(rejects_file, index=False)
     result.rejects_file = str(rejects_file)
     _write_json(settings.cache_dir / "current.json",
@@ -267,8 +273,7 @@ def _prune(cache_dir: Path, keep: str) -> None:
                    key=lambda p: p.stat().st_mtime, reverse=True)
     for path in older[KEEP_DATABASES - 1:]:
         path.unlink(missing_ok=True)
-        path.with_name(path.name.removesuffix(".duckdb") + ".rejects.csv").unlink(
-            missing_ok=True)
+        rejects_path(path).unlink(missing_ok=True)
 
 
 def _print_report(result: BuildResult) -> None:
@@ -318,6 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.db and result.ok and result.database:
         shutil.copyfile(settings.cache_dir / result.database, args.db)
         print(f"Database written to {args.db}")
+        rejects = rejects_path(settings.cache_dir / result.database)
+        if rejects.exists():
+            beside = rejects_path(args.db)
+            shutil.copyfile(rejects, beside)
+            print(f"Rejected rows written to {beside}")
     return 0 if result.ok else 1
 
 

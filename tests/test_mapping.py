@@ -53,7 +53,8 @@ def test_la311_values_and_us_dates(la311):
     database = _served(s)
     rejects = database.table("rejects")
     reasons = rejects.groupby(["extract", "column_name", "reason"]).size().to_dict()
-    assert reasons[("contacts", "channel", "is blank but required")] == 2019
+    assert reasons[("contacts", "channel",
+                    "is required, but the mapping reads this code as missing")] == 2019
     first = rejects[rejects["extract"] == "cases"].iloc[0]
     assert first["reason"].startswith("closed before it was opened (opened_at ")
     con = database._con.cursor()
@@ -188,3 +189,31 @@ def test_command_line_writes_the_database_where_asked(tmp_path, capsys):
                         "--db", str(target)])
     assert code == 0 and target.exists()
     assert f"Database written to {target}" in capsys.readouterr().out
+
+
+def test_command_line_writes_the_rejects_beside_the_database(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    with (data / "events.csv").open("a") as f:
+        f.write(",Cash office closed,access,,\n")  # line 4: no date
+    target = tmp_path / "council.duckdb"
+    code = ingest.main(["--data", str(data), "--cache", str(tmp_path / "cache"),
+                        "--db", str(target)])
+    assert code == 0
+    assert f"Rejected rows written to {tmp_path / 'council.rejects.csv'}" in \
+        capsys.readouterr().out
+    rejects = pd.read_csv(tmp_path / "council.rejects.csv")
+    assert rejects[["extract", "file", "line", "column_name", "reason"]].values.tolist() == [
+        ["events", "events.csv", 4, "date", "is blank but required"]]
+
+
+def test_a_missing_code_in_a_required_column_says_so(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (tmp_path / "map.toml").write_text('[contacts]\nmissing = { channel = ["phone"] }\n')
+    s, result = build(data, tmp_path / "cache", mapping_file=tmp_path / "map.toml")
+    assert _report(result, "contacts").rejected == 6  # the six phone contacts
+    phone = _served(s).table("rejects")
+    phone = phone[phone["column_name"] == "channel"]
+    assert list(phone["value"]) == ["phone"] * 6
+    assert set(phone["reason"]) == {"is required, but the mapping reads this code as missing"}
