@@ -273,9 +273,9 @@ def measure_total(database, measure, scope: Scope) -> tuple[float, float]:
 
 
 def convention(day_zero: str = "received") -> str:
-    """The clock convention in words, from the `complaint_day_zero` setting."""
-    start = ("The day a complaint is received is day 0" if day_zero == "received" else
-             f"Day 0 is the day the complaint is {day_zero.replace('_', ' ')}")
+    """The clock convention in words, from the `complaint_day_zero` setting (the settings
+    loader accepts only the Codes' "received")."""
+    start = f"The day a complaint is {day_zero} is day 0"
     return (f"{start}; working days exclude weekends and England and Wales bank holidays. "
             "Complaints are acknowledged within 5 working days and answered within 10 "
             "working days of acknowledgement at stage 1 (20 at stage 2); an extension may add "

@@ -56,14 +56,27 @@ def page_header(title: str, intro: str, ctx, filters) -> None:
                f"data as at {fmt.long_date(ctx.as_at)}")
 
 
+def _when(stamp: str | None) -> str:
+    """An ISO time stamp in words: 'on 23 November 2026 at 14:29'."""
+    if not stamp:
+        return "by an earlier refresh"
+    moment = pd.Timestamp(stamp)
+    return f"on {fmt.long_date(moment.date())} at {moment:%H:%M}"
+
+
 def banner(ctx) -> None:
     """Warn on every page when the last refresh failed or the data is stale."""
     refresh = ctx.refresh
     if not refresh.get("ok", True):
         problems = " ".join(refresh.get("problems", []))
-        built = refresh.get("built_at") or "an earlier refresh"
-        st.error(f"The latest data refresh failed, so the dashboard is showing the data "
-                 f"loaded at {built}. {problems}", icon=":material/error:")
+        if (refresh.get("database") or "").startswith(f"db-{refresh.get('fingerprint')}-"):
+            # no earlier good data: what could be read is served, the rest is missing
+            st.error(f"Some extracts could not be read, so the figures that depend on them "
+                     f"are missing. {problems}", icon=":material/error:")
+        else:
+            st.error(f"The latest data refresh failed, so the dashboard is showing the data "
+                     f"loaded {_when(refresh.get('built_at'))}. {problems}",
+                     icon=":material/error:")
     from datetime import date
     age = (date.today() - ctx.as_at).days
     if age > ctx.settings.stale_after_days and not st.session_state.get("present"):

@@ -208,10 +208,15 @@ def _refresh_locked(settings: Settings, force: bool) -> BuildResult:
     files, problems, skipped = locate(settings.data_dir, mappings)
     fp = fingerprint(files, settings)
     served = current(settings)
-    if served and served["fingerprint"] == fp and not force:
-        last = status(settings) or {}
-        result = BuildResult(True, served["database"], fp, False, checked_at=now,
+    last = status(settings) or {}
+    seen = last.get("fingerprint") == fp or (served or {}).get("fingerprint") == fp
+    if served and seen and not force:
+        # nothing changed since the last check: the same verdict (a file that could not be
+        # read still cannot), and no rebuild
+        failed = last.get("fingerprint") == fp and not last.get("ok", True)
+        result = BuildResult(not failed, served["database"], fp, False, checked_at=now,
                              built_at=served.get("built_at", ""),
+                             problems=last.get("problems", []) if failed else [],
                              warnings=last.get("warnings", []),
                              rejects_file=last.get("rejects_file"))
         _write_json(settings.cache_dir / "status.json", asdict(result))
@@ -303,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
                                    ("mapping_file", args.mapping)) if v}
     try:
         settings = load(overrides)
+    except (ValueError, OSError) as exc:  # a settings file we cannot use: say which and why
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
         if not settings.data_dir.is_dir():
             print(f"error: {settings.data_dir}: no such folder. Give --data the folder that "
                   "holds the extracts.", file=sys.stderr)

@@ -58,6 +58,10 @@ def load(overrides: dict | None = None, file: Path | None = None) -> Settings:
     unknown = sorted(set(values) - known)
     if unknown:
         raise ValueError(f"Unknown setting(s) {', '.join(unknown)} in {file or DEFAULT_FILE}")
+    if values.get("complaint_day_zero", "received") != "received":
+        raise ValueError(f"complaint_day_zero = {values['complaint_day_zero']!r} in "
+                         f"{file or DEFAULT_FILE} is not supported: the Complaint Handling "
+                         "Codes count the day a complaint is received as day 0 ('received')")
     for key in PATHS:
         if key in values:
             values[key] = _resolve(values[key])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from apptest import app, open_page, page_urls, texts
@@ -196,10 +198,28 @@ def test_data_page_shows_rejects_warnings_and_a_failed_refresh(monkeypatch, tmp_
                for w in at.warning)
     (data / "cases.csv").write_bytes(b"PK\x03\x04")  # the next refresh fails
     at.button(key="refresh").click().run()
-    assert any("The latest data refresh failed" in e.value and "cases.csv: is an Excel "
-               "workbook" in e.value for e in at.error)
+    assert any(re.search(r"The latest data refresh failed, so the dashboard is showing the "
+                         r"data loaded on \d+ \w+ 20\d\d at \d\d:\d\d\. cases\.csv: is an "
+                         r"Excel workbook", e.value) for e in at.error)
     assert next(d.value for d in at.dataframe if "Rows read" in d.value.columns).set_index(
         "Extract").loc["cases", "Loaded"] == "6"  # still the last good data
+
+
+def test_a_first_load_with_an_unreadable_file_serves_the_rest_and_says_so(monkeypatch,
+                                                                            tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (data / "cases.csv").write_bytes(b"\x00\x00")
+    at = app(monkeypatch, data, tmp_path / "cache", min_base=1).run()
+    assert not at.exception
+    message = ("Some extracts could not be read, so the figures that depend on them are "
+               "missing. cases.csv: is a binary file")
+    assert any(message in e.value for e in at.error)
+    assert ">50.0%<" in "\n".join(texts(at))  # calls (from contacts) are still shown
+    at = open_page(at, "ethos").run()  # and it keeps saying so on the next run and page
+    assert any(message in e.value for e in at.error)
 
 
 def test_commentary_beside_red_measures_and_flags_where_missing(mini_app):

@@ -138,6 +138,14 @@ def test_reference_complaints_by_hand():
         assert got == expected, (row.complaint_id, row.stage, dict(zip(FLAGS, got)))
 
 
+def test_the_day_zero_convention_is_the_codes_and_no_other():
+    from scorecard import settings
+    assert complaints.convention().startswith("The day a complaint is received is day 0;")
+    with pytest.raises(ValueError, match="complaint_day_zero = 'acknowledged' in .* is not "
+                                         "supported: the Complaint Handling Codes count"):
+        settings.load({"complaint_day_zero": "acknowledged"})
+
+
 def test_as_of_defaults_to_the_latest_date_in_the_frame():
     # R13 was received on 26 January 2027, the latest date in the file
     assert complaints.clocks(_reference_frame()).equals(

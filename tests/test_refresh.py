@@ -77,3 +77,36 @@ def test_a_failed_refresh_is_reported_and_the_old_database_kept(tmp_path):
     assert status["problems"] == ["contacts.csv: is a binary file, not a text CSV file. "
                                   "Export the extract as CSV text."]
     assert _read_served(s)[0] == 12
+
+
+def test_a_failed_refresh_stays_reported_until_the_file_is_fixed(tmp_path):
+    """The next check of the same files gives the same verdict without rebuilding; fixing
+    the file clears it."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    s, first = build(data, tmp_path / "cache")
+    good = (data / "contacts.csv").read_bytes()
+    (data / "contacts.csv").write_bytes(b"\x00\x00")
+    failed = ingest.refresh(s)
+    again = ingest.refresh(s)
+    assert (again.ok, again.rebuilt, again.database) == (False, False, first.database)
+    assert again.problems == failed.problems == [
+        "contacts.csv: is a binary file, not a text CSV file. Export the extract as CSV text."]
+    (data / "contacts.csv").write_bytes(good + b"")
+    fixed = ingest.refresh(s)
+    assert fixed.ok and fixed.problems == []
+
+
+def test_a_first_build_with_a_bad_file_serves_the_rest_and_keeps_saying_so(tmp_path):
+    """With no earlier database, the readable extracts are served; the failure is reported
+    on every later check, not only the first."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (data / "cases.csv").write_bytes(b"\x00\x00")
+    s, first = build(data, tmp_path / "cache")
+    assert not first.ok and first.database
+    again = ingest.refresh(s)
+    assert (again.ok, again.rebuilt, again.database) == (False, False, first.database)
+    assert again.problems == first.problems
+    assert ingest.status(s)["ok"] is False
+    assert _read_served(s)[0] == 12  # the contacts are served
