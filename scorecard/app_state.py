@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
-import pandas as pd
 import streamlit as st
 
 from . import calendar as cal
-from . import catalogue, ingest, measures
+from . import catalogue, coverage, ingest, measures
 from .db import Database
 from .settings import Settings, load
 
@@ -41,6 +40,7 @@ class Context:
     first_date: date
     as_at: date
     refresh: dict
+    coverage: coverage.Coverage
 
     def measure(self, measure_id: str) -> catalogue.Measure:
         """A catalogue entry by id."""
@@ -65,14 +65,11 @@ def _database(path: str) -> Database:
 
 
 @st.cache_resource(max_entries=3)
-def _reference(path: str):
+def _reference(path: str, settings: Settings):
     """Targets, services and coverage for a data version."""
     database = _database(path)
-    coverage = database.query("tables/coverage").iloc[0]
     services = database.query("tables/services")["service"].tolist()
-    return (measures.Targets(database.query("tables/targets")), services,
-            pd.Timestamp(coverage["first_date"]).date(),
-            pd.Timestamp(coverage["as_at_date"]).date())
+    return measures.targets_for(database, settings), services, coverage.load(database)
 
 
 def context() -> Context:
@@ -80,13 +77,13 @@ def context() -> Context:
     settings = load()
     refresh = _refresh(settings)
     path = str(settings.cache_dir / refresh["database"])
-    targets, services, first_date, as_at = _reference(path)
+    targets, services, covered = _reference(path, settings)
     return Context(
         settings=settings,
         strategy=catalogue.load_strategy(settings.strategy_file, settings.catalogue_file),
         catalogue=catalogue.load_catalogue(settings.catalogue_file),
         database=_database(path), targets=targets, services=services,
-        first_date=first_date, as_at=as_at, refresh=refresh,
+        first_date=covered.first, as_at=covered.as_at, refresh=refresh, coverage=covered,
     )
 
 
@@ -110,10 +107,19 @@ def _on_grain_change() -> None:
             st.session_state[key] = cal.period_label(cal.period_start(start, grain), grain)
 
 
+def as_at_words(ctx: Context) -> str:
+    """'data as at 30 September 2026', or that there is no dated activity yet."""
+    when = f"{ctx.as_at.day} {ctx.as_at:%B %Y}"
+    if not ctx.coverage.from_activity:
+        return f"no dated activity yet (loaded {when})"
+    return f"data as at {when}"
+
+
 def filter_bar(ctx: Context) -> measures.Filters:
     """Sidebar filters bound to the URL; returns the Filters every page uses."""
     with st.sidebar:
-        st.caption(f"Data as at {ctx.as_at.day} {ctx.as_at:%B %Y}")
+        words = as_at_words(ctx)
+        st.caption(words[0].upper() + words[1:])
         word = st.segmented_control(
             "Show figures by", list(GRAIN_BY_WORD), default="Month", key="grain",
             bind="query-params", required=True, on_change=_on_grain_change)

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .contracts import BY_NAME
 from .db import QUERIES
 
 UNITS = ("percent", "per_1000", "seconds", "minutes", "working_days", "count")
 DIMENSIONS = ("service", "channel")
 BREAKDOWNS = ("service", "channel", "site", "contractor")
 SCALE = {"percent": 100.0, "per_1000": 1000.0}
+NEEDS = ("channels", "services", "surveys")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Measure:
     statement: str
     source: str
     params: dict = field(default_factory=dict)
+    needs: dict = field(default_factory=dict)  # what its extracts must cover (coverage.py)
     dimensions: tuple[str, ...] = ("service", "channel")
     breakdowns: tuple[str, ...] = ()  # service, channel, site, contractor (default: dims)
     survey: bool = False
@@ -37,6 +40,11 @@ class Measure:
     default_target: float | None = None
     amber_margin: float = 0.0
     decimals: int = 1
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The extracts it is calculated from ('complaints, contacts')."""
+        return tuple(s.strip() for s in self.source.split(",") if s.strip())
 
     @property
     def scale(self) -> float:
@@ -102,6 +110,12 @@ def _measure(entry: dict, file: Path) -> Measure:
         problems.append(f"dimensions must be among {', '.join(DIMENSIONS)}")
     if set(measure.breakdowns) - set(BREAKDOWNS):
         problems.append(f"breakdowns must be among {', '.join(BREAKDOWNS)}")
+    unknown = [s for s in measure.sources if s not in BY_NAME]
+    if unknown or not measure.sources:
+        problems.append(f"source must name its extracts among {', '.join(BY_NAME)}")
+    for key, value in measure.needs.items():
+        if key not in NEEDS or not (value == "all" or isinstance(value, list)):
+            problems.append(f"needs.{key}: use {', '.join(NEEDS)} = \"all\" or a list")
     if problems:
         raise ConfigError(f"{file.name}: measure {measure.id}: " + "; ".join(problems))
     return measure

@@ -115,7 +115,7 @@ def column_checks(col: Column, v: str, t: str, shown: str | None = None,
     checks = []
     if col.required:
         blank = quote("is blank but required")
-        sentinel = quote("is required, but the mapping reads this code as missing")
+        sentinel = quote("is required, but the mapping turns this value into a blank")
         checks.append(_problem(col, shown, f"{v} is null",
                                f"case when nullif(trim({shown}), '') is null then {blank} "
                                f"else {sentinel} end"))
@@ -169,29 +169,74 @@ def rule_check(rule: Rule, extract: Extract, raw: dict[str, str], types: dict[st
     return _problem(col, raw[col.name], condition, reason)
 
 
+def exclusions(extract: Extract, shown: dict[str, str], m: ExtractMapping) -> list[str]:
+    """Rows left out by design, not rejected: a required column holding a code the mapping
+    reads as no answer ("9 = don't know"), or a reason the staging query gave (`_exclude`)."""
+    out = ["case when _exclude is not null then {'column': NULL::VARCHAR, 'value': "
+           "NULL::VARCHAR, 'reason': _exclude} end"]
+    for col in extract.columns:
+        codes = m.missing.get(col.name)
+        if col.required and codes:
+            out.append(_problem(col, shown[col.name], f"{shown[col.name]} in "
+                                f"({', '.join(quote(c) for c in codes)})",
+                                quote("is a code the mapping reads as no answer, so the row "
+                                      "is left out by design")))
+    return out
+
+
+def scope_checks(extract: Extract, types: dict[str, str], shown: dict[str, str],
+                 m: ExtractMapping) -> list[str]:
+    """Values outside what the mapping declares the extract covers."""
+    out = []
+    for column, values in m.scope.limits().items():
+        col = extract.column(column)
+        out.append(_problem(col, shown[column], f"{types[column]} is not null and not "
+                            f"list_contains({_list(values)}, {types[column]})",
+                            quote(f"is outside what the extract covers ({', '.join(values)})")))
+    date = extract.column(extract.date_column)
+    t = types[date.name]
+    for bound, op, words in ((m.scope.start, "<", "before"), (m.scope.end, ">", "after")):
+        if bound:
+            out.append(_problem(date, shown[date.name], f"{t}::DATE {op} DATE "
+                                f"{quote(bound.isoformat())}", quote(
+                                    f"is {words} the period the extract covers "
+                                    f"({bound.isoformat()})")))
+    return out
+
+
 def checked_select(extract: Extract, raw_table: str, present: set[str],
                    m: ExtractMapping = NONE) -> str:
-    """SELECT giving `_line`, each typed column and `_problems` (a list of structs)."""
+    """SELECT giving `_file`, `_line`, each typed column, `_problems` and `_exclusions`
+    (lists of structs: the reasons a row is rejected, or left out by design)."""
     shown = {c.name: source_value(c, present, m) for c in extract.columns}
     raw = {c.name: raw_value(c, present, m) for c in extract.columns}
     types = {c.name: typed(c, raw[c.name], m.formats.get(c.name, ())) for c in extract.columns}
     checks = [chk for c in extract.columns for chk in column_checks(
         c, raw[c.name], types[c.name], shown[c.name], m.formats.get(c.name, ()))]
     checks += [rule_check(r, extract, raw, types) for r in extract.rules]
+    checks += scope_checks(extract, types, shown, m)
     cols = ",\n  ".join(f"{types[c.name]}::{SQL_TYPES[c.type]} as {ident(c.name)}"
                         for c in extract.columns)
     problems = f"list_filter([{', '.join(checks)}], lambda p: p is not null)"
-    return f"select _line,\n  {cols},\n  {problems} as _problems\nfrom {raw_table}"
+    excluded = f"list_filter([{', '.join(exclusions(extract, shown, m))}], " \
+               "lambda p: p is not null)"
+    return (f"select rowid as _row, _file, _line,\n  {cols},\n  {problems} as _problems,"
+            f"\n  {excluded} as _exclusions\nfrom {raw_table}")
 
 
 def duplicate_select(extract: Extract, checked_table: str) -> str:
-    """SELECT adding a duplicate-key problem to every repeat of a key after its first line."""
+    """SELECT adding a duplicate-key problem to every repeat of a key after its first row
+    (rows left out by design take no part)."""
     keys = ", ".join(f"coalesce({ident(k)}::VARCHAR, '')" for k in extract.key)
     label = " and ".join(extract.key)
-    first = f"min(_line) over (partition by {keys})"
+    window = f"over (partition by {keys}, len(_exclusions) > 0)"
+    first = f"arg_min(_line, _row) {window}"
+    first_file = f"arg_min(_file, _row) {window}"
     value = f"concat_ws(' / ', {', '.join(ident(k) + '::VARCHAR' for k in extract.key)})"
-    dup = (f"case when _line > {first} then {{'column': {quote(extract.key[0])}, "
-           f"'value': {value}, 'reason': {quote('duplicate ' + label + ': first seen on line ')}"
-           f" || {first}::VARCHAR}} end")
+    dup = (f"case when len(_exclusions) = 0 and _row > min(_row) {window} then "
+           f"{{'column': {quote(extract.key[0])}, 'value': {value}, 'reason': "
+           f"{quote('duplicate ' + label + ': first seen on line ')} || {first}::VARCHAR || "
+           f"case when {first_file} is distinct from _file then ' of ' || {first_file} "
+           f"else '' end}} end")
     return (f"select * exclude (_problems), list_filter(list_append(_problems, {dup}), "
             f"lambda p: p is not null) as _problems from {checked_table}")

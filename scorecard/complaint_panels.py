@@ -176,7 +176,8 @@ def _outcome_table(frame, min_base) -> pd.DataFrame:
         rows.append({"Stage": cx.STAGES[stage], "Outcome": "Upheld or partly upheld",
                      "Complaints": upheld, "Per cent of responses": None,
                      "Per cent of decisions": round(cx.rate(upheld, decisions, min_base), 1)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["Stage", "Outcome", "Complaints",
+                                       "Per cent of responses", "Per cent of decisions"])
 
 
 def outcomes_panel(database, scope, min_base: int) -> Panel:

@@ -87,7 +87,8 @@ def annual_report_block(ctx) -> None:
     st.header("Annual complaints report")
     st.markdown("The Code's annual complaints performance and service improvement report "
                 "for a financial year, for all services and channels, ready for committee.")
-    years = annual_report.years(ctx.first_date, ctx.as_at)
+    years = annual_report.years(ctx.coverage.extract("complaints").first or ctx.first_date,
+                                ctx.as_at)
     default = annual_report.latest_complete(ctx.as_at)
     year = st.selectbox("Financial year", years, key="complaints-report-year",
                         index=years.index(default) if default in years else 0,

@@ -52,8 +52,8 @@ def page_header(title: str, intro: str, ctx, filters) -> None:
     st.title(title)
     if intro:
         st.markdown(intro)
-    st.caption(f"{ctx.settings.council} · {app_state.describe(filters, ctx.as_at)} · "
-               f"data as at {fmt.long_date(ctx.as_at)}")
+    st.caption(" · ".join(p for p in (ctx.settings.council, app_state.describe(
+        filters, ctx.as_at), app_state.as_at_words(ctx)) if p))
 
 
 def _when(stamp: str | None) -> str:
@@ -77,9 +77,16 @@ def banner(ctx) -> None:
             st.error(f"The latest data refresh failed, so the dashboard is showing the data "
                      f"loaded {_when(refresh.get('built_at'))}. {problems}",
                      icon=":material/error:")
+    for flag in refresh.get("flags") or []:
+        st.warning(f"Loaded, but check this extract: {flag}", icon=":material/warning:")
     from datetime import date
     age = (date.today() - ctx.as_at).days
-    if age > ctx.settings.stale_after_days and not st.session_state.get("present"):
+    if not ctx.coverage.from_activity:
+        st.info("No activity extract (contacts, cases, surveys, complaints or returns) has a "
+                "dated row yet, so there are no figures to show; dates are as at the day the "
+                "data was loaded. The Data and definitions page lists what was supplied.",
+                icon=":material/info:")
+    elif age > ctx.settings.stale_after_days and not st.session_state.get("present"):
         st.warning(f"The data may be out of date: the latest record is from "
                    f"{fmt.long_date(ctx.as_at)}, {age} days ago.", icon=":material/schedule:")
 
@@ -106,7 +113,12 @@ def _badge(colour: str, icon: str, words: str) -> str:
 
 def badges(result: MeasureResult) -> None:
     """RAG, then SPC variation and assurance, each as an icon and words (never colour alone);
-    the help icon gives the Making Data Count wording."""
+    the help icon gives the Making Data Count wording. A measure the data cannot give has
+    one grey badge saying why, and no rating."""
+    if not result.has_figure:
+        st.markdown(_badge("gray", "block" if result.absent else "remove",
+                           standing_words(result)))
+        return
     parts = [_badge(BADGE_COLOURS[result.rag], RAG_ICONS[result.rag], RAG_WORDS[result.rag])]
     help_text = []
     if has_limits(result):
@@ -137,10 +149,18 @@ def change_line(change: measures.Change, against: str, measure) -> str:
     return f"{CHANGE_ICONS[sign]} {word} {joiner} {change.label} ({earlier})"
 
 
+def standing_words(result: MeasureResult) -> str:
+    """Why a measure has no figure, in a word or two: 'Not supplied', 'Not measured', 'No
+    data'; else its status word."""
+    if result.absent:
+        return result.absent.split(":")[0]
+    return "No data" if result.latest is None else RAG_WORDS[result.rag]
+
+
 def _big_value(result: MeasureResult) -> str:
     m, latest = result.measure, result.latest
     if latest is None:
-        return "No data"
+        return standing_words(result)
     if latest["suppressed"]:
         return f"Fewer than {result.min_base}"
     return fmt.value(latest["value"], m.unit, m.decimals)
@@ -148,11 +168,14 @@ def _big_value(result: MeasureResult) -> str:
 
 def _target_line(result: MeasureResult) -> str:
     latest, m = result.latest, result.measure
+    if result.absent:
+        return result.absent.split(": ", 1)[-1].capitalize()
     if latest is None or fmt.missing(latest["target"]):
         return "No target set"
     target = fmt.value(latest["target"], m.unit, 0 if latest["target"] % 1 == 0 else m.decimals)
     better = "higher is better" if m.better == "higher" else "lower is better"
-    return f"Target {target} ({better})" + (f" · {result.distance}" if result.distance else "")
+    kind = "Default target" if result.default_target else "Target"
+    return f"{kind} {target} ({better})" + (f" · {result.distance}" if result.distance else "")
 
 
 def measure_card(result: MeasureResult, compact: bool = False, link: bool = True,
@@ -165,6 +188,12 @@ def measure_card(result: MeasureResult, compact: bool = False, link: bool = True
         st.markdown(f"<p style='{VALUE_STYLE}'>{_big_value(result)}</p>",
                     unsafe_allow_html=True)
         badges(result)
+        if not result.has_figure:
+            st.caption(_target_line(result) if result.absent else result.sentence)
+            if link:
+                st.page_link(PAGES["measure"], label="Details and breakdown",
+                             icon=":material/query_stats:", query_params={"measure": m.title})
+            return
         if revised:
             st.markdown(f":violet-badge[:material/history: Revised since reported to "
                         f"committee: {revised}]")
@@ -199,13 +228,17 @@ def card_grid(ctx, results: list[MeasureResult], columns: int = 3,
 
 
 def status_counts(ctx, results: list[MeasureResult]) -> None:
-    """How many measures are on target, near, off, or not rated (icon, word, count), and how
-    many red or amber ones still need commentary."""
-    counts = Counter(r.rag for r in results)
+    """How many measures are on target, near, off, or not rated (icon, word, count); the
+    measures with no figure are counted apart and said why; then how many red or amber ones
+    still need commentary."""
+    counts = Counter(r.rag for r in results if r.has_figure)
     cols = st.columns(4)
     for col, rag in zip(cols, ("green", "amber", "red", "none")):
         col.metric(f":material/{RAG_ICONS[rag]}: {RAG_WORDS[rag]}", counts.get(rag, 0),
                    border=True)
+    apart = summary.without_figures(results)
+    if apart:
+        st.caption(f":material/block: {apart}")
     missing = [r.measure.title for r in results if commentary.needs_commentary(
         r, commentary.for_result(ctx.database, r))]
     if missing:

@@ -193,6 +193,9 @@ COMPLAINTS = Extract(
              reason="responded before it was received"),
         Rule("not_before", "extended_to", "received_on",
              reason="extended to a date before it was received"),
+        Rule("required_when", "responded_on", "outcome", OUTCOMES,
+             reason="has an outcome but no response date (give the date it was answered, "
+                    "refused or withdrawn)"),
     ),
 )
 

@@ -16,6 +16,9 @@ from .contracts import BY_NAME, EXTRACTS
 
 INTRO = ("Where the figures come from: each extract's coverage and freshness, the rows that "
          "could not be loaded and why, and how every measure is calculated.")
+STATUS_WORDS = {"loaded": "Loaded", "missing": "Not supplied (no file)",
+                "not supplied": "Not supplied (mapping)", "failed": "Could not be read",
+                "refused": "Refused: too many rows rejected"}
 TYPE_WORDS = {"text": "text", "enum": "one of a list", "int": "whole number",
               "float": "number", "bool": "Y or N", "date": "date",
               "timestamp": "date and time"}
@@ -25,7 +28,7 @@ def _freshness(extract: str, last: str | None) -> str:
     """Days since the latest record, for activity extracts (plans and targets look ahead)."""
     if not BY_NAME[extract].activity:
         return "not applicable"
-    if not last:
+    if fmt.missing(last) or not last:
         return "no rows"
     days = (date.today() - date.fromisoformat(last)).days
     return f"{days} days old"
@@ -38,11 +41,9 @@ def extract_table(ctx) -> pd.DataFrame:
     for r in loads.itertuples(index=False):
         rows.append({
             "Extract": r.extract, "File": r.file or "",
-            "Status": {"loaded": "Loaded", "missing": "No file (optional)",
-                       "not supplied": "Not supplied (mapping)",
-                       "failed": "Could not be read"}.get(r.status, r.status),
-            "Rows read": f"{r.rows_read:,}", "Loaded": f"{r.loaded:,}",
-            "Rejected": f"{r.rejected:,}",
+            "Status": STATUS_WORDS.get(r.status, r.status),
+            "Rows read": _count(r.rows_read), "Loaded": _count(r.loaded),
+            "Excluded by design": _count(r.excluded), "Rejected": _count(r.rejected),
             "From": _day(r.first_date), "To": _day(r.last_date),
             "Latest record": _freshness(r.extract, r.last_date),
             "Notes": r.message,
@@ -51,7 +52,11 @@ def extract_table(ctx) -> pd.DataFrame:
 
 
 def _day(value) -> str:
-    return fmt.long_date(date.fromisoformat(value)) if value else ""
+    return "" if fmt.missing(value) or not value else fmt.long_date(date.fromisoformat(value))
+
+
+def _count(value) -> str:
+    return "" if fmt.missing(value) else f"{int(value):,}"
 
 
 def rejects_section(ctx) -> None:

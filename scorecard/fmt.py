@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import pandas as pd
+
 UNIT_WORDS = {"seconds": ("second", "seconds"), "minutes": ("minute", "minutes"),
               "working_days": ("working day", "working days")}
 GAP_WORDS = {"percent": ("percentage point", "percentage points"),
@@ -12,8 +14,10 @@ GAP_WORDS = {"percent": ("percentage point", "percentage points"),
 
 
 def missing(value) -> bool:
-    """True for None and NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """True for None, NaN, NaT and NA (a blank cell, however it reached us)."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def long_date(day: date) -> str:

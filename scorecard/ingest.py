@@ -16,21 +16,22 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from . import catalogue, db, mapping, readers
+from . import catalogue, db, exports, mapping, readers
 from .calendar import calendar_frame
 from .contracts import EXTRACTS
-from .load import ExtractReport, load_extract, locate
+from .load import ExtractReport, files_label, load_extract, locate
 from .settings import ROOT, Settings, load
 
 CODE_FILES = ("contracts.py", "checks.py", "readers.py", "load.py", "ingest.py", "calendar.py",
-              "mapping.py")
+              "mapping.py", "staging.py")
 KEEP_DATABASES = 2
 
 __all__ = ["BuildResult", "ExtractReport", "current", "main", "refresh", "status"]
@@ -48,6 +49,7 @@ class BuildResult:
     reports: list[ExtractReport] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # loaded, but a person should look
     checked_at: str = ""
     built_at: str = ""
     rejects_file: str | None = None
@@ -65,20 +67,26 @@ def _file_hash(path: Path, memo: dict) -> str:
     return memo[key]
 
 
-def fingerprint(files: dict[str, Path | None], settings: Settings) -> str:
+def fingerprint(files: dict[str, list[Path]], settings: Settings,
+                mappings: dict | None = None) -> str:
     """A hash of every extract's content, the mapping file, the configuration and the code
     that shapes the tables: any change means a rebuild."""
     memo_file = settings.cache_dir / "hashes.json"
     memo = _read_json(memo_file) or {}
     digest = hashlib.sha256()
-    for name, path in sorted(files.items()):
-        digest.update(f"{name}:{_file_hash(path, memo) if path else '-'};".encode())
+    mappings = mappings or {}
+    for name, paths in sorted(files.items()):
+        hashes = ",".join(f"{p.name}={_file_hash(p, memo)}" for p in paths) or "-"
+        digest.update(f"{name}:{hashes};".encode())
     extra = [ROOT / "scorecard" / f for f in CODE_FILES]
     extra += sorted((ROOT / "queries" / "sources").glob("*.sql"))
     extra += [settings.strategy_file, settings.catalogue_file]
-    extra += [settings.mapping_file] if settings.mapping_file else []
+    extra += [p for p in (settings.mapping_file, settings.council_file) if p]
     for path in extra:
         digest.update(path.read_bytes() if path.exists() else b"-")
+    for m in sorted(mappings.items()):
+        digest.update((m[1].staging_sql or "").encode())
+    digest.update(f"{settings.max_rejected_share}".encode())
     _write_json(memo_file, memo)
     return digest.hexdigest()[:20]
 
@@ -131,26 +139,58 @@ def served_database(args) -> tuple[Settings, db.Database] | None:
     return settings, db.Database(settings.cache_dir / pointer["database"])
 
 
-def _load_one(con, extract, path, report, result, m) -> None:
-    """Load an extract; a file that cannot be read becomes a problem and an empty table."""
+def _load_one(con, extract, paths, report, result, m, settings) -> None:
+    """Load an extract; a file that cannot be read is a problem and leaves an empty table. An
+    extract that loads no rows, or has more of its rows rejected than the settings allow,
+    is loaded but flagged (the banner says so; the command line exits with status 4)."""
     try:
-        load_extract(con, extract, path, report, m)
+        load_extract(con, extract, paths, report, m)
     except readers.FileProblem as exc:
         report.status, report.message = "failed", str(exc)
         result.problems.append(str(exc))
-        con.execute("delete from rejects where extract = $e", {"e": extract.name})
-        load_extract(con, extract, None, ExtractReport(extract.name))
+        for table in ("rejects", "exclusions"):
+            con.execute(f"delete from {table} where extract = $e", {"e": extract.name})
+        load_extract(con, extract, [], ExtractReport(extract.name))
+        return
+    share = report.rejected_share
+    if share > settings.max_rejected_share:
+        result.flags.append(
+            f"{report.file}: {report.rejected:,} of {report.rows_read:,} rows "
+            f"({100 * share:.0f}%) were rejected, more than the "
+            f"{100 * settings.max_rejected_share:.0f}% expected; "
+            f"{_commonest_reason(con, extract.name)}")
+    elif paths and report.loaded == 0:
+        result.flags.append(f"{report.file}: no row could be loaded.")
 
 
-def _warnings(con, settings: Settings) -> list[str]:
-    """Rows that refer to measures or pillars the configuration does not know."""
+def _commonest_reason(con, extract: str) -> str:
+    """'the commonest reason: received_on is not a date (first on line 2)'."""
+    row = con.execute("select column_name, reason, min(line) from rejects where extract = $e "
+                      "group by all order by count(*) desc, 3 limit 1", {"e": extract}).fetchall()
+    if not row:
+        return "see the rejected rows."
+    column, reason, line = row[0]
+    return (f"the commonest reason: {column + ' ' if column else ''}{reason} (first on line "
+            f"{line}). The rejected rows list says why each row was refused.")
+
+
+def _warnings(con, settings: Settings, mappings: dict) -> list[str]:
+    """Rows that refer to measures or pillars the configuration does not know, and a contacts
+    extract that looks like one channel's although its mapping does not say so."""
     measures = list(catalogue.load_catalogue(settings.catalogue_file))
     strategy = catalogue.load_strategy(settings.strategy_file, settings.catalogue_file)
     unknown = db.run(con, "checks/unknown_references", measures=measures,
                      pillars=[p.id for p in strategy.pillars])
-    return [f"{r.extract}.csv: {r.rows} row(s) with {r.column_name} '{r.value}', which the "
-            f"{'catalogue' if 'measure' in r.column_name else 'strategy'} does not know; "
-            "they are loaded but not shown." for r in unknown.itertuples(index=False)]
+    out = [f"{r.extract}.csv: {r.rows} row(s) with {r.column_name} '{r.value}', which the "
+           f"{'catalogue' if 'measure' in r.column_name else 'strategy'} does not know; "
+           "they are loaded but not shown." for r in unknown.itertuples(index=False)]
+    if not mappings.get("contacts", mapping.NONE).scope.channels:
+        out += [f"contacts: every one of the {r.contacts:,} contacts is {r.channel}. If the "
+                f"extract covers {r.channel} only, say so in the mapping file ([contacts] "
+                f"scope = {{ channels = [\"{r.channel}\"] }}), so that measures needing every "
+                "channel, such as digital take-up, say \"Not measured\" rather than 0% or 100%."
+                for r in db.run(con, "checks/one_channel_contacts").itertuples(index=False)]
+    return out
 
 
 def _build(target: Path, files: dict, skipped: set, mappings: dict, result: BuildResult,
@@ -158,24 +198,39 @@ def _build(target: Path, files: dict, skipped: set, mappings: dict, result: Buil
     """Write a complete database to `target` (a new file), extract by extract."""
     con = db.connect(target, read_only=False)
     try:
-        con.execute("create table rejects (extract VARCHAR, file VARCHAR, line BIGINT, "
-                    "column_name VARCHAR, value VARCHAR, reason VARCHAR)")
+        for table in ("rejects", "exclusions"):
+            con.execute(f"create table {table} (extract VARCHAR, file VARCHAR, line BIGINT, "
+                        "column_name VARCHAR, value VARCHAR, reason VARCHAR)")
         con.register("calendar_df", calendar_frame())
         con.execute("create table calendar as select * from calendar_df order by date")
         con.unregister("calendar_df")
         for extract in EXTRACTS:
-            path = files[extract.name]
-            report = ExtractReport(extract.name, path.name if path else None)
-            if path is None:
+            paths = files[extract.name]
+            report = ExtractReport(extract.name, files_label(paths))
+            if not paths:
                 report.status = "not supplied" if extract.name in skipped else "missing"
             result.reports.append(report)
-            _load_one(con, extract, path, report, result, mappings.get(extract.name,
-                                                                       mapping.NONE))
+            _load_one(con, extract, paths, report, result,
+                      mappings.get(extract.name, mapping.NONE), settings)
+        _record_scope(con, mappings)
         db.run_folder(con, "sources")
-        result.warnings = _warnings(con, settings)
+        result.warnings = _warnings(con, settings, mappings)
         _record(con, result)
     finally:
         con.close()
+
+
+def _record_scope(con, mappings: dict) -> None:
+    """What each extract covers, as its mapping declares (the engine says "not measured"
+    for a measure the extract does not cover)."""
+    rows = [{"extract": e.name, "channels": list(s.channels), "services": list(s.services),
+             "surveys": list(s.surveys), "covers_from": s.start, "covers_to": s.end}
+            for e in EXTRACTS for s in [mappings.get(e.name, mapping.NONE).scope]]
+    con.register("scope_df", pd.DataFrame(rows))
+    con.execute("create table scope as select extract, channels::VARCHAR[] as channels, "
+                "services::VARCHAR[] as services, surveys::VARCHAR[] as surveys, "
+                "covers_from::DATE as covers_from, covers_to::DATE as covers_to from scope_df")
+    con.unregister("scope_df")
 
 
 def _record(con, result: BuildResult) -> None:
@@ -206,7 +261,7 @@ def _refresh_locked(settings: Settings, force: bool) -> BuildResult:
     except mapping.MappingError as exc:
         return _failed(settings, now, [str(exc)])
     files, problems, skipped = locate(settings.data_dir, mappings)
-    fp = fingerprint(files, settings)
+    fp = fingerprint(files, settings, mappings)
     served = current(settings)
     last = status(settings) or {}
     seen = last.get("fingerprint") == fp or (served or {}).get("fingerprint") == fp
@@ -217,7 +272,7 @@ def _refresh_locked(settings: Settings, force: bool) -> BuildResult:
         result = BuildResult(not failed, served["database"], fp, False, checked_at=now,
                              built_at=served.get("built_at", ""),
                              problems=last.get("problems", []) if failed else [],
-                             warnings=last.get("warnings", []),
+                             warnings=last.get("warnings", []), flags=last.get("flags", []),
                              rejects_file=last.get("rejects_file"))
         _write_json(settings.cache_dir / "status.json", asdict(result))
         return result
@@ -225,16 +280,39 @@ def _refresh_locked(settings: Settings, force: bool) -> BuildResult:
     name = f"db-{fp}-{int(time.time() * 1000)}.duckdb"
     building = settings.cache_dir / (name + ".building")
     building.unlink(missing_ok=True)
-    _build(building, files, skipped, mappings, result, settings)
+    rejects = rejects_path(settings.cache_dir / name)
+    try:
+        _build(building, files, skipped, mappings, result, settings)
+        _write_rejects(building, rejects)
+    except BaseException:
+        building.unlink(missing_ok=True)  # never leave a half-built file behind
+        rejects.unlink(missing_ok=True)
+        raise
     result.ok = not result.problems
+    result.rejects_file = str(rejects)
     if result.ok or served is None:
         _swap_in(settings, building, name, result)
     else:
         building.unlink(missing_ok=True)
+        kept = settings.cache_dir / "last-failed.rejects.csv"  # for the command line
+        os.replace(rejects, kept)
+        result.rejects_file = str(kept)
         result.database = served["database"]
         result.built_at = served.get("built_at", "")
     _write_json(settings.cache_dir / "status.json", asdict(result))
     return result
+
+
+def _write_rejects(database: Path, target: Path) -> None:
+    """Every rejected and excluded row as a spreadsheet-safe CSV (no cell runs as a formula)."""
+    con = db.connect(database)
+    try:
+        frame = con.execute(
+            "select 'rejected' as outcome, * from rejects union all "
+            "select 'excluded by design', * from exclusions order by extract, file, line").df()
+    finally:
+        con.close()
+    target.write_text(exports.safe_csv(frame), encoding="utf-8")
 
 
 def rejects_path(database: Path) -> Path:
@@ -244,18 +322,10 @@ def rejects_path(database: Path) -> Path:
 
 
 def _swap_in(settings: Settings, building: Path, name: str, result: BuildResult) -> None:
-    """Make the new database the one served: rename it, write its rejects CSV, then point
-    current.json at it (the last step, so readers never see a half-built database)."""
+    """Make the new database the one served: rename it, then point current.json at it (the
+    last step, so readers never see a half-built database)."""
     os.replace(building, settings.cache_dir / name)
     result.database = name
-    con = db.connect(settings.cache_dir / name)
-    try:
-        rejects = con.execute("select * from rejects order by extract, line").df()
-    finally:
-        con.close()
-    rejects_file = rejects_path(settings.cache_dir / name)
-    rejects.to_csv(rejects_file, index=False)
-    result.rejects_file = str(rejects_file)
     _write_json(settings.cache_dir / "current.json",
                 {"database": name, "fingerprint": result.fingerprint,
                  "built_at": result.built_at, "data_dir": str(settings.data_dir)})
@@ -281,27 +351,74 @@ def _prune(cache_dir: Path, keep: str) -> None:
         rejects_path(path).unlink(missing_ok=True)
 
 
+EXIT_CODES = {
+    0: "every extract supplied was loaded",
+    1: "nothing was loaded: the settings, the mapping file or the folder could not be used",
+    2: "a fault in the dashboard, not in your data (please report it)",
+    3: "a file could not be read; the last good data is kept",
+    4: "loaded, but an extract loaded no rows or had more of its rows rejected than "
+       "max_rejected_share expects: look at the rejected rows",
+}
+
+
 def _print_report(result: BuildResult) -> None:
+    """One line per extract: rows read, loaded, excluded by design and rejected."""
     width = max(len(r.extract) for r in result.reports) if result.reports else 10
-    print(f"{'extract'.ljust(width)}  {'read':>10}  {'loaded':>10}  {'rejected':>9}  file")
+    print(f"{'extract'.ljust(width)}  {'read':>10}  {'loaded':>10}  {'excluded':>9}  "
+          f"{'rejected':>9}  file")
     for r in result.reports:
-        shown = r.file or f"({r.status})"
-        print(f"{r.extract.ljust(width)}  {r.rows_read:>10,}  {r.loaded:>10,}  "
-              f"{r.rejected:>9,}  {shown}" + (f"  {r.message}" if r.message and
-                                               r.status == "loaded" else ""))
-    if result.rejects_file and any(r.rejected for r in result.reports):
-        print(f"Rejected rows (file, line, column, value, reason): {result.rejects_file}")
+        absent = r.status in ("missing", "not supplied")
+        shown = r.file or f"({'not supplied' if absent else r.status})"
+        note = f"  {r.message}" if r.message and r.status == "loaded" else ""
+        if r.staged is not None:
+            note += f"  ({r.rows_read:,} rows in the file gave {r.staged:,} after staging)"
+        read = r.rows_read if r.staged is None else r.staged
+        print(f"{r.extract.ljust(width)}  {read:>10,}  {r.loaded:>10,}  {r.excluded:>9,}  "
+              f"{r.rejected:>9,}  {shown}{note}")
+    if result.rejects_file and any(r.rejected or r.excluded for r in result.reports):
+        print(f"Rejected and excluded rows (file, line, column, value, reason): "
+              f"{result.rejects_file}")
+
+
+def exit_code(result: BuildResult) -> int:
+    """The documented exit status for a refresh's outcome (EXIT_CODES)."""
+    if result.problems:
+        return 3
+    return 4 if result.flags else 0
+
+
+def _to_db(settings: Settings, target: Path) -> Settings:
+    """With --db and no --cache, build in a scratch folder beside the target (removed after),
+    so nothing is written anywhere else."""
+    scratch = Path(tempfile.mkdtemp(prefix=".scorecard-build-", dir=target.parent))
+    return replace(settings, cache_dir=scratch)
+
+
+def _write_db(settings: Settings, result: BuildResult, target: Path) -> None:
+    """Copy the database built to --db, with its rejected rows beside it."""
+    if not (result.database and (settings.cache_dir / result.database).exists()):
+        return
+    shutil.copyfile(settings.cache_dir / result.database, target)
+    print(f"Database written to {target}")
+    rejects = rejects_path(settings.cache_dir / result.database)
+    if rejects.exists():
+        beside = rejects_path(target)
+        shutil.copyfile(rejects, beside)
+        print(f"Rejected rows written to {beside}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: validate and load a folder of extracts; non-zero exit on a fatal problem,
-    one line per problem, and never a traceback for bad input."""
-    parser = argparse.ArgumentParser(prog="python -m scorecard.ingest", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    """Command line: validate and load a folder of extracts; one line per problem, never a
+    traceback for bad input, and an exit status that says what happened (EXIT_CODES)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m scorecard.ingest", description=__doc__,
+        epilog="exit status:\n" + "\n".join(f"  {k}  {v}" for k, v in EXIT_CODES.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, help="folder of CSV extracts")
     parser.add_argument("--mapping", type=Path, help="mapping file (docs/mapping.md)")
     parser.add_argument("--cache", type=Path, help="folder for the database files")
-    parser.add_argument("--db", type=Path, help="also write the database to this path")
+    parser.add_argument("--db", type=Path, help="write the database to this path (and nothing "
+                                                "else, unless --cache is given)")
     parser.add_argument("--force", action="store_true", help="rebuild even if unchanged")
     args = parser.parse_args(argv)
     overrides = {k: v for k, v in (("data_dir", args.data), ("cache_dir", args.cache),
@@ -311,33 +428,45 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as exc:  # a settings file we cannot use: say which and why
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if not settings.data_dir.is_dir():
+        print(f"error: {settings.data_dir}: no such folder. Give --data the folder that "
+              "holds the extracts.", file=sys.stderr)
+        return 1
+    scratch = args.db and not args.cache
+    if args.db and not args.db.parent.is_dir():
+        print(f"error: {args.db.parent}: no such folder for --db.", file=sys.stderr)
+        return 1
+    if scratch:
+        settings = _to_db(settings, args.db)
     try:
-        if not settings.data_dir.is_dir():
-            print(f"error: {settings.data_dir}: no such folder. Give --data the folder that "
-                  "holds the extracts.", file=sys.stderr)
-            return 1
-        result = refresh(settings, force=args.force)
+        return _run(settings, args)
     except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
         print(f"error: loading failed unexpectedly ({type(exc).__name__}: {exc}). This is a "
               "fault in the dashboard, not your data: please report it.", file=sys.stderr)
         return 2
-    if result.reports:
-        _print_report(result)
-    else:
+    finally:
+        if scratch:
+            shutil.rmtree(settings.cache_dir, ignore_errors=True)
+
+
+def _run(settings: Settings, args) -> int:
+    result = refresh(settings, force=args.force or bool(args.db))
+    if not result.reports and not result.problems:
         print(f"Unchanged since {result.built_at}: serving {result.database}")
-    for warning in result.warnings:
+    elif result.reports:
+        _print_report(result)
+    for warning in result.warnings + result.flags:
         print(f"warning: {warning}")
     for problem in result.problems:
         print(f"error: {problem}", file=sys.stderr)
-    if args.db and result.ok and result.database:
-        shutil.copyfile(settings.cache_dir / result.database, args.db)
-        print(f"Database written to {args.db}")
-        rejects = rejects_path(settings.cache_dir / result.database)
-        if rejects.exists():
-            beside = rejects_path(args.db)
-            shutil.copyfile(rejects, beside)
-            print(f"Rejected rows written to {beside}")
-    return 0 if result.ok else 1
+    if not result.reports and result.problems:
+        return 1
+    if args.db:
+        _write_db(settings, result, args.db)
+    code = exit_code(result)
+    if code:
+        print(f"Exit status {code}: {EXIT_CODES[code]}.", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

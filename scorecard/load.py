@@ -1,5 +1,6 @@
-"""Loading one extract: find its file, read it raw, cast and check every cell, keep the good
-rows and record every rejected one with its file, line, column, value and reason.
+"""Loading one extract: find its file(s), read them raw, run the council's staging query if
+it has one, cast and check every cell, keep the good rows, and account for every other row
+as excluded by design or rejected, with its file, line, column, value and reason.
 """
 
 from __future__ import annotations
@@ -8,64 +9,99 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, readers
+from . import checks, readers, staging
 from .contracts import EXTRACTS, Extract
 from .mapping import NONE, ExtractMapping
+
+MAX_FILES_NAMED = 3
 
 
 @dataclass
 class ExtractReport:
-    """Row accounting for one extract: read = loaded + rejected, always."""
+    """Row accounting for one extract: rows read = loaded + excluded + rejected, always
+    (a staging query that makes several rows of one, such as a wide survey, is counted in the
+    rows it gave: `staged`)."""
 
     extract: str
     file: str | None = None
     status: str = "loaded"  # loaded | missing | not supplied | failed
     rows_read: int = 0
     loaded: int = 0
+    excluded: int = 0
     rejected: int = 0
+    staged: int | None = None  # rows the staging query gave, when it changed the grain
     first_date: str | None = None
     last_date: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
     message: str = ""
 
+    @property
+    def rejected_share(self) -> float:
+        """Rejected rows as a share of the rows there were to load."""
+        total = self.loaded + self.excluded + self.rejected
+        return self.rejected / total if total else 0.0
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _matches(data_dir: Path, patterns: tuple[str, ...]) -> list[Path]:
+    """Files in the data folder matching the mapping's patterns (never outside it)."""
+    hits = {Path(p) for pattern in patterns
+            for p in glob.glob(str(data_dir / pattern)) if Path(p).is_file()}
+    return sorted(p for p in hits if _inside(p, data_dir))
+
 
 def locate(data_dir: Path, mappings: dict[str, ExtractMapping]):
-    """Each extract's file in `data_dir`: the mapping's file pattern, else <name>.csv (also
-    .csv.gz, .txt, .tsv, any case). Returns (files, problems, not supplied)."""
+    """Each extract's file(s) in `data_dir`: the mapping's file patterns (several files are
+    read as one extract), else <name>.csv (also .csv.gz, .txt, .tsv, any case). Returns
+    (files, problems, not supplied): an extract with no file is simply not supplied."""
     files = {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()} \
         if data_dir.is_dir() else {}
     found, problems, skipped = {}, [], set()
     for extract in EXTRACTS:
         m = mappings.get(extract.name, NONE)
+        found[extract.name] = []
         if not m.supplied:
-            found[extract.name] = None
             skipped.add(extract.name)
             continue
         if m.file:
-            hits = sorted(Path(p) for p in glob.glob(str(data_dir / m.file)))
-            wanted = m.file
-        else:
-            hits = [files[n] for n in (extract.name + e for e in readers.EXTENSIONS)
-                    if n in files]
-            wanted = f"{extract.name}.csv"
+            found[extract.name] = _matches(data_dir, m.file)
+            if not found[extract.name]:
+                problems.append(f"{extract.name}: the mapping names {', '.join(m.file)}, but "
+                                "no such file is in the extracts folder.")
+            continue
+        hits = [files[n] for n in (extract.name + e for e in readers.EXTENSIONS) if n in files]
         if len(hits) > 1:
             names = " and ".join(h.name for h in hits)
-            problems.append(f"{extract.name}: found {names}. Keep one file per extract.")
-        found[extract.name] = hits[0] if hits else None
-        if not hits and not extract.optional:
-            problems.append(f"{wanted}: not found in {data_dir}. Add the {extract.name} "
-                            "extract (see README, 'The extracts'), or mark it "
-                            "'supplied = false' in a mapping file.")
+            problems.append(f"{extract.name}: found {names}. Keep one file per extract, or "
+                            "name the files to read together in a mapping file.")
+        found[extract.name] = hits[:1]
     return found, problems, skipped
+
+
+def files_label(paths: list[Path]) -> str | None:
+    """How reports name an extract's file(s)."""
+    if not paths:
+        return None
+    if len(paths) <= MAX_FILES_NAMED:
+        return ", ".join(p.name for p in paths)
+    return f"{len(paths)} files ({paths[0].name} to {paths[-1].name})"
 
 
 def _empty_raw(con, extract: Extract, table: str) -> None:
     cols = ", ".join(f"{checks.ident(c.name)} VARCHAR" for c in extract.columns)
-    con.execute(f"create or replace temp table {table} ({cols}, _line BIGINT)")
+    con.execute(f"create or replace temp table {table} ({cols}, _file VARCHAR, _line BIGINT, "
+                "_exclude VARCHAR)")
 
 
-def check_columns(extract: Extract, names: list[str], m: ExtractMapping, path: Path) -> None:
+def check_columns(extract: Extract, names: list[str], m: ExtractMapping, label: str) -> None:
     """A required column missing from the file (after mapping) makes the file unreadable."""
     missing = [c.name for c in extract.columns if c.required and c.name not in m.constants
                and any(s not in names for s in m.sources(c.name))]
@@ -73,59 +109,110 @@ def check_columns(extract: Extract, names: list[str], m: ExtractMapping, path: P
         wanted = [f"{c} (mapped from {'+'.join(m.sources(c))})" if c in m.columns else c
                   for c in missing]
         raise readers.FileProblem(
-            path, f"missing required column(s) {', '.join(wanted)}; found {', '.join(names)}.",
+            label, f"missing required column(s) {', '.join(wanted)}; found {', '.join(names)}.",
             "Rename the columns in the file or map them in a mapping file (docs/mapping.md).")
 
 
-def load_extract(con, extract: Extract, path: Path | None, report: ExtractReport,
-                 m: ExtractMapping = NONE) -> None:
-    """Load one extract into its table; rejects go to the rejects table."""
-    raw = f"raw_{extract.name}"
-    if path is None:
-        _empty_raw(con, extract, raw)
-        present = {c.name for c in extract.columns}
-        m = NONE
-    else:
+def _read_files(con, extract: Extract, paths: list[Path], m: ExtractMapping,
+                report: ExtractReport, table: str) -> set[str]:
+    """Read each file raw (text columns, `_file`, `_line`) into one table; structural
+    rejects recorded per file. Returns the column names present."""
+    parts, present = [], set()
+    for i, path in enumerate(paths):
         sniffed = readers.sniff(path, m.encoding, m.delimiter)
-        check_columns(extract, sniffed.names, m, path)
+        if not m.staging_sql:
+            check_columns(extract, sniffed.names, m, path.name)
         report.encoding, report.delimiter = sniffed.encoding, sniffed.delimiter
-        loaded = readers.load_raw(con, sniffed, raw)
-        report.rows_read = loaded.rows_read
+        part = f"{table}_{i}"
+        loaded = readers.load_raw(con, sniffed, part)
+        con.execute(f"alter table {part} add column _file VARCHAR "
+                    f"default {checks.quote(path.name)}")
+        report.rows_read += loaded.rows_read
         for line, reason in loaded.structural:
             con.execute("insert into rejects values ($e, $f, $l, NULL, NULL, $r)",
                         {"e": extract.name, "f": path.name, "l": line, "r": reason})
-        present = set(sniffed.names)
-        if loaded.rows_read == 0:
+        report.rejected += len(loaded.structural)
+        parts.append(part)
+        present |= set(sniffed.names)
+    union = " union all by name ".join(f"select * from {p}" for p in parts)
+    con.execute(f"create or replace temp table {table} as {union}")
+    for part in parts:
+        con.execute(f"drop table {part}")
+    return present
+
+
+def _stage(con, extract: Extract, m: ExtractMapping, table: str, report: ExtractReport):
+    """Run the staging query; source rows it did not return are excluded by design."""
+    staged = f"staged_{extract.name}"
+    present = set(staging.run(con, table, m.staging, m.staging_sql, staged))
+    check_columns(extract, sorted(present), m, m.staging)
+    left_out = con.execute(
+        f"insert into exclusions select $e, s._file, s._line, NULL, NULL, $r from {table} s "
+        f"anti join (select distinct _file, _line from {staged}) t using (_file, _line)",
+        {"e": extract.name, "r": f"not selected by the staging query {m.staging}"}
+    ).fetchall()[0][0]
+    report.excluded += left_out
+    rows = con.execute(f"select count(*) from {staged}").fetchall()[0][0]
+    fed = con.execute(f"select count(*) from (select distinct _file, _line from {staged})"
+                      ).fetchall()[0][0]
+    if rows != fed:  # the query changed the grain (a wide survey made long)
+        report.staged = rows
+    con.execute(f"create or replace temp table {table} as select * from {staged}")
+    con.execute(f"drop table {staged}")
+    return present
+
+
+def load_extract(con, extract: Extract, paths: list[Path], report: ExtractReport,
+                 m: ExtractMapping = NONE, start=None, end=None) -> None:
+    """Load one extract into its table; rejected and excluded rows go to their tables."""
+    raw = f"raw_{extract.name}"
+    if not paths:
+        _empty_raw(con, extract, raw)
+        present, m = {c.name for c in extract.columns}, NONE
+    else:
+        present = _read_files(con, extract, paths, m, report, raw)
+        if m.staging_sql:
+            present = _stage(con, extract, m, raw, report)
+        else:
+            con.execute(f"alter table {raw} add column _exclude VARCHAR")
+        if report.rows_read == 0:
             report.message = "The file has a header row but no rows."
-    _check_and_store(con, extract, raw, present, path.name if path else None, report, m)
+    _check_and_store(con, extract, raw, present, report, m)
 
 
-def _check_and_store(con, extract, raw, present, file_name, report, m) -> None:
+def _check_and_store(con, extract, raw, present, report, m) -> None:
     con.execute(f"create or replace temp table chk_{extract.name} as "
                 + checks.checked_select(extract, raw, present, m))
     con.execute(f"create or replace temp table dup_{extract.name} as "
                 + checks.duplicate_select(extract, f"chk_{extract.name}"))
     cols = ", ".join(checks.ident(c.name) for c in extract.columns)
     con.execute(f"create or replace table {extract.name} as select {cols} from "
-                f"dup_{extract.name} where len(_problems) = 0 "
-                f"order by {checks.ident(extract.date_column)}, _line")
-    con.execute("insert into rejects select $e, $f, _line, p.column, p.value, p.reason from "
-                f"(select _line, unnest(_problems) as p from dup_{extract.name} "
-                "where len(_problems) > 0)", {"e": extract.name, "f": file_name})
+                f"dup_{extract.name} where len(_problems) = 0 and len(_exclusions) = 0 "
+                f"order by {checks.ident(extract.date_column)}, _file, _line")
+    con.execute("insert into exclusions select $e, _file, _line, p.column, p.value, p.reason "
+                f"from (select _file, _line, unnest(_exclusions) as p from dup_{extract.name} "
+                "where len(_exclusions) > 0)", {"e": extract.name})
+    con.execute("insert into rejects select $e, _file, _line, p.column, p.value, p.reason from "
+                f"(select _file, _line, unnest(_problems) as p from dup_{extract.name} "
+                "where len(_problems) > 0 and len(_exclusions) = 0)", {"e": extract.name})
     _account(con, extract, report)
 
 
 def _account(con, extract: Extract, report: ExtractReport) -> None:
     date = checks.ident(extract.date_column)
-    loaded, first, last = con.execute(
-        f"select count(*), min({date})::DATE::VARCHAR, max({date})::DATE::VARCHAR "
-        f"from {extract.name}").fetchall()[0]
-    rejected = con.execute("select count(distinct line) from rejects where extract = $e",
-                           {"e": extract.name}).fetchall()[0][0]
-    report.loaded, report.rejected, report.first_date, report.last_date = (
-        loaded, rejected, first, last)
-    if report.rows_read == 0:
-        report.rows_read = loaded + rejected
-    if report.loaded + report.rejected != report.rows_read:
+    table = f"dup_{extract.name}"
+    loaded, excluded, rejected, first, last = con.execute(
+        "select count(*) filter (where len(_problems) = 0 and len(_exclusions) = 0), "
+        "count(*) filter (where len(_exclusions) > 0), "
+        "count(*) filter (where len(_problems) > 0 and len(_exclusions) = 0), "
+        f"min({date}) filter (where len(_problems) = 0 and len(_exclusions) = 0)::DATE::VARCHAR, "
+        f"max({date}) filter (where len(_problems) = 0 and len(_exclusions) = 0)::DATE::VARCHAR "
+        f"from {table}").fetchall()[0]
+    report.loaded, report.first_date, report.last_date = loaded, first, last
+    report.excluded += excluded
+    report.rejected += rejected
+    if report.staged is None and report.loaded + report.excluded + report.rejected \
+            != report.rows_read:
         raise AssertionError(f"{extract.name}: row accounting broke: read {report.rows_read}, "
-                             f"loaded {loaded}, rejected {rejected}")
+                             f"loaded {loaded}, excluded {report.excluded}, rejected "
+                             f"{report.rejected}")

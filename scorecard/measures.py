@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import calendar as cal
-from . import fmt, spc, survey
+from . import coverage, fmt, spc, survey
 from .catalogue import Measure
 from .suppression import protect
 
@@ -79,11 +79,12 @@ class MeasureResult:
     variation: str = "common"
     assurance: str = "none"
     targets: Targets | None = None
+    absent: str = ""  # why the measure cannot be shown at all ("Not supplied: ...")
 
     @cached_property
     def by_service(self) -> pd.DataFrame:
         """Each service's figure in the latest period, best first (worked out when needed)."""
-        if "service" not in self.measure.dimensions:
+        if "service" not in self.measure.dimensions or self.absent:
             return self.frame.iloc[0:0]
         period = self.filters.report_start if self.latest is None else \
             self.latest["period_start"]
@@ -95,6 +96,19 @@ class MeasureResult:
         return "none" if self.latest is None else self.latest["rag"]
 
     @property
+    def has_figure(self) -> bool:
+        """True when there is a figure to judge (supplied, with data, maybe suppressed)."""
+        return not self.absent and self.latest is not None
+
+    @property
+    def default_target(self) -> bool:
+        """True when the latest figure is judged against a default, not the council's own."""
+        return bool(self.latest is not None and self.targets is not None
+                    and not fmt.missing(self.latest["target"])
+                    and self.targets.is_default(self.measure, self.latest["period_start"],
+                                                self.filters.single_service))
+
+    @property
     def is_current(self) -> bool:
         """True when the latest figure is for the reporting period itself."""
         return self.latest is not None and (
@@ -102,27 +116,52 @@ class MeasureResult:
 
 
 class Targets:
-    """Targets from targets.csv, falling back to the catalogue's default target."""
+    """Targets from the council's targets.csv; where it has none for a measure, a default
+    target only when the council's settings name one (`default_targets`), marked as such."""
 
-    def __init__(self, frame: pd.DataFrame):
+    def __init__(self, frame: pd.DataFrame, defaults: str | tuple = ""):
         self._steps: dict[tuple[str, str | None], list] = {}
+        self._defaults = defaults if defaults == "catalogue" else dict(defaults or ())
         for row in frame.sort_values("from_period").itertuples(index=False):
             service = None if fmt.missing(row.service) else row.service
             margin = None if fmt.missing(row.amber_margin) else float(row.amber_margin)
             self._steps.setdefault((row.measure_id, service), []).append(
                 (pd.Timestamp(row.from_period).date(), float(row.target), margin))
 
-    def lookup(self, measure: Measure, period: date, service: str | None = None):
-        """(target, amber margin) in force for a period: the service's own, else council's."""
+    def _own(self, measure: Measure, period: date, service: str | None):
         for scope in ([service] if service else []) + [None]:
             steps = self._steps.get((measure.id, scope), [])
             index = bisect.bisect_right([s[0] for s in steps], period) - 1
             if index >= 0:
                 _, target, margin = steps[index]
                 return target, measure.amber_margin if margin is None else margin
-        if measure.default_target is None:
+        return None
+
+    def default(self, measure: Measure) -> float | None:
+        """The default target the settings name for a measure, if any."""
+        if self._defaults == "catalogue":
+            return measure.default_target
+        return self._defaults.get(measure.id)
+
+    def lookup(self, measure: Measure, period: date, service: str | None = None):
+        """(target, amber margin) in force for a period: the service's own, else the
+        council's, else a default the settings name; (None, None) without one."""
+        own = self._own(measure, period, service)
+        if own is not None:
+            return own
+        default = self.default(measure)
+        if default is None:
             return None, None
-        return float(measure.default_target), float(measure.amber_margin)
+        return float(default), float(measure.amber_margin)
+
+    def is_default(self, measure: Measure, period: date, service: str | None = None) -> bool:
+        """True when the target in force is a default, not the council's own."""
+        return self._own(measure, period, service) is None and self.default(measure) is not None
+
+
+def targets_for(database, settings) -> Targets:
+    """The council's targets for a served database, with any defaults its settings name."""
+    return Targets(database.query("tables/targets"), settings.default_targets)
 
 
 def rag(value, target, margin, better: str, decimals: int = 1) -> str:
@@ -318,9 +357,25 @@ def compute(database, measure: Measure, filters: Filters, targets: Targets,
     return database.memo(key, lambda: _compute(database, measure, filters, targets, min_base))
 
 
+SERIES_COLUMNS = ("period_start", "value", "base", "effective_base", "suppressed", "low",
+                  "high", "label", "target", "amber_margin", "rag")
+
+
+def _absent(measure, filters, targets, min_base, reason: str) -> MeasureResult:
+    """The result for a measure the data cannot give: no figure, never rated, and why."""
+    empty = pd.DataFrame(columns=list(SERIES_COLUMNS))
+    return MeasureResult(measure, filters, empty, empty.assign(service=[]), None,
+                         Change("not comparable"), Change("not comparable"), "",
+                         f"{reason}.", measure.min_base or min_base, targets=targets,
+                         absent=reason)
+
+
 def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
     from . import sentences
 
+    reason = coverage.measure_absence(coverage.load(database), measure)
+    if reason:
+        return _absent(measure, filters, targets, min_base, reason)
     min_base = measure.min_base or min_base
     raw = database.query(measure.sql, **query_params(measure, filters))
     frame = add_values(raw, measure, min_base)
@@ -340,6 +395,7 @@ def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
         dates = pd.to_datetime(rebases.loc[rebases["measure"] == measure.id, "date"]).dt.date
         result.spc = spc_frame(shown, measure, list(dates))
         result.variation, result.assurance = spc.icons(result.spc, measure.better)
-    result.notes = sentences.notes(result)
+    result.notes = sentences.notes(result) + coverage.scope_notes(coverage.load(database),
+                                                                  measure.sources)
     result.sentence = sentences.summary(result)
     return result

@@ -64,7 +64,7 @@ class Pack:
         self.catalogue = catalogue_.load_catalogue(settings.catalogue_file)
         self.strategy = catalogue_.load_strategy(settings.strategy_file,
                                                  settings.catalogue_file)
-        self.targets = measures.Targets(database.query("tables/targets"))
+        self.targets = measures.targets_for(database, settings)
 
     def result(self, measure_id: str) -> measures.MeasureResult:
         """The engine's judgement of one measure for the pack's filters."""

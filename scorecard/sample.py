@@ -961,6 +961,14 @@ def _actions() -> list[tuple]:
 
 
 # ---------------------------------------------------------------- writing
+COUNCIL_SETTINGS = """\
+# The council's own settings, kept beside its extracts (see config/settings.toml for every
+# key). Eastvale is fictional: these extracts are synthetic (python -m scorecard.sample).
+council = "Eastvale Council"
+data_label = "Eastvale sample extracts"
+"""
+
+
 def _write(path: Path, header: str, chunks, date_format: str | None = None) -> int:
     """Write a CSV, gzipped with no name or time stamp when it ends .gz; return data rows."""
     rows = 0
@@ -997,6 +1005,7 @@ def generate(out: Path, scale: float = 1.0, seed: int = 20260930) -> dict[str, i
         "events.csv": (lambda: [EVENTS], None),
         "commentary.csv": (lambda: [COMMENTARY], None),
     }
+    (out / "council.toml").write_text(COUNCIL_SETTINGS, encoding="utf-8")
     return {name: _write(out / name, COLUMNS[name], make(), fmt)
             for name, (make, fmt) in jobs.items()}
 

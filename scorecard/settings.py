@@ -1,4 +1,10 @@
-"""One settings loader: defaults from config/settings.toml, then environment, then overrides."""
+"""One settings loader: the project's defaults (config/settings.toml), then the council's own
+settings (council.toml in its extracts folder), then the environment, then overrides.
+
+The council's name, strategy, mapping file and default targets belong to the council, so
+they live beside its extracts: pointing the dashboard at another folder never shows the
+sample council's name on another council's data.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "config" / "settings.toml"
+COUNCIL_FILE = "council.toml"  # the council's own settings, in its extracts folder
 ENV = {
     "data_dir": "SCORECARD_DATA",
     "cache_dir": "SCORECARD_CACHE",
@@ -19,14 +26,22 @@ ENV = {
 }  # every other setting: SCORECARD_<NAME>, e.g. SCORECARD_MIN_BASE
 PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_file",
          "snapshot_dir")
+COUNCIL_KEYS = ("council", "strategy_file", "catalogue_file", "mapping_file", "default_targets",
+                "min_base", "small_base", "stale_after_days", "max_rejected_share",
+                "data_label")  # what a council's own settings file may set
+
+
+class SettingsError(ValueError):
+    """A settings file that cannot be used: names the file, the key and what was expected."""
 
 
 @dataclass(frozen=True)
 class Settings:
     """Where the data, cache and configuration live, and the thresholds figures follow."""
 
-    council: str = "Eastvale Council"
+    council: str = ""
     data_dir: Path = ROOT / "data" / "sample"
+    data_label: str = ""  # how pages name the extracts folder (never its server path)
     cache_dir: Path = ROOT / ".cache"
     strategy_file: Path = ROOT / "config" / "strategy.toml"
     catalogue_file: Path = ROOT / "config" / "measures.toml"
@@ -35,34 +50,110 @@ class Settings:
     min_base: int = 10
     small_base: int = 30
     stale_after_days: int = 45
+    max_rejected_share: float = 0.2
+    default_targets: str | tuple = ""  # "" none, "catalogue", or ((measure id, target), ...)
     complaint_day_zero: str = "received"
+    council_file: Path | None = None  # the council's own settings file, when there is one
+
+    @property
+    def folder_label(self) -> str:
+        """The extracts folder as pages may name it: its label, else its last part."""
+        return self.data_label or self.data_dir.name
 
 
-def _resolve(value: str | Path | None) -> Path | None:
-    """Paths in settings are relative to the project root unless absolute; '' means none."""
+def _resolve(value: str | Path | None, base: Path = ROOT) -> Path | None:
+    """Paths are relative to `base` (the project, or the council's folder) unless absolute;
+    '' means none."""
     if value in (None, ""):
         return None
     path = Path(value).expanduser()
-    return path if path.is_absolute() else ROOT / path
+    return path if path.is_absolute() else base / path
+
+
+def _read(file: Path) -> dict:
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{file.name}: is not valid TOML ({exc}).") from exc
+
+
+def _default_targets(value, source: str):
+    """'catalogue', a table of measure id = target, or none."""
+    if value in ("", "none", None, False):
+        return ""
+    if value == "catalogue":
+        return "catalogue"
+    if isinstance(value, dict) and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                       for v in value.values()):
+        return tuple(sorted((str(k), float(v)) for k, v in value.items()))
+    raise SettingsError(f"{source}: default_targets must be \"catalogue\" (the catalogue's "
+                        "default targets) or a table of measure id = target, e.g. "
+                        "default_targets = { calls_answered_60s = 80 }.")
+
+
+def _typed(name: str, value, source: str):
+    """A value of the type the setting's default has, or a clear error."""
+    kind = type(next(f.default for f in fields(Settings) if f.name == name))
+    if name == "default_targets":
+        return _default_targets(value, source)
+    if kind in (int, float):
+        try:
+            number = kind(value)
+        except (TypeError, ValueError):
+            raise SettingsError(f"{source}: {name} must be a number, not {value!r}.") from None
+        if number < 0:
+            raise SettingsError(f"{source}: {name} must not be negative.")
+        return number
+    return value
+
+
+def _council(data_dir: Path) -> tuple[dict, Path | None]:
+    """The council's own settings from council.toml in its folder, paths resolved there."""
+    file = data_dir / COUNCIL_FILE
+    if not file.is_file():
+        return {}, None
+    raw = _read(file)
+    unknown = sorted(set(raw) - set(COUNCIL_KEYS))
+    if unknown:
+        raise SettingsError(f"{file.name}: unknown setting(s) {', '.join(unknown)}; a council's "
+                            f"settings file may set {', '.join(COUNCIL_KEYS)}.")
+    for key in set(raw) & set(PATHS):
+        raw[key] = _resolve(raw[key], data_dir)
+    return raw, file
 
 
 def load(overrides: dict | None = None, file: Path | None = None) -> Settings:
-    """Settings from the TOML file, then SCORECARD_* environment variables, then overrides."""
-    values = tomllib.loads((file or DEFAULT_FILE).read_text(encoding="utf-8"))
+    """Settings from the TOML file, the council's council.toml, SCORECARD_* environment
+    variables, then overrides (later ones win)."""
+    source = (file or DEFAULT_FILE).name
+    values = _read(file or DEFAULT_FILE)
+    env = {}
     for f in fields(Settings):
-        env = os.environ.get(ENV.get(f.name, f"SCORECARD_{f.name.upper()}"))
-        if env:
-            values[f.name] = int(env) if isinstance(f.default, int) else env
-    values.update(overrides or {})
+        text = os.environ.get(ENV.get(f.name, f"SCORECARD_{f.name.upper()}"))
+        if text:
+            env[f.name] = text
+    overrides = dict(overrides or {})
     known = {f.name for f in fields(Settings)}
-    unknown = sorted(set(values) - known)
+    unknown = sorted((set(values) | set(overrides)) - known)
     if unknown:
-        raise ValueError(f"Unknown setting(s) {', '.join(unknown)} in {file or DEFAULT_FILE}")
-    if values.get("complaint_day_zero", "received") != "received":
-        raise ValueError(f"complaint_day_zero = {values['complaint_day_zero']!r} in "
-                         f"{file or DEFAULT_FILE} is not supported: the Complaint Handling "
-                         "Codes count the day a complaint is received as day 0 ('received')")
+        raise SettingsError(f"Unknown setting(s) {', '.join(unknown)} in {source}")
+    data_dir = _resolve(overrides.get("data_dir") or env.get("data_dir")
+                        or values.get("data_dir") or Settings.data_dir)
+    council, council_file = _council(data_dir)
     for key in PATHS:
         if key in values:
+            values[key] = _resolve(values[key])
+    for key in set(env) & set(PATHS):
+        env[key] = _resolve(env[key])
+    values |= council | env | overrides
+    values["data_dir"], values["council_file"] = data_dir, council_file
+    for key in set(values) - set(PATHS) - {"council_file"}:
+        values[key] = _typed(key, values[key], council_file.name if key in council else source)
+    if values.get("complaint_day_zero", "received") != "received":
+        raise SettingsError(f"complaint_day_zero = {values['complaint_day_zero']!r} in "
+                            f"{source} is not supported: the Complaint Handling Codes count the "
+                            "day a complaint is received as day 0 ('received')")
+    for key in PATHS:
+        if key in values and not isinstance(values[key], Path | None):
             values[key] = _resolve(values[key])
     return replace(Settings(), **values)

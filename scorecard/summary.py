@@ -11,9 +11,32 @@ from . import commentary, fmt, sentences, spc
 from .measures import RAG_WORDS, MeasureResult
 
 
+def standing(r: MeasureResult) -> str:
+    """The status word: on, near or off target, not rated; or why there is no figure."""
+    if r.absent:
+        return r.absent.split(":")[0]
+    return "No data" if r.latest is None else RAG_WORDS[r.rag]
+
+
+def without_figures(results: list[MeasureResult]) -> str:
+    """'Not counted above: 6 measures not supplied (no complaints extract); 1 with no data.'"""
+    groups: dict[str, list[str]] = {}
+    for r in results:
+        if not r.has_figure:
+            groups.setdefault(r.absent or "No data for the period chosen", []).append(
+                r.measure.title)
+    if not groups:
+        return ""
+    parts = [f"{len(titles)} measure{'s' if len(titles) > 1 else ''}: {reason.lower()}"
+             for reason, titles in groups.items()]
+    return "Not counted above, as there is no figure to judge: " + "; ".join(parts) + "."
+
+
 def figure(r: MeasureResult) -> str:
     """The latest figure in words ("fewer than 10" when suppressed), with its period when it
     is not the reporting period (survey waves, returns)."""
+    if r.absent:
+        return r.absent.split(":")[0].lower()
     if r.latest is None:
         return "no data"
     if r.latest["suppressed"]:
@@ -26,13 +49,16 @@ def target(r: MeasureResult) -> str:
     """The target for the latest figure, or "none"."""
     if r.latest is None or fmt.missing(r.latest["target"]):
         return "none"
-    return fmt.value(r.latest["target"], r.measure.unit, 0 if r.latest["target"] % 1 == 0
-                     else r.measure.decimals)
+    shown = fmt.value(r.latest["target"], r.measure.unit, 0 if r.latest["target"] % 1 == 0
+                      else r.measure.decimals)
+    return f"{shown} (default)" if r.default_target else shown
 
 
 def variation(r: MeasureResult) -> str:
     """Whether the figure is really changing: the SPC verdict where there are process
     limits, otherwise the direction-of-travel word against the previous period."""
+    if not r.has_figure:
+        return ""
     if not sentences.has_limits(r):
         return {"better": "Better", "worse": "Worse", "no change": "No change",
                 "no real change": "No real change"}.get(r.vs_previous.word, "Not comparable")
@@ -52,7 +78,7 @@ def table(database, sections, revised: dict | None = None) -> pd.DataFrame:
     measures' results; `revised` maps measure id to its revision since reported."""
     frame = pd.DataFrame([
         {"Pillar": title, "Measure": r.measure.title, "Figure": figure(r),
-         "Target": target(r), "Status": RAG_WORDS[r.rag], "Change": variation(r),
+         "Target": target(r), "Status": standing(r), "Change": variation(r),
          "Commentary": commentary_word(database, r),
          "Revised since reported": (revised or {}).get(r.measure.id, ""),
          "measure_id": r.measure.id, "rag": r.rag}

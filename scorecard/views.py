@@ -7,7 +7,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import app_state, charts, commentary, complaints_views, fmt, groups, measures, sections, spc
+from . import (
+    app_state,
+    charts,
+    commentary,
+    complaints_views,
+    coverage,
+    fmt,
+    groups,
+    measures,
+    sections,
+    spc,
+)
 from . import components as ui
 from .measures import RAG_WORDS, MeasureResult
 from .sentences import has_limits, headline
@@ -96,6 +107,8 @@ def measure_detail(ctx, filters, result: MeasureResult, pillar_id: str | None) -
     """Everything behind one measure: its card, the SPC chart, then the services, channels,
     sites or contractors compared, each with its figures as CSV."""
     ui.measure_card(result, link=False, note=commentary.for_result(ctx.database, result))
+    if result.absent:
+        return
     spc_block(ctx, result, pillar_id)
     service_block(result)
     for by in result.measure.breakdowns:
@@ -166,6 +179,53 @@ SECTIONS = {
 
 SECTIONS |= complaints_views.SECTIONS | sections.SECTIONS
 
+# What each named section is called and the data it needs: without it, the section says so
+# in words rather than drawing nothing or an empty chart.
+SECTION_DATA = {
+    "channel_mix": ("How residents get in touch", ("contacts",), {"channels": "all"}),
+    "calls_by_period": ("Calls offered, answered and abandoned", ("contacts",),
+                        {"channels": ["phone"]}),
+    "demand_heatmap": ("When residents get in touch", ("contacts",), {}),
+    "service_centres": ("Service centres", ("contacts",), {"channels": ["face_to_face"]}),
+    "avoidable_reasons": ("Why contact was avoidable", ("contacts",), {}),
+    "guardrail": ("Digital take-up beside those it could leave behind",
+                  ("contacts", "satisfaction"), {"channels": "all",
+                                                 "surveys": ["post_contact"]}),
+    "resolution_days_by_service": ("Working days to resolve, by service", ("cases",), {}),
+    "multi_vs_single": ("Cases needing several services", ("cases",), {}),
+    "backlog": ("Open cases", ("cases",), {}),
+    "ward_table": ("Satisfaction by ward", ("satisfaction",), {"surveys": ["resident_survey"]}),
+    "resident_groups": ("Residents satisfied with the council, by resident group",
+                        ("satisfaction",), {"surveys": ["resident_survey"]}),
+    "digital_groups": ("Satisfied with an online contact, by resident group",
+                       ("satisfaction",), {"surveys": ["post_contact"]}),
+    "complaints_report": ("Complaints", ("complaints",), {}),
+}
+
+
+def absent_block(title: str, reason: str) -> None:
+    """A section the data cannot give: its name and why, in words."""
+    with st.container(border=True):
+        st.subheader(title)
+        st.markdown(f":material/block: {reason}.")
+
+
+def _section_absence(ctx, name: str):
+    """(title, reason) when a pillar section cannot be drawn, else None."""
+    kind, _, rest = name.partition(":")
+    if kind in ("spc", "breakdown"):
+        measure_id = rest.partition(":")[0]
+        if measure_id not in ctx.catalogue:
+            return None
+        m = ctx.measure(measure_id)
+        reason = coverage.measure_absence(ctx.coverage, m)
+        return (m.title, reason) if reason else None
+    if name not in SECTION_DATA:
+        return None
+    title, sources, needs = SECTION_DATA[name]
+    reason = coverage.absence(ctx.coverage, sources, needs)
+    return (title, reason) if reason else None
+
 
 def breakdown_block(ctx, filters, measure_id: str, by: str) -> None:
     """A measure compared across services, channels, sites or contractors (surveys pooled
@@ -212,7 +272,10 @@ def pillar_sections(ctx, filters, pillar) -> None:
     """The pillar's own charts, as named in the strategy config (`charts = [...]`)."""
     for name in pillar.charts:
         kind, _, rest = name.partition(":")
-        if kind == "spc" and rest in ctx.catalogue:
+        gap = _section_absence(ctx, name)
+        if gap:
+            absent_block(*gap)
+        elif kind == "spc" and rest in ctx.catalogue:
             _spc_section(ctx, filters, rest, pillar.id)
         elif kind == "breakdown" and rest.partition(":")[0] in ctx.catalogue:
             measure_id, _, by = rest.partition(":")

@@ -44,4 +44,4 @@ def catalogue_(mini_settings) -> dict[str, catalogue.Measure]:
 @pytest.fixture(scope="session")
 def targets(mini_db) -> measures.Targets:
     """Targets from the mini fixture's targets.csv."""
-    return measures.Targets(mini_db.query("tables/targets"))
+    return measures.Targets(mini_db.query("tables/targets"), "catalogue")

@@ -97,7 +97,7 @@ def test_cover_states_council_year_as_at_and_convention(report):
     _, text = report
     assert "<h1>Annual complaints performance and service improvement report 2026/27</h1>" \
         in text
-    for line in ("Eastvale Council", "Financial year 2026/27: 1 April 2026 to 31 March 2027",
+    for line in ("Minitown Council", "Financial year 2026/27: 1 April 2026 to 31 March 2027",
                  "Data as at 30 September 2026",
                  "Part year: the data runs only to 30 September 2026.",
                  "The day a complaint is received is day 0; working days exclude weekends and "

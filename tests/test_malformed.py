@@ -200,7 +200,8 @@ def test_two_files_for_one_extract(tmp_path):
     shutil.copy(data / "events.csv", data / "events.txt")
     _, result = build(data, tmp_path / "cache")
     assert result.problems == ["events: found events.csv and events.txt. Keep one file per "
-                               "extract."]
+                               "extract, or name the files to read together in a mapping "
+                               "file."]
 
 
 # ---------------------------------------------------------------- real-world quirks that load

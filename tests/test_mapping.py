@@ -41,8 +41,10 @@ def test_la311_row_accounting(la311):
     _, result = la311
     assert result.ok, result.problems
     contacts, cases = _report(result, "contacts"), _report(result, "cases")
-    # 9,999 requests; 2,019 are "Driver Self Report" (city staff, no resident channel)
-    assert (contacts.rows_read, contacts.loaded, contacts.rejected) == (9999, 7980, 2019)
+    # 9,999 requests; 2,019 are "Driver Self Report" (city staff, no resident channel): the
+    # mapping reads that code as no channel, so they are left out of contacts by design
+    assert (contacts.rows_read, contacts.loaded, contacts.excluded, contacts.rejected) == \
+        (9999, 7980, 2019, 0)
     # 12 requests closed before they were created (the source README says so)
     assert (cases.rows_read, cases.loaded, cases.rejected) == (9999, 9987, 12)
     assert _report(result, "satisfaction").status == "not supplied"
@@ -52,9 +54,10 @@ def test_la311_values_and_us_dates(la311):
     s, _ = la311
     database = _served(s)
     rejects = database.table("rejects")
-    reasons = rejects.groupby(["extract", "column_name", "reason"]).size().to_dict()
-    assert reasons[("contacts", "channel",
-                    "is required, but the mapping reads this code as missing")] == 2019
+    excluded = database.query("tables/exclusions")
+    reasons = excluded.groupby(["extract", "column_name", "value", "reason"]).size().to_dict()
+    assert reasons == {("contacts", "channel", "Driver Self Report", "is a code the mapping "
+                        "reads as no answer, so the row is left out by design"): 2019}
     first = rejects[rejects["extract"] == "cases"].iloc[0]
     assert first["reason"].startswith("closed before it was opened (opened_at ")
     con = database._con.cursor()
@@ -155,7 +158,7 @@ clean = { date = [[" \\\\(provisional\\\\)", ""]] }
     ("[complaint]\nfile = 'x.csv'", "mapping.toml: unknown extract(s) complaint; the extracts "
                                     "are contacts, cases"),
     ("[cases]\nfiles = 'x.csv'", "mapping.toml: [cases] has unknown key(s) files; use "),
-    ("[cases]\ncolumns = { case_ref = 'Ref' }", "mapping.toml: [cases] columns names case_ref, "
+    ("[cases]\ncolumns = { case_ref = 'Ref' }", "mapping.toml: [cases] columns: names case_ref, "
                                                 "which cases.csv does not have."),
     ("[cases]\nclean = { status = [['(', '']] }", "mapping.toml: [cases] clean.status: the "
                                                   "pattern '(' is not a valid regular "
@@ -176,11 +179,11 @@ def test_command_line_reports_and_exits_non_zero(tmp_path, capsys):
     (data / "cases.csv").write_bytes(b"")
     code = ingest.main(["--data", str(data), "--cache", str(tmp_path / "cache")])
     out = capsys.readouterr()
-    assert code == 1
+    assert code == 3  # a file could not be read
     assert "error: cases.csv: is empty. Export the extract again with its header row." in \
         out.err
     assert "Traceback" not in out.err + out.out
-    assert "contacts              12          12          0  contacts.csv" in out.out
+    assert "contacts              12          12          0          0  contacts.csv" in out.out
 
 
 def test_command_line_writes_the_database_where_asked(tmp_path, capsys):
@@ -199,21 +202,26 @@ def test_command_line_writes_the_rejects_beside_the_database(tmp_path, capsys):
     target = tmp_path / "council.duckdb"
     code = ingest.main(["--data", str(data), "--cache", str(tmp_path / "cache"),
                         "--db", str(target)])
-    assert code == 0
-    assert f"Rejected rows written to {tmp_path / 'council.rejects.csv'}" in \
-        capsys.readouterr().out
+    assert code == 4  # loaded, but 1 of the 3 events (33%) was rejected: more than 20%
+    out = capsys.readouterr().out
+    assert f"Rejected rows written to {tmp_path / 'council.rejects.csv'}" in out
+    assert "warning: events.csv: 1 of 3 rows (33%) were rejected, more than the 20% " \
+           "expected; the commonest reason: date is blank but required (first on line 4)." in out
     rejects = pd.read_csv(tmp_path / "council.rejects.csv")
     assert rejects[["extract", "file", "line", "column_name", "reason"]].values.tolist() == [
         ["events", "events.csv", 4, "date", "is blank but required"]]
 
 
-def test_a_missing_code_in_a_required_column_says_so(tmp_path):
+def test_a_missing_code_in_a_required_column_leaves_the_row_out_by_design(tmp_path):
+    # "9 = don't know" style codes: not an error in the data, so excluded and counted, not
+    # rejected
     data = tmp_path / "data"
     shutil.copytree(MINI, data)
     (tmp_path / "map.toml").write_text('[contacts]\nmissing = { channel = ["phone"] }\n')
     s, result = build(data, tmp_path / "cache", mapping_file=tmp_path / "map.toml")
-    assert _report(result, "contacts").rejected == 6  # the six phone contacts
-    phone = _served(s).table("rejects")
-    phone = phone[phone["column_name"] == "channel"]
-    assert list(phone["value"]) == ["phone"] * 6
-    assert set(phone["reason"]) == {"is required, but the mapping reads this code as missing"}
+    report = _report(result, "contacts")
+    assert (report.rows_read, report.loaded, report.excluded, report.rejected) == (12, 6, 6, 0)
+    excluded = _served(s).query("tables/exclusions")
+    assert list(excluded["value"]) == ["phone"] * 6
+    assert list(excluded["line"]) == [2, 3, 4, 5, 12, 13]
+    assert _served(s).table("rejects").empty

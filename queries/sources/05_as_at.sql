@@ -1,9 +1,19 @@
--- The "as at" date of the data: the latest day any activity extract reaches.
+-- The "as at" date of the data: the latest day any activity extract reaches. A return counts
+-- from the start of the period it reports. With no dated activity at all (say, only the
+-- action plan), it is the day the data was loaded, and from_activity says so.
 create or replace table as_at as
-select greatest(
-    (select max(received_at)::date from contacts),
-    (select max(opened_at)::date from cases),
-    (select max(coalesce(closed_at, opened_at))::date from cases),
-    (select max(responded_on) from satisfaction),
-    (select max(greatest(received_on, coalesce(responded_on, received_on))) from complaints)
-) as as_at_date;
+with latest as (
+    select greatest(
+        (select max(received_at)::date from contacts),
+        (select max(opened_at)::date from cases),
+        (select max(coalesce(closed_at, opened_at))::date from cases),
+        (select max(responded_on) from satisfaction),
+        (select max(greatest(received_on, coalesce(responded_on, received_on))) from complaints),
+        (select max(period_start) from returns)
+    ) as activity_date
+)
+
+select
+    coalesce(activity_date, current_date) as as_at_date,
+    activity_date is not null as from_activity
+from latest;
