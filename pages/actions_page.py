@@ -12,6 +12,8 @@ INTRO = ("What the council is doing to deliver the strategy: every action, overd
 def render(ctx, filters) -> None:
     """Counts by status, a timeline, the actions table and the measures they should move."""
     ui.page_header("Action plan", INTRO, ctx, filters)
+    if plan.not_supplied(ctx):
+        return
     plan.scope_note(filters)
     everything = plan.load(ctx.database, ctx.strategy)
     chosen = plan.choose(ctx, everything)

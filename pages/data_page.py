@@ -15,6 +15,8 @@ def render(ctx, filters) -> None:
     st.dataframe(definitions.extract_table(ctx), hide_index=True)
     st.header("Rows rejected")
     definitions.rejects_section(ctx)
+    st.header("Rows excluded by design")
+    definitions.exclusions_section(ctx)
     st.header("References the configuration does not know")
     definitions.warnings_section(ctx)
     st.header("How each measure is calculated")

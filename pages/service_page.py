@@ -20,4 +20,5 @@ def render(ctx, filters) -> None:
     service_view.rag_counts(ctx, filters, table, service)
     service_view.chart_block(table, service)
     service_view.pillar_tables(ctx, table, service)
+    service_view.absent_note(ctx)
     service_view.council_only_note(ctx)

@@ -24,7 +24,7 @@ from . import catalogue as catalogue_
 from . import complaint_learning as learn
 from . import complaint_panels as panels
 from . import complaints as cx
-from . import fmt, ingest, pdf
+from . import coverage, fmt, ingest, pdf
 from .html_report import Document
 from .settings import Settings
 
@@ -185,7 +185,14 @@ def build(database, settings: Settings, catalogue: dict, year: str, as_at: date)
     doc = Document(f"{TITLE} {year}")
     _cover(doc, settings, year, as_at)
     doc.heading("Summary")
-    doc.paragraph(f"This report sets out how {settings.council} handled complaints in "
+    absent = coverage.absence(coverage.load(database), ("complaints",))
+    if absent:
+        doc.paragraph(f"{absent}. This report is built from the council's complaints "
+                      "extract; once it is supplied, the report sets out how complaints were "
+                      "handled, what they were about and what changed as a result.")
+        return doc
+    doc.paragraph(f"This report sets out how {settings.council or 'the council'} handled "
+                  f"complaints in "
                   f"{year}, what they were about and what has changed as a result. The "
                   "committee is asked to note the report and the improvements made.")
     doc.key_figures(key_figures(database, scope, catalogue, settings.min_base))
@@ -230,8 +237,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args, settings: Settings, database) -> int:
-    coverage = database.query("tables/coverage").iloc[0]
-    as_at = pd.Timestamp(coverage["as_at_date"]).date()
+    as_at = coverage.load(database).as_at
     year = args.year or latest_complete(as_at)
     try:
         start, _ = year_span(year)

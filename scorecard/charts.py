@@ -8,6 +8,7 @@ Target lines, RAG markers and event markers are parameters; charts never classif
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -67,8 +68,19 @@ def _finish(fig: go.Figure, unit: str, height: int, from_zero: bool = True) -> g
         fig.update_yaxes(rangemode="normal")
     fig.update_yaxes(title_text=AXIS_TITLES.get(unit, ""),
                      ticksuffix="%" if unit == "percent" else "")
-    fig.update_xaxes(type="date", tickformat="%b %Y")
+    fig.update_xaxes(type="date", tickformat="%b %Y", dtick=_month_step(fig))
     return fig
+
+
+def _month_step(fig: go.Figure):
+    """A tick a month (or a quarter) on a short date axis, where Plotly would otherwise tick
+    every few days and print each month's label several times; Plotly's choice otherwise."""
+    days = sorted({str(x)[:10] for trace in fig.data for x in (getattr(trace, "x", None) or ())
+                   if x is not None})
+    if len(days) < 2:
+        return "M1"
+    span = (pd.Timestamp(days[-1]) - pd.Timestamp(days[0])).days
+    return "M1" if span <= 400 else ("M3" if span <= 1100 else None)
 
 
 def alt_text(measure, series) -> str:

@@ -217,14 +217,23 @@ def measure_card(result: MeasureResult, compact: bool = False, link: bool = True
 def card_grid(ctx, results: list[MeasureResult], columns: int = 3,
               compact: bool = False, revised: dict | None = None) -> None:
     """Cards in rows of `columns`, each with its commentary and any revision since it was
-    reported to committee."""
-    for start in range(0, len(results), columns):
+    reported to committee; measures the data cannot give are listed after them, by reason."""
+    shown = [r for r in results if not r.absent]
+    for start in range(0, len(shown), columns):
         cols = st.columns(columns)
-        for col, result in zip(cols, results[start:start + columns]):
+        for col, result in zip(cols, shown[start:start + columns]):
             with col:
                 measure_card(result, compact=compact,
                              note=commentary.for_result(ctx.database, result),
                              revised=(revised or {}).get(result.measure.id))
+    absent_list(results)
+
+
+def absent_list(results: list[MeasureResult]) -> None:
+    """The measures the data cannot give, by reason: 'Not supplied: no returns extract:
+    Customer care training completed; Contractor standards checks passed.'"""
+    for reason, titles in summary.absent_groups(results).items():
+        st.markdown(f":material/block: **{reason}:** {'; '.join(titles)}.")
 
 
 def status_counts(ctx, results: list[MeasureResult]) -> None:
@@ -238,7 +247,7 @@ def status_counts(ctx, results: list[MeasureResult]) -> None:
                    border=True)
     apart = summary.without_figures(results)
     if apart:
-        st.caption(f":material/block: {apart}")
+        st.caption(apart)
     missing = [r.measure.title for r in results if commentary.needs_commentary(
         r, commentary.for_result(ctx.database, r))]
     if missing:

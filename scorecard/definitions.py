@@ -39,13 +39,16 @@ def extract_table(ctx) -> pd.DataFrame:
     loads = ctx.database.table("loads")
     rows = []
     for r in loads.itertuples(index=False):
+        absent = r.status in ("missing", "not supplied")
         rows.append({
-            "Extract": r.extract, "File": r.file or "",
+            "Extract": r.extract, "File": "" if fmt.missing(r.file) else r.file,
             "Status": STATUS_WORDS.get(r.status, r.status),
-            "Rows read": _count(r.rows_read), "Loaded": _count(r.loaded),
-            "Excluded by design": _count(r.excluded), "Rejected": _count(r.rejected),
+            **{label: "" if absent else _count(value) for label, value in (
+                ("Rows read", r.rows_read if fmt.missing(r.staged) else r.staged),
+                ("Loaded", r.loaded), ("Excluded by design", r.excluded),
+                ("Rejected", r.rejected))},
             "From": _day(r.first_date), "To": _day(r.last_date),
-            "Latest record": _freshness(r.extract, r.last_date),
+            "Latest record": "" if absent else _freshness(r.extract, r.last_date),
             "Notes": r.message,
         })
     return pd.DataFrame(rows)
@@ -59,11 +62,29 @@ def _count(value) -> str:
     return "" if fmt.missing(value) else f"{int(value):,}"
 
 
+def exclusions_section(ctx) -> None:
+    """Rows left out by design, counted by extract and reason."""
+    counts = ctx.database.table("exclusions_by_reason")
+    if counts.empty:
+        st.caption("No row was left out by design.")
+        return
+    st.markdown("Rows the mapping says to leave out: codes that mean no answer (such as 9 = "
+                "don't know), and rows a staging query leaves out with a reason. They are not "
+                "errors, and they are counted here so that every row read is accounted for.")
+    st.dataframe(counts.rename(columns={
+        "extract": "Extract", "file": "File", "column_name": "Column", "reason": "Reason",
+        "rows": "Rows",
+        "example_lines": "Example lines"}).assign(**{"Example lines": lambda f: f[
+            "Example lines"].map(lambda items: ", ".join(str(i) for i in items))}),
+        hide_index=True)
+
+
 def rejects_section(ctx) -> None:
     """Rejected rows by extract and reason, with example line numbers, and a download."""
     summary = ctx.database.table("rejects_by_reason")
     if summary.empty:
-        st.success("Every row of every extract was loaded.", icon=":material/check_circle:")
+        st.success("No row was rejected: every row read was loaded or left out by design.",
+                   icon=":material/check_circle:")
         return
     for column in ("example_lines", "example_values"):
         summary[column] = summary[column].map(lambda items: ", ".join(str(i) for i in items))
@@ -87,7 +108,7 @@ def warnings_section(ctx) -> None:
 
 def refresh_button(ctx) -> bool:
     """A button to look for new or changed extracts now (otherwise checked every 30 s)."""
-    st.caption(f"Extracts folder: {ctx.settings.data_dir} · last checked "
+    st.caption(f"Extracts: {ctx.settings.folder_label} · last checked "
                f"{ctx.refresh.get('checked_at', '')} · database built "
                f"{ctx.refresh.get('built_at', '')}")
     return st.button("Check for new data now", icon=":material/refresh:", key="refresh")

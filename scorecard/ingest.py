@@ -373,8 +373,9 @@ def _print_report(result: BuildResult) -> None:
         if r.staged is not None:
             note += f"  ({r.rows_read:,} rows in the file gave {r.staged:,} after staging)"
         read = r.rows_read if r.staged is None else r.staged
-        print(f"{r.extract.ljust(width)}  {read:>10,}  {r.loaded:>10,}  {r.excluded:>9,}  "
-              f"{r.rejected:>9,}  {shown}{note}")
+        counts = ([f"{read:>10,}", f"{r.loaded:>10,}", f"{r.excluded:>9,}", f"{r.rejected:>9,}"]
+                  if not absent else [f"{'-':>10}", f"{'-':>10}", f"{'-':>9}", f"{'-':>9}"])
+        print(f"{r.extract.ljust(width)}  {'  '.join(counts)}  {shown}{note}")
     if result.rejects_file and any(r.rejected or r.excluded for r in result.reports):
         print(f"Rejected and excluded rows (file, line, column, value, reason): "
               f"{result.rejects_file}")

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import calendar as cal
 from . import catalogue as catalogue_
-from . import charts, commentary, fmt, ingest, measures, pdf, sentences, spc, summary
+from . import charts, commentary, coverage, fmt, ingest, measures, pdf, sentences, spc, summary
 from .app_state import CHANNEL_WORDS
 from .html_report import Document
 from .measures import RAG_WORDS
@@ -89,8 +89,11 @@ class Pack:
     def _scorecard(self, doc: Document, results: dict, revised: dict) -> None:
         doc.heading("The scorecard")
         every = [r for rs in results.values() for r in rs]
-        counts = {rag: sum(r.rag == rag for r in every) for rag in RAG_WORDS}
+        counts = {rag: sum(r.rag == rag for r in every if r.has_figure) for rag in RAG_WORDS}
         doc.key_figures([(str(counts[rag]), RAG_WORDS[rag]) for rag in RAG_WORDS])
+        apart = summary.without_figures(every)
+        if apart:
+            doc.paragraph(apart.replace(" (listed with the cards)", ""), "note")
         doc.paragraph("Status is shown in words as well as colour. 'Real change' uses NHS "
                       "Making Data Count process limits; survey changes use 95% intervals.")
         frame = summary.table(
@@ -102,11 +105,16 @@ class Pack:
     def _pillar(self, doc: Document, pillar, results) -> None:
         doc.heading(pillar.title)
         doc.paragraph(pillar.aim)
+        for reason, titles in summary.absent_groups(results).items():
+            doc.paragraph(f"{reason}: {'; '.join(titles)}.", "note")
         for r in results:
+            if r.absent:
+                continue
             doc.heading(r.measure.title, level=3)
             doc.paragraph(r.sentence)
             doc.key_figures([(summary.figure(r), "This period"), (summary.target(r), "Target"),
-                             (RAG_WORDS[r.rag], "Status"), (summary.variation(r), "Variation")])
+                             (summary.standing(r), "Status"),
+                             (summary.variation(r), "Variation")])
             note = commentary.for_result(self.database, r)
             if note:
                 doc.paragraph(f"Commentary: {note['commentary']}")
@@ -131,6 +139,10 @@ class Pack:
 
     def _actions(self, doc: Document) -> None:
         doc.heading("Action plan exceptions")
+        absent = coverage.absence(coverage.load(self.database), ("actions",))
+        if absent:
+            doc.paragraph(f"{absent}.")
+            return
         frame = self.database.query("pack/action_plan_exceptions")
         if frame.empty:
             doc.paragraph("No action is overdue, at risk or delayed.")
@@ -192,9 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     settings, database = served
     try:
-        coverage = database.query("tables/coverage").iloc[0]
-        first = pd.Timestamp(coverage["first_date"]).date()
-        as_at = pd.Timestamp(coverage["as_at_date"]).date()
+        covered = coverage.load(database)
+        first, as_at = covered.first, covered.as_at
         start = date.fromisoformat(args.start + "-01") if args.start else None
         filters = filters_for(args.period, as_at, first, args.service, args.channel, start)
     except ValueError as exc:

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from . import components as ui
-from . import fmt, plan_charts
+from . import coverage, fmt, plan_charts
 from .contracts import ACTION_STATUSES
 from .measures import RAG_ICONS, RAG_WORDS
 
@@ -176,6 +176,16 @@ def links_headline(table_: pd.DataFrame) -> str:
 
 
 # Render helpers: thin Streamlit wrappers over the frames above.
+
+
+def not_supplied(ctx) -> bool:
+    """Say so, and return True, when there is no action plan to show."""
+    reason = coverage.absence(ctx.coverage, ("actions",))
+    if reason:
+        st.info(f"{reason}. Once the council's action plan (actions.csv) is supplied, this "
+                "page lists every action, overdue ones first, and the measures each should "
+                "move.", icon=":material/block:")
+    return bool(reason)
 
 
 def scope_note(filters) -> None:

@@ -10,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from . import app_state, fmt, sentences
+from . import app_state, sentences
 from . import components as ui
 
 CSS = """
@@ -97,9 +97,9 @@ def controls(count: int) -> int:
 
 def _top_bar(ctx, filters, index: int, count: int) -> None:
     stale = (date.today() - ctx.as_at).days > ctx.settings.stale_after_days
-    st.markdown(f"**{ctx.settings.council} · {ctx.strategy.title}** · "
-                f"{app_state.describe(filters, ctx.as_at)} · data as at "
-                f"{fmt.long_date(ctx.as_at)}{' (may be out of date)' if stale else ''} · "
+    who = " · ".join(p for p in (ctx.settings.council, ctx.strategy.title) if p)
+    st.markdown(f"**{who}** · {app_state.describe(filters, ctx.as_at)} · "
+                f"{app_state.as_at_words(ctx)}{' (may be out of date)' if stale else ''} · "
                 f"slide {index} of {count}")
 
 
@@ -110,6 +110,7 @@ def _summary_slide(ctx, results, title: str) -> None:
     if off:
         st.markdown("**Off or near target:**  \n" + "  \n".join(
             f"{r.measure.title}: {sentences.headline(r).split(': ', 1)[-1]}" for r in off))
+    ui.absent_list(results)
 
 
 def _measure_slide(ctx, result, pillar_id) -> None:
@@ -124,7 +125,8 @@ def _measure_slide(ctx, result, pillar_id) -> None:
 
 def show(ctx, filters, measure_ids, title: str, pillar_id: str | None = None) -> None:
     """A deck: a summary slide, then one slide per measure; controls at the foot."""
-    results = ui.results_for(ctx, measure_ids, filters)
+    every = ui.results_for(ctx, measure_ids, filters)
+    results = [r for r in every if not r.absent]  # no slide for what the data cannot give
     count = len(results) + 1
     slide, foot = st.container(), st.container()
     with foot:
@@ -132,7 +134,7 @@ def show(ctx, filters, measure_ids, title: str, pillar_id: str | None = None) ->
     with slide:
         _top_bar(ctx, filters, index, count)
         if index == 1:
-            _summary_slide(ctx, results, title)
+            _summary_slide(ctx, every, title)
         else:
             result = results[index - 2]
             home = pillar_id or (ctx.strategy.home_pillar(result.measure.id) or

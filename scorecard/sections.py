@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from . import app_state, charts, figures, fmt, groups, measures
+from . import app_state, charts, coverage, figures, fmt, groups, measures
 from . import calendar as cal
 from . import components as ui
 from .suppression import protect
@@ -79,8 +79,11 @@ def calls_by_period(ctx, filters) -> None:
 
 
 def demand_heatmap(ctx, filters) -> None:
-    """When residents call and visit: average contacts a day by weekday and hour."""
-    start, end = _span(filters)
+    """When residents call and visit: average contacts a day by weekday and hour, over the
+    days of the twelve months that the contacts extract covers."""
+    start, end = coverage.covered_span(ctx.coverage, "contacts", *_span(filters))
+    if start > end:
+        return
     frame = ctx.database.query("access/contacts_by_weekday_and_hour", start=start, end=end,
                                **_scope(filters))
     if frame.empty:
@@ -95,7 +98,8 @@ def demand_heatmap(ctx, filters) -> None:
                          Hour=[f"{int(h):02d}:00" for h in frame["hour_of_day"]])
     table = table[["Weekday", "Hour", "contacts", "per_day"]].rename(
         columns={"contacts": "Contacts", "per_day": "Average a day"}).round(1)
-    ui.chart_block(f"{title} (twelve months to {fmt.long_date(end)})", figures.heatmap(frame),
+    ui.chart_block(f"{title} ({fmt.long_date(start)} to {fmt.long_date(end)})",
+                   figures.heatmap(frame),
                    table, f"Heatmap of average contacts a day by weekday and hour. {title}.",
                    "demand")
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from . import app_state, fmt, measures, plan_charts
+from . import app_state, coverage, fmt, measures, plan_charts
 from . import components as ui
 from .measures import RAG_ICONS, RAG_WORDS
 from .plan import rag_text
@@ -120,7 +120,10 @@ def comparison(database, strategy, catalogue: dict, targets, filters: measures.F
     council_filters = replace(filters, services=())
     judged: dict = {}  # a measure listed under two pillars is computed once
     rows = []
+    absent = coverage.load(database)
     for pillar, m in service_measures(strategy, catalogue):
+        if coverage.measure_absence(absent, m):
+            continue  # listed apart, with the reason (absent_note)
         if m.id not in judged:
             judged[m.id] = (
                 measures.compute(database, m, own_filters, targets, min_base),
@@ -244,6 +247,17 @@ def pillar_tables(ctx, table: pd.DataFrame, service: str) -> None:
         # a static table wraps its text, so every column fits on screen and in print
         st.table(rows.drop(columns=["Pillar", "Period"]), hide_index=True,
                  border="horizontal")
+
+
+def absent_note(ctx) -> None:
+    """The service measures the data cannot give, by reason."""
+    groups: dict[str, list[str]] = {}
+    for _, m in service_measures(ctx.strategy, ctx.catalogue):
+        reason = coverage.measure_absence(ctx.coverage, m)
+        if reason and m.title not in groups.get(reason, []):
+            groups.setdefault(reason, []).append(m.title)
+    for reason, titles in groups.items():
+        st.markdown(f":material/block: **{reason}:** {'; '.join(titles)}.")
 
 
 def council_only_note(ctx) -> None:

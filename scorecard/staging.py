@@ -46,7 +46,7 @@ def _first_line(exc: Exception) -> str:
 def run(con, raw_table: str, name: str, sql: str, target: str) -> list[str]:
     """Run a staging query over `raw_table` (on `con`) and store its result in `target` as
     text columns plus `_file`, `_line` and `_exclude`; returns the contract columns it gave."""
-    source = con.execute(f"select * from {raw_table}").to_arrow_table()
+    source = con.sql(f"select * from {raw_table}").to_arrow_table()
     sandbox = duckdb.connect(":memory:")
     try:
         sandbox.register("source_arrow", source)
@@ -55,7 +55,7 @@ def run(con, raw_table: str, name: str, sql: str, target: str) -> list[str]:
         sandbox.execute("set enable_external_access = false")
         query = _one_select(sandbox, name, sql)
         try:
-            staged = sandbox.execute(f"select * from (\n{query}\n)").to_arrow_table()
+            staged = sandbox.sql(f"select * from (\n{query}\n)").to_arrow_table()
         except duckdb.Error as exc:
             raise _problem(name, f"failed: {_first_line(exc)}") from None
     finally:

@@ -18,18 +18,25 @@ def standing(r: MeasureResult) -> str:
     return "No data" if r.latest is None else RAG_WORDS[r.rag]
 
 
-def without_figures(results: list[MeasureResult]) -> str:
-    """'Not counted above: 6 measures not supplied (no complaints extract); 1 with no data.'"""
+def absent_groups(results: list[MeasureResult]) -> dict[str, list[str]]:
+    """Measure titles the data cannot give, grouped by the reason."""
     groups: dict[str, list[str]] = {}
     for r in results:
-        if not r.has_figure:
-            groups.setdefault(r.absent or "No data for the period chosen", []).append(
-                r.measure.title)
-    if not groups:
-        return ""
-    parts = [f"{len(titles)} measure{'s' if len(titles) > 1 else ''}: {reason.lower()}"
-             for reason, titles in groups.items()]
-    return "Not counted above, as there is no figure to judge: " + "; ".join(parts) + "."
+        if r.absent:
+            groups.setdefault(r.absent, []).append(r.measure.title)
+    return groups
+
+
+def without_figures(results: list[MeasureResult]) -> str:
+    """'Not counted above: 6 measures not supplied or not measured, 1 with no data for the
+    period chosen.'"""
+    absent = sum(1 for r in results if r.absent)
+    no_data = sum(1 for r in results if not r.absent and r.latest is None)
+    parts = [f"{n} measure{'s' if n > 1 else ''} {words}" for n, words in (
+        (absent, "not supplied or not measured (listed with the cards)"),
+        (no_data, "with no data for the period chosen")) if n]
+    return f"Not counted above, as there is no figure to judge: {' and '.join(parts)}." \
+        if parts else ""
 
 
 def figure(r: MeasureResult) -> str:

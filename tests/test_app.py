@@ -10,7 +10,7 @@ from apptest import app, open_page, page_urls, texts
 from support import FIXTURES, MINI, ROOT
 
 PAGES = {
-    "": "Scorecard: Customer Experience Strategy 2023 to 2027",
+    "": "Scorecard: Customer Experience Strategy",
     "ethos": "Customer ethos",
     "understanding": "Understanding our customers",
     "access": "Access",

@@ -12,7 +12,7 @@ from support import ROOT
 pytestmark = pytest.mark.browser
 
 PAGES = [
-    ("", "Scorecard: Customer Experience Strategy 2023 to 2027"),
+    ("", "Scorecard: Customer Experience Strategy"),
     ("ethos", "Customer ethos"),
     ("understanding", "Understanding our customers"),
     ("access", "Access"),

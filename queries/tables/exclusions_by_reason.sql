@@ -1,0 +1,12 @@
+-- Rows left out by design by extract, column and reason, with the first line numbers.
+-- Parameters: none.
+select
+    extract,
+    file,
+    coalesce(column_name, '(whole row)') as column_name,
+    reason,
+    count(*) as rows,
+    list(line order by line)[1:5] as example_lines
+from exclusions
+group by all
+order by extract, rows desc
