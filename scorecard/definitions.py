@@ -58,6 +58,11 @@ def _day(value) -> str:
     return "" if fmt.missing(value) or not value else fmt.long_date(date.fromisoformat(value))
 
 
+def _listed(items) -> str:
+    """A list cell as text ('' when there is none)."""
+    return "" if items is None or fmt.missing(items) else ", ".join(str(i) for i in items)
+
+
 def _count(value) -> str:
     return "" if fmt.missing(value) else f"{int(value):,}"
 
@@ -75,7 +80,7 @@ def exclusions_section(ctx) -> None:
         "extract": "Extract", "file": "File", "column_name": "Column", "reason": "Reason",
         "rows": "Rows",
         "example_lines": "Example lines"}).assign(**{"Example lines": lambda f: f[
-            "Example lines"].map(lambda items: ", ".join(str(i) for i in items))}),
+            "Example lines"].map(_listed)}),
         hide_index=True)
 
 
@@ -87,7 +92,7 @@ def rejects_section(ctx) -> None:
                    icon=":material/check_circle:")
         return
     for column in ("example_lines", "example_values"):
-        summary[column] = summary[column].map(lambda items: ", ".join(str(i) for i in items))
+        summary[column] = summary[column].map(_listed)
     st.dataframe(summary.rename(columns={
         "extract": "Extract", "file": "File", "column_name": "Column", "reason": "Reason",
         "problems": "Rows", "example_lines": "Example lines",

@@ -212,7 +212,7 @@ def _build(target: Path, files: dict, skipped: set, mappings: dict, result: Buil
             result.reports.append(report)
             _load_one(con, extract, paths, report, result,
                       mappings.get(extract.name, mapping.NONE), settings)
-        _record_scope(con, mappings)
+        _record_loads(con, result, mappings)
         db.run_folder(con, "sources")
         result.warnings = _warnings(con, settings, mappings)
         _record(con, result)
@@ -220,9 +220,12 @@ def _build(target: Path, files: dict, skipped: set, mappings: dict, result: Buil
         con.close()
 
 
-def _record_scope(con, mappings: dict) -> None:
-    """What each extract covers, as its mapping declares (the engine says "not measured"
-    for a measure the extract does not cover)."""
+def _record_loads(con, result: BuildResult, mappings: dict) -> None:
+    """Each extract's row accounting, and what it covers as its mapping declares (the engine
+    says "not measured" for a measure an extract does not cover)."""
+    con.register("loads_df", pd.DataFrame([asdict(r) for r in result.reports]))
+    con.execute("create table loads as select * from loads_df")
+    con.unregister("loads_df")
     rows = [{"extract": e.name, "channels": list(s.channels), "services": list(s.services),
              "surveys": list(s.surveys), "covers_from": s.start, "covers_to": s.end}
             for e in EXTRACTS for s in [mappings.get(e.name, mapping.NONE).scope]]
@@ -234,10 +237,7 @@ def _record_scope(con, mappings: dict) -> None:
 
 
 def _record(con, result: BuildResult) -> None:
-    """Store the row accounting and warnings in the database, for the data-quality page."""
-    con.register("loads_df", pd.DataFrame([asdict(r) for r in result.reports]))
-    con.execute("create table loads as select * from loads_df")
-    con.unregister("loads_df")
+    """Store the build's fingerprint and warnings, for the data-quality page."""
     con.execute("create table build as select $fp as fingerprint, $at as built_at, "
                 "$w::VARCHAR[] as warnings",
                 {"fp": result.fingerprint, "at": result.built_at, "w": result.warnings})

@@ -92,8 +92,8 @@ def demand_heatmap(ctx, filters) -> None:
     who = ", ".join(app_state.CHANNEL_WORDS[c].lower() for c in filters.channels) \
         if filters.channels else "phone and face to face"
     title = (f"Busiest hour for {who}: {figures.WEEKDAYS[int(busiest['weekday']) - 1]} "
-             f"{int(busiest['hour_of_day']):02d}:00, about {busiest['per_day']:.0f} contacts "
-             "a day")
+             f"{int(busiest['hour_of_day']):02d}:00, about "
+             f"{fmt.plural(busiest['per_day'], ('contact', 'contacts'), 0)} a day")
     table = frame.assign(Weekday=[figures.WEEKDAYS[int(d) - 1] for d in frame["weekday"]],
                          Hour=[f"{int(h):02d}:00" for h in frame["hour_of_day"]])
     table = table[["Weekday", "Hour", "contacts", "per_day"]].rename(

@@ -1,5 +1,6 @@
 -- The "as at" date of the data: the latest day any activity extract reaches. A return counts
--- from the start of the period it reports. With no dated activity at all (say, only the
+-- from the start of the period it reports; an extract declared to cover a period, from its
+-- end. With no dated activity at all (say, only the
 -- action plan), it is the day the data was loaded, and from_activity says so.
 create or replace table as_at as
 with latest as (
@@ -9,7 +10,14 @@ with latest as (
         (select max(coalesce(closed_at, opened_at))::date from cases),
         (select max(responded_on) from satisfaction),
         (select max(greatest(received_on, coalesce(responded_on, received_on))) from complaints),
-        (select max(period_start) from returns)
+        (select max(period_start) from returns),
+        -- an extract whose mapping declares it covers a period to its end (a survey dated by
+        -- its fieldwork month) is as at the end of that period
+        (
+            select max(s.covers_to) from scope as s
+            inner join loads as l on s.extract = l.extract
+            where l.loaded > 0
+        )
     ) as activity_date
 )
 
