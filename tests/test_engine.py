@@ -39,8 +39,22 @@ def test_targets_step_up_by_year_and_fall_back(catalogue_, targets):
     cases = catalogue_["cases_within_standard"]
     assert targets.lookup(cases, date(2026, 9, 1), "Housing") == (70.0, 5.0)
     assert targets.lookup(cases, date(2026, 9, 1), "Waste and Recycling") == (85.0, 5.0)
-    # no row in targets.csv: the catalogue's default target and margin
+    # no row in targets.csv: the catalogue's default target and margin, because the mini
+    # council's settings ask for them (default_targets = "catalogue"), and marked as such
     assert targets.lookup(catalogue_["digital_takeup"], date(2026, 9, 1)) == (50.0, 5.0)
+    assert targets.is_default(catalogue_["digital_takeup"], date(2026, 9, 1))
+    assert not targets.is_default(calls, date(2026, 9, 1))
+
+
+def test_no_target_unless_the_council_names_a_default(mini_db, catalogue_):
+    frame = mini_db.query("tables/targets")
+    takeup, calls = catalogue_["digital_takeup"], catalogue_["calls_answered_60s"]
+    plain = measures.Targets(frame)
+    assert plain.lookup(takeup, date(2026, 9, 1)) == (None, None)
+    assert plain.lookup(calls, date(2026, 9, 1)) == (80.0, 5.0)  # the council's own
+    own = measures.Targets(frame, (("digital_takeup", 65.0),))
+    assert own.lookup(takeup, date(2026, 9, 1)) == (65.0, 5.0)
+    assert own.is_default(takeup, date(2026, 9, 1))
 
 
 def test_calls_card(mini_db, catalogue_, targets):

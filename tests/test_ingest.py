@@ -37,7 +37,7 @@ def test_mini_fixture_loads_every_row(mini_db):
     loads = mini_db.table("loads").set_index("extract")
     assert loads.loc["contacts", "rows_read"] == 12
     assert loads.loc["complaints", "loaded"] == 10
-    assert (loads["rows_read"] == loads["loaded"] + loads["rejected"]).all()
+    assert (loads["rows_read"] == loads["loaded"] + loads["excluded"] + loads["rejected"]).all()
     assert loads["rejected"].sum() == 0
 
 
@@ -184,3 +184,77 @@ def test_common_export_variants_load(tmp_path, variant):
     if variant == "cp1252":
         categories = _served(s).query("tables/complaint_categories")["category"].tolist()
         assert "Delay \u2013 \u00a3 refund" in categories
+
+
+def test_an_answered_complaint_needs_its_response_date(tmp_path):
+    # otherwise it would count as open, overdue and decided at once
+    data = _copy(tmp_path)
+    _append(data / "complaints.csv",
+            "CMP9,1,Housing,phone,2026-09-01,2026-09-02,,,upheld,Delay,,none,,\n")  # line 12
+    s, result = build(data, tmp_path / "cache")
+    assert _rejects(s)[["line", "column_name", "reason"]].values.tolist() == [
+        [12, "responded_on", "has an outcome but no response date (give the date it was "
+                             "answered, refused or withdrawn)"]]
+
+
+def _cli(args, capsys):
+    code = ingest.main([str(a) for a in args])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    return code, out.out, out.err
+
+
+def test_exit_status_four_when_an_extract_loads_nothing(tmp_path, capsys):
+    data = _copy(tmp_path)
+    (data / "actions.csv").write_text((MINI / "actions.csv").read_text().splitlines()[0] + "\n")
+    code, out, err = _cli(["--data", data, "--cache", tmp_path / "cache"], capsys)
+    assert code == 4
+    assert "warning: actions.csv: no row could be loaded." in out
+    assert "Exit status 4: loaded, but an extract loaded no rows" in err
+
+
+def test_exit_status_four_when_too_many_rows_are_rejected(tmp_path, capsys):
+    data = _copy(tmp_path)
+    _append(data / "cases.csv", "K07,Housing,web,2026-13-10 09:00:00,,5,1,N,open\n"
+                                "K08,Housing,web,2026-13-11 09:00:00,,5,1,N,open\n")
+    # 2 of 8 cases (25%) rejected: over the default 20%
+    code, out, _ = _cli(["--data", data, "--cache", tmp_path / "cache"], capsys)
+    assert code == 4
+    assert "warning: cases.csv: 2 of 8 rows (25%) were rejected, more than the 20% expected; " \
+           "the commonest reason: opened_at is not a date and time" in out
+    # the council can set its own threshold
+    (data / "council.toml").write_text('max_rejected_share = 0.3\ndefault_targets = '
+                                       '"catalogue"\n')
+    code, _, _ = _cli(["--data", data, "--cache", tmp_path / "cache"], capsys)
+    assert code == 0
+
+
+def test_with_db_nothing_is_written_anywhere_else(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("SCORECARD_CACHE", raising=False)
+    default_cache = ingest.load().cache_dir
+    before = sorted(default_cache.rglob("*")) if default_cache.exists() else None
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    code, out, _ = _cli(["--data", MINI, "--db", out_dir / "council.duckdb"], capsys)
+    assert code == 0
+    assert sorted(p.name for p in out_dir.iterdir()) == ["council.duckdb",
+                                                        "council.rejects.csv"]
+    after = sorted(default_cache.rglob("*")) if default_cache.exists() else None
+    assert before == after  # the checkout's own cache is untouched
+    assert f"Database written to {out_dir / 'council.duckdb'}" in out
+
+
+def test_the_council_settings_travel_with_its_extracts(tmp_path):
+    # a council's folder without council.toml never shows the sample council's name
+    data = _copy(tmp_path)
+    (data / "council.toml").unlink()
+    s, _ = build(data, tmp_path / "cache")
+    assert s.council == "" and s.default_targets == ""
+    (data / "council.toml").write_text('council = "Upton Council"\n'
+                                       'default_targets = { digital_takeup = 55 }\n')
+    s, _ = build(data, tmp_path / "cache")
+    assert s.council == "Upton Council"
+    assert s.default_targets == (("digital_takeup", 55.0),)
+    (data / "council.toml").write_text('council = "Upton"\nfavourite_colour = "red"\n')
+    with pytest.raises(ValueError, match="council.toml: unknown setting"):
+        build(data, tmp_path / "cache")

@@ -6,6 +6,9 @@ from datetime import date
 
 import pytest
 
+from apptest import app, open_page, texts
+from support import MINI
+
 SEP_START, SEP_END = date(2026, 9, 1), date(2026, 9, 30)
 
 
@@ -85,3 +88,18 @@ def test_satisfaction_by_ward(mini_db):
     assert (abbey["numerator"], abbey["denominator"], abbey["base"]) == (2.5, 2.5, 2)
     castle = _rows(frame, ward="Castle", question="trust_council").iloc[0]
     assert castle["numerator"] == 2.5  # R2 (4, 1.0) and R4 (5, 1.5) trust the council
+
+
+def test_demand_by_hour_averages_over_the_days_the_extract_covers(monkeypatch, tmp_path):
+    # a four-week extract: 8 calls every Monday at 10:00 from 7 to 28 September 2026. Per
+    # Monday that is 8, not 32 spread over the 52 Mondays of the twelve months shown.
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = [f"C{d}{i},2026-09-{d:02d} 10:{i:02d}:00,phone,Housing,Contact Centre,30,60,N,,,N"
+            for d in (7, 14, 21, 28) for i in range(8)]
+    (data / "contacts.csv").write_text((MINI / "contacts.csv").read_text().splitlines()[0]
+                                       + "\n" + "\n".join(rows) + "\n")
+    at = open_page(app(monkeypatch, data, tmp_path / "cache").run(), "access")
+    assert not at.exception
+    assert ("Busiest hour for phone and face to face: Monday 10:00, about 8 contacts a day "
+            "(7 September 2026 to 28 September 2026)") in "\n".join(texts(at))
