@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import actions_page, data_page, measure_page, overview_page, pillar_page, service_page
-from scorecard import app_state, presentation
+from scorecard import app_state, errors, presentation
 from scorecard import components as ui
 
 st.set_page_config(page_title="Customer service scorecard", page_icon=":material/dashboard:",
@@ -38,6 +38,7 @@ with st.sidebar:
     presentation.toggle()
     link_box = st.empty()  # filled after the page runs, so its widgets are in the link
 ui.banner(ctx)
-current.run()
+with errors.guard(f"The {current.title} page"):
+    current.run()
 with link_box.container():
     presentation.copy_link(current.url_path)

@@ -14,7 +14,7 @@ UNITS = ("percent", "per_1000", "seconds", "minutes", "working_days", "count")
 DIMENSIONS = ("service", "channel")
 BREAKDOWNS = ("service", "channel", "site", "contractor")
 SCALE = {"percent": 100.0, "per_1000": 1000.0}
-NEEDS = ("channels", "services", "surveys")
+NEEDS = ("channels", "services", "surveys", "columns")
 
 
 @dataclass(frozen=True)

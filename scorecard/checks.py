@@ -55,13 +55,17 @@ def source_value(col: Column, present: set[str], m: ExtractMapping = NONE) -> st
     return expr
 
 
+def _is_code(expr: str, codes) -> str:
+    """True when a cell is one of the codes, ignoring case (as `values` does)."""
+    return f"lower({expr}) in ({', '.join(quote(str(c).lower()) for c in codes)})"
+
+
 def raw_value(col: Column, present: set[str], m: ExtractMapping = NONE) -> str:
     """The cell as text after the mapping: sentinel codes blanked, values translated
     (case-insensitively), and the declared default when blank."""
     expr = source_value(col, present, m)
     if col.name in m.missing:
-        codes = ", ".join(quote(code) for code in m.missing[col.name])
-        expr = f"case when {expr} in ({codes}) then NULL else {expr} end"
+        expr = f"case when {_is_code(expr, m.missing[col.name])} then NULL else {expr} end"
     if col.name in m.values:
         whens = " ".join(f"when {quote(theirs)} then {quote(ours)}"
                          for theirs, ours in m.values[col.name].items())
@@ -177,8 +181,7 @@ def exclusions(extract: Extract, shown: dict[str, str], m: ExtractMapping) -> li
     for col in extract.columns:
         codes = m.missing.get(col.name)
         if col.required and codes:
-            out.append(_problem(col, shown[col.name], f"{shown[col.name]} in "
-                                f"({', '.join(quote(c) for c in codes)})",
+            out.append(_problem(col, shown[col.name], _is_code(shown[col.name], codes),
                                 quote("is a code the mapping reads as no answer, so the row "
                                       "is left out by design")))
     return out

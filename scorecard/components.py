@@ -199,7 +199,10 @@ def measure_card(result: MeasureResult, compact: bool = False, link: bool = True
                         f"committee: {revised}]")
         st.caption(_target_line(result))
         st.markdown(change_line(result.vs_previous, "the previous period", m))
-        if not compact:
+        same = result.vs_last_year.label and result.vs_last_year.label == \
+            result.vs_previous.label
+        if not compact and not same:
+            # by financial year, the previous period is the same period last year
             st.markdown(change_line(result.vs_last_year, "the same period last year", m))
             st.markdown(result.sentence)
         for caveat in result.notes:

@@ -40,6 +40,7 @@ class Extract:
     covers_to: date | None = None
     first: date | None = None  # the dates its loaded rows span
     last: date | None = None
+    empty_columns: tuple[str, ...] = ()  # optional columns it gives no data for
 
     @property
     def supplied(self) -> bool:
@@ -86,8 +87,14 @@ def _load(database) -> Coverage:
             name, loads.loc[name, "status"], int(loads.loc[name, "loaded"]), declared,
             None if row is None else _date(row["covers_from"]),
             None if row is None else _date(row["covers_to"]),
-            _date(loads.loc[name, "first_date"]), _date(loads.loc[name, "last_date"]))
+            _date(loads.loc[name, "first_date"]), _date(loads.loc[name, "last_date"]),
+            tuple(_items(loads.loc[name, "empty_columns"])))
     return Coverage(first, as_at, bool(dates["from_activity"]), extracts)
+
+
+def _items(value) -> list:
+    """A list cell as a list (None or NaN when the build had none)."""
+    return [] if value is None or fmt.missing(value) else list(value)
 
 
 def _listed(values, words: dict) -> str:
@@ -123,10 +130,20 @@ def absence(coverage: Coverage, sources, needs: dict | None = None) -> str | Non
     for name in sources:
         extract = coverage.extract(name)
         for key, needed in (needs or {}).items():
-            gap = _scope_gap(extract, key, needed)
+            gap = _column_gap(extract, needed) if key == "columns" else \
+                _scope_gap(extract, key, needed)
             if gap:
                 return gap
     return None
+
+
+def _column_gap(extract: Extract, columns) -> str | None:
+    """Why an extract cannot give a figure that needs these columns, or None."""
+    known = {c.name for c in BY_NAME[extract.name].columns} if extract.name in BY_NAME else set()
+    empty = [c for c in columns if c in known and c in extract.empty_columns]
+    if not empty:
+        return None
+    return f"Not measured: the {extract.name} extract has no {' or '.join(empty)} values"
 
 
 def measure_needs(measure) -> dict:

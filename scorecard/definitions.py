@@ -140,7 +140,7 @@ def contract_tables() -> None:
         optional = " (optional)" if extract.optional else ""
         with st.expander(f"{extract.name}.csv{optional}: {extract.grain}"):
             st.markdown(extract.description)
-            st.dataframe(pd.DataFrame([{
+            st.table(pd.DataFrame([{
                 "Column": c.name, "Type": TYPE_WORDS[c.type],
                 "Required": "yes" if c.required else "no",
                 "Allowed values": ", ".join(str(a) for a in c.allowed),

@@ -58,6 +58,7 @@ def calls(frame, height: int = 400) -> go.Figure:
     fig.update_layout(barmode="stack", margin=dict(r=80),
                       yaxis=dict(title_text="Calls offered"),
                       yaxis2=dict(overlaying="y", side="right", range=[0, 100],
+                                  tickmode="linear", tick0=0, dtick=20,
                                   ticksuffix="%", showgrid=False,
                                   title_text="Answered within 60 seconds"))
     return fig

@@ -84,8 +84,8 @@ def fingerprint(files: dict[str, list[Path]], settings: Settings,
     extra += [p for p in (settings.mapping_file, settings.council_file) if p]
     for path in extra:
         digest.update(path.read_bytes() if path.exists() else b"-")
-    for m in sorted(mappings.items()):
-        digest.update((m[1].staging_sql or "").encode())
+    for name in sorted(mappings):
+        digest.update((mappings[name].staging_sql or "").encode())
     digest.update(f"{settings.max_rejected_share}".encode())
     _write_json(memo_file, memo)
     return digest.hexdigest()[:20]
@@ -154,8 +154,9 @@ def _load_one(con, extract, paths, report, result, m, settings) -> None:
         return
     share = report.rejected_share
     if share > settings.max_rejected_share:
+        total = report.loaded + report.excluded + report.rejected
         result.flags.append(
-            f"{report.file}: {report.rejected:,} of {report.rows_read:,} rows "
+            f"{report.file}: {report.rejected:,} of {total:,} rows "
             f"({100 * share:.0f}%) were rejected, more than the "
             f"{100 * settings.max_rejected_share:.0f}% expected; "
             f"{_commonest_reason(con, extract.name)}")
@@ -177,19 +178,42 @@ def _commonest_reason(con, extract: str) -> str:
 def _warnings(con, settings: Settings, mappings: dict) -> list[str]:
     """Rows that refer to measures or pillars the configuration does not know, and a contacts
     extract that looks like one channel's although its mapping does not say so."""
-    measures = list(catalogue.load_catalogue(settings.catalogue_file))
+    measures = catalogue.load_catalogue(settings.catalogue_file)
     strategy = catalogue.load_strategy(settings.strategy_file, settings.catalogue_file)
-    unknown = db.run(con, "checks/unknown_references", measures=measures,
+    unknown = db.run(con, "checks/unknown_references", measures=list(measures),
                      pillars=[p.id for p in strategy.pillars])
     out = [f"{r.extract}.csv: {r.rows} row(s) with {r.column_name} '{r.value}', which the "
            f"{'catalogue' if 'measure' in r.column_name else 'strategy'} does not know; "
            "they are loaded but not shown." for r in unknown.itertuples(index=False)]
+    out += _unread_questions(con, measures)
     if not mappings.get("contacts", mapping.NONE).scope.channels:
         out += [f"contacts: every one of the {r.contacts:,} contacts is {r.channel}. If the "
                 f"extract covers {r.channel} only, say so in the mapping file ([contacts] "
                 f"scope = {{ channels = [\"{r.channel}\"] }}), so that measures needing every "
                 "channel, such as digital take-up, say \"Not measured\" rather than 0% or 100%."
                 for r in db.run(con, "checks/one_channel_contacts").itertuples(index=False)]
+    return out
+
+
+def _unread_questions(con, measures: dict) -> list[str]:
+    """Survey answers to a question no measure reads (a measure with no question reads them
+    all): most often a question code the mapping should translate."""
+    read: dict[str, set | None] = {}
+    for m in measures.values():
+        survey = m.params.get("survey")
+        if survey:
+            question = m.params.get("question")
+            known = read.setdefault(survey, set())
+            read[survey] = None if known is None or question is None else known | {question}
+    out = []
+    for r in db.run(con, "checks/survey_questions").itertuples(index=False):
+        wanted = read.get(r.survey, set())
+        if wanted is not None and r.question not in wanted:
+            codes = ", ".join(sorted(wanted)) or "no question"
+            out.append(f"satisfaction: {r.answers:,} answer(s) to question '{r.question}' in "
+                       f"the {r.survey} survey, which no measure reads; the measures read "
+                       f"{codes} from it. Translate your question codes with "
+                       "values.question in the mapping file (docs/mapping.md).")
     return out
 
 
@@ -355,7 +379,7 @@ EXIT_CODES = {
     0: "every extract supplied was loaded",
     1: "nothing was loaded: the settings, the mapping file or the folder could not be used",
     2: "a fault in the dashboard, not in your data (please report it)",
-    3: "a file could not be read; the last good data is kept",
+    3: "a file could not be read, or its staging query failed; the last good data is kept",
     4: "loaded, but an extract loaded no rows or had more of its rows rejected than "
        "max_rejected_share expects: look at the rejected rows",
 }
@@ -367,8 +391,9 @@ def _print_report(result: BuildResult) -> None:
     print(f"{'extract'.ljust(width)}  {'read':>10}  {'loaded':>10}  {'excluded':>9}  "
           f"{'rejected':>9}  file")
     for r in result.reports:
-        absent = r.status in ("missing", "not supplied")
-        shown = r.file or f"({'not supplied' if absent else r.status})"
+        absent = r.status in ("missing", "not supplied", "failed")
+        shown = (f"{r.file or ''} (could not be used)".strip() if r.status == "failed"
+                 else r.file or "(not supplied)")
         note = f"  {r.message}" if r.message and r.status == "loaded" else ""
         if r.staged is not None:
             note += f"  ({r.rows_read:,} rows in the file gave {r.staged:,} after staging)"

@@ -6,7 +6,7 @@ as excluded by design or rejected, with its file, line, column, value and reason
 from __future__ import annotations
 
 import glob
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checks, readers, staging
@@ -30,6 +30,7 @@ class ExtractReport:
     excluded: int = 0
     rejected: int = 0
     staged: int | None = None  # rows the staging query gave, when it changed the grain
+    empty_columns: list[str] = field(default_factory=list)  # optional columns with no data
     first_date: str | None = None
     last_date: str | None = None
     encoding: str | None = None
@@ -196,6 +197,21 @@ def _check_and_store(con, extract, raw, present, report, m) -> None:
                 f"(select _file, _line, unnest(_problems) as p from dup_{extract.name} "
                 "where len(_problems) > 0 and len(_exclusions) = 0)", {"e": extract.name})
     _account(con, extract, report)
+    report.empty_columns = _empty_columns(con, extract, present, m)
+
+
+def _empty_columns(con, extract: Extract, present: set[str], m: ExtractMapping) -> list[str]:
+    """Optional columns the extract gives no data for: not in the file (nor mapped, nor a
+    constant), or blank on every row loaded. A measure that needs one says "Not measured"
+    rather than reading 0%."""
+    optional = [c for c in extract.columns if not c.required]
+    supplied = [c for c in optional if c.name in m.constants
+                or all(s in present for s in m.sources(c.name))]
+    counts = con.execute("select " + ", ".join(
+        [f"count({checks.ident(c.name)})" for c in supplied] + ["count(*)"])
+        + f" from {extract.name}").fetchall()[0] if supplied else (0,)
+    filled = {c.name for c, n in zip(supplied, counts) if n}
+    return [c.name for c in optional if c.name not in filled]
 
 
 def _account(con, extract: Extract, report: ExtractReport) -> None:

@@ -32,7 +32,9 @@ class FileProblem(Exception):
     """A file that cannot be read at all: one clear message naming the file and what to do."""
 
     def __init__(self, path: Path | str, what: str, todo: str = ""):
-        self.file = Path(path).name
+        # a data file is named by its name alone (never a server path); a name given as text
+        # (a staging query, "staging/contacts.sql") is shown as the mapping gives it
+        self.file = path if isinstance(path, str) else Path(path).name
         self.what = what
         self.todo = todo
         super().__init__(f"{self.file}: {what}" + (f" {todo}" if todo else ""))

@@ -23,6 +23,15 @@ def _span(filters):
     return groups.span(filters)
 
 
+def span_words(ctx, extract: str, start, end) -> str:
+    """'twelve months to 30 September 2026', or the days the extract covers within them
+    ('3 August 2026 to 30 September 2026') when it covers less."""
+    first, last = coverage.covered_span(ctx.coverage, extract, start, end)
+    if (first, last) == (start, end):
+        return f"twelve months to {fmt.long_date(end)}"
+    return f"{fmt.long_date(first)} to {fmt.long_date(last)}"
+
+
 def _scope(filters, channels: bool = True) -> dict:
     return {"services": list(filters.services) or None,
             "channels": (list(filters.channels) or None) if channels else None}
@@ -89,8 +98,10 @@ def demand_heatmap(ctx, filters) -> None:
     if frame.empty:
         return
     busiest = frame.sort_values("per_day").iloc[-1]
-    who = ", ".join(app_state.CHANNEL_WORDS[c].lower() for c in filters.channels) \
-        if filters.channels else "phone and face to face"
+    covered = ctx.coverage.extract("contacts").scope.get("channels")
+    shown = filters.channels or [c for c in ("phone", "face_to_face")
+                                 if not covered or c in covered]
+    who = " and ".join(app_state.CHANNEL_WORDS[c].lower() for c in shown)
     title = (f"Busiest hour for {who}: {figures.WEEKDAYS[int(busiest['weekday']) - 1]} "
              f"{int(busiest['hour_of_day']):02d}:00, about "
              f"{fmt.plural(busiest['per_day'], ('contact', 'contacts'), 0)} a day")
@@ -98,7 +109,7 @@ def demand_heatmap(ctx, filters) -> None:
                          Hour=[f"{int(h):02d}:00" for h in frame["hour_of_day"]])
     table = table[["Weekday", "Hour", "contacts", "per_day"]].rename(
         columns={"contacts": "Contacts", "per_day": "Average a day"}).round(1)
-    ui.chart_block(f"{title} ({fmt.long_date(start)} to {fmt.long_date(end)})",
+    ui.chart_block(f"{title} ({span_words(ctx, 'contacts', *_span(filters))})",
                    figures.heatmap(frame),
                    table, f"Heatmap of average contacts a day by weekday and hour. {title}.",
                    "demand")
@@ -120,7 +131,7 @@ def service_centres(ctx, filters) -> None:
               f"({slowest['average_wait']:.1f} minutes)")
     table = frame.rename(columns={"site": "Service centre", "visits": "Visits",
                                   "average_wait": "Average wait (minutes)"}).round(1)
-    ui.chart_block(f"{title} (twelve months to {fmt.long_date(end)})",
+    ui.chart_block(f"{title} ({span_words(ctx, 'contacts', start, end)})",
                    figures.grouped_bars(frame, "site", "visits", "count"), table,
                    f"Bar chart of visits by service centre. {title}.", "centres")
 
@@ -141,7 +152,7 @@ def avoidable_reasons(ctx, filters) -> None:
                                   "avoidable": "Avoidable contacts",
                                   "classified": "Contacts classified",
                                   "share": "Share of classified %"}).round(1)
-    ui.chart_block(f"{title} (twelve months to {fmt.long_date(end)})",
+    ui.chart_block(f"{title} ({span_words(ctx, 'contacts', start, end)})",
                    figures.stacked_bars(frame, "service", "reason", "share", "percent"), table,
                    f"Stacked bars of avoidable contact as a share of contacts classified, by "
                    f"service and reason. {title}.", "avoidable")
@@ -255,7 +266,7 @@ def ward_table(ctx, filters) -> None:
         "Compared with other wards": sat["versus_rest"].map(
             {"lower": "Less satisfied", "higher": "More satisfied", "": ""}),
         "Note": sat["suppressed_reason"].map(lambda r: f"Suppressed: {r}" if r else "")})
-    ui.chart_block(f"{title} (twelve months to {fmt.long_date(end)})",
+    ui.chart_block(f"{title} ({span_words(ctx, 'satisfaction', start, end)})",
                    charts.intervals(sat.sort_values("value", ascending=False), "ward"), table,
                    f"Dot chart of resident satisfaction by ward with 95% intervals. {title}.",
                    "wards")

@@ -108,7 +108,8 @@ def notes(result) -> list[str]:
     if latest is not None and not result.is_current:
         out.append(f"Latest figure available: {latest['label']}.")
     if latest is not None and not latest["suppressed"] and 0 < latest["base"] < 30:
-        out.append(f"Small base: {int(latest['base'])} cases; treat with caution.")
+        unit = "answers" if m.survey or m.source == "satisfaction" else "cases"
+        out.append(f"Small base: {int(latest['base'])} {unit}; treat with caution.")
     if result.filters.services and "service" not in m.dimensions:
         out.append("Council-wide figure: not split by service.")
     if result.filters.channels and "channel" not in m.dimensions:

@@ -13,6 +13,7 @@ from . import (
     commentary,
     complaints_views,
     coverage,
+    errors,
     fmt,
     groups,
     measures,
@@ -130,7 +131,8 @@ def resident_groups(ctx, filters, params: dict, title: str, key: str) -> None:
                ) if len(lower) else "no group is less satisfied than the rest beyond chance"
     with st.container(border=True, key=f"groups-{key}"):
         st.subheader(f"{title}: {finding}")
-        st.caption(f"Twelve months to {fmt.long_date(end)}; 95% intervals; a group is "
+        words = sections.span_words(ctx, "satisfaction", start, end)
+        st.caption(f"{words[0].upper() + words[1:]}; 95% intervals; a group is "
                    "called different only when its interval for the difference from everyone "
                    "else excludes zero. Groups with fewer than "
                    f"{ctx.settings.min_base} answers are suppressed.")
@@ -184,15 +186,18 @@ SECTIONS |= complaints_views.SECTIONS | sections.SECTIONS
 SECTION_DATA = {
     "channel_mix": ("How residents get in touch", ("contacts",), {"channels": "all"}),
     "calls_by_period": ("Calls offered, answered and abandoned", ("contacts",),
-                        {"channels": ["phone"]}),
+                        {"channels": ["phone"], "columns": ["wait_seconds", "abandoned"]}),
     "demand_heatmap": ("When residents get in touch", ("contacts",), {}),
-    "service_centres": ("Service centres", ("contacts",), {"channels": ["face_to_face"]}),
-    "avoidable_reasons": ("Why contact was avoidable", ("contacts",), {}),
+    "service_centres": ("Service centres", ("contacts",),
+                        {"channels": ["face_to_face"], "columns": ["site"]}),
+    "avoidable_reasons": ("Why contact was avoidable", ("contacts",),
+                          {"columns": ["avoidable", "avoidable_reason"]}),
     "guardrail": ("Digital take-up beside those it could leave behind",
                   ("contacts", "satisfaction"), {"channels": "all",
                                                  "surveys": ["post_contact"]}),
     "resolution_days_by_service": ("Working days to resolve, by service", ("cases",), {}),
-    "multi_vs_single": ("Cases needing several services", ("cases",), {}),
+    "multi_vs_single": ("Cases needing several services", ("cases",),
+                        {"columns": ["services_involved"]}),
     "backlog": ("Open cases", ("cases",), {}),
     "ward_table": ("Satisfaction by ward", ("satisfaction",), {"surveys": ["resident_survey"]}),
     "resident_groups": ("Residents satisfied with the council, by resident group",
@@ -271,18 +276,23 @@ def _spc_section(ctx, filters, measure_id: str, pillar_id: str | None) -> None:
 def pillar_sections(ctx, filters, pillar) -> None:
     """The pillar's own charts, as named in the strategy config (`charts = [...]`)."""
     for name in pillar.charts:
-        kind, _, rest = name.partition(":")
-        gap = _section_absence(ctx, name)
-        if gap:
-            absent_block(*gap)
-        elif kind == "spc" and rest in ctx.catalogue:
-            _spc_section(ctx, filters, rest, pillar.id)
-        elif kind == "breakdown" and rest.partition(":")[0] in ctx.catalogue:
-            measure_id, _, by = rest.partition(":")
-            breakdown_block(ctx, filters, measure_id, by or "service")
-        elif name in SECTIONS:
-            SECTIONS[name](ctx, filters)
-        else:
-            st.error(f"The strategy config names a chart '{name}' for {pillar.title} that does "
-                     f"not exist. Use spc:<measure>, breakdown:<measure>:<service|channel|site|"
-                     f"contractor> or one of: {', '.join(sorted(SECTIONS))}.")
+        with errors.guard(f"The chart '{name}'"):
+            _pillar_section(ctx, filters, pillar, name)
+
+
+def _pillar_section(ctx, filters, pillar, name: str) -> None:
+    kind, _, rest = name.partition(":")
+    gap = _section_absence(ctx, name)
+    if gap:
+        absent_block(*gap)
+    elif kind == "spc" and rest in ctx.catalogue:
+        _spc_section(ctx, filters, rest, pillar.id)
+    elif kind == "breakdown" and rest.partition(":")[0] in ctx.catalogue:
+        measure_id, _, by = rest.partition(":")
+        breakdown_block(ctx, filters, measure_id, by or "service")
+    elif name in SECTIONS:
+        SECTIONS[name](ctx, filters)
+    else:
+        st.error(f"The strategy config names a chart '{name}' for {pillar.title} that does "
+                 f"not exist. Use spc:<measure>, breakdown:<measure>:<service|channel|site|"
+                 f"contractor> or one of: {', '.join(sorted(SECTIONS))}.")

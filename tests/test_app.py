@@ -76,8 +76,12 @@ def test_access_page_sentence_and_trend(mini_app):
             "80%; the same as August 2026 (50.0%).") in text
     keys = {chart.key for chart in at.get("plotly_chart")}
     assert {"fig-spc-calls_answered_60s", "fig-guardrail", "fig-channel-mix", "fig-calls",
-            "fig-demand", "fig-centres", "fig-avoidable", "fig-site-f2f_average_wait",
+            "fig-demand", "fig-centres", "fig-site-f2f_average_wait",
             "fig-groups-digital-age"} <= keys
+    # the mini contacts have no avoidable_reason column: that chart says so, and is not drawn
+    assert "fig-avoidable" not in keys
+    assert ":material/block: Not measured: the contacts extract has no avoidable_reason " \
+           "values." in text
 
 
 def test_understanding_page_shows_satisfaction_by_group(mini_app):
@@ -232,3 +236,35 @@ def test_commentary_beside_red_measures_and_flags_where_missing(mini_app):
     text = "\n".join(texts(at))
     assert "**Commentary:** Repairs backlog after staff vacancies" in text
     assert "**Corrective action (Head of Housing):** Agency surveyors until December" in text
+
+
+def test_a_fault_in_a_section_is_a_message_with_a_reference_in_the_log(monkeypatch, tmp_path):
+    import logging
+
+    from scorecard import errors, views
+
+    def broken(ctx, filters):
+        raise ValueError("boom in /srv/secret/path")
+
+    monkeypatch.setitem(views.SECTIONS, "backlog", broken)
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    errors.LOG.addHandler(handler)
+    try:
+        at = app(monkeypatch, MINI, tmp_path / "cache", min_base=1)
+        monkeypatch.delenv("SCORECARD_STRICT")  # as served: no traceback, a reference
+        at = open_page(at.run(), "end_to_end")
+    finally:
+        errors.LOG.removeHandler(handler)
+    assert not at.exception
+    shown = [e.value for e in at.error]
+    assert len(shown) == 1 and shown[0].startswith(
+        "The chart 'backlog' could not be shown because of a fault in the dashboard")
+    reference = shown[0].rsplit("reference ", 1)[1].rstrip(".")
+    assert "/srv/secret" not in shown[0] and "boom" not in shown[0]
+    assert [r.getMessage() for r in records] == [
+        f"fault {reference}: The chart 'backlog' could not be shown"]
+    assert records[0].exc_info[1].args == ("boom in /srv/secret/path",)
+    # the rest of the page carried on
+    assert any("Cases needing several services" in t for t in texts(at))

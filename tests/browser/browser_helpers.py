@@ -33,3 +33,22 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": 1440, "height": 1000})
     return path
+
+
+def press_until(page, key: str, condition: str, attempts: int = 3) -> None:
+    """Press a key until a JavaScript condition holds (e.g. the slide in the URL has moved).
+    A key press that reaches the page while it is still settling can be lost; it is pressed
+    again only once the app is idle and the condition still does not hold, so it never moves
+    two steps."""
+    for attempt in range(attempts):
+        page.keyboard.press(key)
+        try:
+            page.wait_for_function(condition, timeout=10_000)
+            return
+        except Exception:  # noqa: BLE001 - Playwright's timeout: try again once idle
+            if attempt == attempts - 1:
+                raise
+            wait_for_app(page)
+            if page.evaluate(condition):
+                return
+            page.locator("h1").first.click()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import wait_for_app
+from browser_helpers import press_until, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -39,16 +39,13 @@ def test_presentation_mode_navigation(server, big_page):
     bar = big_page.locator("[data-testid='stMain']").inner_text()
     assert "data as at 30 September 2026" in bar and "slide 3 of 9" in bar
     big_page.locator("h1").first.click()  # focus the slide, not a form field
-    big_page.keyboard.press("ArrowRight")
-    big_page.wait_for_function("() => location.search.includes('slide=4')")
+    press_until(big_page, "ArrowRight", "() => location.search.includes('slide=4')")
     wait_for_app(big_page)
     assert big_page.locator("h1").first.inner_text().strip() == "Calls abandoned"
-    big_page.keyboard.press("PageDown")  # a presentation clicker
-    big_page.wait_for_function("() => location.search.includes('slide=5')")
+    press_until(big_page, "PageDown", "() => location.search.includes('slide=5')")  # a clicker
     wait_for_app(big_page)
     assert big_page.locator("h1").first.inner_text().strip() == "Average speed of answer"
-    big_page.keyboard.press("PageUp")
-    big_page.wait_for_function("() => location.search.includes('slide=4')")
+    press_until(big_page, "PageUp", "() => location.search.includes('slide=4')")
     wait_for_app(big_page)
     big_page.get_by_role("button", name="Previous").click()
     big_page.wait_for_function("() => location.search.includes('slide=3')")
