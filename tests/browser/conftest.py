@@ -42,10 +42,10 @@ def _wait_healthy(url: str, timeout: float = 120) -> None:
     raise RuntimeError(f"Streamlit did not start at {url}")
 
 
-def _serve(tmp_path_factory, name: str):
-    """Start a Streamlit server for app.py on the sample extracts; yields its URL."""
+def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample"):
+    """Start a Streamlit server for app.py on a folder of extracts; yields its URL."""
     port = _free_port()
-    env = os.environ | {"SCORECARD_DATA": str(ROOT / "data" / "sample"),
+    env = os.environ | {"SCORECARD_DATA": str(data),
                         "SCORECARD_CACHE": str(tmp_path_factory.mktemp(f"{name}-cache"))}
     log = open(tmp_path_factory.mktemp("logs") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
@@ -66,6 +66,12 @@ def _serve(tmp_path_factory, name: str):
 def server(tmp_path_factory):
     """A Streamlit server shared by the browser tests."""
     yield from _serve(tmp_path_factory, "browser")
+
+
+@pytest.fixture(scope="module")
+def example_server(tmp_path_factory):
+    """A server on an example council that supplied only a request log (cases, contacts)."""
+    yield from _serve(tmp_path_factory, "example", ROOT / "data" / "examples" / "request_log")
 
 
 @pytest.fixture

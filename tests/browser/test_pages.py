@@ -34,6 +34,23 @@ def test_page_opens_without_error(server, page, path, title):
     screenshot(page, path.split("?")[0] or "overview")
 
 
+def test_a_council_with_two_extracts_sees_every_page_and_what_is_missing(example_server,
+                                                                         page):
+    for path, _ in PAGES:
+        page.goto(f"{example_server}/{path.replace('Housing', 'Highways')}")
+        wait_for_app(page)
+        text = page.locator("[data-testid='stMain']").inner_text()
+        assert page.locator("[data-testid='stException']").count() == 0, path
+        assert "Traceback" not in text and str(ROOT) not in text, path
+    page.goto(example_server)
+    wait_for_app(page)
+    text = page.locator("[data-testid='stMain']").inner_text()
+    assert "Eastmoor City Council (example)" in text
+    assert "Not supplied: no complaints extract:" in text
+    assert "Not measured: the contacts extract has no wait_seconds values:" in text
+    screenshot(page, "example-request-log-overview")
+
+
 def test_overview_shows_cards_with_words_not_just_colour(server, page):
     page.goto(server)
     wait_for_app(page)
