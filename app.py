@@ -8,7 +8,7 @@ from scorecard import components as ui
 
 st.set_page_config(page_title="Customer service scorecard", page_icon=":material/dashboard:",
                    layout="wide")
-ctx = app_state.context()
+ctx = app_state.context_or_stop()
 view = {"ctx": ctx}
 
 

@@ -54,7 +54,8 @@ def prepare(work: Path, scale: float) -> tuple[settings.Settings, float]:
     if not (data / "contacts.csv.gz").exists():
         seconds, _ = timed(lambda: sample.generate(data, scale=scale))
         print(f"generated scale {scale:g} sample in {seconds:.1f} s")
-    s = settings.load({"data_dir": data, "cache_dir": work / f"cache-{scale:g}"})
+    s = settings.load({"data_dir": data, "cache_dir": work / f"cache-{scale:g}",
+                       "settle_seconds": 0})
     seconds, result = timed(lambda: ingest.refresh(s))
     for r in result.reports:
         print(f"  {r.extract:<13} {r.rows_read:>12,} rows read, {r.loaded:>12,} loaded")

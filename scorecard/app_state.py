@@ -8,14 +8,16 @@ switches.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
+import duckdb
 import streamlit as st
 
 from . import calendar as cal
-from . import catalogue, coverage, ingest, measures
+from . import catalogue, coverage, errors, ingest, measures
 from .db import Database
 from .settings import Settings, load
 
@@ -73,11 +75,19 @@ def _reference(path: str, settings: Settings):
 
 
 def context() -> Context:
-    """Settings, strategy and the current database; rebuilt only when something changed."""
+    """Settings, strategy and the current database; rebuilt only when something changed. A
+    database that cannot be read is rebuilt from the extracts (the refresh repairs it)."""
     settings = load()
     refresh = _refresh(settings)
     path = str(settings.cache_dir / refresh["database"])
-    targets, services, covered = _reference(path, settings)
+    try:
+        targets, services, covered = _reference(path, settings)
+    except duckdb.Error:
+        for cached in (_refresh, _database, _reference):
+            cached.clear()
+        refresh = _refresh(settings)
+        path = str(settings.cache_dir / refresh["database"])
+        targets, services, covered = _reference(path, settings)
     return Context(
         settings=settings,
         strategy=catalogue.load_strategy(settings.strategy_file, settings.catalogue_file),
@@ -105,6 +115,18 @@ def _on_grain_change() -> None:
         start = cal.parse_label(st.session_state.get(key))
         if start:
             st.session_state[key] = cal.period_label(cal.period_start(start, grain), grain)
+
+
+def context_or_stop() -> Context:
+    """The context, or a short message with a log reference (never a traceback) and stop."""
+    try:
+        return context()
+    except Exception as exc:
+        if os.environ.get("SCORECARD_STRICT"):
+            raise
+        st.error(errors.message("The dashboard's data", errors.report("the data", exc)),
+                 icon=":material/bug_report:")
+        st.stop()
 
 
 def as_at_words(ctx: Context) -> str:

@@ -6,6 +6,9 @@ problem goes to the rejects table with all its reasons, so nothing is silently d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from .contracts import Column, Extract, Rule
 from .mapping import NONE, ExtractMapping
 
@@ -13,7 +16,18 @@ SQL_TYPES = {"text": "VARCHAR", "enum": "VARCHAR", "int": "BIGINT", "float": "DO
              "bool": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 TIME_SUFFIXES = (" %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M:%S.%f", " %H:%M:%S.%f")
-EARLIEST, LATEST = "1990-01-01", "2100-12-31"
+EARLIEST_DEFAULT = date(2000, 1, 1)
+DMY = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})"  # day-month-year or month-day-year
+
+
+@dataclass(frozen=True)
+class DateLimits:
+    """The dates a row may carry: none before `earliest`, and none after `latest` (the day
+    the data is loaded, plus a small tolerance) except deadlines and plans."""
+
+    earliest: date = EARLIEST_DEFAULT
+    latest: date | None = None
+    loaded_on: date | None = None
 TRUE_WORDS = ("y", "yes", "true", "t", "1")
 FALSE_WORDS = ("n", "no", "false", "f", "0")
 REASONS = {
@@ -112,7 +126,7 @@ EXCEL_NUMBER = "[0-9]+([.][0-9]+)?[eE][+-]?[0-9]+"
 
 
 def column_checks(col: Column, v: str, t: str, shown: str | None = None,
-                  formats: tuple[str, ...] = ()) -> list[str]:
+                  formats: tuple[str, ...] = (), limits: DateLimits | None = None) -> list[str]:
     """Checks for one column: blank but required, unparseable, not allowed, out of range, an
     identifier mangled by Excel. `shown` is the cell as the file has it, for the report."""
     shown = shown or v
@@ -146,10 +160,52 @@ def column_checks(col: Column, v: str, t: str, shown: str | None = None,
         checks.append(_problem(col, shown, f"{t} > {col.max}",
                                quote(f"is above the maximum of {col.max:g}")))
     if col.type in ("date", "timestamp"):
-        checks.append(_problem(
-            col, shown, f"{t} not between DATE {quote(EARLIEST)} and DATE {quote(LATEST)}",
-            quote("is outside 1990 to 2100 (a two-digit year or a typing error?)")))
+        checks += date_range_checks(col, t, shown, limits or DateLimits())
     return checks
+
+
+def _words(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def date_range_checks(col: Column, t: str, shown: str, limits: DateLimits) -> list[str]:
+    """A date before the earliest accepted, or (for what has happened) after the load date."""
+    out = [_problem(col, shown, f"{t}::DATE < DATE {quote(limits.earliest.isoformat())}",
+                    quote(f"is before {_words(limits.earliest)}, the earliest date accepted "
+                          "(a two-digit year or a typing error?)"))]
+    if limits.latest and not col.future:
+        loaded = _words(limits.loaded_on or limits.latest)
+        out.append(_problem(col, shown, f"{t}::DATE > DATE {quote(limits.latest.isoformat())}",
+                            quote(f"is in the future: after {loaded}, when the data was "
+                                  "loaded (a typing error or a wrong clock?)")))
+    return out
+
+
+FUTURE_REASON = "is in the future: after "  # how the rejects name a future date
+
+
+def date_styles_select(extract: Extract, raw_table: str, present: set[str],
+                       m: ExtractMapping = NONE) -> str | None:
+    """SELECT counting, over the extract's date columns whose format the mapping does not
+    state, the values that can only be day-first (13/04/2022), only month-first
+    (04/13/2022), or either (04/05/2022), with an example of each and its line."""
+    exprs = [(c.name, source_value(c, present, m)) for c in extract.columns
+             if c.type in ("date", "timestamp") and not m.formats.get(c.name)
+             and c.name not in m.constants]
+    exprs = [(name, e) for name, e in exprs if e != "NULL::VARCHAR"]
+    if not exprs:
+        return None
+    parts = " union all ".join(
+        f"select {quote(name)} as column_name, _line, {e} as v, "
+        f"regexp_extract({e}, {quote(DMY)}, ['a', 'b', 'y']) as p from {raw_table}"
+        for name, e in exprs)
+    a, b = "try_cast(p.a as int)", "try_cast(p.b as int)"  # '' (no match) is NULL
+    kinds = {"day_first": f"{a} > 12 and {b} <= 12", "month_first": f"{b} > 12 and {a} <= 12",
+             "either": f"{a} <= 12 and {b} <= 12"}
+    cols = ", ".join(f"count(*) filter (where {cond}) as {k}, "
+                     f"arg_min(column_name || ' ' || v || ' (line ' || _line || ')', _line) "
+                     f"filter (where {cond}) as {k}_example" for k, cond in kinds.items())
+    return f"select {cols} from ({parts})"
 
 
 def rule_check(rule: Rule, extract: Extract, raw: dict[str, str], types: dict[str, str]) -> str:
@@ -208,14 +264,14 @@ def scope_checks(extract: Extract, types: dict[str, str], shown: dict[str, str],
 
 
 def checked_select(extract: Extract, raw_table: str, present: set[str],
-                   m: ExtractMapping = NONE) -> str:
+                   m: ExtractMapping = NONE, limits: DateLimits | None = None) -> str:
     """SELECT giving `_file`, `_line`, each typed column, `_problems` and `_exclusions`
     (lists of structs: the reasons a row is rejected, or left out by design)."""
     shown = {c.name: source_value(c, present, m) for c in extract.columns}
     raw = {c.name: raw_value(c, present, m) for c in extract.columns}
     types = {c.name: typed(c, raw[c.name], m.formats.get(c.name, ())) for c in extract.columns}
     checks = [chk for c in extract.columns for chk in column_checks(
-        c, raw[c.name], types[c.name], shown[c.name], m.formats.get(c.name, ()))]
+        c, raw[c.name], types[c.name], shown[c.name], m.formats.get(c.name, ()), limits)]
     checks += [rule_check(r, extract, raw, types) for r in extract.rules]
     checks += scope_checks(extract, types, shown, m)
     cols = ",\n  ".join(f"{types[c.name]}::{SQL_TYPES[c.type]} as {ident(c.name)}"

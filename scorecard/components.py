@@ -77,6 +77,8 @@ def banner(ctx) -> None:
             st.error(f"The latest data refresh failed, so the dashboard is showing the data "
                      f"loaded {_when(refresh.get('built_at'))}. {problems}",
                      icon=":material/error:")
+    for notice in refresh.get("notices") or []:
+        st.info(notice, icon=":material/build:")
     for flag in refresh.get("flags") or []:
         st.warning(f"Loaded, but check this extract: {flag}", icon=":material/warning:")
     from datetime import date

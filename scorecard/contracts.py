@@ -31,6 +31,7 @@ class Column:
     max: float | None = None
     free_text: bool = False  # narrative text: never echoed in rejects or data-quality examples
     default: str | None = None  # value used when the cell is blank
+    future: bool = False  # a date that may lie ahead (a deadline, a target's start)
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ COMPLAINTS = Extract(
         _c("received_on", "date", "Date received at this stage (day 0)."),
         _c("acknowledged_on", "date", "Date acknowledged.", required=False),
         _c("extended_to", "date", "New response deadline if extended (blank if not).",
-           required=False),
+           required=False, future=True),
         _c("responded_on", "date", "Date of the stage response (blank while open).",
            required=False),
         _c("outcome", "enum", "Outcome at this stage (blank while open).", allowed=OUTCOMES,
@@ -227,7 +228,8 @@ TARGETS = Extract(
     columns=(
         _c("measure_id", "text", "Measure the target applies to."),
         _c("service", "text", "Service (blank = council-wide).", required=False),
-        _c("from_period", "date", "The target applies from this date until replaced."),
+        _c("from_period", "date", "The target applies from this date until replaced.",
+           future=True),
         _c("target", "float", "Target, in the measure's unit (percent as 0 to 100)."),
         _c("amber_margin", "float", "A miss by no more than this is amber.", required=False,
            min=0, default="0"),
@@ -246,7 +248,7 @@ ACTIONS = Extract(
         _c("pillar", "text", "Strategy pillar id."),
         _c("title", "text", "What will be done."),
         _c("owner", "text", "Owning role."),
-        _c("due_on", "date", "Due date."),
+        _c("due_on", "date", "Due date.", future=True),
         _c("status", "enum", "Delivery status.", allowed=ACTION_STATUSES),
         _c("progress_pct", "int", "Per cent complete.", required=False, min=0, max=100),
         _c("last_update_on", "date", "Date of the latest update.", required=False),
@@ -267,7 +269,7 @@ EVENTS = Extract(
     activity=False,
     optional=True,
     columns=(
-        _c("date", "date", "When it happened."),
+        _c("date", "date", "When it happened (or will: a planned change).", future=True),
         _c("label", "text", "Short label, e.g. New telephony."),
         _c("pillar", "text", "Pillar id (blank = all).", required=False),
         _c("measure", "text", "Measure id (blank = all in the pillar).", required=False),

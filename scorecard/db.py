@@ -28,6 +28,21 @@ def connect(path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnecti
     return duckdb.connect(str(path), read_only=read_only)
 
 
+def damage(path: Path | str) -> str | None:
+    """Why a database file cannot be served (it will not open, or its tables cannot be read),
+    or None when it is sound."""
+    try:
+        con = connect(path)
+        try:
+            con.execute("select count(*) from loads").fetchall()
+            con.execute("select as_at_date from as_at").fetchall()
+        finally:
+            con.close()
+    except (duckdb.Error, OSError) as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return None
+
+
 @cache
 def sql_text(name: str) -> str:
     """The text of queries/<name>.sql."""

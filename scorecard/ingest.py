@@ -13,18 +13,19 @@ import argparse
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from . import catalogue, db, exports, mapping, readers
+from . import catalogue, checks, db, exports, mapping, readers
 from .calendar import calendar_frame
 from .contracts import EXTRACTS
 from .load import ExtractReport, files_label, load_extract, locate
@@ -33,6 +34,7 @@ from .settings import ROOT, Settings, load
 CODE_FILES = ("contracts.py", "checks.py", "readers.py", "load.py", "ingest.py", "calendar.py",
               "mapping.py", "staging.py")
 KEEP_DATABASES = 2
+LOG = logging.getLogger("scorecard")
 
 __all__ = ["BuildResult", "ExtractReport", "current", "main", "refresh", "status"]
 
@@ -50,6 +52,8 @@ class BuildResult:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # loaded, but a person should look
+    future_rows: int = 0  # rows rejected for a future date: the next day may accept them
+    notices: list[str] = field(default_factory=list)  # what the dashboard did for itself
     checked_at: str = ""
     built_at: str = ""
     rejects_file: str | None = None
@@ -68,7 +72,7 @@ def _file_hash(path: Path, memo: dict) -> str:
 
 
 def fingerprint(files: dict[str, list[Path]], settings: Settings,
-                mappings: dict | None = None) -> str:
+                mappings: dict | None = None, day: date | None = None) -> str:
     """A hash of every extract's content, the mapping file, the configuration and the code
     that shapes the tables: any change means a rebuild."""
     memo_file = settings.cache_dir / "hashes.json"
@@ -86,7 +90,8 @@ def fingerprint(files: dict[str, list[Path]], settings: Settings,
         digest.update(path.read_bytes() if path.exists() else b"-")
     for name in sorted(mappings):
         digest.update((mappings[name].staging_sql or "").encode())
-    digest.update(f"{settings.max_rejected_share}".encode())
+    digest.update(f"{settings.max_rejected_share}|{settings.earliest_date}|"
+                  f"{settings.future_days}|{day or ''}".encode())
     _write_json(memo_file, memo)
     return digest.hexdigest()[:20]
 
@@ -130,7 +135,7 @@ def served_database(args) -> tuple[Settings, db.Database] | None:
     the database being served; None, with the reason printed, when there is none."""
     overrides = {k: v for k, v in (("data_dir", args.data), ("cache_dir", args.cache)) if v}
     settings = load(overrides)
-    for problem in refresh(settings).problems:
+    for problem in refresh(settings, wait=True).problems:
         print(f"warning: {problem}", file=sys.stderr)
     pointer = current(settings)
     if pointer is None:
@@ -139,12 +144,19 @@ def served_database(args) -> tuple[Settings, db.Database] | None:
     return settings, db.Database(settings.cache_dir / pointer["database"])
 
 
+def date_limits(settings: Settings, today: date | None = None) -> checks.DateLimits:
+    """The dates a row may carry, from the settings and the day of loading."""
+    today = today or date.today()
+    return checks.DateLimits(date.fromisoformat(settings.earliest_date),
+                             today + timedelta(days=settings.future_days), today)
+
+
 def _load_one(con, extract, paths, report, result, m, settings) -> None:
     """Load an extract; a file that cannot be read is a problem and leaves an empty table. An
     extract that loads no rows, or has more of its rows rejected than the settings allow,
     is loaded but flagged (the banner says so; the command line exits with status 4)."""
     try:
-        load_extract(con, extract, paths, report, m)
+        load_extract(con, extract, paths, report, m, date_limits(settings))
     except readers.FileProblem as exc:
         report.status, report.message = "failed", str(exc)
         result.problems.append(str(exc))
@@ -239,6 +251,9 @@ def _build(target: Path, files: dict, skipped: set, mappings: dict, result: Buil
         _record_loads(con, result, mappings)
         db.run_folder(con, "sources")
         result.warnings = _warnings(con, settings, mappings)
+        result.future_rows = con.execute(
+            "select count(distinct (extract, file, line)) from rejects where starts_with(reason, "
+            "$r)", {"r": checks.FUTURE_REASON}).fetchall()[0][0]
         _record(con, result)
     finally:
         con.close()
@@ -268,26 +283,125 @@ def _record(con, result: BuildResult) -> None:
     con.execute("checkpoint")
 
 
-def refresh(settings: Settings | None = None, force: bool = False) -> BuildResult:
+def refresh(settings: Settings | None = None, force: bool = False,
+            wait: bool = False) -> BuildResult:
     """Rebuild the database if any extract (or the code shaping it) changed; keep the last
-    good database when the new one has a file that cannot be read."""
+    good database when the new one has a file that cannot be read, and while a file is still
+    being written (`wait`: sleep until it has settled, as the command line does)."""
     settings = settings or load()
-    settings.cache_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.cache_dir / "build.lock", "w") as lock:
+    try:
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(settings.cache_dir / "build.lock", "w")  # noqa: SIM115 - held below
+    except OSError:
+        return _read_only(settings, force)
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _refresh_locked(settings, force)
+        _clean_partials(settings.cache_dir)
+        return _refresh_locked(settings, force, wait)
 
 
-def _refresh_locked(settings: Settings, force: bool) -> BuildResult:
+def _clean_partials(cache_dir: Path) -> None:
+    """Remove what an interrupted build left (we hold the lock: nobody else is building)."""
+    for leftover in (*cache_dir.glob("*.building"), *cache_dir.glob("*.tmp")):
+        leftover.unlink(missing_ok=True)
+
+
+def _read_only(settings: Settings, force: bool) -> BuildResult:
+    """The cache folder cannot be written: serve its last good database read-only, or, when it
+    has none, build one in a temporary folder of our own."""
+    now = datetime.now().isoformat(timespec="seconds")
+    served = current(settings)
+    note = ("The cache folder cannot be written to, so new or changed extracts cannot be "
+            "loaded; ")
+    if served and not db.damage(settings.cache_dir / served["database"]):
+        return BuildResult(True, served["database"], served.get("fingerprint", ""), False,
+                           checked_at=now, built_at=served.get("built_at", ""),
+                           notices=[note + "the dashboard is serving the data it already had."])
+    scratch = Path(tempfile.gettempdir()) / f"scorecard-cache-{_short_hash(settings.cache_dir)}"
+    result = refresh(replace(settings, cache_dir=scratch), force)
+    if result.database:
+        result.database = str(scratch / result.database)
+    result.notices.append(note + "the extracts were loaded into a temporary folder instead.")
+    return result
+
+
+def _short_hash(path: Path) -> str:
+    return hashlib.sha256(str(path).encode()).hexdigest()[:12]
+
+
+def _stats(files: dict[str, list[Path]]) -> dict[str, tuple]:
+    """Each extract file's size and time of last change."""
+    out = {}
+    for paths in files.values():
+        for path in paths:
+            stat = path.stat()
+            out[path.name] = (stat.st_size, stat.st_mtime_ns)
+    return out
+
+
+def _unsettled(files: dict[str, list[Path]], settle: int) -> list[str]:
+    """Files changed less than `settle` seconds ago: probably still being written."""
+    newest = time.time() - settle
+    return sorted(name for name, (_, mtime) in _stats(files).items()
+                  if mtime / 1e9 > newest)
+
+
+def _settle(files: dict[str, list[Path]], settings: Settings) -> list[str]:
+    """Wait (up to a minute beyond the settle interval) for files to stop changing."""
+    deadline = time.time() + settings.settle_seconds + 60
+    while (waiting := _unsettled(files, settings.settle_seconds)) and time.time() < deadline:
+        time.sleep(min(1.0, settings.settle_seconds / 4 or 0.1))
+    return waiting
+
+
+def _waiting(settings: Settings, served: dict, last: dict, names: list[str],
+             now: str) -> BuildResult:
+    """Keep serving the last good data while an extract is still being written."""
+    notice = (f"{', '.join(names)} changed in the last few seconds and may still be being "
+              "written: the dashboard keeps showing the data it has, and reads the new file "
+              f"once it has stayed the same for {settings.settle_seconds} seconds.")
+    result = BuildResult(last.get("ok", True), served["database"], last.get("fingerprint", ""),
+                         False, checked_at=now, built_at=served.get("built_at", ""),
+                         problems=last.get("problems", []), warnings=last.get("warnings", []),
+                         flags=last.get("flags", []), notices=[notice],
+                         future_rows=last.get("future_rows", 0),
+                         rejects_file=last.get("rejects_file"))
+    _write_json(settings.cache_dir / "status.json", asdict(result))
+    return result
+
+
+def _repair(settings: Settings, served: dict | None, notices: list[str]) -> dict | None:
+    """The database being served, if it is sound; a damaged one is set aside to be rebuilt."""
+    if served is None:
+        return None
+    path = settings.cache_dir / served["database"]
+    damage = db.damage(path)
+    if damage is None:
+        return served
+    LOG.warning("the database %s could not be opened (%s): rebuilding it", path.name, damage)
+    path.rename(path.with_suffix(".damaged"))
+    notices.append("The dashboard's own database was damaged, so it has been rebuilt from the "
+                   "extracts.")
+    return None
+
+
+def _refresh_locked(settings: Settings, force: bool, wait: bool) -> BuildResult:
     now = datetime.now().isoformat(timespec="seconds")
     try:
         mappings = mapping.load(settings.mapping_file)
     except mapping.MappingError as exc:
         return _failed(settings, now, [str(exc)])
     files, problems, skipped = locate(settings.data_dir, mappings)
-    fp = fingerprint(files, settings, mappings)
-    served = current(settings)
     last = status(settings) or {}
+    notices: list[str] = []
+    served = _repair(settings, current(settings), notices)
+    unsettled = _unsettled(files, settings.settle_seconds)
+    if unsettled and served and not wait:
+        return _waiting(settings, served, last, unsettled, now)
+    if unsettled:
+        _settle(files, settings)
+    # rows rejected for a future date may be accepted on a later day: rebuild each day then
+    fp = fingerprint(files, settings, mappings, date.today() if last.get("future_rows") else None)
     seen = last.get("fingerprint") == fp or (served or {}).get("fingerprint") == fp
     if served and seen and not force:
         # nothing changed since the last check: the same verdict (a file that could not be
@@ -297,13 +411,15 @@ def _refresh_locked(settings: Settings, force: bool) -> BuildResult:
                              built_at=served.get("built_at", ""),
                              problems=last.get("problems", []) if failed else [],
                              warnings=last.get("warnings", []), flags=last.get("flags", []),
+                             future_rows=last.get("future_rows", 0),
                              rejects_file=last.get("rejects_file"))
         _write_json(settings.cache_dir / "status.json", asdict(result))
         return result
-    result = BuildResult(False, None, fp, True, problems=problems, checked_at=now, built_at=now)
+    before = _stats(files)
+    result = BuildResult(False, None, fp, True, problems=problems, checked_at=now, built_at=now,
+                         notices=notices)
     name = f"db-{fp}-{int(time.time() * 1000)}.duckdb"
     building = settings.cache_dir / (name + ".building")
-    building.unlink(missing_ok=True)
     rejects = rejects_path(settings.cache_dir / name)
     try:
         _build(building, files, skipped, mappings, result, settings)
@@ -312,6 +428,11 @@ def _refresh_locked(settings: Settings, force: bool) -> BuildResult:
         building.unlink(missing_ok=True)  # never leave a half-built file behind
         rejects.unlink(missing_ok=True)
         raise
+    if _stats(files) != before and served:  # a file changed while it was being read
+        building.unlink(missing_ok=True)
+        rejects.unlink(missing_ok=True)
+        return _waiting(settings, served, last, sorted(
+            n for n, s in _stats(files).items() if before.get(n) != s), now)
     result.ok = not result.problems
     result.rejects_file = str(rejects)
     if result.ok or served is None:
@@ -476,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(settings: Settings, args) -> int:
-    result = refresh(settings, force=args.force or bool(args.db))
+    result = refresh(settings, force=args.force or bool(args.db), wait=True)
     if not result.reports and not result.problems:
         print(f"Unchanged since {result.built_at}: serving {result.database}")
     elif result.reports:

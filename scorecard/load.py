@@ -163,9 +163,35 @@ def _stage(con, extract: Extract, m: ExtractMapping, table: str, report: Extract
     return present
 
 
+def check_date_styles(con, extract: Extract, table: str, present: set[str], m: ExtractMapping,
+                      label: str) -> None:
+    """Refuse a file whose dates could be read day-first or month-first, unless the mapping
+    states the format: all of them ambiguous (04/05/2026), some that can only be month-first
+    (04/13/2026, a US export), or a mix of both. Loading such a file would misdate rows."""
+    sql = checks.date_styles_select(extract, table, present, m)
+    if sql is None:
+        return
+    row = con.execute(sql).fetchall()[0]
+    day_first, day_eg, month_first, month_eg, either, either_eg = row
+    column = (month_eg or either_eg or day_eg or "received_on").split(" ")[0]
+    fix = (f"State the format in the mapping file, e.g. formats = {{ {column} = \"%d/%m/%Y\" "
+           "} (day first) or \"%m/%d/%Y\" (month first), for each date column; see "
+           "docs/mapping.md.")
+    if day_first and month_first:
+        raise readers.FileProblem(label, f"mixes day-first dates ({day_eg}) with month-first "
+                                         f"ones ({month_eg}), so none can be trusted.", fix)
+    if month_first:
+        raise readers.FileProblem(label, f"has month-first (US) dates: {month_eg} cannot be "
+                                         f"day-first, and {month_first:,} like it.", fix)
+    if either and not day_first:
+        raise readers.FileProblem(label, f"has dates that could be day-first or month-first "
+                                         f"(every one of {either:,}, e.g. {either_eg}).", fix)
+
+
 def load_extract(con, extract: Extract, paths: list[Path], report: ExtractReport,
-                 m: ExtractMapping = NONE, start=None, end=None) -> None:
+                 m: ExtractMapping = NONE, limits: checks.DateLimits | None = None) -> None:
     """Load one extract into its table; rejected and excluded rows go to their tables."""
+    limits = limits or checks.DateLimits()
     raw = f"raw_{extract.name}"
     if not paths:
         _empty_raw(con, extract, raw)
@@ -178,12 +204,13 @@ def load_extract(con, extract: Extract, paths: list[Path], report: ExtractReport
             con.execute(f"alter table {raw} add column _exclude VARCHAR")
         if report.rows_read == 0:
             report.message = "The file has a header row but no rows."
-    _check_and_store(con, extract, raw, present, report, m)
+        check_date_styles(con, extract, raw, present, m, m.staging or files_label(paths))
+    _check_and_store(con, extract, raw, present, report, m, limits)
 
 
-def _check_and_store(con, extract, raw, present, report, m) -> None:
+def _check_and_store(con, extract, raw, present, report, m, limits) -> None:
     con.execute(f"create or replace temp table chk_{extract.name} as "
-                + checks.checked_select(extract, raw, present, m))
+                + checks.checked_select(extract, raw, present, m, limits))
     con.execute(f"create or replace temp table dup_{extract.name} as "
                 + checks.duplicate_select(extract, f"chk_{extract.name}"))
     cols = ", ".join(checks.ident(c.name) for c in extract.columns)

@@ -5,6 +5,11 @@ header) and, when the file has blank lines, line breaks inside quoted cells or b
 walks it once with the `csv` module to learn the physical line on which each record starts.
 If the two parsers ever disagree on the records, the Python parse is loaded instead, so a
 reported line number is always the line a council officer sees in a text editor.
+
+Every record is accounted for. A file whose records cannot be trusted is refused whole, with
+the line where reading went wrong, rather than loaded in part: a stray double quote that
+swallows the rows after it, a last row cut short (a file still being copied), a compressed
+file that ends early, bytes that are not text.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import io
 import re
 import shutil
 import tempfile
+import zlib
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,21 +77,45 @@ def _open_binary(path: Path):
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
+DAMAGED = (OSError, EOFError, zlib.error)  # gzip.BadGzipFile is an OSError
+
+
+def damaged(path: Path, exc: BaseException) -> FileProblem:
+    """The file could not be read to its end: damaged, or cut short while being copied."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, OSError) and exc.filename:
+        reason = exc.strerror or type(exc).__name__  # never echo a server path
+    return FileProblem(path, f"could not be read to the end: it is damaged, or was cut short "
+                             f"while being copied ({reason}).",
+                       "Check the file is a complete, uncorrupted CSV.")
+
+
 def _head(path: Path) -> bytes:
     try:
         with _open_binary(path) as handle:
             return handle.read(SNIFF_BYTES)
-    except (OSError, EOFError) as exc:
-        raise FileProblem(path, f"could not be opened ({exc}).",
-                          "Check the file is a complete, uncorrupted CSV.") from exc
+    except DAMAGED as exc:
+        raise damaged(path, exc) from exc
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Control characters or undecodable bytes in more than 1% of the start of the file, read
+    as UTF-8 and as Windows-1252 alike: not text, though no NUL byte says so."""
+    allowed = {"\t", "\r", "\n", "\x0c"}
+    for encoding in ("utf-8", "cp1252"):
+        text = head.decode(encoding, errors="replace")
+        odd = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in allowed))
+        if odd <= max(2, len(text) // 100):
+            return False
+    return True
 
 
 def _check_not_binary(path: Path, head: bytes) -> None:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileProblem(path, "is an Excel workbook, not a CSV file.",
                           "Open it in Excel and use File > Save As > CSV UTF-8.")
-    if b"\x00" in head:
-        raise FileProblem(path, "is a binary file, not a text CSV file.",
+    if b"\x00" in head or _looks_binary(head):
+        raise FileProblem(path, "is not a text file (it holds bytes no CSV export writes).",
                           "Export the extract as CSV text.")
 
 
@@ -102,6 +132,8 @@ def detect_encoding(path: Path, head: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         return "cp1252"
+    except DAMAGED as exc:
+        raise damaged(path, exc) from exc
 
 
 def _detect_delimiter(path: Path, header_line: str) -> str:
@@ -149,21 +181,26 @@ def _open_text(path: Path, encoding: str):
     return io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="")
 
 
-def physical_lines(path: Path) -> int:
-    """Lines in the file as an editor counts them."""
+def physical_lines(path: Path) -> tuple[int, bool]:
+    """Lines in the file as an editor counts them, and whether the last one ends in a line
+    break (a file cut short while being copied usually does not)."""
     count, last = 0, b""
     with _open_binary(path) as handle:
         while chunk := handle.read(1 << 24):
             count += chunk.count(b"\n")
             last = chunk[-1:]
-    return count + (1 if last not in (b"\n", b"") else 0)
+    return count + (1 if last not in (b"\n", b"") else 0), last in (b"\n", b"")
 
 
-def record_lines(path: Path, encoding: str, delimiter: str, width: int):
-    """Walk the file once: start line of each well-formed record, and the malformed ones."""
+def record_lines(path: Path, encoding: str, delimiter: str, width: int,
+                 cut_at: int | None = None):
+    """Walk the file once, independently of DuckDB: the start line of each well-formed
+    record, and the malformed ones (line, reason). A file whose records cannot be trusted is
+    refused (FileProblem) rather than read in part. `cut_at` is the last line's number when
+    the file does not end with a line break (a short row there means the file was cut)."""
     good, bad = array("q"), []
     with _open_text(path, encoding) as handle:
-        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        reader = csv.reader(handle, delimiter=delimiter, strict=False)
         next(reader, None)
         start = reader.line_num + 1
         while True:
@@ -172,15 +209,35 @@ def record_lines(path: Path, encoding: str, delimiter: str, width: int):
             except StopIteration:
                 break
             except csv.Error as exc:
-                bad.append((start, f"the row could not be split into cells ({exc}); "
-                                   "check for a stray double quote"))
-                break
+                raise FileProblem(path, f"could not be split into cells from line {start} "
+                                        f"({exc}).", "Check for a stray double quote there.") \
+                    from exc
+            end = reader.line_num
             if record and len(record) != width:
+                _check_shape(path, record, start, end, width, cut_at)
                 bad.append((start, f"expected {width} cells, found {len(record)}"))
             elif record:
                 good.append(start)
-            start = reader.line_num + 1
+            start = end + 1
     return good, bad
+
+
+def _check_shape(path, record, start: int, end: int, width: int,
+                 cut_at: int | None) -> None:
+    """A record with the wrong number of cells is a bad row, unless it is a sign that the
+    file cannot be trusted: a quote that swallows the lines after it, or a last row cut short."""
+    if end > start:
+        swallowed = end - start
+        raise FileProblem(path, f"has a double quote on line {start} that opens a cell which "
+                                f"does not close until line {end}, so the {swallowed:,} "
+                                f"row{'s' if swallowed > 1 else ''} after it would be read as "
+                                "part of one cell.",
+                          f"Check for a stray double quote on line {start}.")
+    if end == cut_at and len(record) < width:
+        raise FileProblem(path, f"ends part-way through its last row (line {start}: "
+                                f"{len(record)} of {width} cells, and no line break): it may "
+                                "still be being copied, or was cut short.",
+                          "Copy the complete file again.")
 
 
 def _columns_literal(names: list[str]) -> str:
@@ -223,18 +280,29 @@ def _python_read(con, source: Path, sniffed: Sniffed, table: str, lines) -> None
 
 
 def load_raw(con, sniffed: Sniffed, table: str) -> RawLoad:
-    """Load a sniffed file into `table`: its columns as text plus `_line`, the source line."""
+    """Load a sniffed file into `table`: its columns as text plus `_line`, the source line.
+    Damage found while reading it (a compressed file that ends early) refuses the file."""
+    try:
+        return _load_raw(con, sniffed, table)
+    except DAMAGED as exc:
+        raise damaged(sniffed.path, exc) from exc
+
+
+def _load_raw(con, sniffed: Sniffed, table: str) -> RawLoad:
     with tempfile.TemporaryDirectory(prefix="scorecard-") as tmp:
         source = _as_utf8(sniffed, Path(tmp))
         try:
             good, rejected = _duckdb_read(con, source, sniffed, table)
         except Exception:  # noqa: BLE001 - any DuckDB parse failure: let Python decide
             good, rejected = -1, -1
-        if rejected == 0 and physical_lines(source) == good + 1:
+        lines_in_file, ends_with_break = physical_lines(source)
+        if rejected == 0 and lines_in_file == good + 1:
+            # every line is one record: the editor's line count and DuckDB's rows agree
             con.execute(f"create or replace temp table {table} as "
                         f"select *, rowid + 2 as _line from {table}_dd")
             return RawLoad(table, good)
-        lines, bad = record_lines(source, "utf-8-sig", sniffed.delimiter, len(sniffed.names))
+        lines, bad = record_lines(source, "utf-8-sig", sniffed.delimiter, len(sniffed.names),
+                                  None if ends_with_break else lines_in_file)
         if len(lines) == good:
             index = pa.table({"_i": pa.array(range(good), pa.int64()),
                               "_line": pa.array(lines, pa.int64())})

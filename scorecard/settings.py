@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,8 @@ PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_fi
          "snapshot_dir")
 COUNCIL_KEYS = ("council", "strategy_file", "catalogue_file", "mapping_file", "default_targets",
                 "min_base", "small_base", "stale_after_days", "max_rejected_share",
-                "data_label")  # what a council's own settings file may set
+                "data_label", "earliest_date", "future_days",
+                "settle_seconds")  # what a council's own settings file may set
 
 
 class SettingsError(ValueError):
@@ -51,6 +53,9 @@ class Settings:
     small_base: int = 30
     stale_after_days: int = 45
     max_rejected_share: float = 0.2
+    earliest_date: str = "2000-01-01"  # a date before this is rejected as a typing error
+    future_days: int = 1  # a date more than this many days after loading is rejected
+    settle_seconds: int = 10  # a file changed more recently than this is not read yet
     default_targets: str | tuple = ""  # "" none, "catalogue", or ((measure id, target), ...)
     complaint_day_zero: str = "received"
     council_file: Path | None = None  # the council's own settings file, when there is one
@@ -96,6 +101,12 @@ def _typed(name: str, value, source: str):
     kind = type(next(f.default for f in fields(Settings) if f.name == name))
     if name == "default_targets":
         return _default_targets(value, source)
+    if name == "earliest_date":
+        try:
+            return date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise SettingsError(f"{source}: earliest_date must be a date as YYYY-MM-DD, not "
+                                f"{value!r}.") from None
     if kind in (int, float):
         try:
             number = kind(value)

@@ -6,12 +6,16 @@ files; the comments beside each expectation show the working.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# fixtures are copied just before they are read: do not wait for them to settle (the test of
+# a file still being written sets its own interval)
+os.environ["SCORECARD_SETTLE_SECONDS"] = "0"
 
 from scorecard import catalogue, db, ingest, measures, settings  # noqa: E402
 

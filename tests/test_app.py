@@ -219,7 +219,7 @@ def test_a_first_load_with_an_unreadable_file_serves_the_rest_and_says_so(monkey
     at = app(monkeypatch, data, tmp_path / "cache", min_base=1).run()
     assert not at.exception
     message = ("Some extracts could not be read, so the figures that depend on them are "
-               "missing. cases.csv: is a binary file")
+               "missing. cases.csv: is not a text file")
     assert any(message in e.value for e in at.error)
     assert ">50.0%<" in "\n".join(texts(at))  # calls (from contacts) are still shown
     at = open_page(at, "ethos").run()  # and it keeps saying so on the next run and page

@@ -175,8 +175,9 @@ def test_common_export_variants_load(tmp_path, variant):
         path.write_text(text.replace(",", ";"), encoding="utf-8")
     elif variant == "crlf":
         path.write_bytes(text.replace("\n", "\r\n").encode())
-    else:
-        path.write_text(text.replace("2026-09-01", "01/09/2026"), encoding="utf-8")
+    else:  # UK dates: 14/09/2026 can only be day-first, so 01/09/2026 is 1 September
+        path.write_text(text.replace("2026-09-01", "01/09/2026").replace(
+            "2026-09-14", "14/09/2026"), encoding="utf-8")
     s, result = build(data, tmp_path / "cache")
     assert result.ok, result.problems
     report = next(r for r in result.reports if r.extract == "complaints")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -48,13 +49,15 @@ ROW_CASES = [
      ("contacts.csv", 14, "received_at", "2026-02-30 09:00:00",
       "is not a date and time (expected YYYY-MM-DD HH:MM:SS or DD/MM/YYYY HH:MM)")),
     ("two-digit year", "contacts.csv",
-     "C13,01/09/26 09:00,phone,Housing,Contact Centre,30,100,N,,Y,N\n",
-     ("contacts.csv", 14, "received_at", "01/09/26 09:00",
-      "is outside 1990 to 2100 (a two-digit year or a typing error?)")),
-    ("US date not mapped", "contacts.csv",
-     "C13,09/13/2026 09:00,phone,Housing,Contact Centre,30,100,N,,Y,N\n",
-     ("contacts.csv", 14, "received_at", "09/13/2026 09:00",
-      "is not a date and time (expected YYYY-MM-DD HH:MM:SS or DD/MM/YYYY HH:MM)")),
+     "C13,13/09/26 09:00,phone,Housing,Contact Centre,30,100,N,,Y,N\n",
+     ("contacts.csv", 14, "received_at", "13/09/26 09:00",
+      "is before 1 January 2000, the earliest date accepted (a two-digit year or a typing "
+      "error?)")),
+    ("typo'd year", "contacts.csv",
+     "C13,2031-09-08 09:00:00,phone,Housing,Contact Centre,30,100,N,,Y,N\n",
+     ("contacts.csv", 14, "received_at", "2031-09-08 09:00:00",
+      f"is in the future: after {date.today().day} {date.today():%B %Y}, when the data was "
+      "loaded (a typing error or a wrong clock?)")),
     ("negative duration", "contacts.csv",
      "C13,2026-09-08 09:00:00,phone,Housing,Contact Centre,-30,100,N,,Y,N\n",
      ("contacts.csv", 14, "wait_seconds", "-30", "is below the minimum of 0")),
@@ -127,16 +130,16 @@ def test_bad_row_is_rejected_with_its_line_and_reason(tmp_path, case, file, rows
     assert report.rejected == 1
 
 
-def test_unterminated_quote_is_reported_and_counted(tmp_path):
+def test_a_stray_quote_refuses_the_file_naming_its_line(tmp_path):
+    # the quote on line 4 would swallow line 5 into one cell: refused whole, not half-read
     data = _data(tmp_path)
     _append(data / "events.csv", '2026-09-01,"Broken label,access,\n2026-09-02,Fine,,,\n')
-    s, result = build(data, tmp_path / "cache")
-    (file, line, column, value, reason), = _rejects(s)
-    assert (file, line, column, value) == ("events.csv", 4, None, None)
-    assert reason.startswith("the row could not be split into cells (")
-    assert reason.endswith("); check for a stray double quote")
-    report = _report(result, "events")
-    assert (report.rows_read, report.loaded, report.rejected) == (3, 2, 1)
+    _, result = build(data, tmp_path / "cache")
+    assert result.problems == [
+        "events.csv: has a double quote on line 4 that opens a cell which does not close "
+        "until line 5, so the 1 row after it would be read as part of one cell. Check for a "
+        "stray double quote on line 4."]
+    assert _report(result, "events").status == "failed"
 
 
 def test_header_only_file_loads_nothing_and_says_so(tmp_path):
@@ -155,8 +158,11 @@ FILE_CASES = [
      "with its header row."),
     ("blank lines only", "complaints.csv", b"\n\n  \n", "complaints.csv: is empty. Export "
      "the extract again with its header row."),
-    ("binary file", "complaints.csv", b"\x00\x01\x02binary\x00", "complaints.csv: is a binary "
-     "file, not a text CSV file. Export the extract as CSV text."),
+    ("binary file", "complaints.csv", b"\x00\x01\x02binary\x00", "complaints.csv: is not a "
+     "text file (it holds bytes no CSV export writes). Export the extract as CSV text."),
+    ("random bytes with no NUL", "complaints.csv", bytes(range(1, 256)) * 40,
+     "complaints.csv: is not a text file (it holds bytes no CSV export writes). Export the "
+     "extract as CSV text."),
     ("Excel workbook", "complaints.csv", b"PK\x03\x04\x14\x00", "complaints.csv: is an Excel "
      "workbook, not a CSV file. Open it in Excel and use File > Save As > CSV UTF-8."),
     ("old Excel workbook", "complaints.csv", b"\xd0\xcf\x11\xe0\xa1\xb1", "complaints.csv: is "
@@ -191,7 +197,8 @@ def test_corrupt_gzip_is_one_clear_message(tmp_path):
     (data / "contacts.csv.gz").write_bytes(gzip.compress(b"contact_id,received_at\n")[:12])
     _, result = build(data, tmp_path / "cache")
     assert len(result.problems) == 1
-    assert result.problems[0].startswith("contacts.csv.gz: could not be opened (")
+    assert result.problems[0].startswith("contacts.csv.gz: could not be read to the end: it "
+                                         "is damaged, or was cut short while being copied (")
     assert result.problems[0].endswith("Check the file is a complete, uncorrupted CSV.")
 
 

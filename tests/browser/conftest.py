@@ -45,7 +45,7 @@ def _wait_healthy(url: str, timeout: float = 120) -> None:
 def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample"):
     """Start a Streamlit server for app.py on a folder of extracts; yields its URL."""
     port = _free_port()
-    env = os.environ | {"SCORECARD_DATA": str(data),
+    env = os.environ | {"SCORECARD_DATA": str(data), "SCORECARD_SETTLE_SECONDS": "0",
                         "SCORECARD_CACHE": str(tmp_path_factory.mktemp(f"{name}-cache"))}
     log = open(tmp_path_factory.mktemp("logs") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
