@@ -290,14 +290,19 @@ def refresh(settings: Settings | None = None, force: bool = False,
     being written (`wait`: sleep until it has settled, as the command line does)."""
     settings = settings or load()
     try:
-        settings.cache_dir.mkdir(parents=True, exist_ok=True)
-        lock = open(settings.cache_dir / "build.lock", "w")  # noqa: SIM115 - held below
+        lock = _lock_file(settings.cache_dir)
     except OSError:
         return _read_only(settings, force)
     with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _clean_partials(settings.cache_dir)
         return _refresh_locked(settings, force, wait)
+
+
+def _lock_file(cache_dir: Path):
+    """The build lock, opened for writing: fails (OSError) when the folder cannot be written."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    return open(cache_dir / "build.lock", "w")  # noqa: SIM115 - the caller holds it
 
 
 def _clean_partials(cache_dir: Path) -> None:

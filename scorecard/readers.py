@@ -29,6 +29,8 @@ from pathlib import Path
 import pyarrow as pa
 
 SNIFF_BYTES = 1 << 16
+# a stray quote makes one "cell" of the rest of the file: read it whole, to say where it ends
+csv.field_size_limit(1 << 30)
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 EXTENSIONS = (".csv", ".csv.gz", ".txt", ".tsv", ".txt.gz", ".tsv.gz")

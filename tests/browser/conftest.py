@@ -74,6 +74,15 @@ def example_server(tmp_path_factory):
     yield from _serve(tmp_path_factory, "example", ROOT / "data" / "examples" / "request_log")
 
 
+@pytest.fixture(scope="module")
+def mini_council(tmp_path_factory):
+    """A server on a copy of the mini extracts that a test may damage: (URL, data folder)."""
+    data = tmp_path_factory.mktemp("mini") / "data"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", data)
+    for url in _serve(tmp_path_factory, "mini", data):
+        yield url, data
+
+
 @pytest.fixture
 def fresh_server(tmp_path_factory):
     """A server that nobody has visited yet (for first-visit behaviour)."""

@@ -32,7 +32,8 @@ def test_presentation_mode_navigation(server, big_page):
     big_page.goto(f"{server}/access?present=1&slide=3")
     wait_for_app(big_page)
     assert big_page.locator("h1").first.inner_text().strip() == "Calls answered within 60 seconds"
-    assert not big_page.locator("[data-testid='stSidebar']").is_visible()
+    # the chrome is hidden by the presentation style sheet (waited for, not slept for)
+    big_page.wait_for_selector("[data-testid='stSidebar']", state="hidden", timeout=15_000)
     size = big_page.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
                              "'[data-testid=stMarkdownContainer] p')).fontSize)")
     assert size >= 20  # readable on a projector at 1920 x 1080
@@ -54,4 +55,4 @@ def test_presentation_mode_navigation(server, big_page):
     big_page.get_by_role("button", name="Exit presentation").click()
     big_page.wait_for_function("() => !location.search.includes('present')")
     wait_for_app(big_page)
-    assert big_page.locator("[data-testid='stSidebar']").is_visible()
+    big_page.wait_for_selector("[data-testid='stSidebar']", state="visible", timeout=15_000)
