@@ -259,3 +259,13 @@ def test_the_council_settings_travel_with_its_extracts(tmp_path):
     (data / "council.toml").write_text('council = "Upton"\nfavourite_colour = "red"\n')
     with pytest.raises(ValueError, match="council.toml: unknown setting"):
         build(data, tmp_path / "cache")
+
+
+def test_the_command_lines_rejects_csv_is_safe_in_a_spreadsheet(tmp_path, capsys):
+    data = _copy(tmp_path)
+    _append(data / "contacts.csv",
+            "C13,=HYPERLINK(\"http://evil.example\"),phone,Housing,Contact Centre,30,,N,,,N\n")
+    _cli(["--data", data, "--cache", tmp_path / "cache", "--db", tmp_path / "out.duckdb"],
+         capsys)
+    text = (tmp_path / "out.rejects.csv").read_text()
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
