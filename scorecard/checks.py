@@ -197,8 +197,9 @@ def date_styles_select(extract: Extract, raw_table: str, present: set[str],
         return None
     parts = " union all ".join(
         f"select {quote(name)} as column_name, _line, {e} as v, "
-        f"regexp_extract({e}, {quote(DMY)}, ['a', 'b', 'y']) as p from {raw_table}"
-        for name, e in exprs)
+        f"regexp_extract({e}, {quote(DMY)}, ['a', 'b', 'y']) as p from {raw_table} "
+        f"where substr({e}, 5, 1) is distinct from '-'"  # ISO dates (2026-09-30) are never
+        for name, e in exprs)                             # ambiguous: skip them quickly
     a, b = "try_cast(p.a as int)", "try_cast(p.b as int)"  # '' (no match) is NULL
     kinds = {"day_first": f"{a} > 12 and {b} <= 12", "month_first": f"{b} > 12 and {a} <= 12",
              "either": f"{a} <= 12 and {b} <= 12"}
@@ -281,6 +282,13 @@ def checked_select(extract: Extract, raw_table: str, present: set[str],
                "lambda p: p is not null)"
     return (f"select rowid as _row, _file, _line,\n  {cols},\n  {problems} as _problems,"
             f"\n  {excluded} as _exclusions\nfrom {raw_table}")
+
+
+def has_duplicates_select(extract: Extract, checked_table: str) -> str:
+    """SELECT giving true when any key repeats among the rows not left out by design."""
+    keys = ", ".join(f"coalesce({ident(k)}::VARCHAR, '')" for k in extract.key)
+    return (f"select count(*) > count(distinct ({keys})) from {checked_table} "
+            "where len(_exclusions) = 0")
 
 
 def duplicate_select(extract: Extract, checked_table: str) -> str:

@@ -211,8 +211,13 @@ def load_extract(con, extract: Extract, paths: list[Path], report: ExtractReport
 def _check_and_store(con, extract, raw, present, report, m, limits) -> None:
     con.execute(f"create or replace temp table chk_{extract.name} as "
                 + checks.checked_select(extract, raw, present, m, limits))
-    con.execute(f"create or replace temp table dup_{extract.name} as "
-                + checks.duplicate_select(extract, f"chk_{extract.name}"))
+    checked = f"chk_{extract.name}"
+    if con.execute(checks.has_duplicates_select(extract, checked)).fetchall()[0][0]:
+        con.execute(f"create or replace temp table dup_{extract.name} as "
+                    + checks.duplicate_select(extract, checked))
+    else:  # the usual case: no key repeats, so no window over every row is needed
+        con.execute(f"create or replace temp view dup_{extract.name} as select * from "
+                    f"{checked}")
     cols = ", ".join(checks.ident(c.name) for c in extract.columns)
     con.execute(f"create or replace table {extract.name} as select {cols} from "
                 f"dup_{extract.name} where len(_problems) = 0 and len(_exclusions) = 0 "
