@@ -37,6 +37,7 @@ class Measure:
     survey: bool = False
     snapshot: bool = False
     min_base: int | None = None
+    spc: str = "xmr"  # xmr, or run: always a run chart (a median of whole numbers)
     default_target: float | None = None
     amber_margin: float = 0.0
     decimals: int = 1
@@ -111,6 +112,8 @@ def _measure(entry: dict, file: Path) -> Measure:
     if set(measure.breakdowns) - set(BREAKDOWNS):
         problems.append(f"breakdowns must be among {', '.join(BREAKDOWNS)}")
     unknown = [s for s in measure.sources if s not in BY_NAME]
+    if measure.spc not in ("xmr", "run"):
+        problems.append("spc must be 'xmr' or 'run'")
     if unknown or not measure.sources:
         problems.append(f"source must name its extracts among {', '.join(BY_NAME)}")
     for key, value in measure.needs.items():

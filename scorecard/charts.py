@@ -115,14 +115,16 @@ def _segments(x, frame, column):
     return xs, ys
 
 
-def spc(series, spc_frame, measure, events=None, height: int = 420) -> go.Figure:
+def spc(series, spc_frame, measure, events=None, height: int = 420,
+        run_chart: bool = False) -> go.Figure:
     """Making Data Count XmR chart: values, mean, process limits, 2-sigma lines, target,
     and special-cause points marked by colour and shape (triangles point the way it moved).
-    Survey measures get 95% interval whiskers."""
+    Survey measures get 95% interval whiskers. A run chart (data too coarse for limits)
+    draws the median instead, and no limits."""
     fig = go.Figure()
     x = [str(p) for p in series["period_start"]]
     has_limits = spc_frame["upper"].notna().any()
-    lines = [("centre", "Average", dict(color=INK, width=1.5))]
+    lines = [("centre", "Median" if run_chart else "Average", dict(color=INK, width=1.5))]
     if has_limits:
         lines += [("upper", "Process limits", dict(color=LIMIT_GREY, width=1.5, dash="dash")),
                   ("lower", None, dict(color=LIMIT_GREY, width=1.5, dash="dash")),
@@ -156,6 +158,8 @@ def _spc_points(fig, x, series, frame, measure) -> None:
                      arrayminus=(series["value"] - series["low"]).to_numpy())
     for signal in ("common", "improvement", "concern", "neutral"):
         mask = (frame["signal"] == signal).to_numpy() & has
+        name = "Figure" if signal == "common" and not frame["upper"].notna().any() else \
+            SIGNAL_WORDS[signal]
         if not mask.any():
             continue
         symbols = ["circle" if signal == "common" else
@@ -166,12 +170,12 @@ def _spc_points(fig, x, series, frame, measure) -> None:
                 for lab, v in zip(labels, frame.loc[mask, "value"])]
         fig.add_trace(go.Scatter(
             x=[v for v, keep in zip(x, mask) if keep], y=frame.loc[mask, "value"],
-            mode="markers", name=SIGNAL_WORDS[signal], text=text,
+            mode="markers", name=name, text=text,
             marker=dict(size=8 if signal == "common" else 12, symbol=symbols,
                         color=SIGNAL_COLOURS[signal], line=dict(width=1, color="white")),
             error_y=None if error is None else dict(
                 error, array=error["array"][mask], arrayminus=error["arrayminus"][mask]),
-            hovertemplate="%{text}<extra>" + SIGNAL_WORDS[signal] + "</extra>"))
+            hovertemplate="%{text}<extra>" + name + "</extra>"))
 
 
 def spc_alt_text(measure, series, spc_frame, variation_words: str) -> str:

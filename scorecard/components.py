@@ -133,6 +133,10 @@ def badges(result: MeasureResult) -> None:
             help_text.append(spc.ASSURANCE_TEXT[result.assurance] + ".")
         elif result.variation != "common":
             help_text.append("No target assurance while the figure is changing.")
+    elif result.coarse:
+        parts.append(_badge("gray", "show_chart", "Run chart only"))
+        help_text.append(f"Too few distinct values for a process chart ({result.coarse}): "
+                         "shown as a run chart, with no verdict on special causes.")
     elif result.spc is not None and result.latest is not None:
         help_text.append("Fewer than 13 points: too few to judge variation (SPC).")
     st.markdown(" ".join(parts), help=" ".join(help_text) or None)

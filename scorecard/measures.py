@@ -80,6 +80,7 @@ class MeasureResult:
     assurance: str = "none"
     targets: Targets | None = None
     absent: str = ""  # why the measure cannot be shown at all ("Not supplied: ...")
+    coarse: str = ""  # why the trend is a run chart, not a process chart
 
     @cached_property
     def by_service(self) -> pd.DataFrame:
@@ -338,15 +339,20 @@ def breakdown(database, measure: Measure, filters: Filters, targets: Targets, by
     return table
 
 
-def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()) -> pd.DataFrame:
-    """Making Data Count XmR over the periods shown, restarting at known process changes."""
+def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()):
+    """Making Data Count XmR over the periods shown, restarting at known process changes; a
+    run chart instead where the data are too coarse for process limits. Returns the frame
+    and, for a run chart, why."""
     starts = list(series["period_start"])
     rebase = sorted({next((i for i, p in enumerate(starts) if p >= d), None)
                      for d in rebase_dates} - {None, 0})
     targets = series["target"].dropna()
     target = float(targets.iloc[-1]) if len(targets) else None
-    return spc.xmr(series["value"].astype(float).to_numpy(), measure.better, target,
-                   rebase=rebase)
+    values = series["value"].astype(float).to_numpy()
+    coarse = spc.too_coarse(values, whole_steps=measure.spc == "run")
+    if coarse:
+        return spc.run_chart(values, target), coarse
+    return spc.xmr(values, measure.better, target, rebase=rebase), ""
 
 
 def compute(database, measure: Measure, filters: Filters, targets: Targets,
@@ -393,7 +399,7 @@ def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
     if not measure.snapshot:
         rebases = database.query("tables/rebase_dates")
         dates = pd.to_datetime(rebases.loc[rebases["measure"] == measure.id, "date"]).dt.date
-        result.spc = spc_frame(shown, measure, list(dates))
+        result.spc, result.coarse = spc_frame(shown, measure, list(dates))
         result.variation, result.assurance = spc.icons(result.spc, measure.better)
     result.notes = sentences.notes(result) + coverage.scope_notes(coverage.load(database),
                                                                   measure.sources)

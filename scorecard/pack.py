@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import calendar as cal
 from . import catalogue as catalogue_
-from . import charts, commentary, coverage, fmt, ingest, measures, pdf, sentences, spc, summary
+from . import charts, commentary, coverage, fmt, ingest, measures, pdf, sentences, summary
 from .app_state import CHANNEL_WORDS
 from .html_report import Document
 from .measures import RAG_WORDS
@@ -129,11 +129,11 @@ class Pack:
     def _chart(self, doc: Document, r, pillar_id: str) -> None:
         if r.spc is None or r.series["value"].notna().sum() == 0:
             return
-        from .views import spc_table
+        from .views import spc_table, spc_words
         events = self.database.query("tables/events", pillar=pillar_id, measure=r.measure.id)
-        words = spc.VARIATION_TEXT[r.variation] if sentences.has_limits(r) else \
-            "Too few points for process limits"
-        doc.figure(charts.spc(r.series, r.spc, r.measure, events, height=360),
+        words = spc_words(r)
+        doc.figure(charts.spc(r.series, r.spc, r.measure, events, height=360,
+                              run_chart=bool(r.coarse)),
                    sentences.headline(r), charts.spc_alt_text(r.measure, r.series, r.spc,
                                                                words), spc_table(r))
 

@@ -89,6 +89,61 @@ def xmr(values, better, target=None, *, run=7, trend=7, rebase=()):
     return frame[list(COLUMNS)]
 
 
+URL_FACTOR = 3.268  # upper range limit of a two-point moving range: 3.268 x its mean
+MIN_DISTINCT = 5  # fewer distinct values than this: too coarse for limits
+MIN_RANGE_LEVELS = 4  # Wheeler's chunky-data rule: fewer moving-range values below the URL
+
+
+def too_coarse(values, whole_steps: bool = False) -> str | None:
+    """Why XmR limits would mislead for these values, or None when they can be used.
+
+    Process limits assume the figure can vary finely. When it moves in coarse steps, most
+    moving ranges are zero and the limits collapse around a few values, so ordinary noise
+    reads as special cause. Data are too coarse (Wheeler, "Understanding Variation", on
+    chunky data) when: the measure is a median or percentile of whole numbers (declared
+    `spc = "run"` in the catalogue); the points take fewer than five distinct values; more
+    than half of the moving ranges are zero; or fewer than four distinct moving-range values
+    fall below the upper range limit (3.268 x the mean moving range). Fewer than 13 points
+    have no limits anyway, so they are not judged here."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if len(x) < MIN_POINTS:
+        return None
+    if whole_steps:
+        return "a median or percentile of whole numbers moves in whole steps"
+    distinct = len(np.unique(np.round(x, 9)))
+    if distinct < MIN_DISTINCT:
+        return f"only {distinct} different values in {len(x)} points"
+    ranges = np.abs(np.diff(x))
+    if np.mean(np.round(ranges, 9) == 0) > 0.5:
+        return "most figures are the same as the one before"
+    below = ranges[ranges <= URL_FACTOR * ranges.mean()]
+    levels = len(np.unique(np.round(below, 9)))
+    if levels < MIN_RANGE_LEVELS:
+        return (f"the change from one point to the next takes only {levels} "
+                f"value{'s' if levels != 1 else ''}")
+    return None
+
+
+def run_chart(values, target=None):
+    """A run chart's frame (the same columns as ``xmr``): the median as centre, no limits
+    and no special causes, for data too coarse for process limits."""
+    x = np.asarray(values, dtype=float).reshape(-1)
+    shown = x[~np.isnan(x)]
+    centre = float(np.median(shown)) if len(shown) else np.nan
+    frame = pd.DataFrame({"value": x, "segment": 0})
+    frame["moving_range"] = np.nan
+    for name in LIMITS:
+        frame[name] = centre if name == "centre" else np.nan
+    frame["target"] = np.nan if target is None else float(target)
+    frame["special"] = False
+    frame["direction"] = pd.Series([None] * len(x), dtype=object)
+    frame["signal"] = "common"
+    for rule in RULES:
+        frame[rule] = False
+    return frame[list(COLUMNS)]
+
+
 def icons(frame, better, target=None):
     """Return the (variation, assurance) icon codes for the latest point."""
     _check_better(better)

@@ -67,8 +67,9 @@ def variation(r: MeasureResult) -> str:
     if not r.has_figure:
         return ""
     if not sentences.has_limits(r):
-        return {"better": "Better", "worse": "Worse", "no change": "No change",
+        word = {"better": "Better", "worse": "Worse", "no change": "No change",
                 "no real change": "No real change"}.get(r.vs_previous.word, "Not comparable")
+        return f"{word} (run chart)" if r.coarse else word
     return {"common": "No significant change"}.get(r.variation, spc.VARIATION_TEXT[
         r.variation].split(": ", 1)[-1].capitalize())
 

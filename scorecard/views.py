@@ -41,6 +41,16 @@ def _events(ctx, pillar_id, measure_id) -> pd.DataFrame:
     return ctx.database.query("tables/events", pillar=pillar_id, measure=measure_id)
 
 
+def spc_words(result: MeasureResult) -> str:
+    """What the trend chart can say: the SPC verdict, or why it gives none."""
+    if result.coarse:
+        return (f"Too few distinct values for a process chart ({result.coarse}): shown as a "
+                "run chart, with no verdict on special causes")
+    if has_limits(result):
+        return spc.VARIATION_TEXT[result.variation]
+    return "Too few points for process limits (13 are needed)"
+
+
 def spc_table(result: MeasureResult) -> pd.DataFrame:
     """The rows behind the SPC chart: figure, base, interval, target, RAG, limits, signal."""
     m, s, frame = result.measure, result.series, result.spc
@@ -53,7 +63,8 @@ def spc_table(result: MeasureResult) -> pd.DataFrame:
         table["Average"] = frame["centre"].round(m.decimals)
         table["Lower limit"] = frame["lower"].round(m.decimals)
         table["Upper limit"] = frame["upper"].round(m.decimals)
-        table["Variation"] = [charts.SIGNAL_WORDS[g] for g in frame["signal"]]
+        table["Variation"] = [charts.SIGNAL_WORDS[g] if has_limits(result) else ""
+                              for g in frame["signal"]]
     return table
 
 
@@ -63,9 +74,9 @@ def spc_block(ctx, result: MeasureResult, pillar_id: str | None, height: int = 4
     m = result.measure
     if result.spc is None:
         return
-    words = spc.VARIATION_TEXT[result.variation] if has_limits(result) else (
-        "Too few points for process limits")
-    figure = charts.spc(result.series, result.spc, m, _events(ctx, pillar_id, m.id), height)
+    words = spc_words(result)
+    figure = charts.spc(result.series, result.spc, m, _events(ctx, pillar_id, m.id), height,
+                        run_chart=bool(result.coarse))
     if font_size:  # presentation mode: readable from the back of the room
         figure.update_layout(font_size=font_size, legend_font_size=font_size - 2)
     ui.chart_block(headline(result), figure, spc_table(result),

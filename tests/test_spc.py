@@ -7,8 +7,10 @@ mean +/- 1.7733 mR), never by calling the code under test.
 
 import math
 
+import numpy as np
 import pytest
 
+from scorecard import spc
 from scorecard.spc import (
     ASSURANCE_TEXT,
     VARIATION_TEXT,
@@ -479,3 +481,32 @@ def test_target_is_carried_for_charts():
 def test_bad_polarity_is_refused():
     with pytest.raises(ValueError):
         xmr(S1, "up")
+
+
+# --- data too coarse for process limits (run chart, no verdict) ---------------------------
+@pytest.mark.parametrize(("values", "whole", "reason"), [
+    # the reviewer's case: a median of whole working days, 7.0 every quarter but one 6.0
+    ([6.0] + [7.0] * 15, False, "only 2 different values in 16 points"),
+    ([5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 8, 8, 9, 9], False,
+     "most figures are the same as the one before"),
+    ([10, 11, 10, 9] * 4, False, "only 3 different values in 16 points"),
+    # five levels, but steps of 0, 1 or 2 only: Wheeler's chunky-data rule
+    ([1, 2, 3, 4, 5, 4, 3, 2, 1, 2, 3, 4, 5, 4], False,
+     "the change from one point to the next takes only 1 value"),
+    ([23.0] * 6 + [24.0] * 7, True, "a median or percentile of whole numbers moves in whole "
+                                    "steps"),
+])
+def test_coarse_data_get_a_run_chart(values, whole, reason):
+    assert spc.too_coarse(values, whole_steps=whole) == reason
+    frame = spc.run_chart(values, target=7)
+    assert not frame["special"].any() and frame["upper"].isna().all()
+    assert frame["centre"].iloc[0] == pytest.approx(float(np.median(values)))
+    assert spc.icons(frame, "lower")[0] == "common"
+
+
+@pytest.mark.parametrize("values", [
+    [78.2, 80.1, 79.4, 81.2, 77.9, 80.6, 79.1, 82.0, 78.8, 80.3, 79.9, 81.5, 78.4],
+    [6.0] + [7.0] * 11,  # coarse, but 12 points have no limits anyway
+])
+def test_fine_or_short_series_are_not_called_coarse(values):
+    assert spc.too_coarse(values) is None
