@@ -168,7 +168,7 @@ def _big_value(result: MeasureResult) -> str:
     if latest is None:
         return standing_words(result)
     if latest["suppressed"]:
-        return f"Fewer than {result.min_base}"
+        return measures.hidden_text(latest, result.min_base).capitalize()
     return fmt.value(latest["value"], m.unit, m.decimals)
 
 

@@ -9,7 +9,7 @@ summary sentence, for the council as a whole and per service.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -19,7 +19,7 @@ import pandas as pd
 from . import calendar as cal
 from . import coverage, fmt, spc, survey
 from .catalogue import Measure
-from .suppression import protect
+from .suppression import SECONDARY, hidden_groups, hides_selection, protect
 
 RAG_WORDS = {"green": "On target", "amber": "Near target", "red": "Off target",
              "none": "Not rated"}
@@ -81,6 +81,7 @@ class MeasureResult:
     targets: Targets | None = None
     absent: str = ""  # why the measure cannot be shown at all ("Not supplied: ...")
     coarse: str = ""  # why the trend is a run chart, not a process chart
+    groups: pd.DataFrame | None = None  # every service's rows (the chosen ones' source)
 
     @cached_property
     def by_service(self) -> pd.DataFrame:
@@ -89,7 +90,12 @@ class MeasureResult:
             return self.frame.iloc[0:0]
         period = self.filters.report_start if self.latest is None else \
             self.latest["period_start"]
-        return service_table(self.frame, self.measure, period, self.targets, self.min_base)
+        if self.groups is None:
+            return service_table(self.frame, self.measure, period, self.targets,
+                                 self.min_base)
+        # suppression decided over every service, then the chosen ones shown
+        table = service_table(self.groups, self.measure, period, self.targets, self.min_base)
+        return table[table["service"].isin(self.filters.services)].reset_index(drop=True)
 
     @property
     def rag(self) -> str:
@@ -260,6 +266,56 @@ def service_table(frame: pd.DataFrame, measure: Measure, period: date, targets: 
                             ).reset_index(drop=True)
 
 
+def _breakdown_rows(database, measure: Measure, filters: Filters, by: str,
+                    min_base: int) -> pd.DataFrame:
+    """The measure for every group of one dimension (no filter on that dimension, the other
+    filters kept): the rows suppression is decided over."""
+    wider = replace(filters, **{"services" if by == "service" else "channels": ()})
+    params = query_params(measure, wider) | {"by": by}
+    rows = add_values(database.query(measure.sql, **params), measure, min_base)
+    return rows[rows["service"].notna()]
+
+
+def _full_breakdown(database, measure, filters, min_base) -> pd.DataFrame | None:
+    """Every service's rows when a service filter is on (else the frame already has them)."""
+    if not filters.services or "service" not in measure.dimensions:
+        return None
+    return _breakdown_rows(database, measure, filters, "service", min_base)
+
+
+def _protect_selection(frame, measure, filters, groups, database, min_base) -> pd.DataFrame:
+    """Hide the chosen services' (or channels') figure in any period where showing it would
+    let a suppressed service (or channel) be worked out (suppression.hides_selection)."""
+    hidden: set = set()
+    for by, chosen, rows in (("service", filters.services, groups),
+                             ("channel", filters.channels, None)):
+        if not chosen or by not in measure.dimensions:
+            continue
+        if rows is None:
+            rows = _breakdown_rows(database, measure, filters, by, min_base)
+        for period, part in rows.groupby("period_start"):
+            if hides_selection(hidden_groups(part, min_base), chosen):
+                hidden.add(period)
+    if not hidden:
+        return frame
+    frame = frame.copy()
+    mask = frame["service"].isna() & frame["period_start"].isin(hidden) & ~frame["suppressed"]
+    frame.loc[mask, "suppressed"] = True
+    for column in ("value", "low", "high"):
+        if column in frame:
+            frame[column] = frame[column].astype(float)
+            frame.loc[mask, column] = np.nan
+    frame.loc[mask, "suppressed_by"] = SECONDARY
+    return frame
+
+
+def hidden_text(row, min_base: int) -> str:
+    """Why a suppressed figure is not shown, in a few words: 'fewer than 10', or 'not shown'
+    when it is hidden so that a small group cannot be worked out from it."""
+    by = row.get("suppressed_by") if hasattr(row, "get") else None
+    return "not shown" if isinstance(by, str) and by else f"fewer than {min_base}"
+
+
 def change(latest, earlier, measure: Measure) -> Change:
     """Better, worse or no (real) change, by the measure's polarity."""
     if latest is None or earlier is None or fmt.missing(latest["value"]) or fmt.missing(
@@ -385,6 +441,8 @@ def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
     min_base = measure.min_base or min_base
     raw = database.query(measure.sql, **query_params(measure, filters))
     frame = add_values(raw, measure, min_base)
+    groups = _full_breakdown(database, measure, filters, min_base)
+    frame = _protect_selection(frame, measure, filters, groups, database, min_base)
     series = total_series(frame, measure, filters, targets)
     latest = _latest(series, filters.report_start, measure.snapshot)
     grain = filters.grain
@@ -395,7 +453,8 @@ def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
     shown = series[series["period_start"] >= cal.period_start(filters.start, grain)]
     shown = shown.reset_index(drop=True)
     result = MeasureResult(measure, filters, shown, frame, latest, vs_previous, vs_last_year,
-                           distance(latest, measure), "", min_base, targets=targets)
+                           distance(latest, measure), "", min_base, targets=targets,
+                           groups=groups)
     if not measure.snapshot:
         rebases = database.query("tables/rebase_dates")
         dates = pd.to_datetime(rebases.loc[rebases["measure"] == measure.id, "date"]).dt.date

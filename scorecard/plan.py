@@ -14,7 +14,7 @@ import streamlit as st
 from . import components as ui
 from . import coverage, fmt, plan_charts
 from .contracts import ACTION_STATUSES
-from .measures import RAG_ICONS, RAG_WORDS
+from .measures import RAG_ICONS, RAG_WORDS, hidden_text
 
 STATUS_WORDS = {"not_started": "Not started", "on_track": "On track", "at_risk": "At risk",
                 "delayed": "Delayed", "complete": "Complete", "withdrawn": "Withdrawn"}
@@ -146,7 +146,7 @@ def figure(result) -> str:
     if latest is None:
         return "no data"
     if latest["suppressed"]:
-        return f"fewer than {result.min_base}"
+        return hidden_text(latest, result.min_base)
     return fmt.value(latest["value"], m.unit, m.decimals)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from . import fmt, spc
+from .measures import hidden_text
 
 CHANGE_PHRASES = {"better": "better than", "worse": "worse than", "no change": "the same as",
                   "no real change": "no real change from"}
@@ -72,6 +73,10 @@ def summary(result) -> str:
     period = fmt_period(result)
     if latest is None:
         return f"No data for {m.title.lower()} in the periods chosen."
+    if latest["suppressed"] and hidden_text(latest, result.min_base) == "not shown":
+        return (f"{m.title} is not shown for {period} with these filters: with it, a figure "
+                f"on fewer than {result.min_base} cases could be worked out from the others "
+                "published.")
     if latest["suppressed"]:
         return (f"Too few cases to report {m.title.lower()} in {period} "
                 f"(fewer than {result.min_base}).")

@@ -16,7 +16,7 @@ import streamlit as st
 
 from . import app_state, coverage, fmt, measures, plan_charts
 from . import components as ui
-from .measures import RAG_ICONS, RAG_WORDS
+from .measures import RAG_ICONS, RAG_WORDS, hidden_text
 from .plan import rag_text
 
 COLUMNS = ["pillar_id", "pillar", "measure_id", "measure", "unit", "decimals", "better",
@@ -76,7 +76,8 @@ def _figure(result, period=None) -> tuple[float | None, bool]:
         row = hit.iloc[0] if len(hit) else row
     if row is None:
         return None, False
-    return (None if row["suppressed"] else row["value"]), bool(row["suppressed"])
+    return (None if row["suppressed"] else row["value"]), \
+        (hidden_text(row, result.min_base) if row["suppressed"] else False)
 
 
 def _label(result) -> str:
@@ -154,7 +155,7 @@ def finding(table: pd.DataFrame, service: str) -> str:
 def _words(value, suppressed: bool, r) -> str:
     if not suppressed and fmt.missing(value):
         return "no data"
-    text = f"fewer than {r.min_base}" if suppressed else fmt.value(value, r.unit, r.decimals)
+    text = suppressed if suppressed else fmt.value(value, r.unit, r.decimals)
     # a survey wave or return from an earlier period says which period it is
     return text if r.current or not r.period else f"{text} ({r.period})"
 

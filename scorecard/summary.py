@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import commentary, fmt, sentences, spc
-from .measures import RAG_WORDS, MeasureResult
+from .measures import RAG_WORDS, MeasureResult, hidden_text
 
 
 def standing(r: MeasureResult) -> str:
@@ -47,7 +47,7 @@ def figure(r: MeasureResult) -> str:
     if r.latest is None:
         return "no data"
     if r.latest["suppressed"]:
-        return f"fewer than {r.min_base}"
+        return hidden_text(r.latest, r.min_base)
     label = "" if r.is_current else f" ({r.latest['label']})"
     return fmt.value(r.latest["value"], r.measure.unit, r.measure.decimals) + label
 

@@ -1,10 +1,16 @@
-"""Small-number suppression for breakdowns.
+"""Small-number suppression: one policy for every view of a figure.
 
-Primary: a group whose base is below the minimum is not shown. Secondary: when a breakdown is
-shown beside its total, one suppressed group could be worked out by subtracting the others
-from the total, so the next-smallest group is suppressed too (and so on until at least two
-groups, or none, are hidden). Suppressed rows keep their label, so a reader sees that the
-group exists and why its figure is missing.
+Primary: a group whose base is below the minimum is not shown. Secondary (complementary):
+when a breakdown is shown beside its total, one suppressed group could be worked out by
+subtracting the others from the total, so the next-smallest group is suppressed too (and so
+on until at least two groups, or none, are hidden). Suppressed rows keep their label, so a
+reader sees that the group exists and why its figure is missing.
+
+The same decision holds wherever any part of a breakdown is shown. A figure for a chosen set
+of groups (a card filtered to one service, or to two) is published only when the set holds
+none of the breakdown's hidden groups, or all of them: otherwise subtracting the set's
+published members from it, or it from the council total and the other published groups,
+would recover a hidden one (`hides_selection`).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 FIGURES = ("value", "numerator", "denominator", "low", "high", "effective_base")
+SECONDARY = "hidden so a small group cannot be worked out"
 
 
 def protect(frame: pd.DataFrame, min_base: int, base: str = "base",
@@ -28,10 +35,24 @@ def protect(frame: pd.DataFrame, min_base: int, base: str = "base",
         if len(candidates):
             extra = candidates.index[0]
             out.loc[extra, "suppressed"] = True
-            out.loc[extra, "suppressed_reason"] = "hidden so a small group cannot be worked out"
+            out.loc[extra, "suppressed_reason"] = SECONDARY
     for column in FIGURES:
         if column in out:
             out[column] = out[column].astype(float)
             out.loc[out["suppressed"], column] = np.nan
     out.loc[out["suppressed"], base] = np.nan
     return out
+
+
+def hidden_groups(rows: pd.DataFrame, min_base: int, group: str = "service",
+                  base: str = "base") -> set:
+    """The groups a breakdown hides (primary and complementary), by label."""
+    marked = protect(rows.reset_index(drop=True), min_base, base)
+    return set(marked.loc[marked["suppressed"], group])
+
+
+def hides_selection(hidden: set, chosen) -> bool:
+    """True when a figure for the chosen groups would let a hidden group be worked out:
+    it holds some of the hidden groups but not all of them."""
+    inside = hidden & set(chosen)
+    return bool(inside) and not hidden <= set(chosen)
