@@ -19,7 +19,7 @@ import pandas as pd
 from . import calendar as cal
 from . import coverage, fmt, spc, survey
 from .catalogue import Measure
-from .suppression import SECONDARY, hidden_groups, hides_selection, protect
+from .suppression import SECONDARY, hidden_by_period, hides_selection, protect
 
 RAG_WORDS = {"green": "On target", "amber": "Near target", "red": "Off target",
              "none": "Not rated"}
@@ -266,7 +266,7 @@ def service_table(frame: pd.DataFrame, measure: Measure, period: date, targets: 
                             ).reset_index(drop=True)
 
 
-def _breakdown_rows(database, measure: Measure, filters: Filters, by: str,
+def breakdown_rows(database, measure: Measure, filters: Filters, by: str,
                     min_base: int) -> pd.DataFrame:
     """The measure for every group of one dimension (no filter on that dimension, the other
     filters kept): the rows suppression is decided over."""
@@ -280,7 +280,7 @@ def _full_breakdown(database, measure, filters, min_base) -> pd.DataFrame | None
     """Every service's rows when a service filter is on (else the frame already has them)."""
     if not filters.services or "service" not in measure.dimensions:
         return None
-    return _breakdown_rows(database, measure, filters, "service", min_base)
+    return breakdown_rows(database, measure, filters, "service", min_base)
 
 
 def _protect_selection(frame, measure, filters, groups, database, min_base) -> pd.DataFrame:
@@ -292,9 +292,9 @@ def _protect_selection(frame, measure, filters, groups, database, min_base) -> p
         if not chosen or by not in measure.dimensions:
             continue
         if rows is None:
-            rows = _breakdown_rows(database, measure, filters, by, min_base)
-        for period, part in rows.groupby("period_start"):
-            if hides_selection(hidden_groups(part, min_base), chosen):
+            rows = breakdown_rows(database, measure, filters, by, min_base)
+        for period, groups_hidden in hidden_by_period(rows, min_base).items():
+            if hides_selection(groups_hidden, chosen):
                 hidden.add(period)
     if not hidden:
         return frame

@@ -31,7 +31,7 @@ def protect(frame: pd.DataFrame, min_base: int, base: str = "base",
     out["suppressed"] = primary
     out["suppressed_reason"] = np.where(primary, f"fewer than {min_base}", "")
     if with_total and primary.sum() == 1 and len(out) > 1:
-        candidates = out[~out["suppressed"]].sort_values(base)
+        candidates = out[~out["suppressed"]].sort_values(base, kind="stable")
         if len(candidates):
             extra = candidates.index[0]
             out.loc[extra, "suppressed"] = True
@@ -49,6 +49,23 @@ def hidden_groups(rows: pd.DataFrame, min_base: int, group: str = "service",
     """The groups a breakdown hides (primary and complementary), by label."""
     marked = protect(rows.reset_index(drop=True), min_base, base)
     return set(marked.loc[marked["suppressed"], group])
+
+
+def hidden_by_period(rows: pd.DataFrame, min_base: int, group: str = "service",
+                     base: str = "base", period: str = "period_start") -> dict:
+    """`hidden_groups` for every period of a breakdown at once (the same rule as `protect`,
+    worked out in one pass): period -> the groups hidden."""
+    r = rows[[period, group, base]].reset_index(drop=True)
+    primary = r[base] < min_base
+    by_period = r.groupby(period)
+    lone = (primary.groupby(r[period]).transform("sum") == 1) & \
+        (by_period[group].transform("size") > 1)
+    extra = r[lone & ~primary].sort_values(base, kind="stable").groupby(period).head(1)
+    hidden = pd.concat([r[primary], extra])
+    out = {key: set() for key in by_period.groups}
+    for key, labels in hidden.groupby(period)[group]:
+        out[key] = set(labels)
+    return out
 
 
 def hides_selection(hidden: set, chosen) -> bool:

@@ -37,3 +37,17 @@ def test_two_small_groups_protect_each_other():
 def test_without_a_total_only_small_groups_are_hidden():
     out = protect(_frame([8, 35, 12]), min_base=10, with_total=False)
     assert out["suppressed"].tolist() == [True, False, False]
+
+
+def test_every_period_at_once_agrees_with_one_table_at_a_time():
+    import random
+
+    from scorecard.suppression import hidden_by_period, hidden_groups
+
+    rng = random.Random(7)
+    rows = pd.DataFrame([{"period_start": p, "service": s, "base": rng.choice([0, 3, 9, 10, 11,
+                                                                              25, 40, 40])}
+                         for p in range(60) for s in "ABCDEF" if rng.random() > 0.2])
+    expected = {p: hidden_groups(part, 10) for p, part in rows.groupby("period_start")}
+    assert hidden_by_period(rows, 10) == expected
+    assert any(len(h) >= 2 for h in expected.values())  # complementary cases were tried
