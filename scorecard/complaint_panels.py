@@ -58,22 +58,32 @@ EXTENSIONS = (("Extended", "extended", "responses_due_with_extension"),
                "responses_due_with_extension"))
 
 
-def _timeliness_rows(frame, min_base) -> pd.DataFrame:
-    """Long table: stage, measure, number, of, per cent (blank where too few cases)."""
+NOT_SHOWN = "not shown for this selection, so a small service cannot be worked out"
+
+
+def _timeliness_rows(frame, min_base, hidden: set = frozenset()) -> pd.DataFrame:
+    """Long table: stage, measure, number, of, per cent (all blank where too few cases, or
+    where the selection would give a small service away)."""
     rows = []
     for r in frame.itertuples(index=False):
         for label, met, due in TIMELINESS + EXTENSIONS:
             m, d = int(getattr(r, met)), int(getattr(r, due))
-            rows.append({"Stage": cx.STAGES[r.stage], "Measure": label, "Number": m, "Of": d,
-                         PERCENT: round(cx.rate(m, d, min_base), 1),
-                         "Note": "" if d >= min_base else f"fewer than {min_base} cases"})
+            small = d < min_base or r.stage in hidden
+            note = NOT_SHOWN if r.stage in hidden else (
+                f"fewer than {min_base} cases" if d < min_base else "")
+            rows.append({"Stage": cx.STAGES[r.stage], "Measure": label,
+                         "Number": None if small else m, "Of": None if small else d,
+                         PERCENT: None if small else round(cx.rate(m, d, min_base), 1),
+                         "Note": note})
         rows.append({"Stage": cx.STAGES[r.stage], "Measure": "Open, not yet due (pending)",
                      "Number": int(r.pending), "Of": None, PERCENT: None, "Note": ""})
-    return pd.DataFrame(rows).astype({"Of": "Int64"})
+    return pd.DataFrame(rows).astype({"Of": "Int64", "Number": "Int64"})
 
 
-def _stage_words(r, min_base) -> str:
+def _stage_words(r, min_base, hidden: set = frozenset()) -> str:
     """'stage 1: 72.4% answered within 10 working days, 85.1% with permitted extensions'."""
+    if r.stage in hidden:
+        return f"stage {r.stage}: {NOT_SHOWN}"
     if r.responses_due < min_base:
         return f"stage {r.stage}: too few responses due to show (fewer than {min_base})"
     plain = cx.rate(r.on_time, r.responses_due, min_base)
@@ -87,7 +97,8 @@ def _stage_words(r, min_base) -> str:
 def timeliness_panel(database, scope, min_base: int) -> Panel:
     """Acknowledged within 5 days, on time without and with extension, per stage."""
     frame = cx.timeliness(database, scope)
-    table = _timeliness_rows(frame, min_base)
+    hidden = cx.hidden_stages(database, scope, min_base)
+    table = _timeliness_rows(frame, min_base, hidden)
     shown = table[table["Measure"].isin([t[0] for t in TIMELINESS])]
     texts = [n or _pct(v) for v, n in zip(shown[PERCENT], shown["Note"])]
     stages = {s: list(p[PERCENT]) for s, p in shown.groupby("Stage")}
@@ -99,7 +110,7 @@ def timeliness_panel(database, scope, min_base: int) -> Panel:
     note = (f"Acknowledgements counted by the date received, responses by the date they were "
             f"due, {span(scope)}; withdrawn complaints left out; a complaint still open past "
             "its deadline counts as late; open and not yet due is pending.")
-    title = "; ".join(_stage_words(r, min_base) for r in frame.itertuples())
+    title = "; ".join(_stage_words(r, min_base, hidden) for r in frame.itertuples())
     return Panel("timeliness", _first_upper(title), figure, table, alt, note)
 
 

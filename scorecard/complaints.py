@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import bank_holidays
+from .suppression import hidden_groups, hides_selection
 
 ACK_DAYS = 5
 RESPONSE_DAYS = {1: 10, 2: 20}  # and an extension may add the same again
@@ -177,6 +178,23 @@ class Scope:
         """Bound parameters for a queries/complaints file (lists, or NULL for all)."""
         return {"start": self.start, "end": self.end, "services": list(self.services) or None,
                 "channels": list(self.channels) or None} | extra
+
+
+def hidden_stages(database, scope: Scope, min_base: int) -> set[int]:
+    """Stages whose figures must not be shown for the chosen services or channels: showing
+    them would let a small service (or channel) be worked out (suppression policy)."""
+    out = set()
+    for by, chosen in (("service", scope.services), ("channel", scope.channels)):
+        if not chosen:
+            continue
+        wider = Scope(scope.start, scope.end, () if by == "service" else scope.services,
+                      () if by == "channel" else scope.channels)
+        rows = database.query("complaints/complaints_by_stage_and_group", by=by,
+                              **wider.params())
+        for stage, part in rows.groupby("stage"):
+            if hides_selection(hidden_groups(part, min_base), chosen):
+                out.add(int(stage))
+    return out
 
 
 def rate(numerator, denominator, min_base: int) -> float:

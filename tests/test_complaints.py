@@ -275,6 +275,24 @@ def test_timeliness_panel_words_and_suppression(mini_db):
     assert small.alt.startswith("Bar chart of Complaint Handling Code timeliness")
 
 
+def test_timeliness_for_one_service_is_not_shown_where_it_gives_the_other_away(mini_db):
+    # stage 2 holds one Housing and one Waste complaint: with a minimum base of 2 both are
+    # hidden in the by-service breakdown, so Housing's stage 2 figure (and with it, by
+    # difference from the council's, Waste's) is not shown; stage 1 (5 and 3) is shown
+    housing = Scope(MINI_SPAN.start, MINI_SPAN.end, ("Housing",))
+    assert complaints.hidden_stages(mini_db, housing, 2) == {2}
+    assert complaints.hidden_stages(mini_db, MINI_SPAN, 2) == set()  # nothing chosen
+    panel = panels.timeliness_panel(mini_db, housing, min_base=2)
+    assert panel.title.endswith("stage 2: " + panels.NOT_SHOWN)
+    row = _table_row(panel.table, Stage="Stage 2", Measure="Acknowledged within 5 working days")
+    assert pd.isna(row["Number"]) and pd.isna(row["Of"]) and row["Note"] == panels.NOT_SHOWN
+    # stage 1 for Housing: CMP8, CMP1, CMP7 on time of CMP8, CMP3, CMP1, CMP7 due -> 3 of 4
+    row = _table_row(panel.table, Stage="Stage 1", Measure="Answered on time, no extension")
+    assert (row["Number"], row["Of"], row["Per cent"]) == (3, 4, 75.0)
+    # a stage with 5 and 3 at a minimum base of 4: Waste hidden, Housing hidden beside it
+    assert complaints.hidden_stages(mini_db, housing, 4) == {1, 2}
+
+
 def test_outcomes_kept_apart_and_combined(mini_db):
     table = panels.outcomes_panel(mini_db, MINI_SPAN, min_base=1).table
     # stage 1 responses: upheld CMP1, CMP8; partly upheld CMP3; not upheld CMP2; refused CMP7;
