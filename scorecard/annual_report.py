@@ -248,7 +248,7 @@ def _run(args, settings: Settings, database) -> int:
         print(f"error: no data for {year}: the data runs to {fmt.long_date(as_at)}",
               file=sys.stderr)
         return 2
-    catalogue = catalogue_.load_catalogue(settings.catalogue_file)
+    catalogue = catalogue_.load_catalogue(settings.catalogue_file, settings.digital_channels)
     out = args.out or Path(file_name(year))
     html_path, pdf_path = write(database, settings, catalogue, year, as_at, out, args.pdf)
     print(f"Wrote {html_path}")

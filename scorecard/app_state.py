@@ -18,12 +18,10 @@ import streamlit as st
 
 from . import calendar as cal
 from . import catalogue, coverage, errors, ingest, measures
+from .contracts import CHANNEL_WORDS
 from .db import Database
 from .settings import Settings, load
 
-CHANNEL_WORDS = {"phone": "Phone", "web": "Website", "email": "Email",
-                 "face_to_face": "Face to face", "webchat": "Webchat", "letter": "Letter",
-                 "social": "Social media", "app": "App"}
 LINK_KEYS = ("grain", "period", "from", "service", "channel", "present", "slide")
 PAGE_KEYS = {"": ("layout",), "measure": ("measure",), "service": ("service_view",),
              "actions": ("plan_pillar", "plan_status")}  # widgets only that page has
@@ -91,7 +89,7 @@ def context() -> Context:
     return Context(
         settings=settings,
         strategy=catalogue.load_strategy(settings.strategy_file, settings.catalogue_file),
-        catalogue=catalogue.load_catalogue(settings.catalogue_file),
+        catalogue=catalogue.load_catalogue(settings.catalogue_file, settings.digital_channels),
         database=_database(path), targets=targets, services=services,
         first_date=covered.first, as_at=covered.as_at, refresh=refresh, coverage=covered,
     )

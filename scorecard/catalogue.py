@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from .contracts import BY_NAME
 from .db import QUERIES
+from .settings import digital_words
 
 UNITS = ("percent", "per_1000", "seconds", "minutes", "working_days", "count")
 DIMENSIONS = ("service", "channel")
@@ -38,6 +39,7 @@ class Measure:
     snapshot: bool = False
     min_base: int | None = None
     spc: str = "xmr"  # xmr, or run: always a run chart (a median of whole numbers)
+    lag_days: int = 0  # days after a period ends before its figure is complete (provisional)
     default_target: float | None = None
     amber_margin: float = 0.0
     decimals: int = 1
@@ -125,10 +127,13 @@ def _measure(entry: dict, file: Path) -> Measure:
 
 
 @lru_cache(maxsize=8)
-def load_catalogue(file: Path) -> dict[str, Measure]:
-    """Every measure in the catalogue file, by id, in file order."""
+def load_catalogue(file: Path, digital_channels: tuple = ("web", "app")) -> dict[str, Measure]:
+    """Every measure in the catalogue file, by id, in file order; `{digital_channels}` in a
+    definition is the council's digital channels in words."""
     entries = tomllib.loads(file.read_text(encoding="utf-8")).get("measure", [])
-    measures = [_measure(e, file) for e in entries]
+    words = digital_words(digital_channels)
+    measures = [replace(m, definition=m.definition.replace("{digital_channels}", words))
+                for m in (_measure(e, file) for e in entries)]
     ids = [m.id for m in measures]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

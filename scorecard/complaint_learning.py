@@ -23,7 +23,7 @@ def service_rates(database, scope: cx.Scope, catalogue: dict, min_base: int) -> 
     merged = None
     for name, measure_id in parts.items():
         measure = catalogue[measure_id]
-        params = scope.params(grain="span", by="service") | measure.params
+        params = cx.PARAM_DEFAULTS | scope.params(grain="span") | measure.params
         rows = database.query(measure.sql, **params)
         rows = rows[rows["service"].notna()].rename(columns={"denominator": "base"})
         rows = protect(rows.reset_index(drop=True), min_base if name != "per_1000" else 1)

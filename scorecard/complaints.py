@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import bank_holidays
+from .measures import PARAM_DEFAULTS
 from .suppression import hidden_groups, hides_selection
 
 ACK_DAYS = 5
@@ -282,7 +283,7 @@ def ombudsman(database, scope: Scope) -> pd.DataFrame:
 
 def measure_total(database, measure, scope: Scope) -> tuple[float, float]:
     """A rate measure's numerator and denominator pooled over the span, all services."""
-    params = scope.params(grain="span", by="service") | measure.params
+    params = PARAM_DEFAULTS | scope.params(grain="span") | measure.params
     rows = database.query(measure.sql, **params)
     total = rows[rows["service"].isna()]
     if total.empty:

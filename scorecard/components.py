@@ -6,8 +6,6 @@ always shown as a word and an icon, never by colour alone.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pandas as pd
 import streamlit as st
 
@@ -119,10 +117,15 @@ def badges(result: MeasureResult) -> None:
     one grey badge saying why, and no rating."""
     if not result.has_figure:
         st.markdown(_badge("gray", "block" if result.absent else "remove",
-                           standing_words(result)))
+                           summary.standing(result)))
         return
     parts = [_badge(BADGE_COLOURS[result.rag], RAG_ICONS[result.rag], RAG_WORDS[result.rag])]
     help_text = []
+    if not result.is_current:
+        parts.append(_badge("gray", "history", f"Last available: {result.latest['label']}"))
+        help_text.append("No figure for the period chosen: the last available figure is "
+                         "shown, rated against its own period's target, and not counted in "
+                         "the status totals.")
     if has_limits(result):
         parts.append(_badge(*VARIATION_BADGES[result.variation]))
         help_text.append(spc.VARIATION_TEXT[result.variation] + ".")
@@ -155,18 +158,10 @@ def change_line(change: measures.Change, against: str, measure) -> str:
     return f"{CHANGE_ICONS[sign]} {word} {joiner} {change.label} ({earlier})"
 
 
-def standing_words(result: MeasureResult) -> str:
-    """Why a measure has no figure, in a word or two: 'Not supplied', 'Not measured', 'No
-    data'; else its status word."""
-    if result.absent:
-        return result.absent.split(":")[0]
-    return "No data" if result.latest is None else RAG_WORDS[result.rag]
-
-
 def _big_value(result: MeasureResult) -> str:
     m, latest = result.measure, result.latest
     if latest is None:
-        return standing_words(result)
+        return summary.standing(result)
     if latest["suppressed"]:
         return measures.hidden_text(latest, result.min_base).capitalize()
     return fmt.value(latest["value"], m.unit, m.decimals)
@@ -249,7 +244,7 @@ def status_counts(ctx, results: list[MeasureResult]) -> None:
     """How many measures are on target, near, off, or not rated (icon, word, count); the
     measures with no figure are counted apart and said why; then how many red or amber ones
     still need commentary."""
-    counts = Counter(r.rag for r in results if r.has_figure)
+    counts = summary.tally(results)
     cols = st.columns(4)
     for col, rag in zip(cols, ("green", "amber", "red", "none")):
         col.metric(f":material/{RAG_ICONS[rag]}: {RAG_WORDS[rag]}", counts.get(rag, 0),

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CHANNELS = ("phone", "web", "email", "face_to_face", "webchat", "letter", "social", "app")
+CHANNEL_WORDS = {"phone": "Phone", "web": "Website", "email": "Email",
+                 "face_to_face": "Face to face", "webchat": "Webchat", "letter": "Letter",
+                 "social": "Social media", "app": "App"}
 SURVEYS = ("resident_survey", "post_contact", "staff_survey", "mystery_shop")
 OUTCOMES = ("upheld", "partly_upheld", "not_upheld", "withdrawn", "refused")
 OMBUDSMEN = ("none", "lgsco", "housing")

@@ -16,16 +16,14 @@ from datetime import date
 import pandas as pd
 
 from . import fmt
-from .contracts import BY_NAME
+from .contracts import BY_NAME, CHANNEL_WORDS
 
 ABSENT = ("missing", "not supplied")
 UNUSABLE = ("failed", "refused")
 SURVEY_WORDS = {"resident_survey": "the resident survey", "post_contact": "the post-contact "
                 "survey", "staff_survey": "the staff survey", "mystery_shop": "mystery shopping"}
-CHANNEL_WORDS = {"phone": "phone", "web": "website", "email": "email",
-                 "face_to_face": "face to face", "webchat": "webchat", "letter": "letter",
-                 "social": "social media", "app": "app"}
-SCOPE_WORDS = {"channels": CHANNEL_WORDS, "services": {}, "surveys": SURVEY_WORDS}
+SCOPE_WORDS = {"channels": {c: w.lower() for c, w in CHANNEL_WORDS.items()}, "services": {},
+               "surveys": SURVEY_WORDS}
 
 
 @dataclass(frozen=True)

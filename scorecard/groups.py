@@ -67,7 +67,8 @@ def intervals(rows: pd.DataFrame) -> tuple[list, list, list]:
 def breakdown(database, filters, params: dict, min_base: int) -> pd.DataFrame:
     """Percent satisfied by dimension and group, with interval, base and verdict."""
     start, end = span(filters)
-    query = {"survey": None, "question": None, "only_channels": None, "start": start,
+    query = {"survey": None, "question": None, "only_channels": None, "digital": None,
+             "start": start,
              "end": end, "channels": list(filters.channels) or None} | params
     raw = database.query("understanding/satisfaction_by_resident_group", **query)
     frames = []

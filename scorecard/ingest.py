@@ -91,7 +91,7 @@ def fingerprint(files: dict[str, list[Path]], settings: Settings,
     for name in sorted(mappings):
         digest.update((mappings[name].staging_sql or "").encode())
     digest.update(f"{settings.max_rejected_share}|{settings.earliest_date}|"
-                  f"{settings.future_days}|{day or ''}".encode())
+                  f"{settings.future_days}|{settings.digital_channels}|{day or ''}".encode())
     _write_json(memo_file, memo)
     return digest.hexdigest()[:20]
 
@@ -249,6 +249,8 @@ def _build(target: Path, files: dict, skipped: set, mappings: dict, result: Buil
             _load_one(con, extract, paths, report, result,
                       mappings.get(extract.name, mapping.NONE), settings)
         _record_loads(con, result, mappings)
+        con.execute("create table digital_channels as select unnest($c::VARCHAR[]) as channel",
+                    {"c": list(settings.digital_channels)})
         db.run_folder(con, "sources")
         result.warnings = _warnings(con, settings, mappings)
         result.future_rows = con.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 
 import numpy as np
@@ -82,6 +82,7 @@ class MeasureResult:
     absent: str = ""  # why the measure cannot be shown at all ("Not supplied: ...")
     coarse: str = ""  # why the trend is a run chart, not a process chart
     groups: pd.DataFrame | None = None  # every service's rows (the chosen ones' source)
+    as_at: date | None = None  # the data's as-at date
 
     @cached_property
     def by_service(self) -> pd.DataFrame:
@@ -114,6 +115,20 @@ class MeasureResult:
                     and not fmt.missing(self.latest["target"])
                     and self.targets.is_default(self.measure, self.latest["period_start"],
                                                 self.filters.single_service))
+
+    def complete_on(self, period_start: date) -> date | None:
+        """For a lagging measure (escalations, reopened cases), the day a period's figure
+        becomes complete, when that is after the data's as-at date; else None."""
+        if not self.measure.lag_days or self.as_at is None:
+            return None
+        complete = cal.period_end(period_start, self.filters.grain) + timedelta(
+            days=self.measure.lag_days)
+        return complete if complete > self.as_at else None
+
+    @property
+    def provisional_until(self) -> date | None:
+        """The day the latest figure becomes complete, while it is still provisional."""
+        return None if self.latest is None else self.complete_on(self.latest["period_start"])
 
     @property
     def is_current(self) -> bool:
@@ -182,13 +197,17 @@ def rag(value, target, margin, better: str, decimals: int = 1) -> str:
     return "amber" if -gap <= (margin or 0) + 1e-9 else "red"
 
 
+# What a measure's query is given unless the filters or its catalogue params say otherwise
+PARAM_DEFAULTS = {"by": "service", "services": None, "channels": None, "only_channels": None,
+                  "digital": None, "only_ages": None, "stage": None, "question": None,
+                  "older_or_disabled": None, "services_involved": None}
+
+
 def query_params(measure: Measure, filters: Filters) -> dict:
     """Bound parameters for a measure's query: filters it supports, plus its catalogue params."""
     first = min(filters.start, cal.shift(filters.report_start, filters.grain,
                                          -PER_YEAR[filters.grain]))
-    params = {"grain": filters.grain, "start": first, "end": filters.end, "by": "service",
-              "services": None, "channels": None, "only_channels": None, "only_ages": None,
-              "question": None, "older_or_disabled": None, "services_involved": None}
+    params = PARAM_DEFAULTS | {"grain": filters.grain, "start": first, "end": filters.end}
     if "service" in measure.dimensions and filters.services:
         params["services"] = list(filters.services)
     if "channel" in measure.dimensions and filters.channels:
@@ -460,7 +479,8 @@ def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
         dates = pd.to_datetime(rebases.loc[rebases["measure"] == measure.id, "date"]).dt.date
         result.spc, result.coarse = spc_frame(shown, measure, list(dates))
         result.variation, result.assurance = spc.icons(result.spc, measure.better)
-    result.notes = sentences.notes(result) + coverage.scope_notes(coverage.load(database),
-                                                                  measure.sources)
+    covered = coverage.load(database)
+    result.as_at = covered.as_at
+    result.notes = sentences.notes(result) + coverage.scope_notes(covered, measure.sources)
     result.sentence = sentences.summary(result)
     return result

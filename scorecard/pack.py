@@ -19,7 +19,7 @@ import pandas as pd
 from . import calendar as cal
 from . import catalogue as catalogue_
 from . import charts, commentary, coverage, fmt, ingest, measures, pdf, sentences, summary
-from .app_state import CHANNEL_WORDS
+from .contracts import CHANNEL_WORDS
 from .html_report import Document
 from .measures import RAG_WORDS
 from .settings import Settings
@@ -61,7 +61,8 @@ class Pack:
     def __init__(self, database, settings: Settings, filters: measures.Filters, as_at: date):
         self.database, self.settings, self.filters, self.as_at = (database, settings, filters,
                                                                   as_at)
-        self.catalogue = catalogue_.load_catalogue(settings.catalogue_file)
+        self.catalogue = catalogue_.load_catalogue(settings.catalogue_file,
+                                                   settings.digital_channels)
         self.strategy = catalogue_.load_strategy(settings.strategy_file,
                                                  settings.catalogue_file)
         self.targets = measures.targets_for(database, settings)
@@ -89,7 +90,7 @@ class Pack:
     def _scorecard(self, doc: Document, results: dict, revised: dict) -> None:
         doc.heading("The scorecard")
         every = [r for rs in results.values() for r in rs]
-        counts = {rag: sum(r.rag == rag for r in every if r.has_figure) for rag in RAG_WORDS}
+        counts = summary.tally(every)
         doc.key_figures([(str(counts[rag]), RAG_WORDS[rag]) for rag in RAG_WORDS])
         apart = summary.without_figures(every)
         if apart:
@@ -112,7 +113,7 @@ class Pack:
                 continue
             doc.heading(r.measure.title, level=3)
             doc.paragraph(r.sentence)
-            doc.key_figures([(summary.figure(r), "This period"), (summary.target(r), "Target"),
+            doc.key_figures([(summary.figure(r), "Latest figure"), (summary.target(r), "Target"),
                              (summary.standing(r), "Status"),
                              (summary.variation(r), "Variation")])
             note = commentary.for_result(self.database, r)

@@ -53,9 +53,10 @@ def channel_mix(ctx, filters) -> None:
         return fmt.value(rows["share"].sum(), "percent", 0)
 
     label = lambda p: cal.period_label(pd.Timestamp(p).date(), filters.grain)  # noqa: E731
+    digital = list(ctx.settings.digital_channels)
     title = (f"Phone went from {share(first, ['phone'])} of contacts in {label(first)} to "
-             f"{share(last, ['phone'])} in {label(last)}; website and app from "
-             f"{share(first, ['web', 'app'])} to {share(last, ['web', 'app'])}")
+             f"{share(last, ['phone'])} in {label(last)}; {ctx.settings.digital_words[4:]} "
+             f"from {share(first, digital)} to {share(last, digital)}")
     table = frame.pivot_table(index="period_start", columns="channel", values="share").round(1)
     table = table.rename(columns=words).reset_index()
     table.insert(0, "Period", [label(p) for p in table.pop("period_start")])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from . import calendar as cal
 from . import fmt, spc
 from .measures import hidden_text
 
@@ -41,8 +42,8 @@ def change_clause(change, measure) -> str:
 def has_limits(result) -> bool:
     """True when the SPC chart has process limits at the latest point (13 or more points)."""
     frame = result.spc
-    if frame is None:
-        return False
+    if frame is None or result.latest is None or result.latest["suppressed"]:
+        return False  # a figure not shown carries no verdict about earlier points
     shown = frame[frame["value"].notna()]
     return len(shown) > 0 and not math.isnan(shown["upper"].iloc[-1])
 
@@ -111,7 +112,13 @@ def notes(result) -> list[str]:
     """Caveats a reader should see beside the figure (small base, filters not applied)."""
     out, m, latest = [], result.measure, result.latest
     if latest is not None and not result.is_current:
-        out.append(f"Latest figure available: {latest['label']}.")
+        chosen = cal.period_label(result.filters.report_start, result.filters.grain)
+        out.append(f"No figure for {chosen}: the last available is {latest['label']}'s, "
+                   "rated against that period's target.")
+    if result.provisional_until:
+        out.append(f"Provisional: {latest['label']} is not complete until "
+                   f"{fmt.long_date(result.provisional_until)} ({m.lag_days} days after it "
+                   "ends), and the figure may rise until then.")
     if latest is not None and not latest["suppressed"] and 0 < latest["base"] < 30:
         unit = "answers" if m.survey or m.source == "satisfaction" else "cases"
         out.append(f"Small base: {int(latest['base'])} {unit}; treat with caution.")

@@ -14,6 +14,8 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 
+from .contracts import CHANNEL_WORDS, CHANNELS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "config" / "settings.toml"
 COUNCIL_FILE = "council.toml"  # the council's own settings, in its extracts folder
@@ -30,7 +32,7 @@ PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_fi
 COUNCIL_KEYS = ("council", "strategy_file", "catalogue_file", "mapping_file", "default_targets",
                 "min_base", "small_base", "stale_after_days", "max_rejected_share",
                 "data_label", "earliest_date", "future_days",
-                "settle_seconds")  # what a council's own settings file may set
+                "settle_seconds", "digital_channels")  # what a council's own settings file may set
 
 
 class SettingsError(ValueError):
@@ -58,12 +60,25 @@ class Settings:
     settle_seconds: int = 10  # a file changed more recently than this is not read yet
     default_targets: str | tuple = ""  # "" none, "catalogue", or ((measure id, target), ...)
     complaint_day_zero: str = "received"
+    digital_channels: tuple = ("web", "app")  # channels that count as digital (take-up)
     council_file: Path | None = None  # the council's own settings file, when there is one
+
+    @property
+    def digital_words(self) -> str:
+        """The digital channels in words: 'the website or app'."""
+        return digital_words(self.digital_channels)
 
     @property
     def folder_label(self) -> str:
         """The extracts folder as pages may name it: its label, else its last part."""
         return self.data_label or self.data_dir.name
+
+
+def digital_words(channels) -> str:
+    """'the website or app', 'the website, app or webchat'."""
+    words = [CHANNEL_WORDS[c].lower() for c in channels]
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    return f"the {listed}"
 
 
 def _resolve(value: str | Path | None, base: Path = ROOT) -> Path | None:
@@ -96,11 +111,25 @@ def _default_targets(value, source: str):
                         "default_targets = { calls_answered_60s = 80 }.")
 
 
+def _channels(value, source: str) -> tuple:
+    """Channel codes from the contract's list, as a list or comma-separated text."""
+    items = value.split(",") if isinstance(value, str) else value
+    chosen = tuple(str(c).strip() for c in items or () if str(c).strip())
+    wrong = [c for c in chosen if c not in CHANNELS]
+    if not chosen or wrong:
+        raise SettingsError(f"{source}: digital_channels must list one or more of "
+                            f"{', '.join(CHANNELS)}" + (f", not {', '.join(wrong)}" if wrong
+                                                        else "") + ".")
+    return chosen
+
+
 def _typed(name: str, value, source: str):
     """A value of the type the setting's default has, or a clear error."""
     kind = type(next(f.default for f in fields(Settings) if f.name == name))
     if name == "default_targets":
         return _default_targets(value, source)
+    if name == "digital_channels":
+        return _channels(value, source)
     if name == "earliest_date":
         try:
             return date.fromisoformat(str(value)).isoformat()

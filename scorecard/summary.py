@@ -10,12 +10,28 @@ import pandas as pd
 from . import commentary, fmt, sentences, spc
 from .measures import RAG_WORDS, MeasureResult, hidden_text
 
+LAST_AVAILABLE = "last available"
+
+
+def counted(r: MeasureResult) -> bool:
+    """True when a measure counts in the status tally: it has a figure for the reporting
+    period itself (an earlier period's figure is shown as the last available, apart)."""
+    return r.has_figure and r.is_current
+
+
+def tally(results: list[MeasureResult]) -> dict[str, int]:
+    """How many measures are on, near or off target, or not rated, this period."""
+    return {rag: sum(counted(r) and r.rag == rag for r in results) for rag in RAG_WORDS}
+
 
 def standing(r: MeasureResult) -> str:
-    """The status word: on, near or off target, not rated; or why there is no figure."""
+    """The status word: on, near or off target, not rated; or why there is no figure. A
+    figure from an earlier period is rated against that period's target and says so."""
     if r.absent:
         return r.absent.split(":")[0]
-    return "No data" if r.latest is None else RAG_WORDS[r.rag]
+    if r.latest is None:
+        return "No data"
+    return RAG_WORDS[r.rag] + ("" if r.is_current else f" ({LAST_AVAILABLE})")
 
 
 def absent_groups(results: list[MeasureResult]) -> dict[str, list[str]]:
@@ -28,15 +44,20 @@ def absent_groups(results: list[MeasureResult]) -> dict[str, list[str]]:
 
 
 def without_figures(results: list[MeasureResult]) -> str:
-    """'Not counted above: 6 measures not supplied or not measured, 1 with no data for the
-    period chosen.'"""
+    """'Not counted above, as there is no figure for this period to judge: 6 measures not
+    supplied or not measured, 3 with no figure for this period (...), 1 with no data.'"""
     absent = sum(1 for r in results if r.absent)
+    earlier = sum(1 for r in results if r.has_figure and not r.is_current)
     no_data = sum(1 for r in results if not r.absent and r.latest is None)
     parts = [f"{n} measure{'s' if n > 1 else ''} {words}" for n, words in (
         (absent, "not supplied or not measured (listed with the cards)"),
-        (no_data, "with no data for the period chosen")) if n]
-    return f"Not counted above, as there is no figure to judge: {' and '.join(parts)}." \
-        if parts else ""
+        (earlier, "with no figure for this period (the last available figure is shown, "
+                  "rated against its own period's target)"),
+        (no_data, "with no data for the periods chosen")) if n]
+    if not parts:
+        return ""
+    return ("Not counted above, as there is no figure for this period to judge: "
+            f"{', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]}.")
 
 
 def figure(r: MeasureResult) -> str:
@@ -48,7 +69,7 @@ def figure(r: MeasureResult) -> str:
         return "no data"
     if r.latest["suppressed"]:
         return hidden_text(r.latest, r.min_base)
-    label = "" if r.is_current else f" ({r.latest['label']})"
+    label = "" if r.is_current else f" ({r.latest['label']}, {LAST_AVAILABLE})"
     return fmt.value(r.latest["value"], r.measure.unit, r.measure.decimals) + label
 
 
@@ -64,8 +85,8 @@ def target(r: MeasureResult) -> str:
 def variation(r: MeasureResult) -> str:
     """Whether the figure is really changing: the SPC verdict where there are process
     limits, otherwise the direction-of-travel word against the previous period."""
-    if not r.has_figure:
-        return ""
+    if not r.has_figure or r.latest["suppressed"]:
+        return ""  # no verdict about earlier points beside a figure that is not shown
     if not sentences.has_limits(r):
         word = {"better": "Better", "worse": "Worse", "no change": "No change",
                 "no real change": "No real change"}.get(r.vs_previous.word, "Not comparable")

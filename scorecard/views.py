@@ -185,7 +185,7 @@ SECTIONS = {
         "Residents satisfied with the council", "resident"),
     "digital_groups": lambda ctx, filters: resident_groups(
         ctx, filters, {"survey": "post_contact", "question": "overall_satisfaction",
-                       "only_channels": ["web", "app"]},
+                       "digital": True},
         "Satisfied with an online contact", "digital"),
 }
 

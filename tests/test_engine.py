@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from scorecard import measures
+from scorecard import measures, sentences, summary
 from scorecard.measures import Filters, rag
 
 SEP_2026 = Filters("month", date(2025, 4, 1), date(2026, 9, 30))
@@ -23,6 +23,8 @@ def _compute(mini_db, catalogue_, targets, measure_id, filters=SEP_2026, min_bas
     (74.9, 80, 5, "higher", "red"),
     (79.96, 80, 0, "higher", "green"),  # judged on the figure shown (80.0%)
     (6.0, 6, 1, "lower", "green"),
+    (6.03, 6, 0, "lower", "green"),  # 62 of 1,028 calls abandoned: shown as 6.0%, at most 6%
+    (6.06, 6, 0, "lower", "red"),  # shown as 6.1%
     (6.9, 6, 1, "lower", "amber"),
     (7.2, 6, 1, "lower", "red"),
     (None, 6, 1, "lower", "none"),
@@ -99,7 +101,29 @@ def test_survey_waves_report_the_latest_available(mini_db, catalogue_, targets):
     result = _compute(mini_db, catalogue_, targets, "resident_satisfaction")
     assert result.latest["label"] == "August 2026"
     assert result.latest["value"] == 50.0  # 2.5 of 5.0 weighted
-    assert "Latest figure available: August 2026." in result.notes
+    assert ("No figure for September 2026: the last available is August 2026's, rated "
+            "against that period's target.") in result.notes
+    # counted apart from the status tally, which is about the period chosen
+    calls = _compute(mini_db, catalogue_, targets, "calls_answered_60s")
+    assert summary.tally([result, calls]) == {"green": 0, "amber": 0, "red": 1, "none": 0}
+    assert summary.without_figures([result, calls]) == (
+        "Not counted above, as there is no figure for this period to judge: 1 measure with no "
+        "figure for this period (the last available figure is shown, rated against its own "
+        "period's target).")
+    assert summary.standing(result).endswith(" (last available)")
+    assert summary.figure(result) == "50.0% (August 2026, last available)"
+
+
+def test_a_suppressed_figure_carries_no_verdict_about_earlier_points(mini_db, catalogue_,
+                                                                     targets):
+    result = _compute(mini_db, catalogue_, targets, "calls_answered_60s", min_base=3)
+    # September: 4 calls (shown); with a minimum of 5 it is suppressed, and the SPC verdict
+    # and the change word, which would be about August or earlier, are not given
+    assert not result.latest["suppressed"]
+    hidden = _compute(mini_db, catalogue_, targets, "calls_answered_60s", min_base=5)
+    assert hidden.latest["suppressed"] and hidden.rag == "none"
+    assert not sentences.has_limits(hidden)
+    assert summary.variation(hidden) == ""
 
 
 def test_lower_is_better_wording(mini_db, catalogue_, targets):
@@ -123,3 +147,19 @@ def test_filters_that_do_not_apply_are_noted(mini_db, catalogue_, targets):
     result = _compute(mini_db, catalogue_, targets, "resident_satisfaction", phone)
     assert "Council-wide figure: not split by service." in result.notes
     assert "Not split by channel." in result.notes
+
+
+def test_lagging_measures_say_their_recent_figures_are_provisional(mini_db, catalogue_,
+                                                                   targets):
+    # as at 30 September 2026, residents can still escalate September's stage 1 answers
+    # for 60 days: 30 September + 60 days = 29 November 2026
+    result = _compute(mini_db, catalogue_, targets, "complaints_escalated")
+    assert result.as_at == date(2026, 9, 30)
+    assert result.provisional_until == date(2026, 11, 29)
+    assert ("Provisional: September 2026 is not complete until 29 November 2026 (60 days "
+            "after it ends), and the figure may rise until then.") in result.notes
+    # July ended 61 days before the data's date: complete
+    assert result.complete_on(date(2026, 7, 1)) is None
+    assert result.complete_on(date(2026, 8, 1)) == date(2026, 10, 30)
+    # a measure that does not lag is never provisional
+    assert _compute(mini_db, catalogue_, targets, "calls_answered_60s").provisional_until is None

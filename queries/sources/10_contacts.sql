@@ -1,7 +1,8 @@
 -- Contacts as the measures read them: the contract columns plus derived flags, stored as a
 -- table sorted by date (built once per data version, so queries do not repeat the work).
--- digital: completed online (web or app) or with staff help online (assisted digital),
--- the GOV.UK digital take-up definition.
+-- digital: made on a channel the council counts as digital (its digital_channels setting,
+-- by default web and app, in the digital_channels table) or with staff help online
+-- (assisted digital): the GOV.UK digital take-up definition.
 create or replace table contacts_v as
 select
     c.*,
@@ -9,7 +10,8 @@ select
     date_trunc('month', c.received_at)::date as month_start,
     extract(hour from c.received_at) as hour_of_day,
     isodow(c.received_at) as weekday,
-    c.channel in ('web', 'app') or coalesce(c.assisted_digital, false) as is_digital,
+    c.channel in (select d.channel from digital_channels as d)
+    or coalesce(c.assisted_digital, false) as is_digital,
     c.channel = 'phone' as is_call,
     c.channel = 'phone' and coalesce(c.abandoned, false) as is_abandoned,
     c.channel = 'phone'

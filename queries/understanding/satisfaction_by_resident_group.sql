@@ -3,7 +3,7 @@
 -- unweighted base, the sum of squared weights (for Kish's effective base of the group and
 -- of everyone else in the same dimension) so the engine can test each group against the rest.
 -- Grain: one row per dimension and group over the span $start to $end.
--- Parameters: $survey, $question, $only_channels, $start, $end, $channels.
+-- Parameters: $survey, $question, $only_channels, $digital, $start, $end, $channels.
 with answers as (
     select
         s.satisfied,
@@ -34,6 +34,9 @@ with answers as (
         and ($question is null or s.question = $question)
         and s.responded_on between $start and $end
         and in_scope(s.channel, $only_channels)
+        and ($digital is null or coalesce(
+            s.channel in (select d.channel from digital_channels as d), false
+        ) = $digital)
         and in_scope(s.channel, $channels)
 ),
 

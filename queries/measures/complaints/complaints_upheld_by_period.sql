@@ -1,8 +1,8 @@
 -- Complaints upheld or partly upheld, of the complaint decisions made (upheld, partly upheld
--- or not upheld) at either stage, by the period of the response. Withdrawn and refused
--- complaints are not decisions and are left out.
+-- or not upheld) at one stage ($stage 1 or 2) or at either stage ($stage NULL), by the
+-- period of the response. Withdrawn and refused complaints are not decisions and are left out.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
+-- Parameters: $stage, $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
 with decided as (
     select
         period_start($grain, c.responded_on) as period_start,
@@ -12,6 +12,7 @@ with decided as (
     where
         c.outcome in ('upheld', 'partly_upheld', 'not_upheld')
         and c.responded_on between $start and $end
+        and ($stage is null or c.stage = $stage)
         and in_scope(c.service, $services)
         and in_scope(c.channel, $channels)
 ),

@@ -2,7 +2,7 @@
 -- unweighted base and Kish's effective sample size for the interval. Read from
 -- satisfaction_monthly (answers counted by month with their sums of weights).
 -- The catalogue picks the survey and question (NULL = every question of the survey) and may
--- restrict channels ($only_channels, e.g. non-digital contacts), age bands ($only_ages), or
+-- restrict channels ($only_channels, $digital, e.g. non-digital contacts), age bands ($only_ages), or
 -- to respondents aged 65 or over or disabled ($older_or_disabled = true).
 -- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
 -- Parameters: $survey, $question, $only_channels, $only_ages, $older_or_disabled, $by,
@@ -21,6 +21,9 @@ with answers as (
         and ($question is null or s.question = $question)
         and s.month_start between $start and $end
         and in_scope(s.channel, $only_channels)
+        and ($digital is null or coalesce(
+            s.channel in (select d.channel from digital_channels as d), false
+        ) = $digital)
         and in_scope(s.age_band, $only_ages)
         and (not coalesce($older_or_disabled, false) or s.older_or_disabled)
         and in_scope(s.service, $services)
