@@ -34,6 +34,7 @@ sections = {
 current = st.navigation(sections)
 st.session_state["_page"] = current.url_path
 view["filters"] = app_state.filter_bar(ctx)
+ui.set_view(view["filters"], ctx.as_at)
 with st.sidebar:
     presentation.toggle()
     link_box = st.empty()  # filled after the page runs, so its widgets are in the link

@@ -274,39 +274,78 @@ def scorecard_table(ctx, sections, revised: dict | None = None) -> None:
                      "Details": st.column_config.LinkColumn(
                          "Details", display_text="Open", width=60,
                          help="The measure's trend and breakdown, with these filters")})
-    download_csv(frame[[c for c in shown if c != "Details"]], "scorecard", "scorecard")
+    download_csv(summary.tidy(sections), "scorecard", "scorecard")
 
 
-def download_csv(frame: pd.DataFrame, name: str, key: str) -> None:
-    """A CSV download of what a chart or table shows."""
+VIEW_KEY = "csv_view"  # session state: the filters and as-at date downloads describe
+
+
+def set_view(filters: measures.Filters, as_at) -> None:
+    """Remember the view this run shows, so every download can say which it came from."""
+    st.session_state[VIEW_KEY] = (filters, as_at)
+
+
+def download_csv(frame: pd.DataFrame, name: str, key: str, ignores=(),
+                 view: bool = True) -> None:
+    """A CSV download of what a chart or table shows, as tidy data: the view's reporting
+    period, grain, services, channels and as-at date as columns (`view=False` for tables
+    that are not figures, such as rejected rows); `ignores` names filters it is not split
+    by."""
+    shown = st.session_state.get(VIEW_KEY) if view else None
+    frame = exports.tidy(frame, exports.view_columns(*shown, ignores) if shown else None)
     st.download_button("Download CSV", exports.safe_csv(frame), file_name=f"{name}.csv",
                        mime="text/csv", key=f"csv-{key}", icon=":material/download:",
                        on_click="ignore")
 
 
+def not_split_note(ignores: dict) -> None:
+    """'Not split by channel: calls are phone contacts.' under a chart that cannot follow a
+    filter that is on (`ignores` maps the filter to why)."""
+    for dimension, why in ignores.items():
+        st.caption(f":material/filter_alt_off: Not split by {dimension}: {why}.")
+
+
 def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str,
-                show_title: bool = True) -> None:
-    """Title stating the finding, the chart (with alt text), its data table and a CSV."""
+                show_title: bool = True, ignores: dict | None = None) -> None:
+    """Title stating the finding, the chart (with alt text), its data table and a CSV; a
+    note when the chart cannot follow a filter that is on."""
     with st.container(border=True, key=f"chart-{key}"):
         if show_title:
             st.subheader(title)
+        not_split_note(ignores or {})
         st.plotly_chart(figure, theme=None, key=f"fig-{key}", alt=alt,
                         config=exports.plotly_config(key))
         with st.expander("Data table"):
             st.dataframe(table, hide_index=True)
-            download_csv(table, key, key)
+            download_csv(table, key, key, tuple(ignores or ()))
+
+
+def value_column(result: MeasureResult) -> str:
+    """The header of a measure's figures in its tables: its title and unit."""
+    return fmt.with_unit(result.measure.title, result.measure.unit)
 
 
 def trend_table(result: MeasureResult) -> pd.DataFrame:
-    """The rows behind a trend chart, in words and figures (no personal data)."""
+    """The rows behind a trend chart as tidy data: the figure (with its unit in the header),
+    base, target and status by period; a figure not shown has no base, no status and a
+    flag saying why; a lagging measure's recent periods are flagged provisional."""
     m, s = result.measure, result.series
-    return pd.DataFrame({
+    hidden = s["suppressed"].astype(bool)
+    out = pd.DataFrame({
         "Period": s["label"],
-        m.title: [None if fmt.missing(v) else round(v, m.decimals) for v in s["value"]],
-        "Base": s["base"].astype(int),
-        "Target": s["target"],
-        "Status": [RAG_WORDS[r] for r in s["rag"]],
+        "Period start": [p.isoformat() for p in s["period_start"]],
+        value_column(result): [None if fmt.missing(v) else round(v, m.decimals)
+                               for v in s["value"]],
+        "Base": s["base"].astype(int).astype("Int64").mask(hidden),
+        fmt.with_unit("Target", m.unit): s["target"],
+        "Status": ["" if h else RAG_WORDS[r] for h, r in zip(hidden, s["rag"])],
+        "Suppressed": hidden,
+        "Suppressed because": [measures.hidden_text(row, result.min_base) if h else ""
+                               for h, (_, row) in zip(hidden, s.iterrows())],
     })
+    if m.lag_days:
+        out["Provisional"] = [result.complete_on(p) is not None for p in s["period_start"]]
+    return out
 
 
 def page_path(page_id: str):

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from . import db, fmt
+from . import db, fmt, method
 from .contracts import BY_NAME, EXTRACTS
 
 INTRO = ("Where the figures come from: each extract's coverage and freshness, the rows that "
@@ -98,7 +98,7 @@ def rejects_section(ctx) -> None:
         "problems": "Rows", "example_lines": "Example lines",
         "example_values": "Example values"}), hide_index=True)
     from .components import download_csv
-    download_csv(ctx.database.table("rejects"), "rejected-rows", "rejects")
+    download_csv(ctx.database.table("rejects"), "rejected-rows", "rejects", view=False)
 
 
 def warnings_section(ctx) -> None:
@@ -117,6 +117,12 @@ def refresh_button(ctx) -> bool:
                f"{ctx.refresh.get('checked_at', '')} · database built "
                f"{ctx.refresh.get('built_at', '')}")
     return st.button("Check for new data now", icon=":material/refresh:", key="refresh")
+
+
+def judging_section(ctx) -> None:
+    """How every figure is judged: rounding, last available, suppression, SPC, surveys."""
+    for topic, rule in method.rules(ctx.settings):
+        st.markdown(f"**{topic}.** {rule}")
 
 
 def measure_definitions(ctx) -> None:

@@ -6,6 +6,12 @@ import io
 
 import pandas as pd
 
+from . import calendar as cal
+from .contracts import CHANNEL_WORDS
+
+# What a downloaded table always says about the view it came from
+VIEW_COLUMNS = ("Reporting period", "Grain", "Services", "Channels", "Data as at")
+
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets
 # (CSV injection); tab and carriage return can smuggle one in after a separator.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,6 +35,26 @@ def safe_csv(frame: pd.DataFrame) -> str:
     buffer = io.StringIO()
     out.to_csv(buffer, index=False)
     return buffer.getvalue()
+
+
+def view_columns(filters, as_at, ignores=()) -> dict:
+    """The view a table came from, as columns: reporting period, grain, the services and
+    channels chosen (or that the figures are not split by them) and the data's date."""
+    services = "; ".join(filters.services) or "All services"
+    channels = "; ".join(CHANNEL_WORDS.get(c, c) for c in filters.channels) or "All channels"
+    if "service" in ignores and filters.services:
+        services = "All services (not split by service)"
+    if "channel" in ignores and filters.channels:
+        channels = "All channels (not split by channel)"
+    return dict(zip(VIEW_COLUMNS, (cal.period_label(filters.report_start, filters.grain),
+                                   filters.grain, services, channels, as_at.isoformat())))
+
+
+def tidy(frame: pd.DataFrame, view: dict | None) -> pd.DataFrame:
+    """The table as tidy data for reuse: the view's columns added to every row."""
+    if not view:
+        return frame
+    return frame.assign(**{k: v for k, v in view.items() if k not in frame.columns})
 
 
 def plotly_config(name: str) -> dict:

@@ -11,6 +11,13 @@ UNIT_WORDS = {"seconds": ("second", "seconds"), "minutes": ("minute", "minutes")
               "working_days": ("working day", "working days")}
 GAP_WORDS = {"percent": ("percentage point", "percentage points"),
              "per_1000": ("per 1,000", "per 1,000"), "count": ("", "")}
+UNIT_HEADERS = {"percent": "%", "per_1000": "per 1,000", "seconds": "seconds",
+                "minutes": "minutes", "working_days": "working days", "count": "number"}
+
+
+def with_unit(header: str, unit: str) -> str:
+    """A column header that carries its unit: 'Calls answered within 60 seconds (%)'."""
+    return f"{header} ({UNIT_HEADERS[unit]})"
 
 
 def missing(value) -> bool:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import calendar as cal
 from . import survey
-from .suppression import protect
+from .suppression import hidden_groups, hides_selection, protect
 
 DIMENSIONS = {"age": "Age", "disability": "Disability", "ethnicity": "Ethnicity",
               "first_language": "First language", "deprivation": "Deprivation of home area"}
@@ -64,23 +64,51 @@ def intervals(rows: pd.DataFrame) -> tuple[list, list, list]:
     return [b[0] for b in bounds], [b[1] for b in bounds], [b[2] for b in bounds]
 
 
-def breakdown(database, filters, params: dict, min_base: int) -> pd.DataFrame:
-    """Percent satisfied by dimension and group, with interval, base and verdict."""
+NOT_SHOWN = "not shown for this selection, so a small group cannot be worked out"
+
+
+def breakdown(database, filters, params: dict, min_base: int,
+              split: tuple = ("service", "channel")) -> pd.DataFrame:
+    """Percent satisfied by dimension and group, with interval, base and verdict, for the
+    services and channels chosen where the survey is `split` by them (a council-wide survey
+    follows neither). Suppression: small groups, a second group where one could be worked
+    out, and a chosen service's (or channel's) group wherever it would give away a small
+    group in another."""
     start, end = span(filters)
+    chosen = {"services": list(filters.services) if "service" in split else [],
+              "channels": list(filters.channels) if "channel" in split else []}
     query = {"survey": None, "question": None, "only_channels": None, "digital": None,
-             "start": start,
-             "end": end, "channels": list(filters.channels) or None} | params
+             "start": start, "end": end} | {k: v or None for k, v in chosen.items()} | params
     raw = database.query("understanding/satisfaction_by_resident_group", **query)
+    hidden = _hidden_for_selection(database, query, chosen, min_base)
     frames = []
-    for _, rows in raw.groupby("dimension", sort=False):
+    for dimension, rows in raw.groupby("dimension", sort=False):
         rows = rows.reset_index(drop=True)
         rows["versus_rest"] = versus_rest(rows)
         rows["value"], rows["low"], rows["high"] = intervals(rows)
-        frames.append(protect(rows, min_base))
+        forced = rows["resident_group"].isin(hidden.get(dimension, set()))
+        frames.append(protect(rows, min_base, forced=forced, forced_reason=NOT_SHOWN))
     if not frames:
         return pd.DataFrame(columns=["dimension", "resident_group", "value", "low", "high",
-                                     "base", "suppressed", "versus_rest"])
+                                     "base", "suppressed", "suppressed_reason", "versus_rest"])
     out = pd.concat(frames, ignore_index=True)
     out.loc[out["suppressed"], "versus_rest"] = ""
     out["dimension"] = pd.Categorical(out["dimension"], categories=list(DIMENSIONS))
     return out.sort_values(["dimension", "resident_group"]).reset_index(drop=True)
+
+
+def _hidden_for_selection(database, query: dict, chosen: dict, min_base: int) -> dict:
+    """dimension -> the groups whose figure for the chosen services (or channels) must not
+    be shown: across every service, that group is hidden in some but the selection does not
+    hold them all (suppression.hides_selection), so the council's figure for the group, less
+    the other services', would give a small one away."""
+    hidden: dict[str, set] = {}
+    for by, key in (("service", "services"), ("channel", "channels")):
+        if not chosen[key]:
+            continue
+        rows = database.query("understanding/resident_group_bases_by_service", by=by,
+                              **(query | {key: None}))
+        for (dimension, group), part in rows.groupby(["dimension", "resident_group"]):
+            if hides_selection(hidden_groups(part, min_base), chosen[key]):
+                hidden.setdefault(dimension, set()).add(group)
+    return hidden

@@ -126,6 +126,14 @@ class MeasureResult:
         return complete if complete > self.as_at else None
 
     @property
+    def ignored_filters(self) -> tuple[str, ...]:
+        """The active filters this measure cannot be split by ('service', 'channel'): its
+        figure is then for the council as a whole (or every channel), and says so."""
+        chosen = {"service": self.filters.services, "channel": self.filters.channels}
+        return tuple(d for d, picked in chosen.items()
+                     if picked and d not in self.measure.dimensions)
+
+    @property
     def provisional_until(self) -> date | None:
         """The day the latest figure becomes complete, while it is still provisional."""
         return None if self.latest is None else self.complete_on(self.latest["period_start"])

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import calendar as cal
 from . import catalogue as catalogue_
-from . import charts, commentary, coverage, fmt, ingest, measures, pdf, sentences, summary
+from . import charts, commentary, coverage, fmt, ingest, measures, method, pdf, sentences, summary
 from .contracts import CHANNEL_WORDS
 from .html_report import Document
 from .measures import RAG_WORDS
@@ -167,16 +167,7 @@ class Pack:
             "Loaded": loads["loaded"], "Rejected": loads["rejected"],
             "From": loads["first_date"].fillna(""), "To": loads["last_date"].fillna("")}),
             "The extracts behind these figures", row_headers=False)
-        doc.bullets([
-            "Financial years run from 1 April; Q1 is April to June.",
-            "Working days exclude weekends and England and Wales bank holidays; for "
-            "complaints the day received is day 0.",
-            f"Figures based on fewer than {self.settings.min_base} cases are not shown, and "
-            "a second small group is hidden where one could be worked out from the total.",
-            "Process limits follow NHS Making Data Count: the mean plus or minus 2.66 times "
-            "the mean moving range, with no limits until there are 13 points.",
-            "Survey figures are weighted; their 95% intervals use Kish's effective sample "
-            "size, and a change is called real only when the interval for it excludes zero.",
+        doc.bullets([f"{topic}: {rule}" for topic, rule in method.rules(self.settings)] + [
             "Rows that broke the data contract are listed on the Data and definitions page."])
 
 

@@ -37,6 +37,23 @@ def _scope(filters, channels: bool = True) -> dict:
             "channels": (list(filters.channels) or None) if channels else None}
 
 
+COUNCIL_WIDE = "the resident survey asks about the council as a whole"
+
+
+def council_wide(filters) -> dict:
+    """The notes for a chart of the council-wide resident survey while filters are on."""
+    return {d: COUNCIL_WIDE for d, picked in (("service", filters.services),
+                                              ("channel", filters.channels)) if picked}
+
+
+def _channels_ignored(filters, channel: str, what: str) -> dict:
+    """The note for a chart of one channel's contacts while a channel filter is on."""
+    if not filters.channels:
+        return {}
+    words = app_state.CHANNEL_WORDS[channel].lower()
+    return {"channel": f"{what} are {words} contacts, shown whatever channels are chosen"}
+
+
 def channel_mix(ctx, filters) -> None:
     """How residents get in touch: each channel's share of contacts over time."""
     frame = ctx.database.query("access/contacts_by_channel_by_period", grain=filters.grain,
@@ -85,7 +102,7 @@ def calls_by_period(ctx, filters) -> None:
         "Service level %": frame["service_level"].round(1)})
     ui.chart_block(title, figures.calls(frame), table,
                    f"Stacked bars of calls by period with the service level as a line. "
-                   f"{title}.", "calls")
+                   f"{title}.", "calls", ignores=_channels_ignored(filters, "phone", "calls"))
 
 
 def demand_heatmap(ctx, filters) -> None:
@@ -134,7 +151,8 @@ def service_centres(ctx, filters) -> None:
                                   "average_wait": "Average wait (minutes)"}).round(1)
     ui.chart_block(f"{title} ({span_words(ctx, 'contacts', start, end)})",
                    figures.grouped_bars(frame, "site", "visits", "count"), table,
-                   f"Bar chart of visits by service centre. {title}.", "centres")
+                   f"Bar chart of visits by service centre. {title}.", "centres",
+                   ignores=_channels_ignored(filters, "face_to_face", "visits"))
 
 
 def avoidable_reasons(ctx, filters) -> None:
@@ -174,7 +192,7 @@ def guardrail(ctx, filters) -> None:
              f"): " + "; ".join(parts)) if results[0].latest is not None else \
         "Digital take-up beside those it could leave behind"
     series = {r.measure.title: r.series for r in results}
-    table = pd.concat([ui.trend_table(r).set_index("Period")[[r.measure.title]]
+    table = pd.concat([ui.trend_table(r).set_index("Period")[[ui.value_column(r)]]
                        for r in results], axis=1).reset_index()
     ui.chart_block(title, figures.lines(series), table,
                    f"Line chart of three measures over time. {title}.", "guardrail")
@@ -217,8 +235,9 @@ def multi_vs_single(ctx, filters) -> None:
     title = (f"Cases needing several services: {fmt.value(multi['value'], 'percent', 1)} "
              f"within standard against {fmt.value(single['value'], 'percent', 1)} for "
              f"single-service cases ({multi['label']})")
-    table = pd.concat([ui.trend_table(r).set_index("Period")[[base.title]].rename(
-        columns={base.title: n}) for n, r in results.items()], axis=1).reset_index()
+    table = pd.concat([ui.trend_table(r).set_index("Period")[[ui.value_column(r)]].rename(
+        columns={ui.value_column(r): fmt.with_unit(n, base.unit)})
+        for n, r in results.items()], axis=1).reset_index()
     ui.chart_block(title, figures.lines({n: r.series for n, r in results.items()}), table,
                    f"Line chart comparing two groups of cases over time. {title}.",
                    "multi-single")
@@ -270,7 +289,7 @@ def ward_table(ctx, filters) -> None:
     ui.chart_block(f"{title} ({span_words(ctx, 'satisfaction', start, end)})",
                    charts.intervals(sat.sort_values("value", ascending=False), "ward"), table,
                    f"Dot chart of resident satisfaction by ward with 95% intervals. {title}.",
-                   "wards")
+                   "wards", ignores=council_wide(filters))
 
 
 SECTIONS = {

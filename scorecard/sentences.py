@@ -122,8 +122,8 @@ def notes(result) -> list[str]:
     if latest is not None and not latest["suppressed"] and 0 < latest["base"] < 30:
         unit = "answers" if m.survey or m.source == "satisfaction" else "cases"
         out.append(f"Small base: {int(latest['base'])} {unit}; treat with caution.")
-    if result.filters.services and "service" not in m.dimensions:
+    if "service" in result.ignored_filters:
         out.append("Council-wide figure: not split by service.")
-    if result.filters.channels and "channel" not in m.dimensions:
-        out.append("Not split by channel.")
+    if "channel" in result.ignored_filters:
+        out.append("Not split by channel: the figure covers every channel.")
     return out

@@ -102,18 +102,57 @@ def commentary_word(database, r: MeasureResult) -> str:
     return "needed" if commentary.needs_commentary(r, None) else ""
 
 
+def not_split_by(r: MeasureResult) -> str:
+    """The filters on that a measure cannot follow: 'service', 'service and channel'."""
+    return " and ".join(r.ignored_filters)
+
+
 def table(database, sections, revised: dict | None = None) -> pd.DataFrame:
     """A row per measure in strategy order. `sections` pairs each pillar's title with its
-    measures' results; `revised` maps measure id to its revision since reported."""
+    measures' results; `revised` maps measure id to its revision since reported. "Not split
+    by" names the filters a figure ignores (shown only while a filter is on)."""
     frame = pd.DataFrame([
         {"Pillar": title, "Measure": r.measure.title, "Figure": figure(r),
          "Target": target(r), "Status": standing(r), "Change": variation(r),
-         "Commentary": commentary_word(database, r),
+         "Not split by": not_split_by(r), "Commentary": commentary_word(database, r),
          "Revised since reported": (revised or {}).get(r.measure.id, ""),
          "measure_id": r.measure.id, "rag": r.rag}
         for title, rs in sections for r in rs],
-        columns=["Pillar", "Measure", "Figure", "Target", "Status", "Change", "Commentary",
-                 "Revised since reported", "measure_id", "rag"])
+        columns=["Pillar", "Measure", "Figure", "Target", "Status", "Change", "Not split by",
+                 "Commentary", "Revised since reported", "measure_id", "rag"])
     if not revised:
         frame = frame.drop(columns="Revised since reported")
+    if not frame["Not split by"].any():
+        frame = frame.drop(columns="Not split by")
     return frame
+
+
+def tidy(sections) -> pd.DataFrame:
+    """The scorecard as tidy data for an analyst: a row per measure with the figure as a
+    number and its unit, base, target, status, and flags for a suppressed, last available
+    or provisional figure and the filters it is not split by. A figure not shown is blank,
+    and so is its base."""
+    rows = []
+    for title, rs in sections:
+        for r in rs:
+            m, latest = r.measure, r.latest
+            shown = latest is not None and not latest["suppressed"]
+            has_target = latest is not None and not fmt.missing(latest["target"])
+            rows.append({
+                "Pillar": title, "Measure": m.title, "Measure id": m.id,
+                "Figure period": "" if latest is None else latest["label"],
+                "Value": round(float(latest["value"]), m.decimals) if shown else None,
+                "Unit": fmt.UNIT_HEADERS[m.unit],
+                "Base": int(latest["base"]) if shown else None,
+                "Target": float(latest["target"]) if has_target else None,
+                "Default target": r.default_target,
+                "Status": standing(r), "Change": variation(r),
+                "Last available": r.has_figure and not r.is_current,
+                "Suppressed": bool(latest is not None and latest["suppressed"]),
+                "Suppressed because": hidden_text(latest, r.min_base)
+                if latest is not None and latest["suppressed"] else "",
+                "Provisional": r.provisional_until is not None,
+                "Not split by": not_split_by(r),
+                "Why no figure": r.absent})
+    frame = pd.DataFrame(rows)
+    return frame.astype({"Base": "Int64"}) if len(frame) else frame

@@ -23,13 +23,19 @@ SECONDARY = "hidden so a small group cannot be worked out"
 
 
 def protect(frame: pd.DataFrame, min_base: int, base: str = "base",
-            with_total: bool = True) -> pd.DataFrame:
+            with_total: bool = True, forced=None, forced_reason: str = "") -> pd.DataFrame:
     """Mark and blank groups with a base under `min_base`, plus any needed to stop one
-    being recovered from the total. Adds `suppressed` and `suppressed_reason`."""
+    being recovered from the total. Adds `suppressed` and `suppressed_reason`. `forced`
+    (a boolean mask) hides groups for another reason, given as `forced_reason`; they count
+    as hidden when deciding what else must be."""
     out = frame.copy()
-    primary = out[base] < min_base
+    small = out[base] < min_base
+    forced = pd.Series(False, index=out.index) if forced is None else \
+        pd.Series(forced, index=out.index).astype(bool) & ~small
+    primary = small | forced
     out["suppressed"] = primary
-    out["suppressed_reason"] = np.where(primary, f"fewer than {min_base}", "")
+    out["suppressed_reason"] = np.where(small, f"fewer than {min_base}",
+                                        np.where(forced, forced_reason, ""))
     if with_total and primary.sum() == 1 and len(out) > 1:
         candidates = out[~out["suppressed"]].sort_values(base, kind="stable")
         if len(candidates):

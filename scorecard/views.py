@@ -128,10 +128,14 @@ def measure_detail(ctx, filters, result: MeasureResult, pillar_id: str | None) -
             breakdown_block(ctx, filters, result.measure.id, by)
 
 
-def resident_groups(ctx, filters, params: dict, title: str, key: str) -> None:
+def resident_groups(ctx, filters, params: dict, title: str, key: str,
+                    split: tuple = ("service", "channel")) -> None:
     """A survey measure by age, disability, ethnicity, first language and deprivation, with
-    intervals; groups that really differ from the rest are named in the title."""
-    table = groups.breakdown(ctx.database, filters, params, ctx.settings.min_base)
+    intervals; groups that really differ from the rest are named in the title. It follows
+    the service and channel filters where the survey is `split` by them, and says so where
+    it is not."""
+    table = groups.breakdown(ctx.database, filters, params, ctx.settings.min_base, split)
+    ignores = {d: why for d, why in sections.council_wide(filters).items() if d not in split}
     if table.empty:
         st.info(f"No survey answers for {title.lower()} in the twelve months chosen.")
         return
@@ -147,6 +151,7 @@ def resident_groups(ctx, filters, params: dict, title: str, key: str) -> None:
                    "called different only when its interval for the difference from everyone "
                    "else excludes zero. Groups with fewer than "
                    f"{ctx.settings.min_base} answers are suppressed.")
+        ui.not_split_note(ignores)
         tabs = st.tabs(list(groups.DIMENSIONS.values()))
         for tab, (dimension, label) in zip(tabs, groups.DIMENSIONS.items()):
             rows = table[table["dimension"] == dimension]
@@ -157,7 +162,7 @@ def resident_groups(ctx, filters, params: dict, title: str, key: str) -> None:
         shown = _groups_table(table)
         with st.expander("Data table"):
             st.dataframe(shown, hide_index=True)
-        ui.download_csv(shown, f"groups-{key}", f"groups-{key}")
+        ui.download_csv(shown, f"groups-{key}", f"groups-{key}", tuple(ignores))
 
 
 def _groups_alt(title: str, label: str, rows: pd.DataFrame) -> str:
@@ -170,11 +175,12 @@ def _groups_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Dimension": [groups.DIMENSIONS[d] for d in table["dimension"]],
         "Group": table["resident_group"],
-        "Per cent": table["value"].round(1),
-        "Lower 95%": table["low"].round(1), "Upper 95%": table["high"].round(1),
-        "Answers": table["base"],
+        "Satisfied (%)": table["value"].round(1),
+        "Lower 95% (%)": table["low"].round(1), "Upper 95% (%)": table["high"].round(1),
+        "Answers": table["base"].astype("Int64"),
         "Compared with the rest": table["versus_rest"].map(
             {"lower": "Less satisfied", "higher": "More satisfied", "": ""}),
+        "Suppressed": table["suppressed"].astype(bool),
         "Note": table["suppressed_reason"].map(lambda r: f"Suppressed: {r}" if r else ""),
     })
 
@@ -182,7 +188,7 @@ def _groups_table(table: pd.DataFrame) -> pd.DataFrame:
 SECTIONS = {
     "resident_groups": lambda ctx, filters: resident_groups(
         ctx, filters, {"survey": "resident_survey", "question": "satisfied_with_council"},
-        "Residents satisfied with the council", "resident"),
+        "Residents satisfied with the council", "resident", split=()),
     "digital_groups": lambda ctx, filters: resident_groups(
         ctx, filters, {"survey": "post_contact", "question": "overall_satisfaction",
                        "digital": True},
@@ -268,15 +274,22 @@ def breakdown_block(ctx, filters, measure_id: str, by: str) -> None:
 
 
 def _group_table(table: pd.DataFrame, m, label: str) -> pd.DataFrame:
+    """A breakdown as tidy data: figure with its unit in the header, base, target, status;
+    a suppressed group keeps its label, with blanks and a flag saying why."""
+    hidden = table["suppressed"].astype(bool)
     out = pd.DataFrame({
         label: table["service"],
-        m.title: [None if fmt.missing(v) else round(v, m.decimals) for v in table["value"]],
-        "Base": table["base"], "Target": table["target"],
-        "Status": [("Suppressed: " + r) if s else RAG_WORDS[g] for s, r, g in
-                   zip(table["suppressed"], table["suppressed_reason"], table["rag"])]})
+        fmt.with_unit(m.title, m.unit): [None if fmt.missing(v) else round(v, m.decimals)
+                                         for v in table["value"]],
+        "Base": pd.to_numeric(table["base"]).round().astype("Int64"),
+        fmt.with_unit("Target", m.unit): table["target"],
+        "Status": ["" if h else RAG_WORDS[g] for h, g in zip(hidden, table["rag"])],
+        "Suppressed": hidden,
+        "Suppressed because": [r if h else "" for h, r in zip(hidden,
+                                                                table["suppressed_reason"])]})
     if m.survey:
-        out.insert(2, "95% interval", ["" if fmt.missing(lo) else f"{lo:.1f} to {hi:.1f}"
-                                       for lo, hi in zip(table["low"], table["high"])])
+        out.insert(2, "Lower 95% (%)", table["low"].round(1))
+        out.insert(3, "Upper 95% (%)", table["high"].round(1))
     return out
 
 

@@ -95,8 +95,8 @@ def test_understanding_page_shows_satisfaction_by_group(mini_app):
     disability = table[table["Dimension"] == "Disability"].set_index("Group")
     # resident survey, August 2026: disabled R2 (weight 1) and R4 (1.5) both dissatisfied;
     # not disabled R1 (2.0) and R3 (0.5) both satisfied
-    assert disability.loc["Disabled", "Per cent"] == 0.0
-    assert disability.loc["Not disabled", "Per cent"] == 100.0
+    assert disability.loc["Disabled", "Satisfied (%)"] == 0.0
+    assert disability.loc["Not disabled", "Satisfied (%)"] == 100.0
     assert disability.loc["Disabled", "Answers"] == 2
 
 
@@ -182,8 +182,8 @@ def test_measure_detail_drills_down_by_channel_and_site(monkeypatch, tmp_path):
     tables = {tuple(d.value.columns)[0]: d.value for d in at.dataframe}
     # September 2026 calls by service: Housing 1 of 3, Waste and Recycling 1 of 1
     services = tables["Service"].set_index("Service")
-    assert services.loc["Waste and Recycling", "Calls answered within 60 seconds"] == 100.0
-    assert services.loc["Housing", "Calls answered within 60 seconds"] == 33.3
+    assert services.loc["Waste and Recycling", "Calls answered within 60 seconds (%)"] == 100.0
+    assert services.loc["Housing", "Calls answered within 60 seconds (%)"] == 33.3
     assert list(tables["Site"]["Site"]) == ["Contact Centre"]  # every call went there
     assert list(tables["Channel"]["Channel"]) == ["Phone"]
 

@@ -146,7 +146,8 @@ def test_filters_that_do_not_apply_are_noted(mini_db, catalogue_, targets):
     phone = Filters("month", date(2025, 4, 1), date(2026, 9, 30), ("Housing",), ("phone",))
     result = _compute(mini_db, catalogue_, targets, "resident_satisfaction", phone)
     assert "Council-wide figure: not split by service." in result.notes
-    assert "Not split by channel." in result.notes
+    assert "Not split by channel: the figure covers every channel." in result.notes
+    assert result.ignored_filters == ("service", "channel")
 
 
 def test_lagging_measures_say_their_recent_figures_are_provisional(mini_db, catalogue_,

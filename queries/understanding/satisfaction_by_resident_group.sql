@@ -3,7 +3,8 @@
 -- unweighted base, the sum of squared weights (for Kish's effective base of the group and
 -- of everyone else in the same dimension) so the engine can test each group against the rest.
 -- Grain: one row per dimension and group over the span $start to $end.
--- Parameters: $survey, $question, $only_channels, $digital, $start, $end, $channels.
+-- Parameters: $survey, $question, $only_channels, $digital, $start, $end, $services,
+-- $channels.
 with answers as (
     select
         s.satisfied,
@@ -37,6 +38,7 @@ with answers as (
         and ($digital is null or coalesce(
             s.channel in (select d.channel from digital_channels as d), false
         ) = $digital)
+        and in_scope(s.service, $services)
         and in_scope(s.channel, $channels)
 ),
 
