@@ -116,6 +116,8 @@ class Pack:
             doc.key_figures([(summary.figure(r), "Latest figure"), (summary.target(r), "Target"),
                              (summary.standing(r), "Status"),
                              (summary.variation(r), "Variation")])
+            for caveat in r.notes:  # last available, provisional, small base, not split by
+                doc.paragraph(caveat, "note")
             note = commentary.for_result(self.database, r)
             if note:
                 doc.paragraph(f"Commentary: {note['commentary']}")

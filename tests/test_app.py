@@ -273,3 +273,25 @@ def test_a_fault_in_a_section_is_a_message_with_a_reference_in_the_log(monkeypat
     assert records[0].exc_info[1].args == ("boom in /srv/secret/path",)
     # the rest of the page carried on
     assert any("Cases needing several services" in t for t in texts(at))
+
+
+def test_charts_that_cannot_follow_a_filter_say_so(mini_app):
+    mini_app.multiselect(key="channel").set_value(["Website"]).run()
+    at = open_page(mini_app, "access")
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert (":material/filter_alt_off: Not split by channel: calls are phone contacts, shown "
+            "whatever channels are chosen.") in captions
+    assert (":material/filter_alt_off: Not split by channel: visits are face to face "
+            "contacts, shown whatever channels are chosen.") in captions
+    # the resident survey is council-wide: its resident-group chart says so
+    at = open_page(mini_app, "understanding")
+    assert (":material/filter_alt_off: Not split by channel: the resident survey asks about "
+            "the council as a whole.") in [c.value for c in at.caption]
+    # and the overview table names what each figure is not split by
+    at = open_page(mini_app, "")
+    at.segmented_control(key="layout").set_value("Table").run()
+    table = next(d.value for d in at.dataframe if "Figure" in d.value.columns)
+    table = table.set_index("measure_id")
+    assert table.loc["resident_satisfaction", "Not split by"] == "channel"
+    assert table.loc["digital_takeup", "Not split by"] == ""

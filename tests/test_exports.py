@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
-from scorecard import exports
+from scorecard import components, exports, measures, summary
 
 
 def test_formula_like_text_is_neutralised_but_numbers_are_not():
@@ -25,3 +27,78 @@ def test_png_download_is_named_for_the_chart():
     config = exports.plotly_config("spc-calls_answered_60s")
     assert config["toImageButtonOptions"] == {"format": "png",
                                               "filename": "spc-calls_answered_60s", "scale": 2}
+
+
+# --- Tidy downloads: numbers, units in headers, the view as columns, flags -----------------
+SEP_2026 = measures.Filters("month", date(2025, 4, 1), date(2026, 9, 30))
+HOUSING_PHONE = measures.Filters("month", date(2025, 4, 1), date(2026, 9, 30), ("Housing",),
+                                 ("phone",))
+
+
+def test_view_columns_say_which_view_a_table_came_from():
+    assert exports.view_columns(HOUSING_PHONE, date(2026, 9, 30)) == {
+        "Reporting period": "September 2026", "Grain": "month", "Services": "Housing",
+        "Channels": "Phone", "Data as at": "2026-09-30"}
+    ignored = exports.view_columns(HOUSING_PHONE, date(2026, 9, 30), ("channel",))
+    assert ignored["Channels"] == "All channels (not split by channel)"
+    assert exports.view_columns(SEP_2026, date(2026, 9, 30))["Services"] == "All services"
+    frame = exports.tidy(pd.DataFrame({"Value (%)": [50.0]}),
+                         exports.view_columns(SEP_2026, date(2026, 9, 30)))
+    assert list(frame.columns) == ["Value (%)", *exports.VIEW_COLUMNS]
+
+
+def _results(mini_db, catalogue_, targets, ids, filters=SEP_2026, min_base=1):
+    return [measures.compute(mini_db, catalogue_[m], filters, targets, min_base) for m in ids]
+
+
+def test_scorecard_csv_is_tidy(mini_db, catalogue_, targets):
+    ids = ["calls_answered_60s", "resident_satisfaction", "f2f_average_wait"]
+    frame = summary.tidy([("Access", _results(mini_db, catalogue_, targets, ids))])
+    rows = frame.set_index("Measure id")
+    calls = rows.loc["calls_answered_60s"]
+    # 2 of 4 calls answered within 60 s against 80%: a number, its unit apart
+    assert (calls["Value"], calls["Unit"], calls["Base"], calls["Target"], calls["Status"]) \
+        == (50.0, "%", 4, 80.0, "Off target")
+    assert not calls["Last available"] and not calls["Suppressed"]
+    resident = rows.loc["resident_satisfaction"]  # August's survey, the last available
+    assert resident["Last available"] and resident["Figure period"] == "August 2026"
+    assert rows.loc["f2f_average_wait", "Unit"] == "minutes"
+    text = exports.safe_csv(frame)
+    assert ",50.0,%,4,80.0," in text  # numbers, not "50.0%"
+    # suppressed: blank value and base, flagged with the reason
+    hidden = summary.tidy([("Access", _results(mini_db, catalogue_, targets,
+                                               ["calls_answered_60s"], min_base=5))])
+    row = hidden.iloc[0]
+    assert pd.isna(row["Value"]) and pd.isna(row["Base"]) and row["Suppressed"]
+    assert row["Suppressed because"] == "fewer than 5" and row["Status"] == "Not rated"
+
+
+def test_scorecard_names_the_filters_a_figure_is_not_split_by(mini_db, catalogue_, targets):
+    ids = ["calls_answered_60s", "resident_satisfaction"]
+    results = _results(mini_db, catalogue_, targets, ids, HOUSING_PHONE)
+    table = summary.table(mini_db, [("Access", results)]).set_index("measure_id")
+    assert table.loc["resident_satisfaction", "Not split by"] == "service and channel"
+    assert table.loc["calls_answered_60s", "Not split by"] == ""
+    tidy = summary.tidy([("Access", results)]).set_index("Measure id")
+    assert tidy.loc["resident_satisfaction", "Not split by"] == "service and channel"
+    # with no filter on, the table has no such column
+    plain = summary.table(mini_db, [("Access", _results(mini_db, catalogue_, targets, ids))])
+    assert "Not split by" not in plain.columns
+
+
+def test_trend_table_is_tidy_and_blanks_what_is_not_shown(mini_db, catalogue_, targets):
+    result = _results(mini_db, catalogue_, targets, ["calls_answered_60s"], min_base=3)[0]
+    table = components.trend_table(result).set_index("Period")
+    assert "Calls answered within 60 seconds (%)" in table.columns
+    assert "Target (%)" in table.columns
+    september, august = table.loc["September 2026"], table.loc["August 2026"]
+    assert (september["Calls answered within 60 seconds (%)"], september["Base"]) == (50.0, 4)
+    # August: 2 calls, under the minimum of 3: no figure, no base, no status, a flag
+    assert pd.isna(august["Calls answered within 60 seconds (%)"]) and pd.isna(august["Base"])
+    assert august["Suppressed"] and august["Suppressed because"] == "fewer than 3"
+    assert august["Status"] == ""
+    escalated = _results(mini_db, catalogue_, targets, ["complaints_escalated"])[0]
+    provisional = components.trend_table(escalated).set_index("Period")["Provisional"]
+    # as at 30 September 2026, August and September are still within 60 days; July is not
+    assert provisional["September 2026"] and provisional["August 2026"]
+    assert not provisional["July 2026"]
