@@ -20,7 +20,7 @@ STATUS_TINTS = {"green": "background-color:#d9f2e3;color:#0b3d1f",  # dark on li
                 "amber": "background-color:#fdebc8;color:#4d3300",  # over 7:1 contrast
                 "red": "background-color:#f9d6d5;color:#5c1210", "none": ""}
 TABLE_WIDTHS = {"Pillar": 125, "Measure": 265, "Figure": 140, "Target": 100, "Status": 90,
-                "Change": 150, "Commentary": 90}
+                "Change": 150, "Commentary": 90, "Not split by": 95}
 CHANGE_ICONS = {1: ":material/trending_up:", -1: ":material/trending_down:",
                 0: ":material/trending_flat:", None: ":material/more_horiz:"}
 

@@ -46,6 +46,19 @@ def council_wide(filters) -> dict:
                                               ("channel", filters.channels)) if picked}
 
 
+def not_split(results) -> dict:
+    """The notes for a chart of several measures, some of which cannot follow a filter that
+    is on: 'satisfaction of non-digital contacts covers every channel'."""
+    notes = {}
+    for dimension, whole in (("service", "the council as a whole"),
+                             ("channel", "every channel")):
+        titles = [r.measure.title.lower() for r in results if dimension in r.ignored_filters]
+        if titles:
+            verb = "covers" if len(titles) == 1 else "cover"
+            notes[dimension] = f"{' and '.join(titles)} {verb} {whole}"
+    return notes
+
+
 def _channels_ignored(filters, channel: str, what: str) -> dict:
     """The note for a chart of one channel's contacts while a channel filter is on."""
     if not filters.channels:
@@ -195,7 +208,8 @@ def guardrail(ctx, filters) -> None:
     table = pd.concat([ui.trend_table(r).set_index("Period")[[ui.value_column(r)]]
                        for r in results], axis=1).reset_index()
     ui.chart_block(title, figures.lines(series), table,
-                   f"Line chart of three measures over time. {title}.", "guardrail")
+                   f"Line chart of three measures over time. {title}.", "guardrail",
+                   ignores=not_split(results))
 
 
 def resolution_days_by_service(ctx, filters) -> None:

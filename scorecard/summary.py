@@ -113,12 +113,12 @@ def table(database, sections, revised: dict | None = None) -> pd.DataFrame:
     by" names the filters a figure ignores (shown only while a filter is on)."""
     frame = pd.DataFrame([
         {"Pillar": title, "Measure": r.measure.title, "Figure": figure(r),
-         "Target": target(r), "Status": standing(r), "Change": variation(r),
-         "Not split by": not_split_by(r), "Commentary": commentary_word(database, r),
+         "Not split by": not_split_by(r), "Target": target(r), "Status": standing(r),
+         "Change": variation(r), "Commentary": commentary_word(database, r),
          "Revised since reported": (revised or {}).get(r.measure.id, ""),
          "measure_id": r.measure.id, "rag": r.rag}
         for title, rs in sections for r in rs],
-        columns=["Pillar", "Measure", "Figure", "Target", "Status", "Change", "Not split by",
+        columns=["Pillar", "Measure", "Figure", "Not split by", "Target", "Status", "Change",
                  "Commentary", "Revised since reported", "measure_id", "rag"])
     if not revised:
         frame = frame.drop(columns="Revised since reported")
