@@ -9,27 +9,12 @@ with answers as (
     select
         s.satisfied,
         s.w,
-        coalesce(s.age_band, 'Not stated') as age,
-        case s.disability
-            when true then 'Disabled'
-            when false then 'Not disabled'
-            else 'Not stated'
-        end as disability,
-        coalesce(s.ethnicity, 'Not stated') as ethnicity,
-        case s.first_language_english
-            when true then 'English'
-            when false then 'Not English'
-            else 'Not stated'
-        end as first_language,
-        case s.imd_quintile
-            when 1 then '1 (most deprived)'
-            when 5 then '5 (least deprived)'
-            when 2 then '2'
-            when 3 then '3'
-            when 4 then '4'
-            else 'Not stated'
-        end as deprivation
-    from satisfaction_v as s
+        s.age,
+        s.disability_group as disability,
+        s.ethnicity_group as ethnicity,
+        s.first_language,
+        s.deprivation
+    from satisfaction_groups_v as s
     where
         s.survey = $survey
         and ($question is null or s.question = $question)
