@@ -99,7 +99,11 @@ def _measure(entry: dict, file: Path) -> Measure:
     if unknown:
         raise ConfigError(f"{file.name}: measure {entry.get('id')} has unknown key(s) "
                           f"{', '.join(sorted(unknown))}")
-    dims = tuple(entry.get("dimensions", DIMENSIONS))
+    if "dimensions" not in entry:
+        raise ConfigError(f"{file.name}: measure {entry.get('id')} must declare dimensions, "
+                          "the filters meaningful for it (service, channel, or [] for "
+                          "neither): a filter it does not name is shown as 'not split by'")
+    dims = tuple(entry["dimensions"])
     entry = {**entry, "dimensions": dims, "breakdowns": tuple(entry.get("breakdowns", dims))}
     measure = Measure(**entry)
     problems = []

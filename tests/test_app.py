@@ -294,4 +294,7 @@ def test_charts_that_cannot_follow_a_filter_say_so(mini_app):
     table = next(d.value for d in at.dataframe if "Figure" in d.value.columns)
     table = table.set_index("measure_id")
     assert table.loc["resident_satisfaction", "Not split by"] == "channel"
-    assert table.loc["digital_takeup", "Not split by"] == ""
+    # a share of channels under a channel filter is every channel's figure, not 100%
+    assert table.loc["digital_takeup", "Not split by"] == "channel"
+    assert table.loc["digital_takeup", "Figure"] == "40.0%"
+    assert table.loc["avoidable_contact", "Not split by"] == ""

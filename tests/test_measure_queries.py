@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from scorecard import catalogue, db, ingest, measures, settings
+from scorecard.settings import ROOT
 
 from support import FIXTURES, build
 
@@ -151,10 +152,19 @@ def test_service_filter_keeps_only_chosen_services(mini_db, catalogue_):
 
 
 def test_channel_filter(mini_db, catalogue_):
-    # phone and app only: C01-C04 phone, C06 app -> digital 1 of 5
-    frame = _rows(mini_db, catalogue_, "digital_takeup", channels=("phone", "app"))
+    # phone and app only: resolution recorded for C01 Y, C02 N, C04 Y (C03, C06 none) -> 2 of 3
+    frame = _rows(mini_db, catalogue_, "first_contact_resolution", channels=("phone", "app"))
     row = _pick(frame, SEP, None)
-    assert (row["numerator"], row["denominator"]) == (1, 5)
+    assert (row["numerator"], row["denominator"]) == (2, 3)
+
+
+def test_a_share_of_channels_ignores_the_channel_filter(mini_db, catalogue_):
+    # digital take-up under a phone filter would be 0%: it is not split by channel, so its
+    # query gets no channel filter and the figure stays every channel's, 4 of 10
+    assert catalogue_["digital_takeup"].dimensions == ("service",)
+    frame = _rows(mini_db, catalogue_, "digital_takeup", channels=("phone",))
+    row = _pick(frame, SEP, None)
+    assert (row["numerator"], row["denominator"]) == (4, 10)
 
 
 def test_every_catalogue_measure_is_tested(catalogue_):
@@ -180,3 +190,11 @@ def test_digital_channels_come_from_the_councils_settings(tmp_path):
         "digital_takeup"].definition
     with pytest.raises(settings.SettingsError, match="not fax"):
         settings.load({"digital_channels": ["web", "fax"]})
+
+
+def test_a_measure_must_declare_the_filters_meaningful_for_it(tmp_path):
+    source = (ROOT / "config" / "measures.toml").read_text(encoding="utf-8")
+    undeclared = source.replace('dimensions = ["service"]  # a share of channels', '#', 1)
+    (tmp_path / "measures.toml").write_text(undeclared, encoding="utf-8")
+    with pytest.raises(catalogue.ConfigError, match="digital_takeup must declare dimensions"):
+        catalogue.load_catalogue(tmp_path / "measures.toml")
