@@ -19,6 +19,8 @@ def render(ctx, filters) -> None:
     definitions.exclusions_section(ctx)
     st.header("References the configuration does not know")
     definitions.warnings_section(ctx)
+    st.header("Words used", anchor="words-used")
+    definitions.glossary_section()
     st.header("How figures are judged")
     definitions.judging_section(ctx)
     st.header("How each measure is calculated")

@@ -15,15 +15,16 @@ def render(ctx, filters) -> None:
     pillars = [(p, ui.results_for(ctx, p.measures, filters)) for p in ctx.strategy.pillars]
     everything = [r for _, results in pillars for r in results]
     revised = committee.reported_note(ctx, filters, everything)
+    ui.summary_and_attention(ctx, [(p.title, results) for p, results in pillars])
     committee.panel(ctx, filters, everything, revised)
-    ui.status_counts(ctx, everything)
     plan = ui.results_for(ctx, ctx.strategy.plan_measures, filters)
     layout = st.segmented_control("Show the scorecard as", ["Cards", "Table"], default="Cards",
                                   key="layout", bind="query-params", required=True)
     if layout == "Table":
         sections = [(p.title, results) for p, results in pillars]
-        return ui.scorecard_table(ctx, sections + [("Action plan", plan)] if plan else sections,
-                                  revised)
+        ui.scorecard_table(ctx, sections + [("Action plan", plan)] if plan else sections,
+                           revised)
+        return ui.owners_commentary(ctx, everything)
     for pillar, results in pillars:
         st.header(pillar.title, anchor=pillar.id)
         st.caption(pillar.aim)
@@ -33,3 +34,4 @@ def render(ctx, filters) -> None:
     if plan:
         st.header("Delivering the action plan", anchor="plan")
         ui.card_grid(ctx, plan, columns=3)
+    ui.owners_commentary(ctx, everything)

@@ -14,10 +14,11 @@ def render(ctx, filters, pillar_id: str) -> None:
     ui.page_header(pillar.title, pillar.aim, ctx, filters)
     results = ui.results_for(ctx, pillar.measures, filters)
     revised = committee.reported_note(ctx, filters, results)
-    ui.status_counts(ctx, results)
+    ui.summary_and_attention(ctx, [(pillar.title, results)], grouped=False)
     ui.card_grid(ctx, results, columns=3, revised=revised)
     st.header("The picture over time")
     headline = next(r for r in results if r.measure.id == (pillar.headline or
                                                            pillar.measures[0]))
     views.spc_block(ctx, headline, pillar.id)
     views.pillar_sections(ctx, filters, pillar)
+    ui.owners_commentary(ctx, results)

@@ -132,7 +132,9 @@ def as_at_words(ctx: Context) -> str:
     when = f"{ctx.as_at.day} {ctx.as_at:%B %Y}"
     if not ctx.coverage.from_activity:
         return f"no dated activity yet (loaded {when})"
-    return f"data as at {when}"
+    demo = " (demonstration data for a fictional council)" if ctx.settings.demonstration \
+        else ""
+    return f"data as at {when}{demo}"
 
 
 def filter_bar(ctx: Context) -> measures.Filters:

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from . import fmt
+from . import fmt, glossary
 
 # Okabe-Ito, reordered so the first colours are the most distinct; all pass 3:1 on white
 # as graphical objects except yellow, kept last and never used for text.
@@ -101,8 +101,7 @@ def alt_text(measure, series) -> str:
 
 SIGNAL_COLOURS = {"improvement": "#0072B2", "concern": "#D55E00", "neutral": "#7B3294",
                   "common": "#6B6B6B"}
-SIGNAL_WORDS = {"improvement": "Improvement", "concern": "Concern", "neutral": "Unusual",
-                "common": "Common cause"}
+SIGNAL_WORDS = glossary.POINTS
 LIMIT_GREY = "#8C8C8C"
 
 
@@ -124,11 +123,12 @@ def spc(series, spc_frame, measure, events=None, height: int = 420,
     fig = go.Figure()
     x = [str(p) for p in series["period_start"]]
     has_limits = spc_frame["upper"].notna().any()
-    lines = [("centre", "Median" if run_chart else "Average", dict(color=INK, width=1.5))]
+    lines = [("centre", glossary.MEDIAN if run_chart else glossary.AVERAGE,
+              dict(color=INK, width=1.5))]
     if has_limits:
-        lines += [("upper", "Process limits", dict(color=LIMIT_GREY, width=1.5, dash="dash")),
+        lines += [("upper", glossary.LIMITS, dict(color=LIMIT_GREY, width=1.5, dash="dash")),
                   ("lower", None, dict(color=LIMIT_GREY, width=1.5, dash="dash")),
-                  ("near_upper", "Two-sigma lines", dict(color=GRID, width=1, dash="dot")),
+                  ("near_upper", glossary.INNER, dict(color=GRID, width=1, dash="dot")),
                   ("near_lower", None, dict(color=GRID, width=1, dash="dot"))]
     for column, name, line in lines:
         xs, ys = _segments(x, spc_frame, column)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import app_state, commentary, exports, fmt, measures, spc, summary
+from . import app_state, commentary, exports, fmt, glossary, measures, summary
 from .measures import RAG_ICONS, RAG_WORDS, MeasureResult
 from .sentences import has_limits
 
@@ -86,76 +86,78 @@ def banner(ctx) -> None:
                 "dated row yet, so there are no figures to show; dates are as at the day the "
                 "data was loaded. The Data and definitions page lists what was supplied.",
                 icon=":material/info:")
-    elif age > ctx.settings.stale_after_days and not st.session_state.get("present"):
+    elif age > ctx.settings.stale_after_days and not ctx.settings.demonstration and \
+            not st.session_state.get("present"):
         st.warning(f"The data may be out of date: the latest record is from "
                    f"{fmt.long_date(ctx.as_at)}, {age} days ago.", icon=":material/schedule:")
 
 
 VARIATION_BADGES = {
-    "common": ("gray", "horizontal_rule", "No significant change"),
-    "improvement_high": ("blue", "trending_up", "Improving"),
-    "improvement_low": ("blue", "trending_down", "Improving"),
-    "concern_high": ("orange", "trending_up", "Getting worse"),
-    "concern_low": ("orange", "trending_down", "Getting worse"),
-    "neutral_high": ("violet", "trending_up", "Unusually high"),
-    "neutral_low": ("violet", "trending_down", "Unusually low"),
+    "common": ("gray", "horizontal_rule"),
+    "improvement_high": ("blue", "trending_up"),
+    "improvement_low": ("blue", "trending_down"),
+    "concern_high": ("orange", "trending_up"),
+    "concern_low": ("orange", "trending_down"),
+    "neutral_high": ("violet", "trending_up"),
+    "neutral_low": ("violet", "trending_down"),
 }
-ASSURANCE_BADGES = {
-    "pass": ("blue", "verified", "Reliably meets target"),
-    "fail": ("orange", "report", "Will miss target without change"),
-    "hit_and_miss": ("gray", "swap_vert", "Hit and miss against target"),
-}
+ASSURANCE_BADGES = {"pass": ("blue", "verified"), "fail": ("orange", "report"),
+                    "hit_and_miss": ("gray", "swap_vert")}
 
 
 def _badge(colour: str, icon: str, words: str) -> str:
     return f":{colour}-badge[:material/{icon}: {words}]"
 
 
-def badges(result: MeasureResult) -> None:
-    """RAG, then SPC variation and assurance, each as an icon and words (never colour alone);
-    the help icon gives the Making Data Count wording. A measure the data cannot give has
-    one grey badge saying why, and no rating."""
+def badges(result: MeasureResult, compact: bool = False) -> None:
+    """Status, then variation over time and (on a full card) assurance, each as an icon and
+    the glossary's words (never colour alone); the help icon explains each term. A measure
+    the data cannot give has one grey badge saying why, and no rating."""
     if not result.has_figure:
         st.markdown(_badge("gray", "block" if result.absent else "remove",
                            summary.standing(result)))
         return
-    parts = [_badge(BADGE_COLOURS[result.rag], RAG_ICONS[result.rag], RAG_WORDS[result.rag])]
-    help_text = []
+    status = RAG_WORDS[result.rag]
+    parts = [_badge(BADGE_COLOURS[result.rag], RAG_ICONS[result.rag], status)]
+    help_text = [f"{status}: {glossary.MEANING.get(status, '')}"]
     if not result.is_current:
         parts.append(_badge("gray", "history", f"Last available: {result.latest['label']}"))
-        help_text.append("No figure for the period chosen: the last available figure is "
-                         "shown, rated against its own period's target, and not counted in "
-                         "the status totals.")
+        help_text.append(f"Last available: {glossary.MEANING['Last available']}")
     if has_limits(result):
-        parts.append(_badge(*VARIATION_BADGES[result.variation]))
-        help_text.append(spc.VARIATION_TEXT[result.variation] + ".")
+        words = glossary.variation(result.variation)
+        parts.append(_badge(*VARIATION_BADGES[result.variation], f"{words} over time"))
+        help_text.append(f"{words} over time: {glossary.variation_meaning(result.variation)}")
         # assurance compares the target with the limits of a stable process; while the
         # process is changing (special cause) those limits do not describe it, so no badge
         if result.variation == "common" and result.assurance in ASSURANCE_BADGES:
-            parts.append(_badge(*ASSURANCE_BADGES[result.assurance]))
-            help_text.append(spc.ASSURANCE_TEXT[result.assurance] + ".")
-        elif result.variation != "common":
-            help_text.append("No target assurance while the figure is changing.")
+            words = glossary.ASSURANCE[result.assurance]
+            if not compact:
+                parts.append(_badge(*ASSURANCE_BADGES[result.assurance], words))
+            help_text.append(f"{words}: {glossary.MEANING[words]}")
     elif result.coarse:
-        parts.append(_badge("gray", "show_chart", "Run chart only"))
-        help_text.append(f"Too few distinct values for a process chart ({result.coarse}): "
-                         "shown as a run chart, with no verdict on special causes.")
+        parts.append(_badge("gray", "show_chart", glossary.RUN_CHART))
+        help_text.append(f"{glossary.RUN_CHART} ({result.coarse}): "
+                         f"{glossary.MEANING[glossary.RUN_CHART]}")
     elif result.spc is not None and result.latest is not None:
-        help_text.append("Fewer than 13 points: too few to judge variation (SPC).")
-    st.markdown(" ".join(parts), help=" ".join(help_text) or None)
+        help_text.append(f"{glossary.TOO_FEW_POINTS}.")
+    st.markdown(" ".join(parts), help="  \n".join(help_text))
 
 
-def change_line(change: measures.Change, against: str, measure) -> str:
-    """'Better than August 2026 (76.0%)' with an arrow for the figure's movement."""
-    if change.word == "not comparable":
+def change_line(result: MeasureResult, change: measures.Change, against: str,
+                over_time: bool = False) -> str:
+    """'↗ Better than August 2026 (76.0%)': an arrow only where the figure really moved.
+    With `over_time`, a real change over time leads the same sentence, so the card never
+    says 'Improving' beside 'no significant change' without joining the two."""
+    m = result.measure
+    if change.word not in glossary.CHANGE:
         return f"{CHANGE_ICONS[None]} No comparison with {against}"
-    earlier = fmt.value(change.earlier, measure.unit, measure.decimals)
-    word = {"no change": "No change", "no real change": "No real change"}.get(
-        change.word, change.word.capitalize())
-    joiner = "from" if "change" in change.word else "than"
-    # the arrow shows which way the figure moved; the word says whether that is better
-    sign = 0 if round(change.diff, measure.decimals) == 0 else (1 if change.diff > 0 else -1)
-    return f"{CHANGE_ICONS[sign]} {word} {joiner} {change.label} ({earlier})"
+    words = (f"{glossary.CHANGE[change.word]} {change.label} "
+             f"({fmt.value(change.earlier, m.unit, m.decimals)})")
+    sign = (1 if change.diff > 0 else -1) if change.word in glossary.MOVED else 0
+    if over_time and has_limits(result) and result.variation != "common":
+        words = (f"{glossary.variation(result.variation)} over time; "
+                 f"{words[0].lower()}{words[1:]}")
+    return f"{CHANGE_ICONS[sign]} {words}"
 
 
 def _big_value(result: MeasureResult) -> str:
@@ -188,7 +190,7 @@ def measure_card(result: MeasureResult, compact: bool = False, link: bool = True
         st.markdown(f"**{m.title}**", help=m.definition)
         st.markdown(f"<p style='{VALUE_STYLE}'>{_big_value(result)}</p>",
                     unsafe_allow_html=True)
-        badges(result)
+        badges(result, compact)
         if not result.has_figure:
             st.caption(_target_line(result) if result.absent else result.sentence)
             if link:
@@ -199,20 +201,16 @@ def measure_card(result: MeasureResult, compact: bool = False, link: bool = True
             st.markdown(f":violet-badge[:material/history: Revised since reported to "
                         f"committee: {revised}]")
         st.caption(_target_line(result))
-        st.markdown(change_line(result.vs_previous, "the previous period", m))
+        st.markdown(change_line(result, result.vs_previous, "the previous period", True))
         same = result.vs_last_year.label and result.vs_last_year.label == \
             result.vs_previous.label
         if not compact and not same:
             # by financial year, the previous period is the same period last year
-            st.markdown(change_line(result.vs_last_year, "the same period last year", m))
+            st.markdown(change_line(result, result.vs_last_year, "the same period last year"))
             st.markdown(result.sentence)
         for caveat in result.notes:
             st.caption(f":material/info: {caveat}")
         commentary_block(note, compact)
-        if commentary.needs_commentary(result, note):
-            st.markdown(":orange-badge[:material/chat_error: No commentary yet]",
-                        help="Red and amber measures should say what explains the figure and "
-                             "what is being done (commentary.csv).")
         if link:
             st.page_link(PAGES["measure"], label="Details and breakdown",
                          icon=":material/query_stats:", query_params={"measure": m.title})
@@ -240,23 +238,67 @@ def absent_list(results: list[MeasureResult]) -> None:
         st.markdown(f":material/block: **{reason}:** {'; '.join(titles)}.")
 
 
-def status_counts(ctx, results: list[MeasureResult]) -> None:
+def status_counts(ctx, results: list[MeasureResult], per_row: int = 4) -> None:
     """How many measures are on target, near, off, or not rated (icon, word, count); the
-    measures with no figure are counted apart and said why; then how many red or amber ones
-    still need commentary."""
+    measures with no figure are counted apart and said why."""
     counts = summary.tally(results)
-    cols = st.columns(4)
+    cols = [c for _ in range(0, 4, per_row) for c in st.columns(per_row)]
     for col, rag in zip(cols, ("green", "amber", "red", "none")):
         col.metric(f":material/{RAG_ICONS[rag]}: {RAG_WORDS[rag]}", counts.get(rag, 0),
                    border=True)
     apart = summary.without_figures(results)
     if apart:
         st.caption(apart)
+
+
+def summary_and_attention(ctx, sections, grouped: bool = True) -> None:
+    """The first screen: what needs attention (left) beside the status counts (right)."""
+    left, right = st.columns([4, 1], gap="medium")
+    with right:
+        status_counts(ctx, [r for _, results in sections for r in results], per_row=1)
+    with left:
+        attention(sections, grouped)
+
+
+def attention(sections, grouped: bool = True) -> None:
+    """'What needs attention': each measure off target, near target, or on target but getting
+    worse, as one line in words with a link to its detail, grouped by pillar."""
+    st.subheader("What needs attention", anchor="attention")
+    lines = [(title, summary.attention(results)) for title, results in sections]
+    if not any(flagged for _, flagged in lines):
+        st.markdown(":material/check_circle: Nothing this period: every measure with a figure "
+                    "to judge is on target, and none is getting worse over time.")
+        return
+    blocks = []
+    for title, flagged in lines:
+        rows = [f"{_attention_badge(r)} [{r.measure.title}]"
+                f"({app_state.link('measure', measure=r.measure.title)}): "
+                f"{summary.attention_words(r)}" for r in flagged]
+        if rows:
+            blocks.append("  \n".join(([f"**{title}**"] if grouped else []) + rows))
+    st.markdown("\n\n".join(blocks))
+
+
+def _attention_badge(r: MeasureResult) -> str:
+    reason = summary.attention_reason(r)
+    icon = RAG_ICONS[r.rag] if reason in ("red", "amber") else "trending_down"
+    colour = BADGE_COLOURS.get(reason, "orange")
+    return _badge(colour, icon, summary.ATTENTION[reason])
+
+
+def owners_commentary(ctx, results: list[MeasureResult]) -> None:
+    """For measure owners (not the committee's slides or papers): the red and amber measures
+    still without commentary in commentary.csv."""
     missing = [r.measure.title for r in results if commentary.needs_commentary(
         r, commentary.for_result(ctx.database, r))]
-    if missing:
-        st.warning(f"{len(missing)} red or amber measure{'s' if len(missing) > 1 else ''} "
-                   f"without commentary: {', '.join(missing)}.", icon=":material/chat_error:")
+    if not missing:
+        return
+    with st.expander(f"For measure owners: {len(missing)} red or amber measure"
+                     f"{'s' if len(missing) > 1 else ''} without commentary",
+                     icon=":material/chat_error:"):
+        st.markdown("Each red or amber measure should say what explains the figure and what "
+                    "is being done about it (commentary.csv). Still to write: "
+                    f"{'; '.join(missing)}.")
 
 
 def scorecard_table(ctx, sections, revised: dict | None = None) -> None:

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from . import db, fmt, method
+from . import db, fmt, glossary, method
 from .contracts import BY_NAME, EXTRACTS
 
 INTRO = ("Where the figures come from: each extract's coverage and freshness, the rows that "
@@ -123,6 +123,14 @@ def judging_section(ctx) -> None:
     """How every figure is judged: rounding, last available, suppression, SPC, surveys."""
     for topic, rule in method.rules(ctx.settings):
         st.markdown(f"**{topic}.** {rule}")
+
+
+def glossary_section() -> None:
+    """Every word the cards, charts and papers use for status, change and variation."""
+    st.caption("Status says where the latest figure stands against its target; change "
+               "compares it with one earlier period; variation over time says whether the "
+               "whole series shows a real change.")
+    st.table(glossary.frame().set_index("Words"))
 
 
 def measure_definitions(ctx) -> None:

@@ -17,12 +17,11 @@ import numpy as np
 import pandas as pd
 
 from . import calendar as cal
-from . import coverage, fmt, spc, survey
+from . import coverage, fmt, glossary, spc, survey
 from .catalogue import Measure
 from .suppression import SECONDARY, hidden_by_period, hides_selection, protect
 
-RAG_WORDS = {"green": "On target", "amber": "Near target", "red": "Off target",
-             "none": "Not rated"}
+RAG_WORDS = glossary.STATUS
 RAG_ICONS = {"green": "check_circle", "amber": "error", "red": "cancel", "none": "remove"}
 PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
 

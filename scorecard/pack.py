@@ -18,7 +18,19 @@ import pandas as pd
 
 from . import calendar as cal
 from . import catalogue as catalogue_
-from . import charts, commentary, coverage, fmt, ingest, measures, method, pdf, sentences, summary
+from . import (
+    charts,
+    commentary,
+    coverage,
+    fmt,
+    glossary,
+    ingest,
+    measures,
+    method,
+    pdf,
+    sentences,
+    summary,
+)
 from .contracts import CHANNEL_WORDS
 from .html_report import Document
 from .measures import RAG_WORDS
@@ -124,9 +136,6 @@ class Pack:
                 if note.get("corrective_action"):
                     owner = f" ({note['owner_role']})" if note.get("owner_role") else ""
                     doc.paragraph(f"Corrective action{owner}: {note['corrective_action']}")
-            elif commentary.needs_commentary(r, None):
-                doc.paragraph("No commentary has been provided for this red or amber figure.",
-                              "note")
             self._chart(doc, r, pillar.id)
 
     def _chart(self, doc: Document, r, pillar_id: str) -> None:
@@ -171,6 +180,8 @@ class Pack:
             "The extracts behind these figures", row_headers=False)
         doc.bullets([f"{topic}: {rule}" for topic, rule in method.rules(self.settings)] + [
             "Rows that broke the data contract are listed on the Data and definitions page."])
+        doc.table(glossary.frame(), "Words used for status, change and variation",
+                  row_headers=False)
 
 
 

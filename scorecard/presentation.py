@@ -96,7 +96,8 @@ def controls(count: int) -> int:
 
 
 def _top_bar(ctx, filters, index: int, count: int) -> None:
-    stale = (date.today() - ctx.as_at).days > ctx.settings.stale_after_days
+    stale = (date.today() - ctx.as_at).days > ctx.settings.stale_after_days and \
+        not ctx.settings.demonstration
     who = " · ".join(p for p in (ctx.settings.council, ctx.strategy.title) if p)
     st.markdown(f"**{who}** · {app_state.describe(filters, ctx.as_at)} · "
                 f"{app_state.as_at_words(ctx)}{' (may be out of date)' if stale else ''} · "

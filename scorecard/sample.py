@@ -967,6 +967,7 @@ COUNCIL_SETTINGS = """\
 # key). Eastvale is fictional: these extracts are synthetic (python -m scorecard.sample).
 council = "Eastvale Council"
 data_label = "Eastvale sample extracts"
+demonstration = true  # synthetic extracts ending September 2026: labelled, never "stale"
 """
 
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 import math
 
 from . import calendar as cal
-from . import fmt, spc
+from . import fmt, glossary, spc
 from .measures import hidden_text
-
-CHANGE_PHRASES = {"better": "better than", "worse": "worse than", "no change": "the same as",
-                  "no real change": "no real change from"}
 
 
 def _figure(result) -> str:
@@ -33,10 +30,10 @@ def target_clause(result) -> str:
 
 def change_clause(change, measure) -> str:
     """'better than August 2026 (76.0%)', or '' when not comparable."""
-    if change.word not in CHANGE_PHRASES:
+    if change.word not in glossary.CHANGE:
         return ""
     earlier = fmt.value(change.earlier, measure.unit, measure.decimals)
-    return f"{CHANGE_PHRASES[change.word]} {change.label} ({earlier})"
+    return f"{glossary.CHANGE[change.word].lower()} {change.label} ({earlier})"
 
 
 def has_limits(result) -> bool:

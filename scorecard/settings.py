@@ -32,7 +32,7 @@ PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_fi
 COUNCIL_KEYS = ("council", "strategy_file", "catalogue_file", "mapping_file", "default_targets",
                 "min_base", "small_base", "stale_after_days", "max_rejected_share",
                 "data_label", "earliest_date", "future_days",
-                "settle_seconds", "digital_channels")  # what a council's own settings file may set
+                "settle_seconds", "digital_channels", "demonstration")  # what a council's own settings file may set
 
 
 class SettingsError(ValueError):
@@ -61,6 +61,7 @@ class Settings:
     default_targets: str | tuple = ""  # "" none, "catalogue", or ((measure id, target), ...)
     complaint_day_zero: str = "received"
     digital_channels: tuple = ("web", "app")  # channels that count as digital (take-up)
+    demonstration: bool = False  # synthetic data: said on every page, never called stale
     council_file: Path | None = None  # the council's own settings file, when there is one
 
     @property
@@ -136,6 +137,10 @@ def _typed(name: str, value, source: str):
         except ValueError:
             raise SettingsError(f"{source}: earliest_date must be a date as YYYY-MM-DD, not "
                                 f"{value!r}.") from None
+    if kind is bool:
+        if isinstance(value, bool) or str(value).lower() in ("true", "false", "1", "0"):
+            return value if isinstance(value, bool) else str(value).lower() in ("true", "1")
+        raise SettingsError(f"{source}: {name} must be true or false, not {value!r}.")
     if kind in (int, float):
         try:
             number = kind(value)

@@ -43,22 +43,9 @@ COLUMNS = ("value", "segment", "moving_range", *LIMITS, "target",
            "special", "direction", "signal", "astronomical", "shift", "trend",
            "two_of_three")
 
-VARIATION_TEXT = {
-    "common": "Common cause: no significant change",
-    "improvement_high": "Special cause: improving (higher)",
-    "improvement_low": "Special cause: improving (lower)",
-    "concern_high": "Special cause: concern (higher)",
-    "concern_low": "Special cause: concern (lower)",
-    "neutral_high": "Special cause: higher (neither better nor worse)",
-    "neutral_low": "Special cause: lower (neither better nor worse)",
-}
-
-ASSURANCE_TEXT = {
-    "pass": "Consistently meets target",
-    "fail": "Consistently misses target",
-    "hit_and_miss": "Hit and miss: target within normal variation",
-    "none": "No target assurance",
-}
+VARIATION_CODES = ("common", "improvement_high", "improvement_low", "concern_high",
+                   "concern_low", "neutral_high", "neutral_low")
+ASSURANCE_CODES = ("pass", "fail", "hit_and_miss", "none")
 
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six",
                  "seven", "eight", "nine", "ten", "eleven", "twelve")

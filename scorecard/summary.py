@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import commentary, fmt, sentences, spc
+from . import commentary, fmt, glossary, sentences
 from .measures import RAG_WORDS, MeasureResult, hidden_text
 
 LAST_AVAILABLE = "last available"
@@ -51,12 +51,11 @@ def without_figures(results: list[MeasureResult]) -> str:
     no_data = sum(1 for r in results if not r.absent and r.latest is None)
     parts = [f"{n} measure{'s' if n > 1 else ''} {words}" for n, words in (
         (absent, "not supplied or not measured (listed with the cards)"),
-        (earlier, "with no figure for this period (the last available figure is shown, "
-                  "rated against its own period's target)"),
+        (earlier, "shown with the last available figure"),
         (no_data, "with no data for the periods chosen")) if n]
     if not parts:
         return ""
-    return ("Not counted above, as there is no figure for this period to judge: "
+    return ("Not counted above, as there is no figure for this period: "
             f"{', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]}.")
 
 
@@ -88,18 +87,48 @@ def variation(r: MeasureResult) -> str:
     if not r.has_figure or r.latest["suppressed"]:
         return ""  # no verdict about earlier points beside a figure that is not shown
     if not sentences.has_limits(r):
-        word = {"better": "Better", "worse": "Worse", "no change": "No change",
-                "no real change": "No real change"}.get(r.vs_previous.word, "Not comparable")
-        return f"{word} (run chart)" if r.coarse else word
-    return {"common": "No significant change"}.get(r.variation, spc.VARIATION_TEXT[
-        r.variation].split(": ", 1)[-1].capitalize())
+        word = glossary.CHANGE_SHORT.get(r.vs_previous.word, "Not comparable")
+        return f"{word} ({glossary.RUN_CHART.lower()})" if r.coarse else word
+    return glossary.variation(r.variation)
 
 
 def commentary_word(database, r: MeasureResult) -> str:
-    """"yes" when there is commentary, "needed" for a red or amber figure without it."""
-    if commentary.for_result(database, r):
-        return "yes"
-    return "needed" if commentary.needs_commentary(r, None) else ""
+    """"yes" when there is commentary (which measures still need it is for their owners,
+    listed apart, never in the committee's table or papers)."""
+    return "yes" if commentary.for_result(database, r) else ""
+
+
+ATTENTION = {"red": "Off target", "amber": "Near target", "concern": "On target, but getting "
+             "worse over time"}
+
+
+def attention_reason(r: MeasureResult) -> str:
+    """Why a measure needs attention this period ('red', 'amber', 'concern'), or ''. Only
+    figures for the reporting period that are shown count, as in the status tally."""
+    if not counted(r) or r.latest["suppressed"]:
+        return ""
+    if r.rag in ("red", "amber"):
+        return r.rag
+    concern = sentences.has_limits(r) and glossary.signal(r.variation) == "concern"
+    return "concern" if concern else ""
+
+
+def attention(results: list[MeasureResult]) -> list[MeasureResult]:
+    """The measures that need attention, off target first, then near, then getting worse."""
+    order = list(ATTENTION)
+    flagged = [r for r in results if attention_reason(r)]
+    return sorted(flagged, key=lambda r: order.index(attention_reason(r)))
+
+
+def attention_words(r: MeasureResult) -> str:
+    """'71.2% (target 80%); no significant change over time'."""
+    goal = target(r).replace(" (default)", "")
+    kind = "default target" if r.default_target else "target"
+    words = f"{figure(r)} ({kind} {goal})" if goal != "none" else figure(r)
+    if sentences.has_limits(r):
+        return f"{words}; {glossary.variation(r.variation).lower()} over time"
+    change = sentences.change_clause(r.vs_previous, r.measure)
+    return f"{words}; {change}" if change else words
 
 
 def not_split_by(r: MeasureResult) -> str:

@@ -15,10 +15,10 @@ from . import (
     coverage,
     errors,
     fmt,
+    glossary,
     groups,
     measures,
     sections,
-    spc,
 )
 from . import components as ui
 from .measures import RAG_WORDS, MeasureResult
@@ -28,13 +28,17 @@ BY_WORDS = {"service": "service", "channel": "channel", "site": "site",
             "contractor": "contractor"}
 SPC_HELP = (
     "**How to read this chart.** The solid line is the average. The dashed grey lines are the "
-    "process limits: with no real change, nearly every point falls between them. A point "
-    "outside them, seven points in a row on one side of the average, seven rising or falling, "
-    "or two of three near a limit, is a real (special cause) change, marked with a coloured "
-    "triangle pointing the way it moved: blue where that is an improvement, orange where it "
-    "is a concern. Grey circles are ordinary (common cause) variation. The red dashed line is "
-    "the target. Limits restart where the process changed (a rebase), and are not drawn "
-    "until there are 13 points.")
+    f"{glossary.LIMITS.lower()}: with no real change, nearly every point falls between "
+    "them; the dotted lines are the inner lines, two-thirds of the way out. A point outside "
+    "the range, seven points in a row on one side of the average, seven rising or falling, or "
+    "two of three beyond an inner line, is a real change, marked with a coloured triangle "
+    "pointing the way it moved: blue where the measure is "
+    f"{glossary.VARIATION['improvement'].lower()}, orange where it is "
+    f"{glossary.VARIATION['concern'].lower()}. Grey circles are "
+    f"{glossary.POINTS['common'].lower()}: {glossary.NO_SIGNIFICANT_CHANGE.lower()}. The red "
+    "dashed line is the target. Limits restart where the process changed (a rebase), and are "
+    "not drawn until there are 13 points. Every term is explained under 'Words used' on the "
+    "Data and definitions page.")
 
 
 def _events(ctx, pillar_id, measure_id) -> pd.DataFrame:
@@ -47,8 +51,8 @@ def spc_words(result: MeasureResult) -> str:
         return (f"Too few distinct values for a process chart ({result.coarse}): shown as a "
                 "run chart, with no verdict on special causes")
     if has_limits(result):
-        return spc.VARIATION_TEXT[result.variation]
-    return "Too few points for process limits (13 are needed)"
+        return glossary.variation(result.variation)
+    return glossary.TOO_FEW_POINTS
 
 
 def spc_table(result: MeasureResult) -> pd.DataFrame:

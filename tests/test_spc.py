@@ -12,8 +12,8 @@ import pytest
 
 from scorecard import spc
 from scorecard.spc import (
-    ASSURANCE_TEXT,
-    VARIATION_TEXT,
+    ASSURANCE_CODES,
+    VARIATION_CODES,
     explain,
     icons,
     rule_astronomical,
@@ -399,7 +399,7 @@ def test_nan_points_do_not_count_towards_thirteen():
 ])
 def test_variation_icon(values, better, variation):
     assert icons(xmr(values, better), better)[0] == variation
-    assert variation in VARIATION_TEXT
+    assert variation in VARIATION_CODES
 
 
 @pytest.mark.parametrize(("better", "target", "assurance"), [
@@ -414,7 +414,7 @@ def test_variation_icon(values, better, variation):
 ])
 def test_assurance_icon(better, target, assurance):
     assert icons(xmr(S1, better), better, target)[1] == assurance
-    assert assurance in ASSURANCE_TEXT
+    assert assurance in ASSURANCE_CODES
 
 
 def test_assurance_is_inclusive_at_the_limits_and_uses_the_xmr_target():
