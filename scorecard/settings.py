@@ -31,8 +31,8 @@ PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_fi
          "snapshot_dir")
 COUNCIL_KEYS = ("council", "strategy_file", "catalogue_file", "mapping_file", "default_targets",
                 "min_base", "small_base", "stale_after_days", "max_rejected_share",
-                "data_label", "earliest_date", "future_days",
-                "settle_seconds", "digital_channels", "demonstration")  # what a council's own settings file may set
+                "data_label", "earliest_date", "future_days", "settle_seconds",
+                "digital_channels", "demonstration")  # what a council's own file may set
 
 
 class SettingsError(ValueError):

@@ -96,8 +96,8 @@ def test_survey_sentence_uses_intervals_when_too_short_for_limits():
     result = result_for([60, 64], 60, measure=survey, base=400, survey_base=300)
     assert result.vs_previous.word == "no real change"
     assert sentences.summary(result) == ("64.0% of residents were satisfied in September 2026, "
-                                         "above the target of 60%; no significant change from August "
-                                         "2026 (60.0%).")
+                                         "above the target of 60%; no significant change from "
+                                         "August 2026 (60.0%).")
 
 
 def test_lower_is_better_polarity():
