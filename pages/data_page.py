@@ -8,7 +8,8 @@ from scorecard import components as ui
 
 def render(ctx, filters) -> None:
     """Coverage, freshness and rejects per extract; each measure's definition and SQL."""
-    ui.page_header("Data and definitions", definitions.INTRO, ctx, filters)
+    # about every extract, whatever the filters: the heading names no period or service
+    ui.page_header("Data and definitions", definitions.INTRO, ctx, None)
     st.header("The extracts")
     if definitions.refresh_button(ctx):
         app_state.check_for_new_data()

@@ -5,6 +5,7 @@ on every page of that view and the marks on figures revised since.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,13 @@ from . import fmt, pack, pdf, snapshots
 
 def _period(filters) -> str:
     return cal.period_label(filters.report_start, filters.grain)
+
+
+def pack_name(filters) -> str:
+    """The pack's file name after its period and view: 'committee-pack-q2-2026-27',
+    'committee-pack-september-2026-housing'."""
+    words = [_period(filters), *filters.services]
+    return "committee-pack-" + re.sub(r"[^a-z0-9]+", "-", " ".join(words).lower()).strip("-")
 
 
 def reported_note(ctx, filters, results) -> dict[str, str]:
@@ -59,7 +67,7 @@ def _freeze(ctx, filters, results) -> None:
 
 def panel(ctx, filters, results, revised: dict) -> None:
     """Downloads of the committee pack and the freeze button, in an expander."""
-    name = f"committee-pack-{filters.report_start.isoformat()}"
+    name = pack_name(filters)
     with st.expander(f"Committee pack for {_period(filters)}", icon=":material/description:"):
         st.markdown("One self-contained file for the agenda papers: the scorecard, a section "
                     "per pillar with each figure, its commentary and chart, the action plan "

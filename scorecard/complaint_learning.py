@@ -96,7 +96,8 @@ def services_panel(database, scope, catalogue: dict, min_base: int) -> Panel:
     most, least = rated.iloc[0], rated.iloc[-1]
     title = (f"Most complaints per 1,000 contacts: {most['Service']} "
              f"({most['Per 1,000 contacts']:.1f}); fewest: {least['Service']} "
-             f"({least['Per 1,000 contacts']:.1f})")
+             f"({least['Per 1,000 contacts']:.1f})") if len(rated) > 1 else (
+        f"{most['Service']}: {most['Per 1,000 contacts']:.1f} complaints per 1,000 contacts")
     figure = charts.hbars(rated["Service"], rated["Per 1,000 contacts"],
                           rated["Per 1,000 contacts"].map("{:.1f}".format),
                           "Complaints per 1,000 contacts")

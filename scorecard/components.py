@@ -50,8 +50,9 @@ def page_header(title: str, intro: str, ctx, filters) -> None:
     st.title(title)
     if intro:
         st.markdown(intro)
-    st.caption(" · ".join(p for p in (ctx.settings.council, app_state.describe(
-        filters, ctx.as_at), app_state.as_at_words(ctx)) if p))
+    view = app_state.describe(filters, ctx.as_at) if filters is not None else ""
+    st.caption(" · ".join(p for p in (ctx.settings.council, view, app_state.as_at_words(ctx))
+                          if p))
 
 
 def _when(stamp: str | None) -> str:
@@ -355,11 +356,23 @@ def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str,
         if show_title:
             st.subheader(title)
         not_split_note(ignores or {})
-        st.plotly_chart(figure, theme=None, key=f"fig-{key}", alt=alt,
-                        config=exports.plotly_config(key))
+        if one_bar(figure):  # a chart of one bar says nothing its title does not
+            st.caption(":material/bar_chart_off: One item only with these filters, so no "
+                       "chart: the figures are in the table below.")
+        else:
+            st.plotly_chart(figure, theme=None, key=f"fig-{key}", alt=alt,
+                            config=exports.plotly_config(key))
         with st.expander("Data table"):
             st.dataframe(table, hide_index=True)
             download_csv(table, key, key, tuple(ignores or ()))
+
+
+def one_bar(figure) -> bool:
+    """True for a bar chart whose every series has a single bar."""
+    data = getattr(figure, "data", ())
+    return bool(data) and all(
+        t.type == "bar" and len((t.y if t.orientation == "h" else t.x) or ()) <= 1
+        for t in data)
 
 
 def value_column(result: MeasureResult) -> str:

@@ -51,10 +51,25 @@ def view_columns(filters, as_at, ignores=()) -> dict:
 
 
 def tidy(frame: pd.DataFrame, view: dict | None) -> pd.DataFrame:
-    """The table as tidy data for reuse: the view's columns added to every row."""
+    """The table as tidy data for reuse: counts (bases, numbers of cases) as whole numbers,
+    never '329.0', and the view's columns added to every row."""
+    frame = frame.astype({c: "Int64" for c in frame.columns if _whole_counts(frame, c)})
     if not view:
         return frame
     return frame.assign(**{k: v for k, v in view.items() if k not in frame.columns})
+
+
+COUNT_WORDS = ("base", "answers", "cases", "contacts", "complaints", "number", "count", "of")
+
+
+def _whole_counts(frame: pd.DataFrame, column) -> bool:
+    """True for a float column of counts that holds only whole numbers (or blanks)."""
+    series = frame[column]
+    named = str(column).lower().split(" ")[0] in COUNT_WORDS
+    if not named or not pd.api.types.is_float_dtype(series):
+        return False
+    shown = series.dropna()
+    return bool(((shown % 1) == 0).all())
 
 
 def plotly_config(name: str) -> dict:

@@ -2,13 +2,18 @@
 the committee pack): a title page, headings in order, paragraphs, tables from DataFrames and
 Plotly figures, each figure with a text alternative and its data table.
 
-The file makes no network requests: CSS is inline, fonts are the reader's own, and plotly.js
-is included once, inline. Print CSS lays it out for A4, so Chromium can turn it into a PDF.
+The file makes no network requests and runs no script: CSS is inline, fonts are the reader's
+own, and each chart is a static SVG image drawn by Kaleido (Plotly's exporter) in the local
+Chromium, so a pack stays light enough to email and publish. Print CSS lays it out for A4,
+so Chromium can turn it into a PDF. Where Chromium is not installed the charts are left out
+with a note; their data tables are always there.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
+import logging
 import math
 import numbers
 import re
@@ -17,8 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.offline
 
+from . import pdf
+
+LOG = logging.getLogger(__name__)
 FIGURE_WIDTH = 680  # px: the width of A4 less 15 mm margins, so print never crops a chart
 SHORT_TABLE = 15  # rows: a table this short is kept on one printed page
 
@@ -37,7 +44,8 @@ a { color: #0B4F8A; }
 nav ol { padding-left: 1.4rem; }
 figure { margin: 1.2rem 0 1.8rem; }
 figcaption { font-weight: 700; font-size: 1.05rem; margin-bottom: 0.4rem; }
-.chart { width: 100%; overflow-x: auto; }
+.chart { width: 100%; }
+.chart svg { display: block; max-width: 100%; height: auto; }
 .note { color: #404040; font-size: 0.92rem; margin: 0.3rem 0 0.8rem; }
 table { border-collapse: collapse; width: 100%; margin: 0.6rem 0 1.2rem; font-size: 0.9rem; }
 caption { text-align: left; font-weight: 700; padding: 0.3rem 0; }
@@ -49,6 +57,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   gap: 0.6rem; margin: 1rem 0; padding: 0; list-style: none; }
 .key li { border: 1px solid #BFBFBF; border-left: 6px solid #0072B2; padding: 0.5rem 0.7rem; }
 .key .figure { display: block; font-size: 1.5rem; font-weight: 700; }
+.print-only { display: none; }
 @page { size: A4; margin: 15mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
@@ -56,6 +65,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   h2, h3, caption { break-after: avoid; }
   figure, tr, table.short, .key li { break-inside: avoid; }
   nav a, a { color: #1A1A1A; text-decoration: none; }
+  tr.older { display: none; }
+  .print-only { display: block; }
 }
 """
 
@@ -81,23 +92,31 @@ def _is_number(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
-def table_html(frame: pd.DataFrame, caption: str, row_headers: bool = True) -> str:
-    """A data table with a caption, column headers and (first column) row headers."""
+def table_html(frame: pd.DataFrame, caption: str, row_headers: bool = True,
+               print_last: int | None = None) -> str:
+    """A data table with a caption, column headers and (first column) row headers; with
+    `print_last`, only the last rows are printed (the file on screen keeps them all), so a
+    long series does not make a paper heavy."""
     numeric = [_is_number(frame[c]) for c in frame.columns]
     head = "".join(f'<th scope="col"{" class=num" if n else ""}>{html.escape(str(c))}</th>'
                    for c, n in zip(frame.columns, numeric))
     rows = []
-    for values in frame.itertuples(index=False):
+    hide_before = len(frame) - print_last if print_last and len(frame) > print_last else 0
+    for number, values in enumerate(frame.itertuples(index=False)):
         cells = []
         for i, (value, n) in enumerate(zip(values, numeric)):
             tag = "th" if i == 0 and row_headers else "td"
             scope = ' scope="row"' if tag == "th" else ""
             cls = ' class="num"' if n else ""
             cells.append(f"<{tag}{scope}{cls}>{html.escape(cell(value))}</{tag}>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+        older = ' class="older"' if number < hide_before else ""
+        rows.append(f"<tr{older}>" + "".join(cells) + "</tr>")
     short = ' class="short"' if len(frame) <= SHORT_TABLE else ""
+    note = (f'<p class="note print-only">Printed: the latest {print_last} of {len(frame)} '
+            "periods; the HTML file and the dashboard's download have them all.</p>"
+            ) if hide_before else ""
     return (f"<table{short}><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr>"
-            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+            f"</thead><tbody>{''.join(rows)}</tbody></table>{note}")
 
 
 @dataclass
@@ -109,6 +128,7 @@ class Document:
     blocks: list[str] = field(default_factory=list)
     contents: list[tuple[str, str]] = field(default_factory=list)
     figures: int = 0
+    charts: list = field(default_factory=list)  # (placeholder, figure, alt), drawn on render
     _level: int = 1
     _ids: set = field(default_factory=set)
 
@@ -160,16 +180,17 @@ class Document:
         self.blocks.append(table_html(frame, caption, row_headers))
 
     def figure(self, fig, title: str, alt: str, table: pd.DataFrame | None = None,
-               note: str = "") -> None:
+               note: str = "", print_last: int | None = None) -> None:
         """A numbered figure: caption (the finding), the chart as an image with `alt` as its
         text alternative and a note; then the data table behind it, captioned 'Data for
         figure N'."""
         self.figures += 1
         n, anchor = self.figures, self._id(f"figure-{self.figures}")
         caption = f"Figure {n}. {title}"
-        chart = "" if fig is None else (
-            f'<div class="chart" role="img" aria-label="{html.escape(alt, quote=True)}">'
-            + _plot(fig, f"{anchor}-plot") + "</div>")
+        chart = ""
+        if fig is not None:
+            chart = f"<!--chart-{anchor}-->"
+            self.charts.append((chart, fig, alt))
         parts = [f'<figure id="{anchor}" aria-labelledby="{anchor}-caption">',
                  f'<figcaption id="{anchor}-caption">{html.escape(caption)}</figcaption>',
                  chart, f'<p class="note">{html.escape(note)}</p>' if note else "",
@@ -177,21 +198,22 @@ class Document:
         # the table follows the figure (not inside it) so a long one can run over a page
         # while the caption, chart and note stay together
         if table is not None and len(table):
-            parts.append(table_html(table, f"Data for figure {n}: {title}"))
+            parts.append(table_html(table, f"Data for figure {n}: {title}",
+                                    print_last=print_last))
         self.blocks.append("".join(parts))
 
     def render(self) -> str:
-        """The whole page: inline CSS, plotly.js once (only if there is a chart), contents."""
-        charts = any('class="chart"' in b for b in self.blocks)
-        script = f"<script>{plotly.offline.get_plotlyjs()}</script>" if charts else ""
+        """The whole page: inline CSS, contents, each chart as a static SVG image."""
+        drawn = draw_svgs([fig for _, fig, _ in self.charts])
+        images = {mark: _image(svg, alt) for (mark, _, alt), svg in zip(self.charts, drawn)}
         nav = ('<nav aria-labelledby="contents"><h2 id="contents">Contents</h2><ol>'
                + "".join(f'<li><a href="#{a}">{html.escape(t)}</a></li>'
                          for a, t in self.contents) + "</ol></nav>") if self.contents else ""
         blocks = self.blocks[:1] + [nav] + self.blocks[1:]
         return (f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">'
-                f"<title>{html.escape(self.title)}</title><style>{CSS}</style>{script}"
-                f"</head><body><main>{''.join(blocks)}</main></body></html>\n")
+                f"<title>{html.escape(self.title)}</title><style>{CSS}</style>"
+                f"</head><body><main>{_fill(''.join(blocks), images)}</main></body></html>\n")
 
     def write(self, path: Path | str) -> Path:
         """Write the page to `path` (UTF-8) and return the path."""
@@ -201,11 +223,48 @@ class Document:
         return path
 
 
-def _plot(fig, div_id: str) -> str:
-    """A figure as a div and its drawing script, at print width, without plotly.js."""
-    fig = go.Figure(fig).update_layout(width=FIGURE_WIDTH)
-    height = int(fig.layout.height or 400)
-    return fig.to_html(
-        full_html=False, include_plotlyjs=False, div_id=div_id,
-        config={"displayModeBar": False, "responsive": False},
-        default_width=f"{FIGURE_WIDTH}px", default_height=f"{height}px")
+NOT_DRAWN = ("Chart not drawn: Chromium is not installed where this paper was made. The "
+             "figures are in the data table that follows.")
+
+
+def draw_svgs(figures: list) -> list[bytes | None]:
+    """Each figure as SVG at print width, drawn in one Chromium session by Kaleido; None for
+    each when Chromium is missing or the drawing fails (logged, never raised)."""
+    executable = pdf.chromium()
+    if not figures or executable is None:
+        return [None] * len(figures)
+    try:
+        return asyncio.run(_draw(figures, executable))
+    except Exception:  # a paper without charts beats no paper: the tables carry the figures
+        LOG.exception("Kaleido could not draw the charts")
+        return [None] * len(figures)
+
+
+async def _draw(figures: list, executable: str) -> list[bytes]:
+    import kaleido  # imported here: only papers need it, and it starts a browser
+
+    async with kaleido.Kaleido(n=1, mathjax=False, path=executable) as drawer:
+        out = []
+        for fig in figures:
+            fig = go.Figure(fig)
+            opts = {"format": "svg", "width": FIGURE_WIDTH,
+                    "height": int(fig.layout.height or 400)}
+            out.append(await drawer.calc_fig(fig, opts=opts))
+        return out
+
+
+def _image(svg: bytes | None, alt: str) -> str:
+    """A chart as inline SVG with its text alternative, or a note when it was not drawn."""
+    if svg is None:
+        return f'<p class="note">{html.escape(NOT_DRAWN)}</p>'
+    drawing = svg.decode("utf-8")
+    drawing = drawing[drawing.index("<svg"):]  # no XML prolog inside HTML
+    return (f'<div class="chart" role="img" aria-label="{html.escape(alt, quote=True)}">'
+            f"{drawing}</div>")
+
+
+def _fill(body: str, images: dict[str, str]) -> str:
+    """Put each drawn chart in its place."""
+    for mark, image in images.items():
+        body = body.replace(mark, image, 1)
+    return body

@@ -144,10 +144,11 @@ class Pack:
         from .views import spc_table, spc_words
         events = self.database.query("tables/events", pillar=pillar_id, measure=r.measure.id)
         words = spc_words(r)
+        alt = charts.spc_alt_text(r.measure, r.series, r.spc, words)
         doc.figure(charts.spc(r.series, r.spc, r.measure, events, height=360,
                               run_chart=bool(r.coarse)),
-                   sentences.headline(r), charts.spc_alt_text(r.measure, r.series, r.spc,
-                                                               words), spc_table(r))
+                   sentences.headline(r), alt, paper_table(spc_table(r)),
+                   print_last=PRINTED_PERIODS)
 
     def _actions(self, doc: Document) -> None:
         doc.heading("Action plan exceptions")
@@ -183,6 +184,18 @@ class Pack:
         doc.table(glossary.frame(), "Words used for status, change and variation",
                   row_headers=False)
 
+
+
+PRINTED_PERIODS = 8  # a chart's table prints its latest periods; the file keeps them all
+PAPER_COLUMNS = ("Period", "Base", "Status", "Variation")
+
+
+def paper_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A chart's data table for the papers: period, figure, base, target, status and
+    variation (the dashboard's CSV has every column); a figure not shown reads '–'."""
+    keep = [c for c in table.columns if c in PAPER_COLUMNS or c.startswith(
+        table.columns[2].split(" (")[0]) or c.startswith("Target")]
+    return table[keep]
 
 
 def render(database, settings: Settings, filters: measures.Filters, as_at: date,

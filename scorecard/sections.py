@@ -135,7 +135,8 @@ def demand_heatmap(ctx, filters) -> None:
     who = " and ".join(app_state.CHANNEL_WORDS[c].lower() for c in shown)
     title = (f"Busiest hour for {who}: {figures.WEEKDAYS[int(busiest['weekday']) - 1]} "
              f"{int(busiest['hour_of_day']):02d}:00, about "
-             f"{fmt.plural(busiest['per_day'], ('contact', 'contacts'), 0)} a day")
+             f"{fmt.plural(busiest['per_day'], ('contact', 'contacts'), _day_decimals(busiest))}"
+             " a day")
     table = frame.assign(Weekday=[figures.WEEKDAYS[int(d) - 1] for d in frame["weekday"]],
                          Hour=[f"{int(h):02d}:00" for h in frame["hour_of_day"]])
     table = table[["Weekday", "Hour", "contacts", "per_day"]].rename(
@@ -212,6 +213,11 @@ def guardrail(ctx, filters) -> None:
                    ignores=not_split(results))
 
 
+def _day_decimals(row) -> int:
+    """Whole contacts a day, or one decimal place below 10 (never 'about 0 contacts')."""
+    return 0 if row["per_day"] >= 10 else 1
+
+
 def resolution_days_by_service(ctx, filters) -> None:
     """How long cases take, by service: the typical case and the slow end."""
     tables = {q: measures.breakdown(ctx.database, ctx.measure(q), filters, ctx.targets,
@@ -224,7 +230,8 @@ def resolution_days_by_service(ctx, filters) -> None:
                                                suffixes=("_median", "_p90")).dropna()
     frame = frame.sort_values("value_p90", ascending=False)
     slow = frame.iloc[0]
-    title = (f"Slowest: {slow['service']}, typically {slow['value_median']:.0f} working days, "
+    lead = f"Slowest: {slow['service']}" if len(frame) > 1 else slow["service"]
+    title = (f"{lead}, typically {slow['value_median']:.0f} working days, "
              f"nine in ten within {slow['value_p90']:.0f} ({median['label'].iloc[0]})")
     table = frame.rename(columns={"service": "Service", "value_median": "Median working days",
                                   "value_p90": "90th percentile working days"}).round(1)

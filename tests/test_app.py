@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import plotly.graph_objects as go
 import pytest
 
 from scorecard import catalogue
+from scorecard import components as ui
 
 from apptest import app, open_page, page_urls, texts
 from support import FIXTURES, MINI, ROOT
@@ -316,3 +318,17 @@ def test_charts_that_cannot_follow_a_filter_say_so(mini_app):
     assert table.loc["digital_takeup", "Not split by"] == "channel"
     assert table.loc["digital_takeup", "Figure"] == "40.0%"
     assert table.loc["avoidable_contact", "Not split by"] == ""
+
+
+def test_one_service_reads_as_a_sentence_not_a_ranking(mini_app):
+    mini_app.multiselect(key="service").set_value(["Housing"]).run()
+    for page in ("complaints", "end_to_end"):
+        at = open_page(mini_app, page)
+        assert not at.exception
+        text = "\n".join(texts(at))
+        assert "fewest:" not in text and "Slowest:" not in text, page
+    # a bar chart of one bar is a sentence and a table instead
+    assert ui.one_bar(go.Figure(go.Bar(x=[31.1], y=["Housing"], orientation="h")))
+    assert not ui.one_bar(go.Figure(go.Bar(x=[31.1, 12.0], y=["Housing", "Waste"],
+                                           orientation="h")))
+    assert not ui.one_bar(go.Figure(go.Scatter(x=[1], y=[1])))

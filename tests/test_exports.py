@@ -102,3 +102,11 @@ def test_trend_table_is_tidy_and_blanks_what_is_not_shown(mini_db, catalogue_, t
     # as at 30 September 2026, August and September are still within 60 days; July is not
     assert provisional["September 2026"] and provisional["August 2026"]
     assert not provisional["July 2026"]
+
+
+def test_counts_are_whole_numbers_in_every_csv():
+    frame = pd.DataFrame({"Base": [329.0, None], "Value (%)": [74.0, 60.5],
+                          "Number": [3.0, 4.5]})
+    text = exports.tidy(frame, {"Reporting period": "September 2026"}).to_csv(index=False)
+    assert text.splitlines() == ["Base,Value (%),Number,Reporting period",
+                                 "329,74.0,3.0,September 2026", ",60.5,4.5,September 2026"]
