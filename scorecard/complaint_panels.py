@@ -111,7 +111,8 @@ def timeliness_panel(database, scope, min_base: int) -> Panel:
             f"due, {span(scope)}; withdrawn complaints left out; a complaint still open past "
             "its deadline counts as late; open and not yet due is pending.")
     title = "; ".join(_stage_words(r, min_base, hidden) for r in frame.itertuples())
-    return Panel("timeliness", _first_upper(title), figure, table, alt, note)
+    # the span in the title: beside a card for one month, the two figures say which is which
+    return Panel("timeliness", f"{span(scope)}: {title}", figure, table, alt, note)
 
 
 BANDS = {"open_0_to_5_days": "0 to 5 working days", "open_6_to_10_days": "6 to 10",

@@ -371,8 +371,12 @@ def one_bar(figure) -> bool:
     """True for a bar chart whose every series has a single bar."""
     data = getattr(figure, "data", ())
     return bool(data) and all(
-        t.type == "bar" and len((t.y if t.orientation == "h" else t.x) or ()) <= 1
+        t.type == "bar" and _length(t.y if t.orientation == "h" else t.x) <= 1
         for t in data)
+
+
+def _length(values) -> int:
+    return 0 if values is None else len(values)
 
 
 def value_column(result: MeasureResult) -> str:

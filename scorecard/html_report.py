@@ -17,6 +17,7 @@ import logging
 import math
 import numbers
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,7 +235,10 @@ def draw_svgs(figures: list) -> list[bytes | None]:
     if not figures or executable is None:
         return [None] * len(figures)
     try:
-        return asyncio.run(_draw(figures, executable))
+        # in a thread of its own: the caller may already run an event loop (Playwright,
+        # Streamlit's server), and asyncio.run needs a thread without one
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, _draw(figures, executable)).result()
     except Exception:  # a paper without charts beats no paper: the tables carry the figures
         LOG.exception("Kaleido could not draw the charts")
         return [None] * len(figures)

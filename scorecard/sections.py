@@ -214,8 +214,8 @@ def guardrail(ctx, filters) -> None:
 
 
 def _day_decimals(row) -> int:
-    """Whole contacts a day, or one decimal place below 10 (never 'about 0 contacts')."""
-    return 0 if row["per_day"] >= 10 else 1
+    """Whole contacts a day, or one decimal place below 1 (never 'about 0 contacts')."""
+    return 0 if row["per_day"] >= 1 else 1
 
 
 def resolution_days_by_service(ctx, filters) -> None:

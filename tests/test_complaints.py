@@ -264,7 +264,9 @@ def test_timeliness_by_stage_on_mini(mini_db):
 
 def test_timeliness_panel_words_and_suppression(mini_db):
     panel = panels.timeliness_panel(mini_db, MINI_SPAN, min_base=1)
-    assert panel.title == ("Stage 1: 50.0% answered within 10 working days, 66.7% with "
+    # the span leads, so beside a one-month card the two stage 1 figures say which is which
+    assert panel.title == ("1 April 2025 to 30 September 2026: stage 1: 50.0% answered "
+                           "within 10 working days, 66.7% with "
                            "permitted extensions; stage 2: 100.0% answered within 20 working "
                            "days, 100.0% with permitted extensions")
     # with a minimum base of 2, stage 2's single response due is too few to show
