@@ -206,12 +206,13 @@ def bars(table, category: str, measure, height: int | None = None) -> go.Figure:
         hovertemplate="%{y}: %{text}<extra></extra>"))
     targets = table["target"].dropna() if "target" in table else []
     if len(targets):
+        # under the bars, so it never runs through a bar's value label
         fig.add_vline(x=float(targets.iloc[0]), line=dict(color=INK, width=2, dash="dash"),
-                      annotation_text="Target", annotation_position="top")
-    fig.update_layout(height=height or max(220, 34 * len(table) + 90), showlegend=False,
-                      template="scorecard", margin=dict(l=10, r=60, t=30, b=40))
-    fig.update_xaxes(title_text=AXIS_TITLES.get(measure.unit, ""),
-                     ticksuffix="%" if measure.unit == "percent" else "")
+                      annotation_text="Target", annotation_position="top", layer="below")
+    fig.update_layout(height=height or max(220, 34 * len(table) + 100), showlegend=False,
+                      template="scorecard", margin=dict(l=10, r=60, t=30, b=50))
+    fig.update_xaxes(title_text=AXIS_TITLES.get(measure.unit, ""), automargin=True,
+                     title_standoff=12, ticksuffix="%" if measure.unit == "percent" else "")
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -239,9 +240,9 @@ def intervals(table, category: str, unit: str = "percent", overall: float | None
     if overall is not None:
         fig.add_vline(x=overall, line=dict(color=INK, width=1.5, dash="dash"),
                       annotation_text="All respondents", annotation_position="top")
-    fig.update_layout(height=height or max(220, 34 * len(table) + 90), showlegend=False,
-                      template="scorecard", margin=dict(l=10, r=20, t=30, b=40))
-    fig.update_xaxes(title_text=AXIS_TITLES.get(unit, ""),
+    fig.update_layout(height=height or max(220, 34 * len(table) + 100), showlegend=False,
+                      template="scorecard", margin=dict(l=10, r=20, t=30, b=50))
+    fig.update_xaxes(title_text=AXIS_TITLES.get(unit, ""), automargin=True, title_standoff=12,
                      ticksuffix="%" if unit == "percent" else "")
     fig.update_yaxes(automargin=True)
     return fig

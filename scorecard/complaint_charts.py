@@ -29,7 +29,8 @@ def _horizontal(fig: go.Figure, rows: int, axis_title: str, percent: bool = Fals
     """Common layout for horizontal bar charts: height by rows, labels never cut off."""
     fig.update_layout(height=max(220, 40 * rows + 110), template="scorecard", showlegend=legend,
                       margin=dict(l=10, r=70, t=40, b=50), hovermode="closest")
-    fig.update_xaxes(title_text=axis_title, ticksuffix="%" if percent else "",
+    fig.update_xaxes(title_text=axis_title, ticksuffix="%" if percent else "", automargin=True,
+                     title_standoff=12,
                      range=[0, 105] if percent else None, gridcolor=GRID, showgrid=True)
     fig.update_yaxes(automargin=True, autorange="reversed", showgrid=False)
     return fig

@@ -253,12 +253,20 @@ def status_counts(ctx, results: list[MeasureResult], per_row: int = 4) -> None:
 
 
 def summary_and_attention(ctx, sections, grouped: bool = True) -> None:
-    """The first screen: what needs attention (left) beside the status counts (right)."""
+    """The first screen: the status counts and what needs attention; a long list sits
+    beside the counts (stacked on the right), so it stays above the fold at 1440 x 900."""
+    everything = [r for _, results in sections for r in results]
+    if len(summary.attention(everything)) <= SHORT_ATTENTION:
+        status_counts(ctx, everything)
+        return attention(sections, grouped)
     left, right = st.columns([4, 1], gap="medium")
     with right:
-        status_counts(ctx, [r for _, results in sections for r in results], per_row=1)
+        status_counts(ctx, everything, per_row=1)
     with left:
         attention(sections, grouped)
+
+
+SHORT_ATTENTION = 6  # lines that fit under a row of counts at 1440 x 900
 
 
 def attention(sections, grouped: bool = True) -> None:
@@ -272,7 +280,7 @@ def attention(sections, grouped: bool = True) -> None:
         return
     blocks = []
     for title, flagged in lines:
-        rows = [f"{_attention_badge(r)} [{r.measure.title}]"
+        rows = [f"{attention_badge(r)} [{r.measure.title}]"
                 f"({app_state.link('measure', measure=r.measure.title)}): "
                 f"{summary.attention_words(r)}" for r in flagged]
         if rows:
@@ -280,11 +288,27 @@ def attention(sections, grouped: bool = True) -> None:
     st.markdown("\n\n".join(blocks))
 
 
-def _attention_badge(r: MeasureResult) -> str:
+def attention_badge(r: MeasureResult) -> str:
     reason = summary.attention_reason(r)
     icon = RAG_ICONS[r.rag] if reason in ("red", "amber") else "trending_down"
     colour = BADGE_COLOURS.get(reason, "orange")
     return _badge(colour, icon, summary.ATTENTION[reason])
+
+
+def slide_card(result: MeasureResult, note: dict | None) -> None:
+    """A measure on a presentation slide: figure, status, target, change, the sentence,
+    caveats and commentary, compact enough to sit beside its chart at 1280 x 720."""
+    st.markdown(f"<p style='{VALUE_STYLE}'>{_big_value(result)}</p>", unsafe_allow_html=True)
+    badges(result, compact=True)
+    if not result.has_figure:
+        st.markdown(_target_line(result) if result.absent else result.sentence)
+        return
+    st.caption(_target_line(result))
+    st.markdown(change_line(result, result.vs_previous, "the previous period", True))
+    st.markdown(result.sentence)
+    if result.notes:
+        st.caption(" ".join(f":material/info: {n}" for n in result.notes))
+    commentary_block(note, compact=False)
 
 
 def owners_commentary(ctx, results: list[MeasureResult]) -> None:
@@ -349,7 +373,8 @@ def not_split_note(ignores: dict) -> None:
 
 
 def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str,
-                show_title: bool = True, ignores: dict | None = None) -> None:
+                show_title: bool = True, ignores: dict | None = None,
+                stretch: bool = False) -> None:
     """Title stating the finding, the chart (with alt text), its data table and a CSV; a
     note when the chart cannot follow a filter that is on."""
     with st.container(border=True, key=f"chart-{key}"):
@@ -361,7 +386,8 @@ def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str,
                        "chart: the figures are in the table below.")
         else:
             st.plotly_chart(figure, theme=None, key=f"fig-{key}", alt=alt,
-                            config=exports.plotly_config(key))
+                            config=exports.plotly_config(key),
+                            height="stretch" if stretch else "content")
         with st.expander("Data table"):
             st.dataframe(table, hide_index=True)
             download_csv(table, key, key, tuple(ignores or ()))

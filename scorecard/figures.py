@@ -94,7 +94,7 @@ def stacked_bars(frame, category: str, group: str, value: str, unit: str = "coun
                              hovertemplate=f"%{{y}}, {name}: %{{x:,.1f}}<extra></extra>"))
     fig.update_layout(barmode="stack", height=height or max(260, 36 * len(order) + 110),
                       template="scorecard", margin=dict(l=10, r=20, t=40, b=40))
-    fig.update_xaxes(title_text=AXIS_TITLES.get(unit, ""),
+    fig.update_xaxes(title_text=AXIS_TITLES.get(unit, ""), automargin=True,
                      ticksuffix="%" if unit == "percent" else "")
     fig.update_yaxes(automargin=True)
     return fig
@@ -118,7 +118,7 @@ def ranges(frame, category: str, low: str, high: str, unit: str, low_name: str,
             hovertemplate=f"%{{y}}: {name} %{{x:.1f}}<extra></extra>"))
     fig.update_layout(height=height or max(260, 34 * len(frame) + 110), template="scorecard",
                       margin=dict(l=10, r=20, t=40, b=40), hovermode="closest")
-    fig.update_xaxes(title_text=AXIS_TITLES.get(unit, ""))
+    fig.update_xaxes(title_text=AXIS_TITLES.get(unit, ""), automargin=True)
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -174,7 +174,7 @@ def grouped_bars(frame, category: str, value: str, unit: str, colour_by: str | N
         cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_layout(height=height or max(220, 40 * len(frame) + 90), template="scorecard",
                       showlegend=False, margin=dict(l=10, r=60, t=30, b=40))
-    fig.update_xaxes(title_text=AXIS_TITLES.get(unit, ""))
+    fig.update_xaxes(title_text=AXIS_TITLES.get(unit, ""), automargin=True)
     fig.update_yaxes(automargin=True)
     return fig
 

@@ -56,6 +56,27 @@ def versus_rest(rows: pd.DataFrame) -> list[str]:
     return words
 
 
+def lower_but_not_flagged(table: pd.DataFrame) -> list[str]:
+    """Groups shown with a lower figure than a group flagged as less satisfied in the same
+    dimension, but not flagged themselves (a wider interval): in words,
+    'aged 16-24 (54.9% of 41 answers)', so a reader is told why."""
+    out = []
+    for dimension, rows in table.groupby("dimension", observed=True, sort=False):
+        shown = rows[~rows["suppressed"].astype(bool)]
+        flagged = shown[shown["versus_rest"] == "lower"]
+        if flagged.empty:
+            continue
+        quiet = shown[(shown["versus_rest"] == "") & (shown["value"] < flagged["value"].max())]
+        out += [f"{phrase(dimension, r.resident_group)} ({r.value:.1f}% of {int(r.base):,} "
+                "answers)" for r in quiet.itertuples()]
+    return out
+
+
+VERSUS_WORDS = {"lower": "Less satisfied: the interval for the difference is wholly below zero",
+                "higher": "More satisfied: the interval for the difference is wholly above zero",
+                "": "No significant difference: the interval for the difference includes zero"}
+
+
 def intervals(rows: pd.DataFrame) -> tuple[list, list, list]:
     """Weighted percent and Wilson 95% bounds from numerator, denominator and sum_w2."""
     n_eff = rows["denominator"] ** 2 / rows["sum_w2"]

@@ -10,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from . import app_state, sentences
+from . import app_state, summary
 from . import components as ui
 
 CSS = """
@@ -18,12 +18,17 @@ CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stStatusWidget"] { display: none !important; }
-html { font-size: 24px; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 2.5rem 2rem; }
+html { font-size: max(16px, 2.5vh); }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 0.6rem 2.5vw 5.5rem; }
+[data-testid="stMain"] { overflow-x: hidden; }
 p, li, [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] {
   color: #000000 !important; }
-h1 { font-size: 2.4rem !important; }
+h1 { font-size: 2rem !important; padding: 0.2rem 0 0.3rem !important; }
 .st-key-clicker { display: none !important; }
+.st-key-slide-controls { position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990;
+  background: #FFFFFF; border-top: 1px solid #8C8C8C; padding: 0.35rem 2.5vw 0.5rem; }
+.st-key-slide-chart [data-testid="stPlotlyChart"] { height: 52vh !important; }
+.st-key-slide-chart [data-testid="stExpander"] { display: none; }
 </style>
 """
 
@@ -73,12 +78,12 @@ def controls(count: int) -> int:
         st.session_state["slide"] = int(asked) if asked.isdigit() else 1
     st.session_state["slide"] = min(max(1, st.session_state["slide"]), count)
     back, number, forward, leave, share = st.columns([1, 1.1, 1, 1.3, 1.4],
-                                                     vertical_alignment="bottom")
+                                                     vertical_alignment="center")
     current = st.session_state["slide"]
     back.button("Previous", icon=":material/arrow_back:", shortcut="Left", key="slide_back",
                 on_click=_step, args=(-1, count), disabled=current <= 1, width="stretch")
     number.number_input(f"Slide (of {count})", min_value=1, max_value=count, step=1,
-                        key="slide")
+                        key="slide", label_visibility="collapsed")
     forward.button("Next", icon=":material/arrow_forward:", shortcut="Right",
                    key="slide_next", on_click=_step, args=(1, count),
                    disabled=current >= count, width="stretch")
@@ -99,45 +104,65 @@ def _top_bar(ctx, filters, index: int, count: int) -> None:
     stale = (date.today() - ctx.as_at).days > ctx.settings.stale_after_days and \
         not ctx.settings.demonstration
     who = " · ".join(p for p in (ctx.settings.council, ctx.strategy.title) if p)
-    st.markdown(f"**{who}** · {app_state.describe(filters, ctx.as_at)} · "
-                f"{app_state.as_at_words(ctx)}{' (may be out of date)' if stale else ''} · "
-                f"slide {index} of {count}")
+    st.caption(f"**{who}** · {app_state.describe(filters, ctx.as_at)} · "
+               f"{app_state.as_at_words(ctx)}{' (may be out of date)' if stale else ''} · "
+               f"slide {index} of {count}")
 
 
-def _summary_slide(ctx, results, title: str) -> None:
-    st.title(title)
-    ui.status_counts(ctx, results)
-    off = [r for r in results if r.rag in ("red", "amber")]
-    if off:
-        st.markdown("**Off or near target:**  \n" + "  \n".join(
-            f"{r.measure.title}: {sentences.headline(r).split(': ', 1)[-1]}" for r in off))
-    ui.absent_list(results)
+LINES_PER_SLIDE = 7  # attention lines a summary slide holds at 1280 x 720 (and so at 1080p)
+
+
+def summary_pages(results) -> list[list]:
+    """The attention list cut into slides: the first holds the counts and fewer lines."""
+    flagged = summary.attention(results)
+    first = LINES_PER_SLIDE - 3
+    pages = [flagged[:first]]
+    pages += [flagged[i:i + LINES_PER_SLIDE] for i in range(first, len(flagged),
+                                                             LINES_PER_SLIDE)]
+    return pages
+
+
+def _summary_slide(ctx, results, title: str, page: list, number: int, pages: int) -> None:
+    st.title(title if number == 1 else f"{title} (continued)")
+    if number == 1:
+        ui.status_counts(ctx, results)
+    more = f" ({number} of {pages})" if pages > 1 else ""
+    st.subheader(f"What needs attention{more}")
+    if not page:
+        st.markdown(":material/check_circle: Nothing this period: every measure with a figure "
+                    "to judge is on target, and none is getting worse over time.")
+    for r in page:
+        st.markdown(f"{ui.attention_badge(r)} **{r.measure.title}**: "
+                    f"{summary.attention_words(r)}")
+    if number == pages:
+        ui.absent_list(results)
 
 
 def _measure_slide(ctx, result, pillar_id) -> None:
     from . import commentary, views
     st.title(result.measure.title)
-    left, right = st.columns([1, 1.6])
+    left, right = st.columns([1, 1.5], gap="medium")
     with left:
-        ui.measure_card(result, link=False, note=commentary.for_result(ctx.database, result))
-    with right:
-        views.spc_block(ctx, result, pillar_id, height=540, compact=True, font_size=19)
+        ui.slide_card(result, commentary.for_result(ctx.database, result))
+    with right, st.container(key="slide-chart"):
+        views.spc_block(ctx, result, pillar_id, compact=True, font_size=16)
 
 
 def show(ctx, filters, measure_ids, title: str, pillar_id: str | None = None) -> None:
     """A deck: a summary slide, then one slide per measure; controls at the foot."""
     every = ui.results_for(ctx, measure_ids, filters)
     results = [r for r in every if not r.absent]  # no slide for what the data cannot give
-    count = len(results) + 1
-    slide, foot = st.container(), st.container()
+    pages = summary_pages(every)
+    count = len(results) + len(pages)
+    slide, foot = st.container(), st.container(key="slide-controls")
     with foot:
         index = controls(count)
     with slide:
         _top_bar(ctx, filters, index, count)
-        if index == 1:
-            _summary_slide(ctx, every, title)
+        if index <= len(pages):
+            _summary_slide(ctx, every, title, pages[index - 1], index, len(pages))
         else:
-            result = results[index - 2]
+            result = results[index - len(pages) - 1]
             home = pillar_id or (ctx.strategy.home_pillar(result.measure.id) or
                                  ctx.strategy.pillars[0]).id
             _measure_slide(ctx, result, home)

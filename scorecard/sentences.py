@@ -48,8 +48,8 @@ def has_limits(result) -> bool:
 def verdict(result) -> str:
     """Whether the change is real: SPC where there are limits, survey intervals otherwise.
 
-    Where RAG and SPC disagree it says so plainly: red but within normal variation is not
-    evidence of a decline; green but a real deterioration is a warning."""
+    Where RAG and SPC disagree it says so plainly: off target with no significant change
+    over time is not evidence of a decline; green but a real deterioration is a warning."""
     m, rag = result.measure, result.rag
     if not has_limits(result):
         return change_clause(result.vs_previous, m)
@@ -57,7 +57,8 @@ def verdict(result) -> str:
     reason = spc.explain(result.spc, m.better)
     when = f"this {result.filters.grain}" if result.is_current else f"in {fmt_period(result)}"
     if signal == "common" and rag in ("red", "amber"):
-        return f"{rag} {when}, but within normal variation: no evidence of a decline"
+        return (f"{glossary.STATUS[rag].lower()} {when}, but "
+                f"{glossary.NO_SIGNIFICANT_CHANGE.lower()} over time: no evidence of a decline")
     if signal == "improvement" and rag == "red":
         return f"still off target, but {reason}"
     if signal == "concern" and rag == "green":

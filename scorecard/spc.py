@@ -34,6 +34,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from . import glossary
+
 SIGMA = 2.66  # 3 / d2, with d2 = 1.128 for moving ranges of two points
 NEAR = 2 / 3 * SIGMA  # the two-sigma line used by the two-of-three rule
 MIN_POINTS = 13  # fewer points than this in a segment: no limits
@@ -147,7 +149,8 @@ def explain(frame, better):
         return "no data yet: nothing to judge"
     signal = _signal(last["direction"], better)
     if signal == "common":
-        return "within normal variation: no evidence of real change"
+        return f"{glossary.NO_SIGNIFICANT_CHANGE.lower()} over time: every point within the " \
+            "expected range"
     return f"{_VERDICT[signal]}: {_reason(frame, last)}"
 
 

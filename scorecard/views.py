@@ -81,11 +81,13 @@ def spc_block(ctx, result: MeasureResult, pillar_id: str | None, height: int = 4
     words = spc_words(result)
     figure = charts.spc(result.series, result.spc, m, _events(ctx, pillar_id, m.id), height,
                         run_chart=bool(result.coarse))
-    if font_size:  # presentation mode: readable from the back of the room
-        figure.update_layout(font_size=font_size, legend_font_size=font_size - 2)
+    if font_size:  # presentation mode: readable from the back of the room, and as tall as
+        # the slide leaves room for (the style sheet sizes it from the viewport)
+        figure.update_layout(font_size=font_size, legend_font_size=font_size - 2,
+                             height=None, autosize=True, margin=dict(t=30, b=40))
     ui.chart_block(headline(result), figure, spc_table(result),
                    charts.spc_alt_text(m, result.series, result.spc, words), f"spc-{m.id}",
-                   show_title=not compact)
+                   show_title=not compact, stretch=bool(font_size))
     if not compact:
         with st.expander("How to read this chart"):
             st.markdown(SPC_HELP)
@@ -155,6 +157,11 @@ def resident_groups(ctx, filters, params: dict, title: str, key: str,
                    "called different only when its interval for the difference from everyone "
                    "else excludes zero. Groups with fewer than "
                    f"{ctx.settings.min_base} answers are suppressed.")
+        quiet = groups.lower_but_not_flagged(table)
+        if quiet:
+            st.caption(f"Lower but not flagged: {'; '.join(quiet)}. Its interval is wider "
+                       "(fewer answers, or answers weighted more unevenly), so its "
+                       "difference from everyone else could be chance.")
         ui.not_split_note(ignores)
         tabs = st.tabs(list(groups.DIMENSIONS.values()))
         for tab, (dimension, label) in zip(tabs, groups.DIMENSIONS.items()):
@@ -182,8 +189,9 @@ def _groups_table(table: pd.DataFrame) -> pd.DataFrame:
         "Satisfied (%)": table["value"].round(1),
         "Lower 95% (%)": table["low"].round(1), "Upper 95% (%)": table["high"].round(1),
         "Answers": table["base"].astype("Int64"),
-        "Compared with the rest": table["versus_rest"].map(
-            {"lower": "Less satisfied", "higher": "More satisfied", "": ""}),
+        "Compared with everyone else": [
+            "" if s else groups.VERSUS_WORDS[v]
+            for v, s in zip(table["versus_rest"], table["suppressed"].astype(bool))],
         "Suppressed": table["suppressed"].astype(bool),
         "Note": table["suppressed_reason"].map(lambda r: f"Suppressed: {r}" if r else ""),
     })

@@ -49,13 +49,15 @@ def result_for(values, target, margin=2.0, measure=MEASURE, base=500, survey_bas
 @pytest.mark.parametrize(("values", "target", "expected"), [
     (STABLE + [72], 70,
      "72.0% of calls were answered within 60 seconds in September 2026, above the target of "
-     "70%; within normal variation: no evidence of real change."),
+     "70%; no significant change over time: every point within the expected range."),
     (STABLE + [72], 75,
      "72.0% of calls were answered within 60 seconds in September 2026, below the target of "
-     "75%; red this month, but within normal variation: no evidence of a decline."),
+     "75%; off target this month, but no significant change over time: no evidence of a "
+     "decline."),
     (STABLE + [72], 73,
      "72.0% of calls were answered within 60 seconds in September 2026, below the target of "
-     "73%; amber this month, but within normal variation: no evidence of a decline."),
+     "73%; near target this month, but no significant change over time: no evidence of a "
+     "decline."),
     (STABLE + ABOVE, 73,
      "74.0% of calls were answered within 60 seconds in September 2026, above the target of "
      "73%; this is a real improvement: seven points in a row above the average."),

@@ -436,7 +436,7 @@ S24 = [6, 10] * 7 + [12] * 14
 
 def test_explain_names_the_rule():
     assert explain(xmr(S1, "higher"), "higher") == (
-        "within normal variation: no evidence of real change")
+        "no significant change over time: every point within the expected range")
     assert explain(xmr(S2, "higher"), "higher") == (
         "this is a real improvement: the latest point is above the upper process limit")
     assert explain(xmr(S2, "lower"), "lower") == (
