@@ -141,7 +141,11 @@ def spc(series, spc_frame, measure, events=None, height: int = 420,
                                            shape="hv"), hoverinfo="skip"))
     _spc_points(fig, x, series, spc_frame, measure)
     add_events(fig, events)
-    return _finish(fig, measure.unit, height, from_zero=False)
+    fig = _finish(fig, measure.unit, height, from_zero=False)
+    if len(x):  # the series' own span: an event label near the end never stretches it
+        ends = pd.to_datetime([x[0], x[-1]])
+        fig.update_xaxes(range=[ends[0] - pd.Timedelta(days=20), ends[1] + pd.Timedelta(days=20)])
+    return fig
 
 
 def _spc_points(fig, x, series, frame, measure) -> None:

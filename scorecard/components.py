@@ -295,9 +295,10 @@ def attention_badge(r: MeasureResult) -> str:
     return _badge(colour, icon, summary.ATTENTION[reason])
 
 
-def slide_card(result: MeasureResult, note: dict | None) -> None:
-    """A measure on a presentation slide: figure, status, target, change, the sentence,
-    caveats and commentary, compact enough to sit beside its chart at 1280 x 720."""
+def slide_card(result: MeasureResult) -> None:
+    """A measure on a presentation slide: figure, status, target, change, the sentence and
+    caveats, compact enough to sit beside its chart at 1280 x 720 (the commentary goes
+    under the chart)."""
     st.markdown(f"<p style='{VALUE_STYLE}'>{_big_value(result)}</p>", unsafe_allow_html=True)
     badges(result, compact=True)
     if not result.has_figure:
@@ -308,7 +309,6 @@ def slide_card(result: MeasureResult, note: dict | None) -> None:
     st.markdown(result.sentence)
     if result.notes:
         st.caption(" ".join(f":material/info: {n}" for n in result.notes))
-    commentary_block(note, compact=False)
 
 
 def owners_commentary(ctx, results: list[MeasureResult]) -> None:

@@ -18,16 +18,16 @@ CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stStatusWidget"] { display: none !important; }
-html { font-size: max(16px, 2.5vh); }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 0.6rem 2.5vw 5.5rem; }
+html { font-size: max(15px, 2.35vh); }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 0.5rem 2.5vw 4.6rem; }
 [data-testid="stMain"] { overflow-x: hidden; }
 p, li, [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] {
   color: #000000 !important; }
-h1 { font-size: 2rem !important; padding: 0.2rem 0 0.3rem !important; }
+h1 { font-size: 1.8rem !important; padding: 0.1rem 0 0.2rem !important; }
 .st-key-clicker { display: none !important; }
 .st-key-slide-controls { position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990;
   background: #FFFFFF; border-top: 1px solid #8C8C8C; padding: 0.35rem 2.5vw 0.5rem; }
-.st-key-slide-chart [data-testid="stPlotlyChart"] { height: 52vh !important; }
+.st-key-slide-chart [data-testid="stPlotlyChart"] { height: 42vh !important; }
 .st-key-slide-chart [data-testid="stExpander"] { display: none; }
 </style>
 """
@@ -143,9 +143,11 @@ def _measure_slide(ctx, result, pillar_id) -> None:
     st.title(result.measure.title)
     left, right = st.columns([1, 1.5], gap="medium")
     with left:
-        ui.slide_card(result, commentary.for_result(ctx.database, result))
-    with right, st.container(key="slide-chart"):
-        views.spc_block(ctx, result, pillar_id, compact=True, font_size=16)
+        ui.slide_card(result)
+    with right:
+        with st.container(key="slide-chart"):
+            views.spc_block(ctx, result, pillar_id, compact=True, font_size=16)
+        ui.commentary_block(commentary.for_result(ctx.database, result), compact=False)
 
 
 def show(ctx, filters, measure_ids, title: str, pillar_id: str | None = None) -> None:
