@@ -44,8 +44,8 @@ def absent_groups(results: list[MeasureResult]) -> dict[str, list[str]]:
 
 
 def without_figures(results: list[MeasureResult]) -> str:
-    """'Not counted above, as there is no figure for this period to judge: 6 measures not
-    supplied or not measured, 3 with no figure for this period (...), 1 with no data.'"""
+    """'Not counted in these totals, as there is no figure for this period: 6 measures not
+    supplied or not measured, 3 shown with the last available figure, 1 with no data.'"""
     absent = sum(1 for r in results if r.absent)
     earlier = sum(1 for r in results if r.has_figure and not r.is_current)
     no_data = sum(1 for r in results if not r.absent and r.latest is None)
@@ -55,7 +55,7 @@ def without_figures(results: list[MeasureResult]) -> str:
         (no_data, "with no data for the periods chosen")) if n]
     if not parts:
         return ""
-    return ("Not counted above, as there is no figure for this period: "
+    return ("Not counted in these totals, as there is no figure for this period: "
             f"{', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]}.")
 
 
@@ -121,10 +121,12 @@ def attention(results: list[MeasureResult]) -> list[MeasureResult]:
 
 
 def attention_words(r: MeasureResult) -> str:
-    """'71.2% (target 80%); no significant change over time'."""
+    """'71.2% (target at least 80%); no significant change over time': which way is better
+    is in the words, so 20.3% against 17% reads as too high."""
     goal = target(r).replace(" (default)", "")
     kind = "default target" if r.default_target else "target"
-    words = f"{figure(r)} ({kind} {goal})" if goal != "none" else figure(r)
+    side = "at least" if r.measure.better == "higher" else "at most"
+    words = f"{figure(r)} ({kind} {side} {goal})" if goal != "none" else figure(r)
     if sentences.has_limits(r):
         return f"{words}; {glossary.variation(r.variation).lower()} over time"
     change = sentences.change_clause(r.vs_previous, r.measure)

@@ -107,8 +107,8 @@ def test_survey_waves_report_the_latest_available(mini_db, catalogue_, targets):
     calls = _compute(mini_db, catalogue_, targets, "calls_answered_60s")
     assert summary.tally([result, calls]) == {"green": 0, "amber": 0, "red": 1, "none": 0}
     assert summary.without_figures([result, calls]) == (
-        "Not counted above, as there is no figure for this period: 1 measure shown with the "
-        "last available figure.")
+        "Not counted in these totals, as there is no figure for this period: 1 measure shown "
+        "with the last available figure.")
     assert summary.standing(result).endswith(" (last available)")
     assert summary.figure(result) == "50.0% (August 2026, last available)"
 
