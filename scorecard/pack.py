@@ -111,7 +111,8 @@ class Pack:
                       "Making Data Count process limits; survey changes use 95% intervals.")
         frame = summary.table(
             self.database, [(p.title, results[p.id]) for p in self.strategy.pillars], revised)
-        frame = frame.drop(columns=["measure_id", "rag"])
+        # commentary is printed with each measure below; the table has no column for it
+        frame = frame.drop(columns=["measure_id", "rag", "Commentary"])
         doc.table(frame, "Every measure: figure, target, status and whether it is really "
                          "changing", row_headers=False)
 

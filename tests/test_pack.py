@@ -112,3 +112,10 @@ def test_frozen_figures_show_what_was_reported_and_what_changed(tmp_path, monkey
                "been revised since and are marked." in i.value for i in at.info)
     assert "Revised since reported to committee: reported 50.0%" in text  # calls
     assert "Revised since reported to committee: reported 40.0%" in text  # digital take-up
+
+
+def test_papers_carry_no_internal_nags(html):
+    # the commentary reminder is for measure owners on screen, never in agenda papers
+    assert "Commentary: needed" not in html and "No commentary has been provided" not in html
+    assert "without commentary" not in html
+    assert '<th scope="col">Commentary</th>' not in html
