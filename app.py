@@ -39,7 +39,8 @@ with st.sidebar:
     presentation.toggle()
     link_box = st.empty()  # filled after the page runs, so its widgets are in the link
 ui.banner(ctx)
-with errors.guard(f"The {current.title} page"):
+with errors.timed(current.url_path, app_state.describe(view["filters"], ctx.as_at)), \
+        errors.guard(f"The {current.title} page"):
     current.run()
 with link_box.container():
     presentation.copy_link(current.url_path)

@@ -11,6 +11,7 @@ import logging
 import os
 import secrets
 import sys
+import time
 from contextlib import contextmanager
 
 import streamlit as st
@@ -22,6 +23,23 @@ if not LOG.handlers:
     LOG.addHandler(_handler)
     LOG.setLevel(logging.INFO)
     LOG.propagate = False
+
+
+PAGES = logging.getLogger("scorecard.pages")  # each page's server-side time, in production too
+SLOW_MS = 1000  # a page run slower than this is logged as a warning
+
+
+@contextmanager
+def timed(page: str, view: str):
+    """Log how long the server took to run a page (queries, figures and layout), so slow
+    pages show in the server log, not only in the benchmark."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        ms = (time.perf_counter() - start) * 1000
+        PAGES.log(logging.WARNING if ms > SLOW_MS else logging.INFO,
+                  "page %s ran in %.0f ms (%s)", page or "overview", ms, view)
 
 
 def report(what: str, exc: BaseException) -> str:

@@ -332,3 +332,22 @@ def test_one_service_reads_as_a_sentence_not_a_ranking(mini_app):
     assert not ui.one_bar(go.Figure(go.Bar(x=[31.1, 12.0], y=["Housing", "Waste"],
                                            orientation="h")))
     assert not ui.one_bar(go.Figure(go.Scatter(x=[1], y=[1])))
+
+
+def test_every_page_logs_its_server_side_time(mini_app):
+    import logging
+
+    from scorecard import errors
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    errors.LOG.addHandler(handler)
+    try:
+        open_page(mini_app, "access")
+    finally:
+        errors.LOG.removeHandler(handler)
+    timed = [r.getMessage() for r in records if r.name == "scorecard.pages"]
+    assert timed and re.fullmatch(
+        r"page access ran in \d+ ms \(September 2026 · all services · all channels\)",
+        timed[-1]), timed
