@@ -54,11 +54,16 @@ def add_events(fig: go.Figure, events) -> go.Figure:
     """Mark dated events (new telephony, a cash office closing) as labelled vertical lines."""
     if events is None or len(events) == 0:
         return fig
-    for i, event in enumerate(events.itertuples(index=False)):
-        fig.add_vline(x=str(event.date), line=dict(color=MUTED, width=1, dash="dot"))
-        fig.add_annotation(x=str(event.date), y=1 - 0.08 * (i % 3), yref="paper",
-                           text=event.label, showarrow=False, xanchor="left",
-                           font=dict(size=12, color=MUTED), bgcolor="rgba(255,255,255,0.85)")
+    # one layout update for every event (add_vline per event is slow in Plotly)
+    marks = list(events.itertuples(index=False))
+    fig.update_layout(
+        shapes=list(fig.layout.shapes) + [
+            dict(type="line", xref="x", yref="paper", x0=str(e.date), x1=str(e.date), y0=0,
+                 y1=1, line=dict(color=MUTED, width=1, dash="dot")) for e in marks],
+        annotations=list(fig.layout.annotations) + [
+            dict(x=str(e.date), y=1 - 0.08 * (i % 3), yref="paper", text=e.label,
+                 showarrow=False, xanchor="left", font=dict(size=12, color=MUTED),
+                 bgcolor="rgba(255,255,255,0.85)") for i, e in enumerate(marks)])
     return fig
 
 

@@ -16,18 +16,24 @@ def for_result(database, result) -> dict | None:
     """The commentary that explains this figure, or None."""
     if result.latest is None:
         return None
-    rows = database.query("tables/commentary")
-    rows = rows[rows["measure"] == result.measure.id]
-    service = result.filters.single_service
-    rows = rows[rows["service"] == service] if service else rows[rows["service"].isna()]
+    notes = database.memo(("commentary by measure and service",), lambda: _by_measure(
+        database.query("tables/commentary")))
     start = result.latest["period_start"]
     end = cal.period_end(start, result.filters.grain)
-    periods = pd.to_datetime(rows["period"]).dt.date
-    rows = rows[(periods >= start) & (periods <= end)]
-    if rows.empty:
-        return None
-    row = rows.iloc[-1]
-    return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+    found = [note for period, note in notes.get((result.measure.id,
+                                                 result.filters.single_service), [])
+             if start <= period <= end]
+    return dict(found[-1]) if found else None
+
+
+def _by_measure(rows: pd.DataFrame) -> dict:
+    """(measure, service or None) -> [(first day of the month, note)], in the table's order."""
+    out: dict = {}
+    for row in rows.to_dict("records"):
+        note = {k: (None if pd.isna(v) else v) for k, v in row.items()}
+        key = (note["measure"], note["service"])
+        out.setdefault(key, []).append((pd.Timestamp(note["period"]).date(), note))
+    return out
 
 
 def needs_commentary(result, note: dict | None) -> bool:

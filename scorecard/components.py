@@ -359,10 +359,11 @@ def download_csv(frame: pd.DataFrame, name: str, key: str, ignores=(),
     that are not figures, such as rejected rows); `ignores` names filters it is not split
     by."""
     shown = st.session_state.get(VIEW_KEY) if view else None
-    frame = exports.tidy(frame, exports.view_columns(*shown, ignores) if shown else None)
-    st.download_button("Download CSV", exports.safe_csv(frame), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"csv-{key}", icon=":material/download:",
-                       on_click="ignore")
+    columns = exports.view_columns(*shown, ignores) if shown else None
+    # written when it is clicked, not on every run: most views download nothing
+    st.download_button("Download CSV", lambda: exports.safe_csv(exports.tidy(frame, columns)),
+                       file_name=f"{name}.csv", mime="text/csv", key=f"csv-{key}",
+                       icon=":material/download:", on_click="ignore")
 
 
 def not_split_note(ignores: dict) -> None:

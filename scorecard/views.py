@@ -67,8 +67,8 @@ def spc_table(result: MeasureResult) -> pd.DataFrame:
         table["Average"] = frame["centre"].round(m.decimals)
         table["Lower limit"] = frame["lower"].round(m.decimals)
         table["Upper limit"] = frame["upper"].round(m.decimals)
-        table["Variation"] = [charts.SIGNAL_WORDS[g] if has_limits(result) else ""
-                              for g in frame["signal"]]
+        limits = has_limits(result)
+        table["Variation"] = [charts.SIGNAL_WORDS[g] if limits else "" for g in frame["signal"]]
     return table
 
 
