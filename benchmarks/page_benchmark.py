@@ -138,11 +138,16 @@ def main(argv=None) -> int:
     return 0
 
 
+def _built(seconds: float) -> str:
+    return "database already built" if seconds != seconds else \
+        f"database built in {seconds:.0f} s"
+
+
 def _table(rows, scale: float, build: float) -> str:
     lines = [f"# Whole pages after a filter change, scale {scale:g}",
              "",
              f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-             f"Python {platform.python_version()}; database built in {build:.0f} s. Median of "
+             f"Python {platform.python_version()}; {_built(build)}. Median of "
              f"{len(CHANGES)} filter changes per page (AppTest, whole script).",
              "",
              "Run: the whole script run as AppTest sees it (it also parses every element); "
