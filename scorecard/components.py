@@ -19,8 +19,9 @@ BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gra
 STATUS_TINTS = {"green": "background-color:#d9f2e3;color:#0b3d1f",  # dark on light tints:
                 "amber": "background-color:#fdebc8;color:#4d3300",  # over 7:1 contrast
                 "red": "background-color:#f9d6d5;color:#5c1210", "none": ""}
-TABLE_WIDTHS = {"Pillar": 125, "Measure": 265, "Figure": 140, "Target": 100, "Status": 90,
-                "Change": 150, "Commentary": 90, "Not split by": 95}
+# every column fits the page at 1440 px (about 950 px beside the sidebar)
+TABLE_WIDTHS = {"Pillar": 105, "Measure": 190, "Figure": 150, "Target": 55, "Status": 165,
+                "Change": 140, "Commentary": 90, "Not split by": 80}
 CHANGE_ICONS = {1: ":material/trending_up:", -1: ":material/trending_down:",
                 0: ":material/trending_flat:", None: ":material/more_horiz:"}
 
@@ -339,7 +340,7 @@ def scorecard_table(ctx, sections, revised: dict | None = None) -> None:
                  height=min(38 + 35 * len(frame), 1100), column_config={
                      **{c: st.column_config.Column(width=w) for c, w in TABLE_WIDTHS.items()},
                      "Details": st.column_config.LinkColumn(
-                         "Details", display_text="Open", width=60,
+                         "Details", display_text="Open", width=55,
                          help="The measure's trend and breakdown, with these filters")})
     download_csv(summary.tidy(sections), "scorecard", "scorecard")
 

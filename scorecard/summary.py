@@ -61,14 +61,15 @@ def without_figures(results: list[MeasureResult]) -> str:
 
 def figure(r: MeasureResult) -> str:
     """The latest figure in words ("fewer than 10" when suppressed), with its period when it
-    is not the reporting period (survey waves, returns)."""
+    is not the reporting period (survey waves, returns); the status beside it says it is the
+    last available."""
     if r.absent:
         return r.absent.split(":")[0].lower()
     if r.latest is None:
         return "no data"
     if r.latest["suppressed"]:
         return hidden_text(r.latest, r.min_base)
-    label = "" if r.is_current else f" ({r.latest['label']}, {LAST_AVAILABLE})"
+    label = "" if r.is_current else f" ({r.latest['label']})"  # status says last available
     return fmt.value(r.latest["value"], r.measure.unit, r.measure.decimals) + label
 
 
