@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from scorecard.components import TABLE_WIDTHS
+
 from browser_helpers import screenshot, wait_for_app
 from support import ROOT
 
@@ -105,9 +107,10 @@ def test_scorecard_table_opens_a_measure_with_the_same_filters(server, page):
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
-    # columns Pillar (125 px) and Measure (265 px), then Details; the third row is
-    # 'Mystery shopping standards met' (rows are 35 px under a 35 px header)
-    x, y = box["x"] + 125 + 265 + 18, box["y"] + 35 + 2 * 35 + 17
+    # columns Pillar and Measure (their widths in TABLE_WIDTHS), then Details; the third
+    # row is 'Mystery shopping standards met' (rows are 35 px under a 35 px header)
+    widths = TABLE_WIDTHS
+    x, y = box["x"] + widths["Pillar"] + widths["Measure"] + 18, box["y"] + 35 + 2 * 35 + 17
     page.mouse.move(x, y)
     page.mouse.move(x + 1, y)
     with page.context.expect_page(timeout=15000) as opened:
