@@ -6,6 +6,7 @@ never formatted into SQL text; only the parameters a file uses are passed to it.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -21,11 +22,56 @@ QUERIES = ROOT / "queries"
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 COMMENT = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
 CACHE_SIZE = 2048
+MANIFEST = "tables.json"  # in a Parquet folder: its tables and their files
 
 
 def connect(path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open a database file (read-only for serving; read-write only while building)."""
+    """Open a database file (read-only for serving; read-write only while building), or a
+    folder of Parquet written by scorecard.parquet (served the same way)."""
+    if is_parquet_folder(path):
+        con = duckdb.connect(":memory:")
+        attach_parquet(con, path)
+        return con
     return duckdb.connect(str(path), read_only=read_only)
+
+
+def is_parquet_folder(path: Path | str) -> bool:
+    """True for a folder written by scorecard.parquet (its manifest lists the tables)."""
+    return (Path(path) / MANIFEST).is_file()
+
+
+def quote_name(name: str) -> str:
+    """An identifier quoted for SQL text (table names come from the database itself)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """A string quoted as an SQL literal (for file paths, which DDL cannot bind)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def attach_parquet(con, folder: Path | str) -> None:
+    """Serve a Parquet folder on `con`: every table a view over its files, plus the macros
+    the queries use (the same file the database build runs) and the database's own views.
+    Queries run unchanged."""
+    folder = Path(folder)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    for table, entry in manifest["tables"].items():
+        files = literal(str(folder / entry["files"]))
+        con.execute(f"create or replace view {quote_name(table)} as "
+                    f"select * from read_parquet({files}, hive_partitioning = false)")
+    con.execute(sql_text("sources/00_macros"))
+    pending = list(manifest["views"])
+    while pending:  # a view may read another: create each once what it reads exists
+        failed = []
+        for view in pending:
+            try:
+                con.execute(view)
+            except duckdb.CatalogException:
+                failed.append(view)
+        if len(failed) == len(pending):
+            con.execute(failed[0])  # raises the real error
+        pending = failed
 
 
 def damage(path: Path | str) -> str | None:
@@ -74,10 +120,26 @@ def run(con, name: str, **params) -> pd.DataFrame:
     return con.execute(sql_text(name), bound).df()
 
 
-def run_folder(con, folder: str) -> None:
-    """Run every SQL file in queries/<folder>/ in name order (used to create source views)."""
+CREATES = re.compile(r"create\s+(?:or\s+replace\s+)?(?:table|view|macro)\s+"
+                     r"(?:if\s+not\s+exists\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+
+
+def run_folder(con, folder: str, only=None) -> list[str]:
+    """Run the SQL files in queries/<folder>/ in name order (they create the source views and
+    the tables derived from the extracts). With `only` (tables that changed), run just the
+    files that read one of them, or read what such a file creates. Returns the files run."""
+    changed = None if only is None else {name.lower() for name in only}
+    ran = []
     for path in sorted((QUERIES / folder).glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if changed is not None:
+            words = set(re.findall(r"[a-z_][a-z0-9_]*", COMMENT.sub(" ", text).lower()))
+            if not words & changed:
+                continue
+            changed |= {name.lower() for name in CREATES.findall(text)}
+        con.execute(text)
+        ran.append(path.name)
+    return ran
 
 
 def _freeze(value):

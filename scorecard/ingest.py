@@ -57,6 +57,7 @@ class BuildResult:
     checked_at: str = ""
     built_at: str = ""
     rejects_file: str | None = None
+    reread: list[str] | None = None  # the extracts this refresh read (None: no refresh)
 
 
 def _file_hash(path: Path, memo: dict) -> str:
@@ -71,29 +72,58 @@ def _file_hash(path: Path, memo: dict) -> str:
     return memo[key]
 
 
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a database was built from: `base` (the code, configuration, mapping file and
+    settings: a change means every extract is re-read) and each extract's own hash (its
+    files' content and staging query: a change re-reads that extract alone)."""
+
+    base: str
+    extracts: dict
+
+    @property
+    def whole(self) -> str:
+        """One hash of everything: any change means a refresh."""
+        digest = hashlib.sha256(self.base.encode())
+        for name, part in sorted(self.extracts.items()):
+            digest.update(f"{name}:{part};".encode())
+        return digest.hexdigest()[:20]
+
+    def changed(self, served: dict | None) -> list[str] | None:
+        """The extracts that differ from a served database's, or None when they all must be
+        re-read (a different base, or a database that recorded no parts)."""
+        if not served or served.get("base") != self.base or not served.get("complete"):
+            return None
+        before = served.get("extracts") or {}
+        if set(before) != set(self.extracts):
+            return None
+        return sorted(n for n, part in self.extracts.items() if before[n] != part)
+
+
 def fingerprint(files: dict[str, list[Path]], settings: Settings,
-                mappings: dict | None = None, day: date | None = None) -> str:
-    """A hash of every extract's content, the mapping file, the configuration and the code
-    that shapes the tables: any change means a rebuild."""
+                mappings: dict | None = None, day: date | None = None) -> Fingerprint:
+    """Hashes of every extract's content, the mapping file, the configuration and the code
+    that shapes the tables: any change means a refresh; which changed says what to re-read."""
     memo_file = settings.cache_dir / "hashes.json"
     memo = _read_json(memo_file) or {}
-    digest = hashlib.sha256()
     mappings = mappings or {}
+    extracts = {}
     for name, paths in sorted(files.items()):
-        hashes = ",".join(f"{p.name}={_file_hash(p, memo)}" for p in paths) or "-"
-        digest.update(f"{name}:{hashes};".encode())
+        digest = hashlib.sha256(",".join(f"{p.name}={_file_hash(p, memo)}"
+                                         for p in paths).encode() or b"-")
+        digest.update((getattr(mappings.get(name), "staging_sql", "") or "").encode())
+        extracts[name] = digest.hexdigest()[:20]
+    digest = hashlib.sha256()
     extra = [ROOT / "scorecard" / f for f in CODE_FILES]
     extra += sorted((ROOT / "queries" / "sources").glob("*.sql"))
     extra += [settings.strategy_file, settings.catalogue_file]
     extra += [p for p in (settings.mapping_file, settings.council_file) if p]
     for path in extra:
         digest.update(path.read_bytes() if path.exists() else b"-")
-    for name in sorted(mappings):
-        digest.update((mappings[name].staging_sql or "").encode())
     digest.update(f"{settings.max_rejected_share}|{settings.earliest_date}|"
                   f"{settings.future_days}|{settings.digital_channels}|{day or ''}".encode())
     _write_json(memo_file, memo)
-    return digest.hexdigest()[:20]
+    return Fingerprint(digest.hexdigest()[:20], extracts)
 
 
 def _read_json(path: Path) -> dict | None:
@@ -152,9 +182,9 @@ def date_limits(settings: Settings, today: date | None = None) -> checks.DateLim
 
 
 def _load_one(con, extract, paths, report, result, m, settings) -> None:
-    """Load an extract; a file that cannot be read is a problem and leaves an empty table. An
-    extract that loads no rows, or has more of its rows rejected than the settings allow,
-    is loaded but flagged (the banner says so; the command line exits with status 4)."""
+    """Load an extract; a file that cannot be read is a problem and leaves an empty table."""
+    for table in ("rejects", "exclusions"):  # a re-read replaces what the last read left
+        con.execute(f"delete from {table} where extract = $e", {"e": extract.name})
     try:
         load_extract(con, extract, paths, report, m, date_limits(settings))
     except readers.FileProblem as exc:
@@ -163,6 +193,12 @@ def _load_one(con, extract, paths, report, result, m, settings) -> None:
         for table in ("rejects", "exclusions"):
             con.execute(f"delete from {table} where extract = $e", {"e": extract.name})
         load_extract(con, extract, [], ExtractReport(extract.name))
+
+
+def _flag(con, report: ExtractReport, result: BuildResult, settings: Settings) -> None:
+    """An extract that loads no rows, or has more of its rows rejected than the settings
+    allow, is loaded but flagged (the banner says so; the command line exits with status 4)."""
+    if report.status == "failed":
         return
     share = report.rejected_share
     if share > settings.max_rejected_share:
@@ -171,8 +207,8 @@ def _load_one(con, extract, paths, report, result, m, settings) -> None:
             f"{report.file}: {report.rejected:,} of {total:,} rows "
             f"({100 * share:.0f}%) were rejected, more than the "
             f"{100 * settings.max_rejected_share:.0f}% expected; "
-            f"{_commonest_reason(con, extract.name)}")
-    elif paths and report.loaded == 0:
+            f"{_commonest_reason(con, report.extract)}")
+    elif report.file and report.loaded == 0:
         result.flags.append(f"{report.file}: no row could be loaded.")
 
 
@@ -230,28 +266,38 @@ def _unread_questions(con, measures: dict) -> list[str]:
 
 
 def _build(target: Path, files: dict, skipped: set, mappings: dict, result: BuildResult,
-           settings: Settings) -> None:
-    """Write a complete database to `target` (a new file), extract by extract."""
+           settings: Settings, served: Path | None = None, changed=None) -> None:
+    """Write a complete database to `target` (a new file), extract by extract; or, given the
+    database being served and the extracts that `changed`, a copy of it with only those
+    re-read and only the tables derived from them rebuilt (incremental refresh)."""
+    if served is not None:
+        shutil.copyfile(served, target)
     con = db.connect(target, read_only=False)
     try:
-        for table in ("rejects", "exclusions"):
-            con.execute(f"create table {table} (extract VARCHAR, file VARCHAR, line BIGINT, "
-                        "column_name VARCHAR, value VARCHAR, reason VARCHAR)")
-        con.register("calendar_df", calendar_frame())
-        con.execute("create table calendar as select * from calendar_df order by date")
-        con.unregister("calendar_df")
+        if settings.threads:
+            con.execute(f"set threads = {int(settings.threads)}")
+        con.execute(f"set memory_limit = '{settings.memory_limit}'")
+        before = _previous_reports(con) if served is not None else {}
+        if served is None:
+            _create_shared_tables(con, settings)
         for extract in EXTRACTS:
             paths = files[extract.name]
+            if extract.name in before and extract.name not in changed:
+                result.reports.append(before[extract.name])
+                continue
             report = ExtractReport(extract.name, files_label(paths))
             if not paths:
                 report.status = "not supplied" if extract.name in skipped else "missing"
             result.reports.append(report)
             _load_one(con, extract, paths, report, result,
                       mappings.get(extract.name, mapping.NONE), settings)
+        for report in result.reports:
+            _flag(con, report, result, settings)
+        for table in ("loads", "scope", "build"):
+            con.execute(f"drop table if exists {table}")
         _record_loads(con, result, mappings)
-        con.execute("create table digital_channels as select unnest($c::VARCHAR[]) as channel",
-                    {"c": list(settings.digital_channels)})
-        db.run_folder(con, "sources")
+        db.run_folder(con, "sources",
+                      only=None if served is None else [*changed, "loads", "scope"])
         result.warnings = _warnings(con, settings, mappings)
         result.future_rows = con.execute(
             "select count(distinct (extract, file, line)) from rejects where starts_with(reason, "
@@ -259,6 +305,33 @@ def _build(target: Path, files: dict, skipped: set, mappings: dict, result: Buil
         _record(con, result)
     finally:
         con.close()
+
+
+def _create_shared_tables(con, settings: Settings) -> None:
+    """The rejected and excluded rows of every extract, the calendar and the channels that
+    count as digital (an incremental refresh keeps them: they change only with the code or
+    the settings, which means a full rebuild)."""
+    for table in ("rejects", "exclusions"):
+        con.execute(f"create table {table} (extract VARCHAR, file VARCHAR, line BIGINT, "
+                    "column_name VARCHAR, value VARCHAR, reason VARCHAR)")
+    con.register("calendar_df", calendar_frame())
+    con.execute("create table calendar as select * from calendar_df order by date")
+    con.unregister("calendar_df")
+    con.execute("create table digital_channels as select unnest($c::VARCHAR[]) as channel",
+                {"c": list(settings.digital_channels)})
+
+
+def _previous_reports(con) -> dict[str, ExtractReport]:
+    """Each extract's row accounting as the database being copied recorded it."""
+    cursor = con.execute("select * from loads")
+    names = [d[0] for d in cursor.description]
+    out = {}
+    for values in cursor.fetchall():
+        row = dict(zip(names, values))
+        row["empty_columns"] = list(row["empty_columns"] or [])
+        row["message"] = row["message"] or ""
+        out[row["extract"]] = ExtractReport(**row)
+    return out
 
 
 def _record_loads(con, result: BuildResult, mappings: dict) -> None:
@@ -408,7 +481,9 @@ def _refresh_locked(settings: Settings, force: bool, wait: bool) -> BuildResult:
     if unsettled:
         _settle(files, settings)
     # rows rejected for a future date may be accepted on a later day: rebuild each day then
-    fp = fingerprint(files, settings, mappings, date.today() if last.get("future_rows") else None)
+    prints = fingerprint(files, settings, mappings,
+                         date.today() if last.get("future_rows") else None)
+    fp = prints.whole
     seen = last.get("fingerprint") == fp or (served or {}).get("fingerprint") == fp
     if served and seen and not force:
         # nothing changed since the last check: the same verdict (a file that could not be
@@ -425,11 +500,14 @@ def _refresh_locked(settings: Settings, force: bool, wait: bool) -> BuildResult:
     before = _stats(files)
     result = BuildResult(False, None, fp, True, problems=problems, checked_at=now, built_at=now,
                          notices=notices)
+    changed = None if force else prints.changed(served)
+    result.reread = sorted(files) if changed is None else changed
     name = f"db-{fp}-{int(time.time() * 1000)}.duckdb"
     building = settings.cache_dir / (name + ".building")
     rejects = rejects_path(settings.cache_dir / name)
     try:
-        _build(building, files, skipped, mappings, result, settings)
+        _build(building, files, skipped, mappings, result, settings, changed=changed,
+               served=None if changed is None else settings.cache_dir / served["database"])
         _write_rejects(building, rejects)
     except BaseException:
         building.unlink(missing_ok=True)  # never leave a half-built file behind
@@ -443,7 +521,7 @@ def _refresh_locked(settings: Settings, force: bool, wait: bool) -> BuildResult:
     result.ok = not result.problems
     result.rejects_file = str(rejects)
     if result.ok or served is None:
-        _swap_in(settings, building, name, result)
+        _swap_in(settings, building, name, result, prints)
     else:
         building.unlink(missing_ok=True)
         kept = settings.cache_dir / "last-failed.rejects.csv"  # for the command line
@@ -473,14 +551,17 @@ def rejects_path(database: Path) -> Path:
     return database.with_name(database.name.removesuffix(".duckdb") + ".rejects.csv")
 
 
-def _swap_in(settings: Settings, building: Path, name: str, result: BuildResult) -> None:
+def _swap_in(settings: Settings, building: Path, name: str, result: BuildResult,
+             prints: Fingerprint) -> None:
     """Make the new database the one served: rename it, then point current.json at it (the
-    last step, so readers never see a half-built database)."""
+    last step, so readers never see a half-built database). The pointer keeps what the
+    database was built from, so the next refresh re-reads only the extracts that changed."""
     os.replace(building, settings.cache_dir / name)
     result.database = name
     _write_json(settings.cache_dir / "current.json",
                 {"database": name, "fingerprint": result.fingerprint,
-                 "built_at": result.built_at, "data_dir": str(settings.data_dir)})
+                 "built_at": result.built_at, "data_dir": str(settings.data_dir),
+                 "base": prints.base, "extracts": prints.extracts, "complete": result.ok})
     _prune(settings.cache_dir, keep=name)
 
 
@@ -529,6 +610,10 @@ def _print_report(result: BuildResult) -> None:
         counts = ([f"{read:>10,}", f"{r.loaded:>10,}", f"{r.excluded:>9,}", f"{r.rejected:>9,}"]
                   if not absent else [f"{'-':>10}", f"{'-':>10}", f"{'-':>9}", f"{'-':>9}"])
         print(f"{r.extract.ljust(width)}  {'  '.join(counts)}  {shown}{note}")
+    kept = sorted({r.extract for r in result.reports} - set(result.reread or []))
+    if result.rebuilt and result.reread is not None and kept:
+        print(f"Re-read {', '.join(result.reread) or 'nothing'}; the other extracts had not "
+              f"changed and were kept as loaded before ({', '.join(kept)}).")
     if result.rejects_file and any(r.rejected or r.excluded for r in result.reports):
         print(f"Rejected and excluded rows (file, line, column, value, reason): "
               f"{result.rejects_file}")

@@ -9,6 +9,7 @@ sample council's name on another council's data.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -33,6 +34,9 @@ COUNCIL_KEYS = ("council", "strategy_file", "catalogue_file", "mapping_file", "d
                 "min_base", "small_base", "stale_after_days", "max_rejected_share",
                 "data_label", "earliest_date", "future_days", "settle_seconds",
                 "digital_channels", "demonstration")  # what a council's own file may set
+
+
+MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
 class SettingsError(ValueError):
@@ -63,6 +67,8 @@ class Settings:
     digital_channels: tuple = ("web", "app")  # channels that count as digital (take-up)
     demonstration: bool = False  # synthetic data: said on every page, never called stale
     council_file: Path | None = None  # the council's own settings file, when there is one
+    threads: int = 0  # DuckDB threads while loading (0: one per core)
+    memory_limit: str = "1GB"  # DuckDB's memory while loading; beyond it, it spills to disk
 
     @property
     def digital_words(self) -> str:
@@ -137,6 +143,11 @@ def _typed(name: str, value, source: str):
         except ValueError:
             raise SettingsError(f"{source}: earliest_date must be a date as YYYY-MM-DD, not "
                                 f"{value!r}.") from None
+    if name == "memory_limit":
+        if not MEMORY.fullmatch(str(value).strip()):
+            raise SettingsError(f"{source}: memory_limit must be a size such as 1GB or 500MB, "
+                                f"not {value!r}.")
+        return str(value).strip().replace(" ", "")
     if kind is bool:
         if isinstance(value, bool) or str(value).lower() in ("true", "false", "1", "0"):
             return value if isinstance(value, bool) else str(value).lower() in ("true", "1")

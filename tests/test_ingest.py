@@ -269,3 +269,49 @@ def test_the_command_lines_rejects_csv_is_safe_in_a_spreadsheet(tmp_path, capsys
          capsys)
     text = (tmp_path / "out.rejects.csv").read_text()
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def _tables(path) -> dict[str, pd.DataFrame]:
+    """Every table of a database file, rows in a fixed order (for comparing two builds)."""
+    con = db.connect(path)
+    try:
+        names = [r[0] for r in con.execute("select table_name from duckdb_tables() "
+                                           "where not temporary").fetchall()]
+        out = {}
+        for name in sorted(set(names) - {"build"}):
+            frame = con.execute(f"select * from {name}").df()
+            frame = frame.astype(str).sort_values(list(frame.columns)).reset_index(drop=True)
+            out[name] = frame
+        return out
+    finally:
+        con.close()
+
+
+def test_a_changed_extract_is_re_read_alone_and_gives_the_same_database(tmp_path):
+    data = _copy(tmp_path)
+    s, first = build(data, tmp_path / "cache")
+    assert first.reread == sorted(ingest.fingerprint(*ingest.locate(data, {})[:1], s).extracts)
+    frame = pd.read_csv(data / "complaints.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "service"] = "Libraries" if frame.loc[0, "service"] != "Libraries" else "Housing"
+    frame.loc[1, "received_on"] = "not a date"
+    frame.to_csv(data / "complaints.csv", index=False)
+    again = ingest.refresh(s)
+    assert again.rebuilt and again.ok and again.reread == ["complaints"]
+    complaints = next(r for r in again.reports if r.extract == "complaints")
+    assert complaints.rejected == 1
+    whole = ingest.refresh(s, force=True)
+    assert whole.reread == first.reread
+    incremental = _tables(tmp_path / "cache" / again.database)
+    full = _tables(tmp_path / "cache" / whole.database)
+    assert incremental.keys() == full.keys()
+    for name in full:
+        pd.testing.assert_frame_equal(incremental[name], full[name], obj=name)
+    assert [r.__dict__ for r in again.reports] == [r.__dict__ for r in whole.reports]
+    assert (again.warnings, again.flags) == (whole.warnings, whole.flags)
+
+
+def test_a_new_code_or_setting_re_reads_every_extract(tmp_path):
+    data = _copy(tmp_path)
+    s, first = build(data, tmp_path / "cache")
+    changed = ingest.refresh(ingest.replace(s, max_rejected_share=0.5))
+    assert changed.rebuilt and changed.reread == first.reread
