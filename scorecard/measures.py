@@ -226,20 +226,30 @@ def query_params(measure: Measure, filters: Filters) -> dict:
 
 
 def add_values(frame: pd.DataFrame, measure: Measure, min_base: int) -> pd.DataFrame:
-    """Value, base and effective base from a query's rows; suppress small bases."""
-    out = frame.copy()
-    out["period_start"] = pd.to_datetime(out["period_start"]).dt.date
-    if "numerator" in out:
-        den = out["denominator"].astype(float)
-        num = out["numerator"].astype(float)
-        out["value"] = np.where(den > 0, num / den.where(den > 0) * measure.scale, np.nan)
+    """Value, base and effective base from a query's rows; suppress small bases. (Built
+    column by column as arrays and made a frame once: this runs for every measure on every
+    filter change.)"""
+    out = {name: frame[name] for name in frame.columns}
+    out["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
+    if "numerator" in frame:
+        den = frame["denominator"].to_numpy(dtype=float, na_value=np.nan)
+        num = frame["numerator"].to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["value"] = np.where(den > 0, num / np.where(den > 0, den, np.nan)
+                                    * measure.scale, np.nan)
         if "base" not in out:
             out["base"] = den
-    out["base"] = out["base"].fillna(0).astype(float)
+    base = pd.Series(out["base"]).to_numpy(dtype=float, na_value=np.nan)
+    out["base"] = np.where(np.isnan(base), 0.0, base)
     if "effective_base" not in out:
         out["effective_base"] = out["base"]
-    out["suppressed"] = out["base"] < min_base
-    out.loc[out["suppressed"], "value"] = np.nan
+    suppressed = out["base"] < min_base
+    if suppressed.any():
+        value = pd.Series(out["value"]).to_numpy(dtype=float, na_value=np.nan).copy()
+        value[suppressed] = np.nan
+        out["value"] = value
+    out["suppressed"] = suppressed
+    out = pd.DataFrame(out, index=frame.index)
     out["low"], out["high"] = _intervals(out, measure)
     return out
 
@@ -259,24 +269,45 @@ def _target_columns(frame, measure, targets, service_of) -> pd.DataFrame:
     services = frame["service"] if "service" in frame else [None] * len(frame)
     pairs = [targets.lookup(measure, p, service_of(s))
              for p, s in zip(frame["period_start"], services)]
-    frame["target"] = [t for t, _ in pairs]
-    frame["amber_margin"] = [m for _, m in pairs]
-    frame["rag"] = [rag(v, t, m, measure.better, measure.decimals)
-                    for v, t, m in zip(frame["value"], frame["target"], frame["amber_margin"])]
-    return frame
+    target = [t for t, _ in pairs]
+    margin = [m for _, m in pairs]
+    rags = [rag(v, t, m, measure.better, measure.decimals)
+            for v, t, m in zip(frame["value"], target, margin)]
+    return _with_columns(frame, {"target": target, "amber_margin": margin, "rag": rags})
+
+
+def _with_columns(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    """The frame with these columns set (added at the end, or replaced), in one step."""
+    if frame.empty:  # column assignment's own types for empty columns
+        frame = frame.copy()
+        for name, values in columns.items():
+            frame[name] = values
+        return frame
+    out = {name: frame[name] for name in frame.columns}
+    out |= {name: pd.Series(values, index=frame.index) if isinstance(values, list)
+            else values for name, values in columns.items()}
+    return pd.DataFrame(out, index=frame.index)
 
 
 def total_series(frame: pd.DataFrame, measure: Measure, filters: Filters,
                  targets: Targets) -> pd.DataFrame:
     """One row per period, every period present (gaps as no data), with target and RAG."""
-    totals = frame[frame["service"].isna()].set_index("period_start")
-    first = min([filters.start, *totals.index]) if len(totals) else filters.start
+    is_total = frame["service"].isna().to_numpy()
+    totals = frame[is_total] if not is_total.all() else frame
+    first = min([filters.start, *totals["period_start"]]) if len(totals) else filters.start
     starts = cal.periods(first, filters.report_start, filters.grain)
-    series = totals.reindex(starts).rename_axis("period_start").reset_index()
-    series["base"] = series["base"].fillna(0)
-    series["suppressed"] = series["suppressed"].fillna(False).astype(bool)
-    series["label"] = [cal.period_label(p, filters.grain) for p in series["period_start"]]
-    series = series.drop(columns=["service"])
+    row_of = {p: i for i, p in enumerate(totals["period_start"])}
+    rows = [row_of.get(p) for p in starts]
+    if None in rows or len(row_of) != len(totals):  # gaps: missing periods are no data
+        series = totals.set_index("period_start").reindex(starts)
+        series = series.rename_axis("period_start").reset_index()
+        series["base"] = series["base"].fillna(0)
+        series["suppressed"] = series["suppressed"].fillna(False).astype(bool)
+        series = series.drop(columns=["service"])
+    else:  # every period there: the rows in order, without reindexing
+        series = totals.iloc[rows].drop(columns=["service"]).reset_index(drop=True)
+    series.insert(len(series.columns), "label",
+                  [cal.period_label(p, filters.grain) for p in series["period_start"]])
     return _target_columns(series, measure, targets, lambda _: filters.single_service)
 
 
@@ -374,24 +405,27 @@ def distance(latest, measure: Measure) -> str:
 
 
 def _row_at(series: pd.DataFrame, period: date):
-    hit = series[series["period_start"] == period]
-    return None if hit.empty else hit.iloc[0]
+    hit = np.flatnonzero(series["period_start"].to_numpy() == period)
+    return None if not len(hit) else series.iloc[hit[0]]
 
 
 def _latest(series: pd.DataFrame, report: date, snapshot: bool):
     """The reporting period's row, or the latest earlier one with data (surveys run in
     waves; a snapshot measure has one figure, whenever it is)."""
-    with_data = series[series["base"] > 0]
+    with_data = series["base"].to_numpy(dtype=float, na_value=0.0) > 0
     if not snapshot:
-        with_data = with_data[with_data["period_start"] <= report]
-    return None if with_data.empty else with_data.iloc[-1]
+        with_data &= np.array([p <= report for p in series["period_start"]], dtype=bool)
+    hit = np.flatnonzero(with_data)
+    return None if not len(hit) else series.iloc[hit[-1]]
 
 
 def _previous(series: pd.DataFrame, latest):
     if latest is None:
         return None
-    earlier = series[(series["base"] > 0) & (series["period_start"] < latest["period_start"])]
-    return None if earlier.empty else earlier.iloc[-1]
+    earlier = (series["base"].to_numpy(dtype=float, na_value=0.0) > 0) & np.array(
+        [p < latest["period_start"] for p in series["period_start"]], dtype=bool)
+    hit = np.flatnonzero(earlier)
+    return None if not len(hit) else series.iloc[hit[-1]]
 
 
 def breakdown(database, measure: Measure, filters: Filters, targets: Targets, by: str,

@@ -68,14 +68,19 @@ def xmr(values, better, target=None, *, run=7, trend=7, rebase=()):
     parts = [_segment_columns(x[segment == s], run, trend) for s in np.unique(segment)]
     parts = parts or [_segment_columns(x, run, trend)]  # empty input: still every column
     columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
-    direction = pd.Series(columns.pop("direction"), dtype=object)  # keep None, not NaN
-    frame = pd.DataFrame(columns)
-    frame["direction"] = direction
-    frame.insert(1, "segment", segment)
-    frame["target"] = np.nan if target is None else float(target)
-    frame["special"] = frame["direction"].notna()
-    frame["signal"] = [_signal(d, better) for d in frame["direction"]]
-    return frame[list(COLUMNS)]
+    columns["segment"] = segment
+    columns["target"] = np.full(len(x), np.nan if target is None else float(target))
+    columns["special"] = np.array([d is not None for d in columns["direction"]], dtype=bool)
+    columns["signal"] = [_signal(d, better) for d in columns["direction"]]
+    return _frame(columns)
+
+
+def _frame(columns: dict) -> pd.DataFrame:
+    """The XmR frame in its column order, built in one step ('direction' keeps None)."""
+    frame = pd.DataFrame({name: columns[name] for name in COLUMNS if name != "direction"})
+    frame.insert(COLUMNS.index("direction"), "direction",
+                 pd.Series(columns["direction"], dtype=object, index=frame.index))
+    return frame
 
 
 URL_FACTOR = 3.268  # upper range limit of a two-point moving range: 3.268 x its mean
@@ -120,17 +125,16 @@ def run_chart(values, target=None):
     x = np.asarray(values, dtype=float).reshape(-1)
     shown = x[~np.isnan(x)]
     centre = float(np.median(shown)) if len(shown) else np.nan
-    frame = pd.DataFrame({"value": x, "segment": 0})
-    frame["moving_range"] = np.nan
+    n = len(x)
+    columns = {"value": x, "segment": np.zeros(n, dtype=int), "moving_range": np.full(n, np.nan),
+               "target": np.full(n, np.nan if target is None else float(target)),
+               "special": np.zeros(n, dtype=bool), "direction": [None] * n,
+               "signal": ["common"] * n}
     for name in LIMITS:
-        frame[name] = centre if name == "centre" else np.nan
-    frame["target"] = np.nan if target is None else float(target)
-    frame["special"] = False
-    frame["direction"] = pd.Series([None] * len(x), dtype=object)
-    frame["signal"] = "common"
+        columns[name] = np.full(n, centre if name == "centre" else np.nan)
     for rule in RULES:
-        frame[rule] = False
-    return frame[list(COLUMNS)]
+        columns[rule] = np.zeros(n, dtype=bool)
+    return _frame(columns)
 
 
 def icons(frame, better, target=None):
@@ -310,8 +314,8 @@ def _signal(direction, better):
 
 def _latest(frame):
     """The last row with a value (NaN rows are not plotted), or None."""
-    rows = frame[frame["value"].notna()]
-    return rows.iloc[-1] if len(rows) else None
+    shown = np.flatnonzero(frame["value"].notna().to_numpy())
+    return frame.iloc[shown[-1]] if len(shown) else None
 
 
 def _variation(frame, better):

@@ -60,17 +60,22 @@ def hidden_groups(rows: pd.DataFrame, min_base: int, group: str = "service",
 def hidden_by_period(rows: pd.DataFrame, min_base: int, group: str = "service",
                      base: str = "base", period: str = "period_start") -> dict:
     """`hidden_groups` for every period of a breakdown at once (the same rule as `protect`,
-    worked out in one pass): period -> the groups hidden."""
-    r = rows[[period, group, base]].reset_index(drop=True)
-    primary = r[base] < min_base
-    by_period = r.groupby(period)
-    lone = (primary.groupby(r[period]).transform("sum") == 1) & \
-        (by_period[group].transform("size") > 1)
-    extra = r[lone & ~primary].sort_values(base, kind="stable").groupby(period).head(1)
-    hidden = pd.concat([r[primary], extra])
-    out = {key: set() for key in by_period.groups}
-    for key, labels in hidden.groupby(period)[group]:
-        out[key] = set(labels)
+    worked out in one pass over plain values: it runs for every measure on every filter
+    change): period -> the groups hidden."""
+    members: dict = {}
+    for key, label, size in zip(rows[period], rows[group], rows[base]):
+        members.setdefault(key, []).append((label, float(size)))
+    out = {}
+    for key, groups in members.items():
+        hidden = {label for label, size in groups if size < min_base}
+        small = sum(size < min_base for _, size in groups)
+        if small == 1 and len(groups) > 1:
+            # the next-smallest group (the first of equals; a missing base sorts last)
+            others = [(np.isnan(size), size, i) for i, (_, size) in enumerate(groups)
+                      if not size < min_base]
+            if others:
+                hidden.add(groups[min(others)[2]][0])
+        out[key] = hidden
     return out
 
 
