@@ -315,3 +315,18 @@ def test_a_new_code_or_setting_re_reads_every_extract(tmp_path):
     s, first = build(data, tmp_path / "cache")
     changed = ingest.refresh(ingest.replace(s, max_rejected_share=0.5))
     assert changed.rebuilt and changed.reread == first.reread
+
+
+def test_loading_memory_and_threads_are_settings(tmp_path, monkeypatch):
+    from scorecard.settings import SettingsError, load
+
+    monkeypatch.setenv("SCORECARD_MEMORY_LIMIT", "512 MB")
+    monkeypatch.setenv("SCORECARD_THREADS", "1")
+    s = load({"data_dir": MINI})
+    assert (s.memory_limit, s.threads) == ("512MB", 1)
+    monkeypatch.setenv("SCORECARD_MEMORY_LIMIT", "512MB; drop table contacts")
+    with pytest.raises(SettingsError, match="memory_limit must be a size"):
+        load({"data_dir": MINI})
+    monkeypatch.delenv("SCORECARD_MEMORY_LIMIT")
+    _, result = build(_copy(tmp_path), tmp_path / "cache", memory_limit="256MB", threads=1)
+    assert result.ok and {r.extract: r.loaded for r in result.reports}["contacts"] == 12

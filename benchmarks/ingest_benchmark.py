@@ -1,0 +1,114 @@
+"""Ingest at scale: the dashboard's own load against DuckDB reading the same files raw.
+
+    python benchmarks/ingest_benchmark.py [--scale 50] [--work /tmp/scorecard-bench]
+
+Each step runs in its own process, so its CPU time (user + system), wall time and peak
+memory (maximum resident set size) are its own:
+
+- cold ingest: `python -m scorecard.ingest` into an empty cache folder (every extract read,
+  checked and loaded, rejects accounted for, derived tables built);
+- raw read: DuckDB's own `CREATE TABLE AS SELECT * FROM read_csv(...)` over the same files,
+  nothing checked (the floor an ingest is compared with);
+- one-row refresh: one complaint's service changed, then the ingest run again (only that
+  extract is re-read, issue 16 item 4);
+- Parquet export: the database written as Parquet partitioned by table and month.
+
+The extracts are linked (not copied) into the work folder, so the refresh can change one
+file without touching the generated sample. Asserts nothing: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RAW_READ = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+for i, path in enumerate(sys.argv[2:]):
+    con.read_csv(path).create(f"t{i}")
+con.close()
+"""
+
+
+def measured(command: list[str], **kwargs) -> dict:
+    """Run a command; its wall seconds, CPU seconds (user + system) and peak RSS in MB."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               **kwargs)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if process.returncode not in (0, 4):
+        raise RuntimeError(f"{command[:3]} failed: {process.stderr.read().decode()[-2000:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024}
+
+
+def link_extracts(source: Path, target: Path) -> Path:
+    """The sample's files hard-linked into `target` (complaints copied: it is edited)."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for path in source.iterdir():
+        if path.name.startswith("complaints"):
+            shutil.copy2(path, target / path.name)
+        else:
+            os.link(path, target / path.name)
+    return target
+
+
+def change_one_complaint(data: Path) -> None:
+    """Move one complaint to another service (one row of one extract changes)."""
+    path = data / "complaints.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("service")
+    rows[5][column] = "Libraries" if rows[5][column] != "Libraries" else "Housing"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def ingest_figures(sample: Path, work: Path) -> dict[str, dict]:
+    """Cold ingest, DuckDB's raw read, a one-row refresh and the Parquet export."""
+    data = link_extracts(sample, work / "ingest-data")
+    cache = work / "ingest-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = os.environ | {"SCORECARD_SETTLE_SECONDS": "0"}
+    load = [PYTHON, "-m", "scorecard.ingest", "--data", str(data), "--cache", str(cache)]
+    out = {"cold ingest": measured(load, cwd=ROOT, env=env)}
+    files = sorted(str(p) for p in data.iterdir() if ".csv" in p.name)
+    raw = work / "raw-read.duckdb"
+    raw.unlink(missing_ok=True)
+    out["DuckDB raw read_csv"] = measured([PYTHON, "-c", RAW_READ, str(raw), *files])
+    raw.unlink(missing_ok=True)
+    change_one_complaint(data)
+    out["one-row refresh (complaints)"] = measured(load, cwd=ROOT, env=env)
+    out["Parquet export"] = measured(
+        [PYTHON, "-m", "scorecard.parquet", "--data", str(data), "--cache", str(cache),
+         "--out", str(work / "parquet")], cwd=ROOT, env=env)
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=50)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/scorecard-bench"))
+    args = parser.parse_args(argv)
+    sample = args.work / f"scale-{args.scale:g}"
+    for step, figures in ingest_figures(sample, args.work).items():
+        print(f"{step:<32} wall {figures['wall']:7.1f} s  cpu {figures['cpu']:7.1f} s  "
+              f"peak {figures['rss_mb']:7,.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""The benchmark's one table: every figure of issue 16 beside its goal, as Markdown.
+
+`table(parts, scale, build_seconds)` takes what page_benchmark.py measured (any part may be
+missing when it was skipped) and returns the text written to benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+
+PAGE_MS = 150  # a page after an uncached filter change
+FLOOR_RATIO = 2.0  # cold page against the same page redrawn from memory
+PANDAS_RATIO = 10.0  # plain pandas from frames in memory against the engine
+INGEST_CPU_RATIO = 1.3  # the ingest's CPU against DuckDB's raw read_csv
+INGEST_RSS_MB = 2048
+REFRESH_SHARE = 0.10  # a one-row change against a cold ingest
+PAYLOAD_MB = 1.0
+
+
+def _machine(scale: float, build: float) -> str:
+    built = "database already built" if build != build else f"database built in {build:.0f} s"
+    return (f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, scale {scale:g} (about "
+            f"{scale * 0.2:,.1f} million contacts); {built}.")
+
+
+def _row(figure: str, measured: str, goal: str, met: bool | None, ratio: str = "") -> str:
+    verdict = "-" if met is None else ("met" if met else "missed")
+    return f"| {figure} | {measured} | {goal} | {ratio} | {verdict} |"
+
+
+def _page_lines(rows) -> list[str]:
+    lines = []
+    for page, t in rows:
+        cold, floor = t["cold server"], max(t["floor server"], 1)
+        lines.append(_row(f"{page}: filter change, cold (server)", f"{cold:,.0f} ms",
+                          f"<= {PAGE_MS} ms", cold <= PAGE_MS, f"{cold / PAGE_MS:.1f}x"))
+        lines.append(_row(f"{page}: cold against floor ({floor:,.0f} ms)",
+                          f"{cold / floor:.1f}x", f"<= {FLOOR_RATIO:.0f}x",
+                          cold / floor <= FLOOR_RATIO))
+    return lines
+
+
+def _engine_lines(rows) -> list[str]:
+    lines = []
+    for comparison, label, engine, other in rows:
+        if other is None:
+            continue
+        if comparison.endswith("pandas"):
+            ratio = other / engine
+            lines.append(_row(f"heavy measures, {label}: pandas {other * 1000:,.0f} ms, "
+                              f"engine {engine * 1000:,.0f} ms", f"{ratio:.1f}x faster",
+                              f">= {PANDAS_RATIO:.0f}x", ratio >= PANDAS_RATIO))
+        else:
+            lines.append(_row(f"every measure, {label}: file {engine * 1000:,.0f} ms, "
+                              f"Parquet {other * 1000:,.0f} ms", f"{other / engine:.2f}x",
+                              "reported", None))
+    return lines
+
+
+def _ingest_lines(figures: dict) -> list[str]:
+    cold, raw = figures["cold ingest"], figures["DuckDB raw read_csv"]
+    refresh = figures["one-row refresh (complaints)"]
+    cpu = cold["cpu"] / raw["cpu"]
+    share = refresh["wall"] / cold["wall"]
+    lines = [
+        _row(f"cold ingest CPU ({cold['cpu']:.0f} s) against DuckDB raw read_csv "
+             f"({raw['cpu']:.0f} s)", f"{cpu:.1f}x", f"<= {INGEST_CPU_RATIO}x",
+             cpu <= INGEST_CPU_RATIO),
+        _row(f"cold ingest wall (raw read_csv {raw['wall']:.0f} s)", f"{cold['wall']:.0f} s",
+             "reported", None, f"{cold['wall'] / raw['wall']:.1f}x"),
+        _row(f"cold ingest peak memory (raw read_csv {raw['rss_mb']:,.0f} MB)",
+             f"{cold['rss_mb']:,.0f} MB", f"<= {INGEST_RSS_MB:,} MB",
+             cold["rss_mb"] <= INGEST_RSS_MB),
+        _row("one-row change to complaints: refresh", f"{refresh['wall']:.1f} s",
+             f"<= {REFRESH_SHARE:.0%} of cold", share <= REFRESH_SHARE, f"{share:.1%}"),
+    ]
+    export = figures.get("Parquet export")
+    if export:
+        lines.append(_row("Parquet export of the database", f"{export['wall']:.0f} s",
+                          "reported", None))
+    return lines
+
+
+def _browser_lines(rows) -> list[str]:
+    lines = []
+    for r in rows:
+        page = r["path"] or "overview"
+        mb = r["ws_bytes"] / 1e6
+        lines.append(_row(f"{page}: payload", f"{mb:.2f} MB", f"<= {PAYLOAD_MB:.0f} MB",
+                          mb <= PAYLOAD_MB))
+        lines.append(_row(f"{page}: all {r['charts']} charts visible in Chromium",
+                          f"{r['visible_ms']:,.0f} ms", "reported", None))
+    return lines
+
+
+def table(parts: dict, scale: float, build: float) -> str:
+    """The results as Markdown: the machine, then one row per figure with its goal."""
+    lines = [f"# Speed at scale {scale:g} (issue 16)", "", _machine(scale, build), "",
+             "Pages: AppTest runs the whole script (queries, engine, Plotly figures, layout, "
+             "serialisation); the time is the page's own, as it logs it in production; median "
+             "of the filter changes. Cold: every cache emptied first. Floor: the same page "
+             "again with everything in memory.", "",
+             "| Figure | Measured | Goal | Ratio | Goal met? |", "|---|---:|---|---:|---|"]
+    if "ingest" in parts:
+        lines += _ingest_lines(parts["ingest"])
+    if "pages" in parts:
+        lines += _page_lines(parts["pages"])
+    if "engine" in parts:
+        lines += _engine_lines(parts["engine"])
+    if "browser" in parts:
+        lines += _browser_lines(parts["browser"])
+    if "pages" in parts:
+        met = sum(t["cold server"] <= PAGE_MS for _, t in parts["pages"])
+        median = statistics.median(t["cold server"] for _, t in parts["pages"])
+        lines += ["", f"{met} of {len(parts['pages'])} pages meet {PAGE_MS} ms cold; the "
+                      f"median page takes {median:,.0f} ms."]
+    return "\n".join(lines) + "\n"
