@@ -80,8 +80,9 @@ def _finish(fig: go.Figure, unit: str, height: int, from_zero: bool = True) -> g
 def _month_step(fig: go.Figure):
     """A tick a month (or a quarter) on a short date axis, where Plotly would otherwise tick
     every few days and print each month's label several times; Plotly's choice otherwise."""
-    days = sorted({str(x)[:10] for trace in fig.data for x in (getattr(trace, "x", None) or ())
-                   if x is not None})
+    xs = [getattr(trace, "x", None) for trace in fig.data]  # tuples, lists or numpy arrays
+    days = sorted({str(x)[:10] for values in xs if values is not None for x in values
+                   if x is not None and not (isinstance(x, float) and x != x)})
     if len(days) < 2:
         return "M1"
     span = (pd.Timestamp(days[-1]) - pd.Timestamp(days[0])).days

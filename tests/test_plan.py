@@ -195,3 +195,20 @@ def test_service_filter_is_explained(plan_page):
     at = plan_page.multiselect(key="service").set_value(["Housing"]).run()
     assert not at.exception
     assert any("Actions are council-wide and have no service" in t for t in texts(at))
+
+
+def test_date_axis_ticks_read_dates_from_arrays_of_any_kind():
+    """A trace's x may come back from Plotly as a numpy array (several actions due in one
+    state and pillar); the tick step must read it, not test its truth."""
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from scorecard.charts import _month_step
+
+    fig = go.Figure([go.Scatter(x=np.array(["2026-04-30", "2026-06-30"],
+                                           dtype="datetime64[ns]"), y=["a", "b"]),
+                     go.Scatter(x=[None], y=[None]),
+                     go.Scatter(x=("2026-09-30", None, float("nan")), y=[1, 2, 3])])
+    assert _month_step(fig) == "M1"  # 30 April to 30 September: a tick a month
+    fig.add_trace(go.Scatter(x=np.array(["2022-04-01"], dtype="datetime64[ns]"), y=[1]))
+    assert _month_step(fig) is None  # four and a half years: Plotly's own ticks
