@@ -41,6 +41,15 @@ HEAVY = ("calls_answered_60s", "call_abandonment", "average_speed_of_answer", "d
          "post_contact_satisfaction")
 
 
+def arguments(doc: str) -> argparse.ArgumentParser:
+    """The options every benchmark takes: the sample's scale and the work folder."""
+    parser = argparse.ArgumentParser(description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=50)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/scorecard-bench"))
+    return parser
+
+
 def timed(fn):
     """Seconds taken by fn() and its result."""
     start = time.perf_counter()
@@ -129,11 +138,7 @@ def pandas_baseline(frames, filters: measures.Filters) -> None:
 
 def main(argv=None) -> int:
     """Run the benchmark and print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=50)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/scorecard-bench"))
-    args = parser.parse_args(argv)
+    args = arguments(__doc__).parse_args(argv)
     s, build_seconds = prepare(args.work, args.scale)
     database = db.Database(s.cache_dir / ingest.current(s)["database"])
     cat = catalogue.load_catalogue(s.catalogue_file)

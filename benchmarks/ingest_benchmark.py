@@ -19,7 +19,6 @@ file without touching the generated sample. Asserts nothing: it prints figures.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import os
 import shutil
@@ -27,6 +26,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from benchmark import arguments  # the benchmarks folder is on the path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -98,10 +99,7 @@ def ingest_figures(sample: Path, work: Path) -> dict[str, dict]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=50)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/scorecard-bench"))
+    parser = arguments(__doc__)
     args = parser.parse_args(argv)
     sample = args.work / f"scale-{args.scale:g}"
     for step, figures in ingest_figures(sample, args.work).items():
