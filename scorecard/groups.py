@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import calendar as cal
 from . import survey
-from .suppression import hidden_groups, hides_selection, protect
+from .suppression import hidden_by_period, hides_selection, protect
 
 DIMENSIONS = {"age": "Age", "disability": "Disability", "ethnicity": "Ethnicity",
               "first_language": "First language", "deprivation": "Deprivation of home area"}
@@ -129,7 +129,10 @@ def _hidden_for_selection(database, query: dict, chosen: dict, min_base: int) ->
             continue
         rows = database.query("understanding/resident_group_bases_by_service", by=by,
                               **(query | {key: None}))
-        for (dimension, group), part in rows.groupby(["dimension", "resident_group"]):
-            if hides_selection(hidden_groups(part, min_base), chosen[key]):
+        cells = rows.assign(cell=list(zip(rows["dimension"], rows["resident_group"])))
+        # each (dimension, group) is a breakdown by service (or channel) of its own
+        for (dimension, group), groups in hidden_by_period(cells, min_base,
+                                                           period="cell").items():
+            if hides_selection(groups, chosen[key]):
                 hidden.setdefault(dimension, set()).add(group)
     return hidden
