@@ -212,3 +212,5 @@ def test_date_axis_ticks_read_dates_from_arrays_of_any_kind():
     assert _month_step(fig) == "M1"  # 30 April to 30 September: a tick a month
     fig.add_trace(go.Scatter(x=np.array(["2022-04-01"], dtype="datetime64[ns]"), y=[1]))
     assert _month_step(fig) is None  # four and a half years: Plotly's own ticks
+    named = go.Figure([go.Bar(x=["Q4 2025/26", "Q1 2026/27"], y=[3, 4])])
+    assert _month_step(named) is None  # named quarters: not dates, no date ticks
