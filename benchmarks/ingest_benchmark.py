@@ -20,6 +20,7 @@ file without touching the generated sample. Asserts nothing: it prints figures.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -40,18 +41,28 @@ con.close()
 """
 
 
+# Runs a command and reports its own usage. Linux keeps a process's peak memory across
+# fork and exec, so a command started straight from this (large) process would report this
+# process's peak; started from this small one, it reports its own.
+MEASURE = """
+import json, resource, subprocess, sys
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"code": code, "cpu": usage.ru_utime + usage.ru_stime,
+                  "rss_mb": usage.ru_maxrss / 1024}))
+"""
+
+
 def measured(command: list[str], **kwargs) -> dict:
     """Run a command; its wall seconds, CPU seconds (user + system) and peak RSS in MB."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               **kwargs)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    done = subprocess.run([PYTHON, "-c", MEASURE, *command], capture_output=True, text=True,
+                          **kwargs)
     wall = time.perf_counter() - start
-    if process.returncode not in (0, 4):
-        raise RuntimeError(f"{command[:3]} failed: {process.stderr.read().decode()[-2000:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_mb": usage.ru_maxrss / 1024}
+    usage = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
+    if usage.get("code") not in (0, 4):
+        raise RuntimeError(f"{command[:3]} failed: {done.stderr[-2000:]}")
+    return {"wall": wall, "cpu": usage["cpu"], "rss_mb": usage["rss_mb"]}
 
 
 def link_extracts(source: Path, target: Path) -> Path:
