@@ -16,13 +16,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .settings import ROOT
+from .settings import PARQUET_MANIFEST, ROOT
 
 QUERIES = ROOT / "queries"
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 COMMENT = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
 CACHE_SIZE = 2048
-MANIFEST = "tables.json"  # in a Parquet folder: its tables and their files
+MANIFEST = PARQUET_MANIFEST  # in a Parquet folder: its tables and their files
 
 
 def connect(path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:

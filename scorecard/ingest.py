@@ -143,6 +143,10 @@ def _write_json(path: Path, payload: dict) -> None:
 
 def current(settings: Settings) -> dict | None:
     """The pointer to the database being served, if one exists."""
+    if settings.parquet_dir:
+        served = _parquet_served(settings)
+        return {"database": served.database, "fingerprint": served.fingerprint,
+                "built_at": served.built_at}
     pointer = _read_json(settings.cache_dir / "current.json")
     if pointer and (settings.cache_dir / pointer["database"]).exists():
         return pointer
@@ -364,6 +368,8 @@ def refresh(settings: Settings | None = None, force: bool = False,
     good database when the new one has a file that cannot be read, and while a file is still
     being written (`wait`: sleep until it has settled, as the command line does)."""
     settings = settings or load()
+    if settings.parquet_dir:
+        return _parquet_served(settings)
     try:
         lock = _lock_file(settings.cache_dir)
     except OSError:
@@ -372,6 +378,17 @@ def refresh(settings: Settings | None = None, force: bool = False,
         fcntl.flock(lock, fcntl.LOCK_EX)
         _clean_partials(settings.cache_dir)
         return _refresh_locked(settings, force, wait)
+
+
+def _parquet_served(settings: Settings) -> BuildResult:
+    """A Parquet folder (scorecard.parquet) is served as it is: loading and refreshing it is
+    the job that writes it (docs/scaling.md)."""
+    manifest = settings.parquet_dir / db.MANIFEST
+    written = datetime.fromtimestamp(manifest.stat().st_mtime).isoformat(timespec="seconds")
+    return BuildResult(True, str(settings.parquet_dir.resolve()),
+                       hashlib.sha256(manifest.read_bytes()).hexdigest()[:20], False,
+                       checked_at=datetime.now().isoformat(timespec="seconds"),
+                       built_at=written)
 
 
 def _lock_file(cache_dir: Path):

@@ -27,9 +27,11 @@ ENV = {
     "catalogue_file": "SCORECARD_CATALOGUE",
     "mapping_file": "SCORECARD_MAPPING",
     "snapshot_dir": "SCORECARD_SNAPSHOTS",
+    "parquet_dir": "SCORECARD_PARQUET",
 }  # every other setting: SCORECARD_<NAME>, e.g. SCORECARD_MIN_BASE
 PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_file",
-         "snapshot_dir")
+         "snapshot_dir", "parquet_dir")
+PARQUET_MANIFEST = "tables.json"  # what marks a folder written by scorecard.parquet
 COUNCIL_KEYS = ("council", "strategy_file", "catalogue_file", "mapping_file", "default_targets",
                 "min_base", "small_base", "stale_after_days", "max_rejected_share",
                 "data_label", "earliest_date", "future_days", "settle_seconds",
@@ -69,6 +71,7 @@ class Settings:
     council_file: Path | None = None  # the council's own settings file, when there is one
     threads: int = 0  # DuckDB threads while loading (0: one per core)
     memory_limit: str = "1GB"  # DuckDB's memory while loading; beyond it, it spills to disk
+    parquet_dir: Path | None = None  # serve this Parquet folder (scorecard.parquet), no load
 
     @property
     def digital_words(self) -> str:
@@ -212,4 +215,8 @@ def load(overrides: dict | None = None, file: Path | None = None) -> Settings:
     for key in PATHS:
         if key in values and not isinstance(values[key], Path | None):
             values[key] = _resolve(values[key])
+    parquet = values.get("parquet_dir")
+    if parquet and not (parquet / PARQUET_MANIFEST).is_file():
+        raise SettingsError(f"parquet_dir: {parquet.name} is not a folder written by "
+                            "python -m scorecard.parquet (it has no tables.json).")
     return replace(Settings(), **values)

@@ -71,3 +71,26 @@ def test_the_command_line_exports_the_served_database(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "contacts" in out and "by month of received_at" in out
     assert db.Database(tmp_path / "out").query("tables/loads")["extract"].nunique() == 9
+
+
+def test_the_dashboard_serves_a_parquet_folder(monkeypatch, both, tmp_path):
+    """With parquet_dir set the app loads nothing: it serves the folder, and its figures are
+    the database file's."""
+    from apptest import app, open_page, texts
+
+    _, _, _, _, folder = both
+    from_file = open_page(app(monkeypatch, MINI, tmp_path / "file").run(), "access")
+    from_parquet = open_page(app(monkeypatch, MINI, tmp_path / "unused", parquet=folder).run(),
+                             "access")
+    assert not from_parquet.exception
+    assert texts(from_parquet) == texts(from_file)
+    assert any("%" in t for t in texts(from_parquet))
+    assert not (tmp_path / "unused").exists()  # nothing was loaded or written
+
+
+def test_a_parquet_setting_must_name_a_parquet_folder(tmp_path):
+    from scorecard.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="not a folder written by python -m "
+                                            "scorecard.parquet"):
+        load({"data_dir": MINI, "parquet_dir": tmp_path})
