@@ -38,8 +38,8 @@ def _page_lines(rows) -> list[str]:
         lines.append(_row(f"{page}: filter change, cold (server)", f"{cold:,.0f} ms",
                           f"<= {PAGE_MS} ms", cold <= PAGE_MS, f"{cold / PAGE_MS:.1f}x"))
         lines.append(_row(f"{page}: cold against floor ({floor:,.0f} ms)",
-                          f"{cold / floor:.1f}x", f"<= {FLOOR_RATIO:.0f}x",
-                          cold / floor <= FLOOR_RATIO))
+                          f"{cold:,.0f} ms", f"<= {FLOOR_RATIO:.0f}x the floor",
+                          cold / floor <= FLOOR_RATIO, f"{cold / floor:.1f}x"))
     return lines
 
 
@@ -50,13 +50,14 @@ def _engine_lines(rows) -> list[str]:
             continue
         if comparison.endswith("pandas"):
             ratio = other / engine
-            lines.append(_row(f"heavy measures, {label}: pandas {other * 1000:,.0f} ms, "
-                              f"engine {engine * 1000:,.0f} ms", f"{ratio:.1f}x faster",
-                              f">= {PANDAS_RATIO:.0f}x", ratio >= PANDAS_RATIO))
+            lines.append(_row(f"heavy measures, {label}: pandas {other * 1000:,.0f} ms",
+                              f"engine {engine * 1000:,.0f} ms",
+                              f">= {PANDAS_RATIO:.0f}x faster than pandas",
+                              ratio >= PANDAS_RATIO, f"{ratio:.1f}x"))
         else:
-            lines.append(_row(f"every measure, {label}: file {engine * 1000:,.0f} ms, "
-                              f"Parquet {other * 1000:,.0f} ms", f"{other / engine:.2f}x",
-                              "reported", None))
+            lines.append(_row(f"every measure, {label}: file {engine * 1000:,.0f} ms",
+                              f"Parquet {other * 1000:,.0f} ms", "reported", None,
+                              f"{other / engine:.2f}x"))
     return lines
 
 
@@ -66,14 +67,14 @@ def _ingest_lines(figures: dict) -> list[str]:
     cpu = cold["cpu"] / raw["cpu"]
     share = refresh["wall"] / cold["wall"]
     lines = [
-        _row(f"cold ingest CPU ({cold['cpu']:.0f} s) against DuckDB raw read_csv "
-             f"({raw['cpu']:.0f} s)", f"{cpu:.1f}x", f"<= {INGEST_CPU_RATIO}x",
-             cpu <= INGEST_CPU_RATIO),
+        _row(f"cold ingest CPU (DuckDB raw read_csv {raw['cpu']:.0f} s)",
+             f"{cold['cpu']:.0f} s", f"<= {INGEST_CPU_RATIO}x raw",
+             cpu <= INGEST_CPU_RATIO, f"{cpu:.1f}x"),
         _row(f"cold ingest wall (raw read_csv {raw['wall']:.0f} s)", f"{cold['wall']:.0f} s",
              "reported", None, f"{cold['wall'] / raw['wall']:.1f}x"),
         _row(f"cold ingest peak memory (raw read_csv {raw['rss_mb']:,.0f} MB)",
              f"{cold['rss_mb']:,.0f} MB", f"<= {INGEST_RSS_MB:,} MB",
-             cold["rss_mb"] <= INGEST_RSS_MB),
+             cold["rss_mb"] <= INGEST_RSS_MB, f"{cold['rss_mb'] / INGEST_RSS_MB:.2f}x"),
         _row("one-row change to complaints: refresh", f"{refresh['wall']:.1f} s",
              f"<= {REFRESH_SHARE:.0%} of cold", share <= REFRESH_SHARE, f"{share:.1%}"),
     ]
@@ -90,7 +91,7 @@ def _browser_lines(rows) -> list[str]:
         page = {"": "overview", "?present=1": "presentation"}.get(r["path"], r["path"])
         mb = r["ws_bytes"] / 1e6
         lines.append(_row(f"{page}: payload", f"{mb:.2f} MB", f"<= {PAYLOAD_MB:.0f} MB",
-                          mb <= PAYLOAD_MB))
+                          mb <= PAYLOAD_MB, f"{mb / PAYLOAD_MB:.2f}x"))
         lines.append(_row(f"{page}: all {r['charts']} charts visible in Chromium",
                           f"{r['visible_ms']:,.0f} ms", "reported", None))
         if r.get("exceptions"):
@@ -108,7 +109,8 @@ def table(parts: dict, scale: float, build: float) -> str:
              "(nothing cached, so each load also fetches and parses Streamlit's and Plotly's "
              "scripts), from navigation to the app idle with every chart drawn; payload: the "
              "websocket messages of that load.", "",
-             "| Figure | Measured | Goal | Ratio | Goal met? |", "|---|---:|---|---:|---|"]
+             "| Figure | Measured | Goal | Ratio (to goal, or as named) | Goal met? |",
+             "|---|---:|---|---:|---|"]
     if "ingest" in parts:
         lines += _ingest_lines(parts["ingest"])
     if "pages" in parts:
