@@ -9,7 +9,7 @@ import math
 
 import plotly.graph_objects as go
 
-from .charts import GRID, INK, MUTED, PALETTE, RAG_COLOURS, _finish
+from .charts import GRID, INK, MUTED, PALETTE, RAG_COLOURS, _finish, figure, merged
 
 OUTCOME_COLOURS = {"Upheld": PALETTE[1], "Partly upheld": PALETTE[5], "Not upheld": PALETTE[0],
                    "Refused": RAG_COLOURS["none"], "Withdrawn": PALETTE[3],
@@ -24,72 +24,69 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _horizontal(fig: go.Figure, rows: int, axis_title: str, percent: bool = False,
-                legend: bool = True) -> go.Figure:
-    """Common layout for horizontal bar charts: height by rows, labels never cut off."""
-    fig.update_layout(height=max(220, 40 * rows + 110), template="scorecard", showlegend=legend,
-                      margin=dict(l=10, r=70, t=40, b=50), hovermode="closest")
-    fig.update_xaxes(title_text=axis_title, ticksuffix="%" if percent else "", automargin=True,
-                     title_standoff=12,
-                     range=[0, 105] if percent else None, gridcolor=GRID, showgrid=True)
-    fig.update_yaxes(automargin=True, autorange="reversed", showgrid=False)
-    return fig
+def _horizontal(data: list[dict], rows: int, axis_title: str, percent: bool = False,
+                show_legend: bool = True, **layout) -> go.Figure:
+    """Horizontal bar charts: height by rows, labels never cut off."""
+    return figure(data, merged({
+        "height": max(220, 40 * rows + 110), "showlegend": show_legend,
+        "margin": dict(l=10, r=70, t=40, b=50), "hovermode": "closest",
+        "xaxis": {"title": {"text": axis_title, "standoff": 12},
+                  "ticksuffix": "%" if percent else "", "automargin": True,
+                  "gridcolor": GRID, "showgrid": True} | ({"range": [0, 105]} if percent else {}),
+        "yaxis": {"automargin": True, "autorange": "reversed", "showgrid": False}}, layout))
+
+
+def _values(values) -> list:
+    return [None if _missing(v) else v for v in values]
 
 
 def hbars(labels, values, texts, axis_title: str, colour: str = PALETTE[0],
           percent: bool = False) -> go.Figure:
     """One horizontal bar per label (first at the top), the value written at its end."""
-    fig = go.Figure(go.Bar(
-        y=list(labels), x=[None if _missing(v) else v for v in values], orientation="h",
-        marker=dict(color=colour), text=list(texts), textposition="outside",
-        cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>"))
-    return _horizontal(fig, len(labels), axis_title, percent, legend=False)
+    data = [dict(type="bar", y=list(labels), x=_values(values), orientation="h",
+                 marker=dict(color=colour), text=list(texts), textposition="outside",
+                 cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>")]
+    return _horizontal(data, len(labels), axis_title, percent, show_legend=False)
 
 
 def stacked_hbars(labels, series: dict, colours: dict, axis_title: str,
                   percent: bool = False) -> go.Figure:
     """Horizontal bars split into named parts (`series`: name -> values per label)."""
-    fig = go.Figure()
-    for name, values in series.items():
-        fig.add_trace(go.Bar(
-            y=list(labels), x=list(values), name=name, orientation="h",
-            marker=dict(color=colours.get(name, OTHER), line=dict(color="white", width=1)),
-            hovertemplate=f"%{{y}}: {name} %{{x:,.{1 if percent else 0}f}}"
-                          f"{'%' if percent else ''}<extra></extra>"))
-    fig.update_layout(barmode="stack", legend=dict(traceorder="normal"))
-    fig = _horizontal(fig, len(labels), axis_title, percent)
-    return fig.update_xaxes(range=[0, 100]) if percent else fig
+    data = [dict(type="bar", y=list(labels), x=_values(values), name=name, orientation="h",
+                 marker=dict(color=colours.get(name, OTHER), line=dict(color="white", width=1)),
+                 hovertemplate=f"%{{y}}: {name} %{{x:,.{1 if percent else 0}f}}"
+                               f"{'%' if percent else ''}<extra></extra>")
+            for name, values in series.items()]
+    layout = {"barmode": "stack", "legend": dict(traceorder="normal")}
+    if percent:
+        layout["xaxis"] = {"range": [0, 100]}
+    return _horizontal(data, len(labels), axis_title, percent, **layout)
 
 
 def grouped_rates(measures: list[str], stages: dict, texts: dict) -> go.Figure:
     """Per cent of each timeliness measure, one bar per stage; suppressed rates are left
     out of the drawing but keep their label in the text."""
-    fig = go.Figure()
-    for stage, values in stages.items():
-        fig.add_trace(go.Bar(
-            y=measures, x=[None if _missing(v) else v for v in values], name=stage,
-            orientation="h", marker=dict(color=STAGE_COLOURS.get(stage, OTHER)),
-            text=texts[stage], textposition="outside", cliponaxis=False,
-            hovertemplate=f"{stage}: %{{y}} %{{text}}<extra></extra>"))
-    fig.update_layout(barmode="group")
-    return _horizontal(fig, len(measures) * len(stages), "Per cent", percent=True)
+    data = [dict(type="bar", y=measures, x=_values(values), name=stage, orientation="h",
+                 marker=dict(color=STAGE_COLOURS.get(stage, OTHER)), text=texts[stage],
+                 textposition="outside", cliponaxis=False,
+                 hovertemplate=f"{stage}: %{{y}} %{{text}}<extra></extra>")
+            for stage, values in stages.items()]
+    return _horizontal(data, len(measures) * len(stages), "Per cent", percent=True,
+                       barmode="group")
 
 
 def trend_stack(periods, series: dict, colours: dict, labels=None,
                 height: int = 380) -> go.Figure:
     """Counts over time, stacked by group (themes), one bar per period; with `labels`
     (quarters, years) the periods are named rather than placed on a date axis."""
-    fig = go.Figure()
     x = list(labels) if labels is not None else [str(p) for p in periods]
-    for name, values in series.items():
-        fig.add_trace(go.Bar(x=x, y=list(values), name=name,
-                             marker=dict(color=colours.get(name, OTHER)),
-                             hovertemplate=f"{name}: %{{y:,.0f}}<extra></extra>"))
-    fig.update_layout(barmode="stack", hovermode="x unified", legend=dict(traceorder="normal"))
-    fig = _finish(fig, "count", height)
-    if labels is not None:
-        fig.update_xaxes(type="category", tickformat=None)
-    return fig
+    data = [dict(type="bar", x=x, y=_values(values), name=name,
+                 marker=dict(color=colours.get(name, OTHER)),
+                 hovertemplate=f"{name}: %{{y:,.0f}}<extra></extra>")
+            for name, values in series.items()]
+    named = {"xaxis": {"type": "category", "tickformat": None}} if labels is not None else {}
+    return _finish(data, "count", height, barmode="stack", hovermode="x unified",
+                   legend=dict(traceorder="normal"), **named)
 
 
 # The journey's columns: where each sits across, and where its nodes start down the chart.
@@ -152,8 +149,8 @@ def sankey(links, plot_px: int = 440) -> go.Figure:
                     int(links.loc[links["source"] == c, "complaints"].sum())) for c in codes}
     (y, overflow), index = _positions(codes, sizes, plot_px), {c: i for i, c in enumerate(codes)}
     margin = MARGIN | {"b": MARGIN["b"] + overflow}
-    fig = go.Figure(go.Sankey(
-        arrangement="fixed", valueformat=",.0f",
+    data = [dict(
+        type="sankey", arrangement="fixed", valueformat=",.0f",
         node=dict(label=[_flow_label(c, words[c], sizes[c]) for c in codes], pad=GAP_PX,
                   thickness=14, x=[FLOW_COLUMNS[_column(c)][0] for c in codes],
                   y=[y[c] for c in codes], color=[_node_colour(c) for c in codes],
@@ -161,14 +158,15 @@ def sankey(links, plot_px: int = 440) -> go.Figure:
                   hovertemplate="%{customdata}: %{value:,.0f}<extra></extra>"),
         link=dict(source=[index[s] for s in links["source"]],
                   target=[index[t] for t in links["target"]],
-                  value=list(links["complaints"]), color="rgba(80, 80, 80, 0.22)")))
+                  value=[int(v) for v in links["complaints"]],
+                  color="rgba(80, 80, 80, 0.22)"))]
     used = sorted({_column(c) for c in codes}, key=list(FLOW_COLUMNS).index)
+    headings = []
     for col in used:
         x = FLOW_COLUMNS[col][0]
-        fig.add_annotation(x=x, y=1.0, xref="paper", yref="paper", yanchor="bottom", yshift=8,
-                           xanchor="left" if x < 0.5 else ("right" if x > 0.9 else "center"),
-                           text=f"<b>{FLOW_HEADINGS[list(FLOW_COLUMNS).index(col)]}</b>",
-                           showarrow=False, font=dict(size=13, color=INK))
-    fig.update_layout(template="scorecard", font=dict(size=12, color=INK), margin=margin,
-                      height=plot_px + margin["t"] + margin["b"])
-    return fig
+        headings.append(dict(x=x, y=1.0, xref="paper", yref="paper", yanchor="bottom", yshift=8,
+                             xanchor="left" if x < 0.5 else ("right" if x > 0.9 else "center"),
+                             text=f"<b>{FLOW_HEADINGS[list(FLOW_COLUMNS).index(col)]}</b>",
+                             showarrow=False, font=dict(size=13, color=INK)))
+    return figure(data, {"annotations": headings, "font": dict(size=12, color=INK),
+                         "margin": margin, "height": plot_px + margin["t"] + margin["b"]})

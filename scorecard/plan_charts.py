@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from . import fmt
-from .charts import AXIS_TITLES, INK, MUTED, PALETTE, RAG_COLOURS, _finish
+from .charts import AXIS_TITLES, INK, MUTED, PALETTE, RAG_COLOURS, axes, figure
 
 STATE_STYLE = {  # timeline state -> (legend words, colour, marker symbol)
     "overdue": ("Overdue", RAG_COLOURS["red"], "x"),
@@ -35,17 +34,45 @@ def _short(text: str, length: int = LABEL_LENGTH) -> str:
     return text if len(text) <= length else text[:length - 1].rstrip() + "…"
 
 
-def _rows(groups: list, height_per: int, spacing_px: int = 60, shared: bool = False):
-    """A stacked figure with one panel per group, panel heights by group size."""
+def _panels(groups: list, height_per: int, spacing_px: int = 60, shared: bool = False):
+    """A stacked layout with one panel per group (panel heights by group size, titles
+    left-aligned like headings), as Plotly's make_subplots lays out one column: the layout,
+    its height, and each panel's axis suffix ("", "2", ...)."""
     sizes = [max(len(g), 1) for _, g in groups]
     height = height_per * sum(sizes) + spacing_px * len(groups) + 135
-    fig = make_subplots(rows=len(groups), cols=1, row_heights=sizes, shared_xaxes=shared,
-                        vertical_spacing=min(spacing_px / height, 0.2),
-                        subplot_titles=[title for title, _ in groups])
-    for annotation in fig.layout.annotations:  # panel titles left-aligned, like headings
-        annotation.update(x=0, xanchor="left", text=f"<b>{annotation.text}</b>",
-                          font=dict(size=15, color=INK))
-    return fig, height
+    gap = min(spacing_px / height, 0.2)
+    room = 1 - gap * (len(groups) - 1)
+    layout, titles, top = {}, [], 1.0
+    suffixes = [str(i) if i > 1 else "" for i in range(1, len(groups) + 1)]
+    for (title, _), size, n in zip(groups, sizes, suffixes):
+        bottom = top - size / sum(sizes) * room
+        layout[f"xaxis{n}"] = {"anchor": f"y{n}", "domain": [0.0, 1.0]}
+        if shared and n != suffixes[-1]:
+            layout[f"xaxis{n}"]["matches"] = f"x{suffixes[-1]}"
+        layout[f"yaxis{n}"] = {"anchor": f"x{n}", "domain": [max(bottom, 0.0), top]}
+        titles.append(dict(x=0, y=top, xref="paper", yref="paper", xanchor="left",
+                           yanchor="bottom", showarrow=False, text=f"<b>{title}</b>",
+                           font=dict(size=15, color=INK)))
+        top = bottom - gap
+    layout["annotations"] = titles
+    return layout, height, suffixes
+
+
+def _every_axis(layout: dict, letter: str, **props) -> None:
+    """Set properties on every x (or y) axis of a panelled layout."""
+    for key in layout:
+        if key.startswith(f"{letter}axis"):
+            layout[key].update(props)
+
+
+def _category_axis(labels: list[str]) -> dict:
+    """A panel's axis of labels in the given order, first at the top."""
+    return {"type": "category", "categoryorder": "array", "categoryarray": labels,
+            "autorange": "reversed", "automargin": True, "showgrid": False}
+
+
+PANEL_MARGIN = dict(l=10, r=20, t=95, b=40)
+PANEL_LEGEND = dict(yref="container", y=0.995, yanchor="top")
 
 
 def action_timeline(frame, as_at: date, pillar_order: list[str]) -> go.Figure:
@@ -53,40 +80,42 @@ def action_timeline(frame, as_at: date, pillar_order: list[str]) -> go.Figure:
     from the due date to the as at date, which is drawn across every panel."""
     groups = [(p, frame[frame["pillar_title"] == p]) for p in pillar_order
               if (frame["pillar_title"] == p).any()]
-    fig, height = _rows(groups, 30, 75, shared=True)
-    for row, (_, rows) in enumerate(groups, start=1):
+    layout, height, suffixes = _panels(groups, 30, 75, shared=True)
+    data, shapes = [], []
+    for row, ((_, rows), n) in enumerate(zip(groups, suffixes), start=1):
         labels = [_short(f"{a} {t}") for a, t in zip(rows["action_id"], rows["title"])]
         late = rows["overdue"].to_numpy()
         xs, ys = [], []
         for label, due in zip([lab for lab, x in zip(labels, late) if x],
                               rows.loc[late, "due_on"]):
-            xs += [due, as_at, None]
+            xs += [str(due.date()), str(as_at), None]
             ys += [label, label, None]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip",
-                                 line=dict(color=RAG_COLOURS["red"], width=3),
-                                 showlegend=False), row=row, col=1)
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip",
+                         line=dict(color=RAG_COLOURS["red"], width=3), showlegend=False,
+                         xaxis=f"x{n}", yaxis=f"y{n}"))
         for state, (words, colour, symbol) in STATE_STYLE.items():
             mask = (rows["state"] == state).to_numpy()
             if mask.any():
-                fig.add_trace(_state_points(rows[mask], [lab for lab, m in zip(labels, mask)
-                                                         if m], words, colour, symbol,
-                                            groups, row), row=row, col=1)
-        fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels,
-                         autorange="reversed", row=row, col=1)
-    fig.add_vline(x=str(as_at), line=dict(color=INK, width=2, dash="dash"), row="all", col=1)
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"As at "
-                             f"{fmt.long_date(as_at)}",
-                             line=dict(color=INK, width=2, dash="dash")), row=1, col=1)
-    _finish(fig, "", height)
-    fig.update_layout(hovermode="closest", margin=dict(l=10, r=20, t=95, b=40),
-                      legend=dict(yref="container", y=0.995, yanchor="top"))
-    fig.update_yaxes(automargin=True, showgrid=False)
+                data.append(_state_points(rows[mask], [lab for lab, m in zip(labels, mask)
+                                                       if m], words, colour, symbol,
+                                          groups, row) | dict(xaxis=f"x{n}", yaxis=f"y{n}"))
+        layout[f"yaxis{n}"] |= _category_axis(labels)
+        shapes.append(dict(type="line", x0=str(as_at), x1=str(as_at), xref=f"x{n}", y0=0,
+                           y1=1, yref=f"y{n} domain",
+                           line=dict(color=INK, width=2, dash="dash")))
+    data.append(dict(type="scatter", x=[None], y=[None], mode="lines",
+                     name=f"As at {fmt.long_date(as_at)}",
+                     line=dict(color=INK, width=2, dash="dash"), xaxis="x", yaxis="y"))
+    shared = axes(data, "", height)
+    _every_axis(layout, "y", **shared["yaxis"])
     # one date scale for every pillar, labelled on each panel so no panel needs the last
-    fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", showticklabels=True)
-    return fig
+    _every_axis(layout, "x", **shared["xaxis"], showgrid=True, gridcolor="#EEEEEE",
+                showticklabels=True)
+    return figure(data, layout | {"height": height, "shapes": shapes, "hovermode": "closest",
+                                  "margin": PANEL_MARGIN, "legend": PANEL_LEGEND})
 
 
-def _state_points(rows, labels, words, colour, symbol, groups, row) -> go.Scatter:
+def _state_points(rows, labels, words, colour, symbol, groups, row) -> dict:
     """One state's markers in one panel; the legend lists each state once."""
     first = not any((g["state"] == rows["state"].iloc[0]).any() for _, g in groups[:row - 1])
     hover = [f"{a} {t}<br>Due {fmt.long_date(d.date())} · {s}" +
@@ -94,13 +123,12 @@ def _state_points(rows, labels, words, colour, symbol, groups, row) -> go.Scatte
              for a, t, d, s, o, n in zip(rows["action_id"], rows["title"], rows["due_on"],
                                          rows["status_word"], rows["overdue"],
                                          rows["days_overdue"].fillna(0))]
-    return go.Scatter(x=rows["due_on"], y=labels, mode="markers", name=words,
-                      legendgroup=words, showlegend=first, text=hover,
-                      hovertemplate="%{text}<extra></extra>",
-                      marker=dict(size=13, color=colour, symbol=symbol,
-                                  line=dict(width=2 if symbol in ("x", "circle-open") else 1,
-                                            color=colour if symbol == "circle-open"
-                                            else "white")))
+    return dict(type="scatter", x=[str(d.date()) for d in rows["due_on"]], y=labels,
+                mode="markers", name=words, legendgroup=words, showlegend=first, text=hover,
+                hovertemplate="%{text}<extra></extra>",
+                marker=dict(size=13, color=colour, symbol=symbol,
+                            line=dict(width=2 if symbol in ("x", "circle-open") else 1,
+                                      color=colour if symbol == "circle-open" else "white")))
 
 
 def timeline_alt_text(frame, as_at: date) -> str:
@@ -122,59 +150,63 @@ def service_vs_council(table, service: str) -> go.Figure:
     shown = table[table["versus"].isin(VERSUS_STYLE)].drop_duplicates("measure_id")
     groups = [(AXIS_TITLES.get(u, u), shown[shown["unit"] == u]) for u in UNIT_ORDER
               if (shown["unit"] == u).any()]
-    fig, height = _rows(groups, 34, 75)
-    for row, (_, rows) in enumerate(groups, start=1):
+    layout, height, suffixes = _panels(groups, 34, 75)
+    data, in_legend = [], set()
+    for (_, rows), n in zip(groups, suffixes):
         labels = [_short(t) for t in rows["measure"]]
-        _dumbbells(fig, rows, labels, service, row, first=row == 1)
-        fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels,
-                         autorange="reversed", row=row, col=1)
+        for trace in _dumbbells(rows, labels, service, in_legend):
+            data.append(trace | dict(xaxis=f"x{n}", yaxis=f"y{n}"))
+        layout[f"yaxis{n}"] |= _category_axis(labels)
         unit = rows["unit"].iloc[0]
-        fig.update_xaxes(ticksuffix="%" if unit == "percent" else "", rangemode="tozero",
-                         row=row, col=1)
+        layout[f"xaxis{n}"] |= {"ticksuffix": "%" if unit == "percent" else "",
+                                "rangemode": "tozero", "showgrid": True,
+                                "gridcolor": "#EEEEEE", "zeroline": False}
         if unit == "percent":
-            fig.update_xaxes(range=[0, 102], row=row, col=1)
-    fig.update_layout(height=height, template="scorecard", hovermode="closest",
-                      margin=dict(l=10, r=20, t=95, b=40),
-                      legend=dict(yref="container", y=0.995, yanchor="top"))
-    fig.update_yaxes(automargin=True, showgrid=False)
-    fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)
-    return fig
+            layout[f"xaxis{n}"]["range"] = [0, 102]
+    return figure(data, layout | {"height": height, "hovermode": "closest",
+                                  "margin": PANEL_MARGIN, "legend": PANEL_LEGEND})
 
 
-def _dumbbells(fig, rows, labels, service, row, first) -> None:
-    """The council's diamond, the service's marker, and a line joining them."""
+def _dumbbells(rows, labels, service, in_legend: set) -> list[dict]:
+    """The council's diamond, the service's marker, and a line joining them; each legend
+    entry shown once (`in_legend` holds the names already shown)."""
     xs, ys = [], []
-    for label, own, council in zip(labels, rows["value"], rows["council"]):
-        xs += [council, own, None]
+    council = [float(v) for v in rows["council"]]
+    for label, own, theirs in zip(labels, rows["value"], council):
+        xs += [theirs, float(own), None]
         ys += [label, label, None]
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#BBBBBB", width=4),
-                             hoverinfo="skip", showlegend=False), row=row, col=1)
     text = [fmt.value(v, u, d) for v, u, d in zip(rows["council"], rows["unit"],
                                                    rows["decimals"])]
-    fig.add_trace(go.Scatter(
-        x=rows["council"], y=labels, mode="markers", name="Council (all services)",
-        legendgroup="council", showlegend=first, text=text,
-        hovertemplate="%{y}<br>Council: %{text}<extra></extra>",
-        marker=dict(size=13, symbol="diamond", color=INK)), row=row, col=1)
+    traces = [dict(type="scatter", x=xs, y=ys, mode="lines",
+                   line=dict(color="#BBBBBB", width=4), hoverinfo="skip", showlegend=False),
+              dict(type="scatter", x=council, y=labels, mode="markers",
+                   name="Council (all services)", legendgroup="council",
+                   showlegend=_first(in_legend, "Council (all services)"), text=text,
+                   hovertemplate="%{y}<br>Council: %{text}<extra></extra>",
+                   marker=dict(size=13, symbol="diamond", color=INK))]
     for versus, (words, colour, symbol) in VERSUS_STYLE.items():
         mask = (rows["versus"] == versus).to_numpy()
         if not mask.any():
             continue
         part = rows[mask]
-        fig.add_trace(go.Scatter(
-            x=part["value"], y=[lab for lab, m in zip(labels, mask) if m], mode="markers",
-            name=f"{service}: {words}", legendgroup=versus,
-            showlegend=not _in_legend(fig, f"{service}: {words}"),
+        name = f"{service}: {words}"
+        traces.append(dict(
+            type="scatter", x=[float(v) for v in part["value"]],
+            y=[lab for lab, m in zip(labels, mask) if m], mode="markers", name=name,
+            legendgroup=versus, showlegend=_first(in_legend, name),
             text=[fmt.value(v, u, d) for v, u, d in zip(part["value"], part["unit"],
                                                          part["decimals"])],
             hovertemplate="%{y}<br>" + service + ": %{text}<extra></extra>",
-            marker=dict(size=14, symbol=symbol, color=colour,
-                        line=dict(width=2, color=colour))), row=row, col=1)
+            marker=dict(size=14, symbol=symbol, color=colour, line=dict(width=2, color=colour))))
+    return traces
 
 
-def _in_legend(fig: go.Figure, name: str) -> bool:
-    """True when a trace of this name already shows in the legend."""
-    return any(t.name == name and t.showlegend is not False for t in fig.data)
+def _first(shown: set, name: str) -> bool:
+    """True the first time a legend name is asked for (it is then counted as shown)."""
+    if name in shown:
+        return False
+    shown.add(name)
+    return True
 
 
 def service_alt_text(table, service: str) -> str:

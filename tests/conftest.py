@@ -17,7 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # a file still being written sets its own interval)
 os.environ["SCORECARD_SETTLE_SECONDS"] = "0"
 
-from scorecard import catalogue, db, ingest, measures, settings  # noqa: E402
+from scorecard import catalogue, charts, db, ingest, measures, settings  # noqa: E402
+
+# the app builds figures unchecked, for speed; here every property is checked against
+# Plotly's schema, so a mistyped one fails a test
+charts.VALIDATE = True
 
 from support import MINI, build  # noqa: E402
 
