@@ -249,31 +249,44 @@ def add_values(frame: pd.DataFrame, measure: Measure, min_base: int) -> pd.DataF
         value[suppressed] = np.nan
         out["value"] = value
     out["suppressed"] = suppressed
-    out = pd.DataFrame(out, index=frame.index)
     out["low"], out["high"] = _intervals(out, measure)
-    return out
+    return pd.DataFrame(out, index=frame.index)
 
 
-def _intervals(frame: pd.DataFrame, measure: Measure):
+def _intervals(columns: dict, measure: Measure):
     """Wilson 95% intervals (Kish effective base) for survey measures; NaN otherwise."""
-    if not measure.survey or "numerator" not in frame:
+    if not measure.survey or "numerator" not in columns:
         return np.nan, np.nan
     bounds = [survey.interval_from_sums(n, d, e)[1:] if not s else (np.nan, np.nan)
-              for n, d, e, s in zip(frame["numerator"].astype(float),
-                                    frame["denominator"].astype(float),
-                                    frame["effective_base"].astype(float), frame["suppressed"])]
+              for n, d, e, s in zip(_floats(columns["numerator"]),
+                                    _floats(columns["denominator"]),
+                                    _floats(columns["effective_base"]), columns["suppressed"])]
     return [b[0] for b in bounds], [b[1] for b in bounds]
+
+
+def _floats(values) -> np.ndarray:
+    return pd.Series(values).to_numpy(dtype=float, na_value=np.nan) \
+        if isinstance(values, pd.Series) else np.asarray(values, dtype=float)
+
+
+def _target_values(periods, services, measure, targets, service_of) -> dict:
+    """Target, amber margin and RAG for each row (period, service), as lists."""
+    pairs = [targets.lookup(measure, p, service_of(s)) for p, s in zip(periods, services)]
+    target = [t for t, _ in pairs]
+    margin = [m for _, m in pairs]
+    return {"target": target, "amber_margin": margin}
 
 
 def _target_columns(frame, measure, targets, service_of) -> pd.DataFrame:
     services = frame["service"] if "service" in frame else [None] * len(frame)
-    pairs = [targets.lookup(measure, p, service_of(s))
-             for p, s in zip(frame["period_start"], services)]
-    target = [t for t, _ in pairs]
-    margin = [m for _, m in pairs]
-    rags = [rag(v, t, m, measure.better, measure.decimals)
-            for v, t, m in zip(frame["value"], target, margin)]
-    return _with_columns(frame, {"target": target, "amber_margin": margin, "rag": rags})
+    columns = _target_values(frame["period_start"], services, measure, targets, service_of)
+    columns["rag"] = _rags(frame["value"], columns, measure)
+    return _with_columns(frame, columns)
+
+
+def _rags(values, columns: dict, measure) -> list[str]:
+    return [rag(v, t, m, measure.better, measure.decimals)
+            for v, t, m in zip(values, columns["target"], columns["amber_margin"])]
 
 
 def _with_columns(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
@@ -289,26 +302,44 @@ def _with_columns(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
+def _values(column: pd.Series):
+    """A column's values keeping their type (a text column stays text even when empty)."""
+    return column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
+
+
 def total_series(frame: pd.DataFrame, measure: Measure, filters: Filters,
                  targets: Targets) -> pd.DataFrame:
-    """One row per period, every period present (gaps as no data), with target and RAG."""
+    """One row per period, every period present (gaps as no data), with target and RAG.
+    (Built column by column and made a frame once: this runs for every measure on every
+    filter change.)"""
     is_total = frame["service"].isna().to_numpy()
-    totals = frame[is_total] if not is_total.all() else frame
-    first = min([filters.start, *totals["period_start"]]) if len(totals) else filters.start
+    at = np.flatnonzero(is_total) if not is_total.all() else np.arange(len(frame))
+    periods = frame["period_start"].to_numpy()[at]
+    first = min([filters.start, *periods]) if len(at) else filters.start
     starts = cal.periods(first, filters.report_start, filters.grain)
-    row_of = {p: i for i, p in enumerate(totals["period_start"])}
+    row_of = {p: i for i, p in enumerate(periods)}
     rows = [row_of.get(p) for p in starts]
-    if None in rows or len(row_of) != len(totals):  # gaps: missing periods are no data
+    if None in rows or len(row_of) != len(at) or not len(at):
+        # gaps: missing periods are no data
+        totals = frame.iloc[at]
         series = totals.set_index("period_start").reindex(starts)
         series = series.rename_axis("period_start").reset_index()
         series["base"] = series["base"].fillna(0)
         series["suppressed"] = series["suppressed"].fillna(False).astype(bool)
         series = series.drop(columns=["service"])
+        if series.empty:
+            series.insert(len(series.columns), "label", [])
+            return _target_columns(series, measure, targets, lambda _: filters.single_service)
+        columns = {name: _values(series[name]) for name in series.columns}
     else:  # every period there: the rows in order, without reindexing
-        series = totals.iloc[rows].drop(columns=["service"]).reset_index(drop=True)
-    series.insert(len(series.columns), "label",
-                  [cal.period_label(p, filters.grain) for p in series["period_start"]])
-    return _target_columns(series, measure, targets, lambda _: filters.single_service)
+        take = at[np.asarray(rows, dtype=int)]
+        columns = {name: _values(column)[take] for name, column in frame.items()
+                   if name != "service"}
+    columns["label"] = [cal.period_label(p, filters.grain) for p in starts]
+    columns |= _target_values(starts, [None] * len(starts), measure, targets,
+                              lambda _: filters.single_service)
+    columns["rag"] = _rags(columns["value"], columns, measure)
+    return pd.DataFrame(columns)
 
 
 def service_table(frame: pd.DataFrame, measure: Measure, period: date, targets: Targets,
@@ -414,7 +445,7 @@ def _latest(series: pd.DataFrame, report: date, snapshot: bool):
     waves; a snapshot measure has one figure, whenever it is)."""
     with_data = series["base"].to_numpy(dtype=float, na_value=0.0) > 0
     if not snapshot:
-        with_data &= np.array([p <= report for p in series["period_start"]], dtype=bool)
+        with_data &= series["period_start"].to_numpy() <= report
     hit = np.flatnonzero(with_data)
     return None if not len(hit) else series.iloc[hit[-1]]
 
@@ -422,8 +453,8 @@ def _latest(series: pd.DataFrame, report: date, snapshot: bool):
 def _previous(series: pd.DataFrame, latest):
     if latest is None:
         return None
-    earlier = (series["base"].to_numpy(dtype=float, na_value=0.0) > 0) & np.array(
-        [p < latest["period_start"] for p in series["period_start"]], dtype=bool)
+    earlier = (series["base"].to_numpy(dtype=float, na_value=0.0) > 0) & (
+        series["period_start"].to_numpy() < latest["period_start"])
     hit = np.flatnonzero(earlier)
     return None if not len(hit) else series.iloc[hit[-1]]
 
@@ -471,6 +502,17 @@ def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()):
     return spc.xmr(values, measure.better, target, rebase=rebase), ""
 
 
+def rebase_dates(database) -> dict[str, list[date]]:
+    """Known process changes (new telephony, a new form) by measure: SPC restarts there."""
+    def load():
+        rebases = database.query("tables/rebase_dates")
+        out: dict[str, list[date]] = {}
+        for measure_id, day in zip(rebases["measure"], pd.to_datetime(rebases["date"]).dt.date):
+            out.setdefault(measure_id, []).append(day)
+        return out
+    return database.memo(("rebase_dates",), load)
+
+
 def compute(database, measure: Measure, filters: Filters, targets: Targets,
             min_base: int = 10) -> MeasureResult:
     """Run a measure's query and judge it: the one calculation behind every card and chart.
@@ -516,9 +558,8 @@ def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
                            distance(latest, measure), "", min_base, targets=targets,
                            groups=groups)
     if not measure.snapshot:
-        rebases = database.query("tables/rebase_dates")
-        dates = pd.to_datetime(rebases.loc[rebases["measure"] == measure.id, "date"]).dt.date
-        result.spc, result.coarse = spc_frame(shown, measure, list(dates))
+        result.spc, result.coarse = spc_frame(shown, measure,
+                                              rebase_dates(database).get(measure.id, []))
         result.variation, result.assurance = spc.icons(result.spc, measure.better)
     covered = coverage.load(database)
     result.as_at = covered.as_at

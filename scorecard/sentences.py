@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from . import calendar as cal
 from . import fmt, glossary, spc
 from .measures import hidden_text
@@ -41,8 +43,8 @@ def has_limits(result) -> bool:
     frame = result.spc
     if frame is None or result.latest is None or result.latest["suppressed"]:
         return False  # a figure not shown carries no verdict about earlier points
-    shown = frame[frame["value"].notna()]
-    return len(shown) > 0 and not math.isnan(shown["upper"].iloc[-1])
+    shown = np.flatnonzero(frame["value"].notna().to_numpy())
+    return len(shown) > 0 and not math.isnan(frame["upper"].to_numpy()[shown[-1]])
 
 
 def verdict(result) -> str:

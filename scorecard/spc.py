@@ -77,10 +77,10 @@ def xmr(values, better, target=None, *, run=7, trend=7, rebase=()):
 
 def _frame(columns: dict) -> pd.DataFrame:
     """The XmR frame in its column order, built in one step ('direction' keeps None)."""
-    frame = pd.DataFrame({name: columns[name] for name in COLUMNS if name != "direction"})
-    frame.insert(COLUMNS.index("direction"), "direction",
-                 pd.Series(columns["direction"], dtype=object, index=frame.index))
-    return frame
+    n = len(columns["value"])
+    return pd.DataFrame({name: pd.Series(columns[name], dtype=object, index=range(n))
+                         if name == "direction" else columns[name] for name in COLUMNS},
+                        index=range(n))
 
 
 URL_FACTOR = 3.268  # upper range limit of a two-point moving range: 3.268 x its mean
