@@ -42,8 +42,8 @@ def commentary_block(note: dict | None, compact: bool) -> None:
 
 def results_for(ctx, measure_ids, filters) -> list[MeasureResult]:
     """The engine's result for each measure id, in order."""
-    return [measures.compute(ctx.database, ctx.measure(m), filters, ctx.targets,
-                             ctx.settings.min_base) for m in measure_ids]
+    return measures.compute_many(ctx.database, [(ctx.measure(m), filters) for m in measure_ids],
+                                 ctx.targets, ctx.settings.min_base)
 
 
 def page_header(title: str, intro: str, ctx, filters) -> None:

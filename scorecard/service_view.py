@@ -119,17 +119,15 @@ def comparison(database, strategy, catalogue: dict, targets, filters: measures.F
     """Every service measure for one service against the council, grouped by pillar."""
     own_filters = replace(filters, services=(service,))
     council_filters = replace(filters, services=())
-    judged: dict = {}  # a measure listed under two pillars is computed once
-    rows = []
     absent = coverage.load(database)
-    for pillar, m in service_measures(strategy, catalogue):
-        if coverage.measure_absence(absent, m):
-            continue  # listed apart, with the reason (absent_note)
-        if m.id not in judged:
-            judged[m.id] = (
-                measures.compute(database, m, own_filters, targets, min_base),
-                measures.compute(database, m, council_filters, targets, min_base))
-        rows.append(row(pillar, *judged[m.id], service))
+    listed = [(pillar, m) for pillar, m in service_measures(strategy, catalogue)
+              if not coverage.measure_absence(absent, m)]  # absent: listed apart (absent_note)
+    unique = list({m.id: m for _, m in listed}.values())  # under two pillars: computed once
+    done = iter(measures.compute_many(
+        database, [(m, f) for m in unique for f in (own_filters, council_filters)],
+        targets, min_base))
+    judged = {m.id: (next(done), next(done)) for m in unique}
+    rows = [row(pillar, *judged[m.id], service) for pillar, m in listed]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
