@@ -267,21 +267,37 @@ def scope_checks(extract: Extract, types: dict[str, str], shown: dict[str, str],
 def checked_select(extract: Extract, raw_table: str, present: set[str],
                    m: ExtractMapping = NONE, limits: DateLimits | None = None) -> str:
     """SELECT giving `_file`, `_line`, each typed column, `_problems` and `_exclusions`
-    (lists of structs: the reasons a row is rejected, or left out by design)."""
-    shown = {c.name: source_value(c, present, m) for c in extract.columns}
-    raw = {c.name: raw_value(c, present, m) for c in extract.columns}
-    types = {c.name: typed(c, raw[c.name], m.formats.get(c.name, ())) for c in extract.columns}
+    (lists of structs: the reasons a row is rejected, or left out by design).
+
+    Each cell is cleaned, mapped and typed once, in its own step, and the checks read those
+    results; the list of problems is only built for a row that has one. (Written out in one
+    expression, a date with thirty accepted formats was parsed three times a row, and an
+    empty list built and filtered for every good row.)"""
+    shown = {c.name: f"__s{i}" for i, c in enumerate(extract.columns)}
+    raw = {c.name: f"__v{i}" for i, c in enumerate(extract.columns)}
+    types = {c.name: f"__t{i}" for i, c in enumerate(extract.columns)}
+    cells = ",\n  ".join(
+        f"{source_value(c, present, m)} as {shown[c.name]}, {raw_value(c, present, m)} as "
+        f"{raw[c.name]}" for c in extract.columns)
+    typing = ",\n  ".join(f"{typed(c, raw[c.name], m.formats.get(c.name, ()))} as "
+                           f"{types[c.name]}" for c in extract.columns)
     checks = [chk for c in extract.columns for chk in column_checks(
         c, raw[c.name], types[c.name], shown[c.name], m.formats.get(c.name, ()), limits)]
     checks += [rule_check(r, extract, raw, types) for r in extract.rules]
     checks += scope_checks(extract, types, shown, m)
     cols = ",\n  ".join(f"{types[c.name]}::{SQL_TYPES[c.type]} as {ident(c.name)}"
                         for c in extract.columns)
-    problems = f"list_filter([{', '.join(checks)}], lambda p: p is not null)"
-    excluded = f"list_filter([{', '.join(exclusions(extract, shown, m))}], " \
-               "lambda p: p is not null)"
-    return (f"select rowid as _row, _file, _line,\n  {cols},\n  {problems} as _problems,"
-            f"\n  {excluded} as _exclusions\nfrom {raw_table}")
+    return (f"with cells as (\nselect _row, _file, _line, _exclude,\n  {cells}\n"
+            f"from {raw_table}),\ntyped as (select *,\n  {typing}\nfrom cells)\n"
+            f"select _row, _file, _line,\n  {cols},\n  {_found(checks)} as _problems,"
+            f"\n  {_found(exclusions(extract, shown, m))} as _exclusions\nfrom typed")
+
+
+def _found(checks: list[str]) -> str:
+    """The checks that found something, as a list (empty, and not built, when none did)."""
+    listed = ", ".join(checks)
+    return (f"case when coalesce({listed}) is null then [] else "
+            f"list_filter([{listed}], lambda p: p is not null) end")
 
 
 def has_duplicates_select(extract: Extract, checked_table: str) -> str:

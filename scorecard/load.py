@@ -96,10 +96,21 @@ def files_label(paths: list[Path]) -> str | None:
     return f"{len(paths)} files ({paths[0].name} to {paths[-1].name})"
 
 
+def _clear(con, name: str) -> None:
+    """Drop a temporary table or view of this name, if there is one (a file that failed
+    part-way may have left either)."""
+    kinds = con.execute("select 'view' from duckdb_views() where temporary and view_name = $n "
+                        "union all select 'table' from duckdb_tables() where temporary and "
+                        "table_name = $n", {"n": name}).fetchall()
+    for (kind,) in kinds:
+        con.execute(f"drop {kind} {name}")
+
+
 def _empty_raw(con, extract: Extract, table: str) -> None:
     cols = ", ".join(f"{checks.ident(c.name)} VARCHAR" for c in extract.columns)
-    con.execute(f"create or replace temp table {table} ({cols}, _file VARCHAR, _line BIGINT, "
-                "_exclude VARCHAR)")
+    _clear(con, table)
+    con.execute(f"create temp table {table} ({cols}, _file VARCHAR, _line BIGINT, "
+                "_row BIGINT, _exclude VARCHAR)")
 
 
 def check_columns(extract: Extract, names: list[str], m: ExtractMapping, label: str) -> None:
@@ -116,9 +127,11 @@ def check_columns(extract: Extract, names: list[str], m: ExtractMapping, label: 
 
 def _read_files(con, extract: Extract, paths: list[Path], m: ExtractMapping,
                 report: ExtractReport, table: str) -> set[str]:
-    """Read each file raw (text columns, `_file`, `_line`) into one table; structural
-    rejects recorded per file. Returns the column names present."""
-    parts, present = [], set()
+    """Read each file raw (text columns, `_file`, `_line`) into one view over them all;
+    structural rejects recorded per file. Without a staging query the view also has `_row`
+    (the record's position across the files) and an empty `_exclude`. Returns the column
+    names present."""
+    parts, present, offset = [], set(), 0
     for i, path in enumerate(paths):
         sniffed = readers.sniff(path, m.encoding, m.delimiter)
         if not m.staging_sql:
@@ -126,19 +139,20 @@ def _read_files(con, extract: Extract, paths: list[Path], m: ExtractMapping,
         report.encoding, report.delimiter = sniffed.encoding, sniffed.delimiter
         part = f"{table}_{i}"
         loaded = readers.load_raw(con, sniffed, part)
-        con.execute(f"alter table {part} add column _file VARCHAR "
-                    f"default {checks.quote(path.name)}")
+        row = "" if m.staging_sql else f", _pos + {offset} as _row"  # staged: numbered after
+        parts.append(f"select * exclude (_pos), {checks.quote(path.name)} as _file{row} "
+                     f"from {part}")
+        offset += con.execute(f"select count(*) from {part}").fetchall()[0][0]
         report.rows_read += loaded.rows_read
         for line, reason in loaded.structural:
             con.execute("insert into rejects values ($e, $f, $l, NULL, NULL, $r)",
                         {"e": extract.name, "f": path.name, "l": line, "r": reason})
         report.rejected += len(loaded.structural)
-        parts.append(part)
         present |= set(sniffed.names)
-    union = " union all by name ".join(f"select * from {p}" for p in parts)
-    con.execute(f"create or replace temp table {table} as {union}")
-    for part in parts:
-        con.execute(f"drop table {part}")
+    union = " union all by name ".join(f"({p})" for p in parts)
+    exclude = "" if m.staging_sql else ", NULL::VARCHAR as _exclude"
+    _clear(con, table)
+    con.execute(f"create temp view {table} as select *{exclude} from ({union})")
     return present
 
 
@@ -158,7 +172,8 @@ def _stage(con, extract: Extract, m: ExtractMapping, table: str, report: Extract
                       ).fetchall()[0][0]
     if rows != fed:  # the query changed the grain (a wide survey made long)
         report.staged = rows
-    con.execute(f"create or replace temp table {table} as select * from {staged}")
+    _clear(con, table)
+    con.execute(f"create temp table {table} as select *, rowid as _row from {staged}")
     con.execute(f"drop table {staged}")
     return present
 
@@ -200,8 +215,6 @@ def load_extract(con, extract: Extract, paths: list[Path], report: ExtractReport
         present = _read_files(con, extract, paths, m, report, raw)
         if m.staging_sql:
             present = _stage(con, extract, m, raw, report)
-        else:
-            con.execute(f"alter table {raw} add column _exclude VARCHAR")
         if report.rows_read == 0:
             report.message = "The file has a header row but no rows."
         check_date_styles(con, extract, raw, present, m, m.staging or files_label(paths))

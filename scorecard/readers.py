@@ -276,13 +276,15 @@ def _python_read(con, source: Path, sniffed: Sniffed, table: str, lines) -> None
             start = reader.line_num + 1
     arrow = pa.table({n: pa.array(c, pa.string()) for n, c in zip(sniffed.names, columns)})
     arrow = arrow.append_column("_line", pa.array(lines, pa.int64()))
+    arrow = arrow.append_column("_pos", pa.array(range(len(lines)), pa.int64()))
     con.register(f"{table}_arrow", arrow)
     con.execute(f"create or replace temp table {table} as select * from {table}_arrow")
     con.unregister(f"{table}_arrow")
 
 
 def load_raw(con, sniffed: Sniffed, table: str) -> RawLoad:
-    """Load a sniffed file into `table`: its columns as text plus `_line`, the source line.
+    """Load a sniffed file into `table` (a view where the file read cleanly): its columns as
+    text plus `_line`, the source line, and `_pos`, the record's position in the file.
     Damage found while reading it (a compressed file that ends early) refuses the file."""
     try:
         return _load_raw(con, sniffed, table)
@@ -300,8 +302,9 @@ def _load_raw(con, sniffed: Sniffed, table: str) -> RawLoad:
         lines_in_file, ends_with_break = physical_lines(source)
         if rejected == 0 and lines_in_file == good + 1:
             # every line is one record: the editor's line count and DuckDB's rows agree
-            con.execute(f"create or replace temp table {table} as "
-                        f"select *, rowid + 2 as _line from {table}_dd")
+            # a view, not a copy: the file's rows as read, with their line and position
+            con.execute(f"create or replace temp view {table} as "
+                        f"select *, rowid + 2 as _line, rowid as _pos from {table}_dd")
             return RawLoad(table, good)
         lines, bad = record_lines(source, "utf-8-sig", sniffed.delimiter, len(sniffed.names),
                                   None if ends_with_break else lines_in_file)
@@ -310,7 +313,7 @@ def _load_raw(con, sniffed: Sniffed, table: str) -> RawLoad:
                               "_line": pa.array(lines, pa.int64())})
             con.register(f"{table}_lines", index)
             con.execute(f"create or replace temp table {table} as select d.* exclude (_i), "
-                        f"l._line from (select *, rowid as _i from {table}_dd) d "
+                        f"l._line, d._i as _pos from (select *, rowid as _i from {table}_dd) d "
                         f"join {table}_lines l using (_i) order by _i")
             con.unregister(f"{table}_lines")
             return RawLoad(table, good + len(bad), bad)
