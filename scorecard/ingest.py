@@ -370,6 +370,8 @@ def refresh(settings: Settings | None = None, force: bool = False,
     settings = settings or load()
     if settings.parquet_dir:
         return _parquet_served(settings)
+    if settings.serve_only:
+        return _serve_only(settings)
     try:
         lock = _lock_file(settings.cache_dir)
     except OSError:
@@ -401,6 +403,19 @@ def _clean_partials(cache_dir: Path) -> None:
     """Remove what an interrupted build left (we hold the lock: nobody else is building)."""
     for leftover in (*cache_dir.glob("*.building"), *cache_dir.glob("*.tmp")):
         leftover.unlink(missing_ok=True)
+
+
+def _serve_only(settings: Settings) -> BuildResult:
+    """A replica: the database the loading job last swapped in, read-only; nothing loaded,
+    nothing written (docs/scaling.md)."""
+    now = datetime.now().isoformat(timespec="seconds")
+    served = current(settings)
+    if served and not db.damage(settings.cache_dir / served["database"]):
+        return BuildResult(True, served["database"], served.get("fingerprint", ""), False,
+                           checked_at=now, built_at=served.get("built_at", ""))
+    return BuildResult(False, None, "", False, checked_at=now, problems=[
+        "No data has been loaded yet: this dashboard shows what the loading job writes "
+        "(python -m scorecard.ingest), and it has not run."])
 
 
 def _read_only(settings: Settings, force: bool) -> BuildResult:

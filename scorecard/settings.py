@@ -72,6 +72,7 @@ class Settings:
     threads: int = 0  # DuckDB threads while loading (0: one per core)
     memory_limit: str = "1GB"  # DuckDB's memory while loading; beyond it, it spills to disk
     parquet_dir: Path | None = None  # serve this Parquet folder (scorecard.parquet), no load
+    serve_only: bool = False  # a replica: serve what the loading job wrote, never load
 
     @property
     def digital_words(self) -> str:

@@ -94,3 +94,29 @@ def test_a_parquet_setting_must_name_a_parquet_folder(tmp_path):
     with pytest.raises(SettingsError, match="not a folder written by python -m "
                                             "scorecard.parquet"):
         load({"data_dir": MINI, "parquet_dir": tmp_path})
+
+
+def test_many_councils_share_one_store(tmp_path):
+    """A regional body's store: one folder per council (council=a, council=b), each served
+    on its own by the same code, and the whole store queried at once across councils."""
+    import shutil
+
+    import duckdb
+
+    other = tmp_path / "other"
+    shutil.copytree(MINI, other)
+    with (other / "complaints.csv").open("a", encoding="utf-8") as extract:
+        extract.write("CMP9,1,Housing,web,2026-09-21,2026-09-22,,,,Delay,,none,,\n")
+    store = tmp_path / "store"
+    for name, data in (("a", MINI), ("b", other)):
+        s, result = build(data, tmp_path / f"cache-{name}")
+        parquet.export(tmp_path / f"cache-{name}" / result.database, store / f"council={name}",
+                       partition_rows=5)
+    loaded = {name: db.Database(store / f"council={name}").query("tables/loads").set_index(
+        "extract").loc["complaints", "loaded"] for name in ("a", "b")}
+    assert loaded == {"a": 10, "b": 11}  # each council served from its own folder
+    regional = duckdb.connect().execute(
+        "select council, count(*) from read_parquet($files, hive_partitioning = true) "
+        "group by council order by council",
+        {"files": str(store / "*" / "complaints" / "*" / "*.parquet")}).fetchall()
+    assert regional == [("a", 10), ("b", 11)]  # and the store read as one, by council

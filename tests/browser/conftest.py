@@ -42,11 +42,13 @@ def _wait_healthy(url: str, timeout: float = 120) -> None:
     raise RuntimeError(f"Streamlit did not start at {url}")
 
 
-def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample"):
-    """Start a Streamlit server for app.py on a folder of extracts; yields its URL."""
+def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample", **env):
+    """Start a Streamlit server for app.py on a folder of extracts (with any other
+    SCORECARD_* settings); yields its URL."""
     port = _free_port()
     env = os.environ | {"SCORECARD_DATA": str(data), "SCORECARD_SETTLE_SECONDS": "0",
-                        "SCORECARD_CACHE": str(tmp_path_factory.mktemp(f"{name}-cache"))}
+                        "SCORECARD_CACHE": str(tmp_path_factory.mktemp(f"{name}-cache"))} | {
+        f"SCORECARD_{key.upper()}": str(value) for key, value in env.items()}
     log = open(tmp_path_factory.mktemp("logs") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "scorecard.serve", "--server.port", str(port),
