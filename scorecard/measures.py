@@ -373,6 +373,19 @@ def _full_breakdown(database, measure, filters, min_base) -> pd.DataFrame | None
     return breakdown_rows(database, measure, filters, "service", min_base)
 
 
+def _one_service(groups: pd.DataFrame, service: str) -> pd.DataFrame:
+    """The query's rows for one chosen service, from every service's rows: its own rows, and
+    the same again as the selection's total (the same records, summed or ranked the same
+    way), the total first in each period, as the query orders them."""
+    own = groups[(groups["service"] == service).to_numpy()]
+    total = own.copy()
+    total["service"] = pd.Series(np.nan, index=total.index, dtype=own["service"].dtype)
+    both = pd.concat([total, own], ignore_index=True)
+    periods, named = both["period_start"].to_numpy(), both["service"].notna().to_numpy()
+    order = sorted(range(len(both)), key=lambda i: (periods[i], named[i]))
+    return both.iloc[order].reset_index(drop=True)
+
+
 def _protect_selection(frame, measure, filters, groups, database, min_base) -> pd.DataFrame:
     """Hide the chosen services' (or channels') figure in any period where showing it would
     let a suppressed service (or channel) be worked out (suppression.hides_selection)."""
@@ -557,9 +570,12 @@ def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
     if reason:
         return _absent(measure, filters, targets, min_base, reason)
     min_base = measure.min_base or min_base
-    raw = database.query(measure.sql, **query_params(measure, filters))
-    frame = add_values(raw, measure, min_base)
     groups = _full_breakdown(database, measure, filters, min_base)
+    if groups is not None and filters.single_service:
+        frame = _one_service(groups, filters.single_service)  # the same query, not again
+    else:
+        frame = add_values(database.query(measure.sql, **query_params(measure, filters)),
+                           measure, min_base)
     frame = _protect_selection(frame, measure, filters, groups, database, min_base)
     series = total_series(frame, measure, filters, targets)
     latest = _latest(series, filters.report_start, measure.snapshot)
