@@ -27,27 +27,30 @@ def protect(frame: pd.DataFrame, min_base: int, base: str = "base",
     """Mark and blank groups with a base under `min_base`, plus any needed to stop one
     being recovered from the total. Adds `suppressed` and `suppressed_reason`. `forced`
     (a boolean mask) hides groups for another reason, given as `forced_reason`; they count
-    as hidden when deciding what else must be."""
-    out = frame.copy()
-    small = out[base] < min_base
-    forced = pd.Series(False, index=out.index) if forced is None else \
-        pd.Series(forced, index=out.index).astype(bool) & ~small
-    primary = small | forced
-    out["suppressed"] = primary
-    out["suppressed_reason"] = np.where(small, f"fewer than {min_base}",
-                                        np.where(forced, forced_reason, ""))
-    if with_total and primary.sum() == 1 and len(out) > 1:
-        candidates = out[~out["suppressed"]].sort_values(base, kind="stable")
-        if len(candidates):
-            extra = candidates.index[0]
-            out.loc[extra, "suppressed"] = True
-            out.loc[extra, "suppressed_reason"] = SECONDARY
-    for column in FIGURES:
-        if column in out:
-            out[column] = out[column].astype(float)
-            out.loc[out["suppressed"], column] = np.nan
-    out.loc[out["suppressed"], base] = np.nan
-    return out
+    as hidden when deciding what else must be. (Worked out on plain arrays and made a frame
+    once: it runs for every breakdown shown.)"""
+    sizes = frame[base].to_numpy(dtype=float, na_value=np.nan)
+    small = sizes < min_base
+    forced = np.zeros(len(frame), dtype=bool) if forced is None else \
+        np.asarray(forced, dtype=bool) & ~small
+    hidden = small | forced
+    reason = np.where(small, f"fewer than {min_base}",
+                      np.where(forced, forced_reason, "")).astype(object)  # any length
+    if with_total and hidden.sum() == 1 and len(frame) > 1:
+        shown = np.flatnonzero(~hidden)
+        if len(shown):  # the next-smallest group (the first of equals; no base sorts last)
+            extra = shown[np.argsort(sizes[shown], kind="stable")[0]]
+            hidden[extra] = True
+            reason[extra] = SECONDARY
+    columns = {name: frame[name] for name in frame.columns}
+    columns["suppressed"] = hidden
+    columns["suppressed_reason"] = pd.array(reason, dtype="str")
+    for name in (*FIGURES, base):
+        if name in columns:
+            values = frame[name].to_numpy(dtype=float, na_value=np.nan).copy()
+            values[hidden] = np.nan
+            columns[name] = values
+    return pd.DataFrame(columns, index=frame.index)
 
 
 def hidden_groups(rows: pd.DataFrame, min_base: int, group: str = "service",
