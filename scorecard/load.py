@@ -222,26 +222,31 @@ def load_extract(con, extract: Extract, paths: list[Path], report: ExtractReport
 
 
 def _check_and_store(con, extract, raw, present, report, m, limits) -> None:
-    con.execute(f"create or replace temp table chk_{extract.name} as "
-                + checks.checked_select(extract, raw, present, m, limits))
-    checked = f"chk_{extract.name}"
-    if con.execute(checks.has_duplicates_select(extract, checked)).fetchall()[0][0]:
-        con.execute(f"create or replace temp table dup_{extract.name} as "
-                    + checks.duplicate_select(extract, checked))
-    else:  # the usual case: no key repeats, so no window over every row is needed
-        con.execute(f"create or replace temp view dup_{extract.name} as select * from "
-                    f"{checked}")
+    """Check every row and store the extract in one pass: the table is written once, with
+    each row's problems beside it; rows with a problem or left out by design are then
+    recorded in rejects or exclusions and deleted, and the working columns dropped (no
+    second copy of the table)."""
+    table = extract.name
     cols = ", ".join(checks.ident(c.name) for c in extract.columns)
-    con.execute(f"create or replace table {extract.name} as select {cols} from "
-                f"dup_{extract.name} where len(_problems) = 0 and len(_exclusions) = 0 "
+    checked = checks.checked_select(extract, raw, present, m, limits)
+    con.execute(f"create or replace table {table} as select {cols}, _row, _file, _line, "
+                f"_problems, _exclusions from ({checked}) "
                 f"order by {checks.ident(extract.date_column)}, _file, _line")
+    if con.execute(checks.has_duplicates_select(extract, table)).fetchall()[0][0]:
+        con.execute(f"create or replace temp table dup_{table} as select _row, _problems from "
+                    f"({checks.duplicate_select(extract, table)}) where len(_exclusions) = 0")
+        con.execute(f"update {table} set _problems = d._problems from dup_{table} d "
+                    f"where {table}._row = d._row and len(d._problems) > len({table}._problems)")
     con.execute("insert into exclusions select $e, _file, _line, p.column, p.value, p.reason "
-                f"from (select _file, _line, unnest(_exclusions) as p from dup_{extract.name} "
-                "where len(_exclusions) > 0)", {"e": extract.name})
+                f"from (select _file, _line, unnest(_exclusions) as p from {table} "
+                "where len(_exclusions) > 0)", {"e": table})
     con.execute("insert into rejects select $e, _file, _line, p.column, p.value, p.reason from "
-                f"(select _file, _line, unnest(_problems) as p from dup_{extract.name} "
-                "where len(_problems) > 0 and len(_exclusions) = 0)", {"e": extract.name})
+                f"(select _file, _line, unnest(_problems) as p from {table} "
+                "where len(_problems) > 0 and len(_exclusions) = 0)", {"e": table})
     _account(con, extract, report)
+    con.execute(f"delete from {table} where len(_problems) > 0 or len(_exclusions) > 0")
+    for working in ("_row", "_file", "_line", "_problems", "_exclusions"):
+        con.execute(f"alter table {table} drop column {working}")
     report.empty_columns = _empty_columns(con, extract, present, m)
 
 
@@ -261,7 +266,7 @@ def _empty_columns(con, extract: Extract, present: set[str], m: ExtractMapping) 
 
 def _account(con, extract: Extract, report: ExtractReport) -> None:
     date = checks.ident(extract.date_column)
-    table = f"dup_{extract.name}"
+    table = extract.name
     loaded, excluded, rejected, first, last = con.execute(
         "select count(*) filter (where len(_problems) = 0 and len(_exclusions) = 0), "
         "count(*) filter (where len(_exclusions) > 0), "

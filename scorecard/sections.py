@@ -155,7 +155,7 @@ def service_centres(ctx, filters) -> None:
     if frame.empty:
         return
     busiest = frame.iloc[0]
-    slowest = frame.sort_values("average_wait").iloc[-1]
+    slowest = frame.sort_values(["average_wait", "site"], ascending=[False, True]).iloc[0]
     title = f"{busiest['site']} is the busiest centre ({int(busiest['visits']):,} visits)"
     title += (f" and has the longest average wait ({slowest['average_wait']:.1f} minutes)"
               if slowest["site"] == busiest["site"] else

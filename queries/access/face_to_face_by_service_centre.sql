@@ -1,5 +1,5 @@
 -- Face-to-face visits and average waits by service centre over a span of months.
--- Grain: one row per service centre.
+-- Grain: one row per service centre, the busiest first (ties by name, so the order is fixed).
 -- Parameters: $start, $end, $services.
 with visits as (
     select
@@ -24,4 +24,4 @@ final as (
 )
 
 select * from final
-order by visits desc
+order by visits desc, site
