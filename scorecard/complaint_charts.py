@@ -145,8 +145,11 @@ def sankey(links, plot_px: int = 440) -> go.Figure:
     codes = list(dict.fromkeys(list(links["source"]) + list(links["target"])))
     words = dict(zip(links["source"], links["from_words"])) | dict(
         zip(links["target"], links["to_words"]))
-    sizes = {c: max(int(links.loc[links["target"] == c, "complaints"].sum()),
-                    int(links.loc[links["source"] == c, "complaints"].sum())) for c in codes}
+    into, out = {}, {}  # complaints arriving at and leaving each node
+    for source, target, n in zip(links["source"], links["target"], links["complaints"]):
+        out[source] = out.get(source, 0) + int(n)
+        into[target] = into.get(target, 0) + int(n)
+    sizes = {c: max(into.get(c, 0), out.get(c, 0)) for c in codes}
     (y, overflow), index = _positions(codes, sizes, plot_px), {c: i for i, c in enumerate(codes)}
     margin = MARGIN | {"b": MARGIN["b"] + overflow}
     data = [dict(
