@@ -8,11 +8,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from browser_helpers import wait_for_app
 from conftest import ROOT, _serve
+
 from scorecard import ingest
 from scorecard.settings import load
+
+from browser_helpers import wait_for_app
 
 pytestmark = pytest.mark.browser
 
