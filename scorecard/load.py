@@ -139,6 +139,7 @@ def _read_files(con, extract: Extract, paths: list[Path], m: ExtractMapping,
         report.encoding, report.delimiter = sniffed.encoding, sniffed.delimiter
         part = f"{table}_{i}"
         loaded = readers.load_raw(con, sniffed, part)
+        report.encoding = loaded.encoding  # Windows-1252 if the file turned out not UTF-8
         row = "" if m.staging_sql else f", _pos + {offset} as _row"  # staged: numbered after
         parts.append(f"select * exclude (_pos), {checks.quote(path.name)} as _file{row} "
                      f"from {part}")

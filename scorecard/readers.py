@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import zlib
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -57,6 +57,7 @@ class Sniffed:
     delimiter: str
     header: list[str]
     names: list[str]
+    guessed: bool = False  # UTF-8 judged from the start of the file only (the rest is read)
 
 
 @dataclass
@@ -67,6 +68,7 @@ class RawLoad:
     rows_read: int
     structural: list[tuple[int, str]] = field(default_factory=list)
     parser: str = "duckdb"
+    encoding: str = ""  # as read: Windows-1252 when a file that began as UTF-8 was not
 
 
 def normalise_name(name: str) -> str:
@@ -122,20 +124,17 @@ def _check_not_binary(path: Path, head: bytes) -> None:
 
 
 def detect_encoding(path: Path, head: bytes) -> str:
-    """UTF-8 (with or without BOM) if the whole file decodes as UTF-8, else Windows-1252."""
+    """UTF-8 (with or without BOM) if the start of the file decodes as UTF-8, else
+    Windows-1252. The rest is checked as it is read: DuckDB refuses a line that is not
+    UTF-8, and such a file is then read again as Windows-1252 (`load_raw`), so no separate
+    pass over the whole file is needed."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        with _open_binary(path) as handle:
-            while chunk := handle.read(1 << 22):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        return "utf-8"
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end
+        return "utf-8"                                        # of the head is not an error
     except UnicodeDecodeError:
         return "cp1252"
-    except DAMAGED as exc:
-        raise damaged(path, exc) from exc
 
 
 def _detect_delimiter(path: Path, header_line: str) -> str:
@@ -154,6 +153,7 @@ def sniff(path: Path, encoding: str | None = None, delimiter: str | None = None)
     _check_not_binary(path, head)
     if not head.strip():
         raise FileProblem(path, "is empty.", "Export the extract again with its header row.")
+    guessed = not encoding
     encoding = encoding or detect_encoding(path, head)
     text = head.decode(encoding, errors="replace")
     header_line = next((line for line in text.splitlines() if line.strip()), "")
@@ -164,7 +164,7 @@ def sniff(path: Path, encoding: str | None = None, delimiter: str | None = None)
     if dupes:
         raise FileProblem(path, f"has the column {', '.join(dupes)} more than once in its header.",
                           "Remove or rename the repeated column.")
-    return Sniffed(path, encoding, delimiter, header, names)
+    return Sniffed(path, encoding, delimiter, header, names, guessed and encoding == "utf-8")
 
 
 def _as_utf8(sniffed: Sniffed, workdir: Path) -> Path:
@@ -282,14 +282,29 @@ def _python_read(con, source: Path, sniffed: Sniffed, table: str, lines) -> None
     con.unregister(f"{table}_arrow")
 
 
+NOT_UTF8 = "INVALID ENCODING"  # DuckDB's reject for a line that is not UTF-8
+
+
 def load_raw(con, sniffed: Sniffed, table: str) -> RawLoad:
     """Load a sniffed file into `table` (a view where the file read cleanly): its columns as
     text plus `_line`, the source line, and `_pos`, the record's position in the file.
     Damage found while reading it (a compressed file that ends early) refuses the file."""
     try:
-        return _load_raw(con, sniffed, table)
+        try:
+            loaded = _load_raw(con, sniffed, table)
+        except _NotUtf8:  # read it again as Windows-1252, its first reading forgotten
+            for leftover in (f"{table}_rej", f"{table}_scan"):
+                con.execute(f"drop table if exists {leftover}")
+            sniffed = replace(sniffed, encoding="cp1252", guessed=False)
+            loaded = _load_raw(con, sniffed, table)
     except DAMAGED as exc:
         raise damaged(sniffed.path, exc) from exc
+    loaded.encoding = sniffed.encoding
+    return loaded
+
+
+class _NotUtf8(Exception):
+    """A file taken for UTF-8 from its start has a line further on that is not."""
 
 
 def _load_raw(con, sniffed: Sniffed, table: str) -> RawLoad:
@@ -299,23 +314,40 @@ def _load_raw(con, sniffed: Sniffed, table: str) -> RawLoad:
             good, rejected = _duckdb_read(con, source, sniffed, table)
         except Exception:  # noqa: BLE001 - any DuckDB parse failure: let Python decide
             good, rejected = -1, -1
-        lines_in_file, ends_with_break = physical_lines(source)
-        if rejected == 0 and lines_in_file == good + 1:
-            # every line is one record: the editor's line count and DuckDB's rows agree
-            # a view, not a copy: the file's rows as read, with their line and position
-            con.execute(f"create or replace temp view {table} as "
-                        f"select *, rowid + 2 as _line, rowid as _pos from {table}_dd")
-            return RawLoad(table, good)
-        lines, bad = record_lines(source, "utf-8-sig", sniffed.delimiter, len(sniffed.names),
-                                  None if ends_with_break else lines_in_file)
-        if len(lines) == good:
-            index = pa.table({"_i": pa.array(range(good), pa.int64()),
-                              "_line": pa.array(lines, pa.int64())})
-            con.register(f"{table}_lines", index)
-            con.execute(f"create or replace temp table {table} as select d.* exclude (_i), "
-                        f"l._line, d._i as _pos from (select *, rowid as _i from {table}_dd) d "
-                        f"join {table}_lines l using (_i) order by _i")
-            con.unregister(f"{table}_lines")
-            return RawLoad(table, good + len(bad), bad)
-        _python_read(con, source, sniffed, table, lines)
-        return RawLoad(table, len(lines) + len(bad), bad, parser="python")
+        if sniffed.guessed and rejected > 0 and con.execute(
+                f"select count(*) from {table}_rej where error_type = $t",
+                {"t": NOT_UTF8}).fetchall()[0][0]:
+            raise _NotUtf8
+        try:
+            return _place_lines(con, source, sniffed, table, good, rejected)
+        except UnicodeDecodeError:
+            if sniffed.guessed:
+                raise _NotUtf8 from None
+            raise
+
+
+def _place_lines(con, source: Path, sniffed: Sniffed, table: str, good: int,
+                 rejected: int) -> RawLoad:
+    """Give each record its line in the file: at once when every line is one record,
+    else from an independent walk of the file (and, where the parsers disagree, the
+    records that walk found)."""
+    lines_in_file, ends_with_break = physical_lines(source)
+    if rejected == 0 and lines_in_file == good + 1:
+        # every line is one record: the editor's line count and DuckDB's rows agree
+        # a view, not a copy: the file's rows as read, with their line and position
+        con.execute(f"create or replace temp view {table} as "
+                    f"select *, rowid + 2 as _line, rowid as _pos from {table}_dd")
+        return RawLoad(table, good)
+    lines, bad = record_lines(source, "utf-8-sig", sniffed.delimiter, len(sniffed.names),
+                              None if ends_with_break else lines_in_file)
+    if len(lines) == good:
+        index = pa.table({"_i": pa.array(range(good), pa.int64()),
+                          "_line": pa.array(lines, pa.int64())})
+        con.register(f"{table}_lines", index)
+        con.execute(f"create or replace temp table {table} as select d.* exclude (_i), "
+                    f"l._line, d._i as _pos from (select *, rowid as _i from {table}_dd) d "
+                    f"join {table}_lines l using (_i) order by _i")
+        con.unregister(f"{table}_lines")
+        return RawLoad(table, good + len(bad), bad)
+    _python_read(con, source, sniffed, table, lines)
+    return RawLoad(table, len(lines) + len(bad), bad, parser="python")

@@ -187,6 +187,26 @@ def test_common_export_variants_load(tmp_path, variant):
         assert "Delay \u2013 \u00a3 refund" in categories
 
 
+def test_a_windows_1252_character_far_into_a_file_is_read_not_rejected(tmp_path):
+    """Encoding is judged from the start of a file (no pass over the whole of it): a file
+    that begins as plain text and has a Windows-1252 pound sign 1,200 rows in is read again as
+    Windows-1252, every row loaded and the sign kept, rather than a row rejected."""
+    data = _copy(tmp_path)
+    path = data / "complaints.csv"
+    rows = "".join(f"CMQ{i},1,Housing,web,2026-09-10,2026-09-11,,,,Delay,,none,,\n"
+                   for i in range(1200))  # about 73 KB of plain text first
+    last = "CMQX,1,Housing,web,2026-09-10,2026-09-11,,,,Delay \u00a3 refund,,none,,\n"
+    path.write_bytes(path.read_bytes() + rows.encode() + last.encode("cp1252"))
+    assert len(path.read_bytes()) > 1 << 16  # beyond what is read to judge the encoding
+    s, result = build(data, tmp_path / "cache")
+    assert result.ok, result.problems
+    report = next(r for r in result.reports if r.extract == "complaints")
+    assert (report.rows_read, report.loaded, report.rejected) == (1211, 1211, 0)
+    assert report.encoding == "cp1252"
+    categories = _served(s).query("tables/complaint_categories")["category"].tolist()
+    assert "Delay \u00a3 refund" in categories
+
+
 def test_an_answered_complaint_needs_its_response_date(tmp_path):
     # otherwise it would count as open, overdue and decided at once
     data = _copy(tmp_path)
