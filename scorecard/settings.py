@@ -28,9 +28,12 @@ ENV = {
     "mapping_file": "SCORECARD_MAPPING",
     "snapshot_dir": "SCORECARD_SNAPSHOTS",
     "parquet_dir": "SCORECARD_PARQUET",
+    "state_dir": "SCORECARD_STATE",
+    "access_file": "SCORECARD_ACCESS_FILE",
 }  # every other setting: SCORECARD_<NAME>, e.g. SCORECARD_MIN_BASE
 PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_file",
-         "snapshot_dir", "parquet_dir")
+         "snapshot_dir", "parquet_dir", "state_dir", "access_file")
+ACCESS_MODES = ("local", "internal", "public")
 PARQUET_MANIFEST = "tables.json"  # what marks a folder written by scorecard.parquet
 COUNCIL_KEYS = ("council", "strategy_file", "catalogue_file", "mapping_file", "default_targets",
                 "min_base", "small_base", "stale_after_days", "max_rejected_share",
@@ -73,6 +76,16 @@ class Settings:
     memory_limit: str = "1GB"  # DuckDB's memory while loading; beyond it, it spills to disk
     parquet_dir: Path | None = None  # serve this Parquet folder (scorecard.parquet), no load
     serve_only: bool = False  # a replica: serve what the loading job wrote, never load
+    access: str = "local"  # local (this computer only), internal (sign-in) or public
+    public_min_base: int = 20  # public mode: no figure on fewer than this many cases
+    access_file: Path = ROOT / "config" / "access.toml"  # who has which role (internal)
+    state_dir: Path = ROOT / "state"  # the app's own database: commentary and audit log
+    link_domains: tuple = ()  # commentary may link only to these domains (and subdomains)
+
+    @property
+    def public(self) -> bool:
+        """Public mode: approved commentary only, a stricter minimum base, nothing internal."""
+        return self.access == "public"
 
     @property
     def digital_words(self) -> str:
@@ -141,6 +154,14 @@ def _typed(name: str, value, source: str):
         return _default_targets(value, source)
     if name == "digital_channels":
         return _channels(value, source)
+    if name == "link_domains":
+        items = value.split(",") if isinstance(value, str) else value
+        return tuple(str(d).strip().lower().lstrip(".") for d in items or () if str(d).strip())
+    if name == "access":
+        if str(value) not in ACCESS_MODES:
+            raise SettingsError(f"{source}: access must be one of {', '.join(ACCESS_MODES)}, "
+                                f"not {value!r}.")
+        return str(value)
     if name == "earliest_date":
         try:
             return date.fromisoformat(str(value)).isoformat()
@@ -216,6 +237,9 @@ def load(overrides: dict | None = None, file: Path | None = None) -> Settings:
     for key in PATHS:
         if key in values and not isinstance(values[key], Path | None):
             values[key] = _resolve(values[key])
+    if values.get("access") == "public":  # the stricter base is the default in public
+        values["min_base"] = max(values.get("min_base", Settings.min_base),
+                                 values.get("public_min_base", Settings.public_min_base))
     parquet = values.get("parquet_dir")
     if parquet and not (parquet / PARQUET_MANIFEST).is_file():
         raise SettingsError(f"parquet_dir: {parquet.name} is not a folder written by "
