@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import actions_page, data_page, measure_page, overview_page, pillar_page, service_page
-from scorecard import app_state, errors, presentation
+from scorecard import app_state, errors, presentation, signin
 from scorecard import components as ui
 
 st.set_page_config(page_title="Customer service scorecard", page_icon=":material/dashboard:",
@@ -36,6 +36,7 @@ st.session_state["_page"] = current.url_path
 view["filters"] = app_state.filter_bar(ctx)
 ui.set_view(view["filters"], ctx.as_at)
 with st.sidebar:
+    signin.account_box(ctx.visitor)
     presentation.toggle()
     link_box = st.empty()  # filled after the page runs, so its widgets are in the link
 ui.banner(ctx)

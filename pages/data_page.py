@@ -16,6 +16,9 @@ def render(ctx, filters) -> None:
     st.dataframe(definitions.extract_table(ctx), hide_index=True)
     st.header("Rows rejected")
     definitions.rejects_section(ctx)
+    if ctx.visitor.can_administer:
+        st.header("Audit log")
+        definitions.audit_section(ctx)
     st.header("Rows excluded by design")
     definitions.exclusions_section(ctx)
     st.header("References the configuration does not know")

@@ -11,13 +11,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from urllib.parse import urlencode, urlsplit
 
 import duckdb
 import streamlit as st
 
+from . import access, catalogue, commentary, coverage, errors, ingest, measures, signin
 from . import calendar as cal
-from . import catalogue, coverage, errors, ingest, measures
+from .appdb import AppDatabase
 from .contracts import CHANNEL_WORDS
 from .db import Database
 from .settings import Settings, load
@@ -41,6 +43,18 @@ class Context:
     as_at: date
     refresh: dict
     coverage: coverage.Coverage
+    visitor: access.Visitor = signin.LOCAL
+
+    @cached_property
+    def app(self) -> AppDatabase:
+        """The app's own database: commentary written here and the audit log."""
+        return AppDatabase(self.settings.state_dir)
+
+    @cached_property
+    def notes(self) -> commentary.Notes:
+        """The commentary this visitor may see (approved only in public mode)."""
+        return commentary.Notes(self.database, self.app, self.settings.public,
+                                self.settings.link_domains)
 
     def measure(self, measure_id: str) -> catalogue.Measure:
         """A catalogue entry by id."""
@@ -115,16 +129,25 @@ def _on_grain_change() -> None:
             st.session_state[key] = cal.period_label(cal.period_start(start, grain), grain)
 
 
-def context_or_stop() -> Context:
-    """The context, or a short message with a log reference (never a traceback) and stop."""
+def _or_stop(make):
+    """`make()`, or a short message with a log reference (never a traceback) and stop."""
     try:
-        return context()
+        return make()
     except Exception as exc:
         if os.environ.get("SCORECARD_STRICT"):
             raise
         st.error(errors.message("The dashboard's data", errors.report("the data", exc)),
                  icon=":material/bug_report:")
         st.stop()
+
+
+def context_or_stop() -> Context:
+    """Who the visitor is (signing them in, or refusing them, before any data is read), then
+    the context; a problem is a short message and a stop."""
+    visitor = signin.visitor_or_stop(_or_stop(load))
+    ctx = _or_stop(context)
+    ctx.visitor = visitor
+    return ctx
 
 
 def as_at_words(ctx: Context) -> str:
@@ -137,8 +160,35 @@ def as_at_words(ctx: Context) -> str:
     return f"data as at {when}{demo}"
 
 
+PRESENT_WORDS = ("1", "true", "yes", "0", "false", "no")  # what ?present= may say
+
+
+def check_link(ctx: Context) -> None:
+    """Warn, above the page, about any filter the link asked for that does not exist. Run
+    before the filter widgets are made: they would quietly show their defaults instead."""
+    from . import link_check
+    raw = link_check.asked(("grain", "period", "from", "service", "channel", "present"))
+    word = st.session_state.get("grain") or (raw.get("grain") or ["Month"])[-1]
+    word = word if word in GRAIN_BY_WORD else "Month"
+    labels, unit = period_labels(ctx, GRAIN_BY_WORD[word]), word.lower()
+    missing = f"which is not a {unit} in the data"
+    choice = link_check.Choice
+    link_check.warn(link_check.problems(raw, {
+        "grain": choice("the grain", list(GRAIN_BY_WORD), "figures by Month"),
+        "period": choice("the reporting period", labels, labels[0], missing),
+        "from": choice("trend charts from", labels, f"trends from {labels[-1]}", missing),
+        "service": choice("the service", ctx.services, "all services",
+                          "which is not in the data", many=True),
+        "channel": choice("the channel", list(CHANNEL_BY_WORD), "all channels", many=True),
+        "present": choice("presentation mode", PRESENT_WORDS, "the dashboard as normal",
+                          'which is not a setting (use "1")'),
+    }))
+
+
 def filter_bar(ctx: Context) -> measures.Filters:
-    """Sidebar filters bound to the URL; returns the Filters every page uses."""
+    """Sidebar filters bound to the URL; returns the Filters every page uses. A link's
+    filters that do not exist are named in a warning above the page."""
+    check_link(ctx)
     with st.sidebar:
         words = as_at_words(ctx)
         st.caption(words[0].upper() + words[1:])

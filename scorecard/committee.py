@@ -1,6 +1,7 @@
 """The committee panel on the scorecard: the pack to download (HTML, and PDF where Chromium
-is installed), freezing the figures "as reported to committee", and, once frozen, the note
-on every page of that view and the marks on figures revised since.
+is installed), freezing the figures "as reported to committee" and unfreezing them with a
+reason (administrators only, each written to the audit log), and, once frozen, the note on
+every page of that view and the marks on figures revised since.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def reported_note(ctx, filters, results) -> dict[str, str]:
     """If this view was frozen, say so, and return the measures revised since."""
     snapshot = snapshots.load(ctx.settings, filters)
     if snapshot is None:
+        for note in snapshots.unfreezes(ctx.settings, filters)[-1:]:
+            st.info(fmt.plain(snapshots.unfrozen_words(note)), icon=":material/lock_open:")
         return {}
     revised = snapshots.revisions(snapshot, results)
     when = fmt.long_date(date.fromisoformat(snapshot["reported_on"]))
@@ -59,10 +62,53 @@ def _pdf_maker(html_maker):
     return make
 
 
+def _view(filters) -> dict:
+    """The view as the audit log records it."""
+    return {"grain": filters.grain, "period": filters.report_start.isoformat(),
+            "services": list(filters.services), "channels": list(filters.channels)}
+
+
 def _freeze(ctx, filters, results) -> None:
+    if not ctx.visitor.can_administer:
+        return
     html = pack.render(ctx.database, ctx.settings, filters, ctx.as_at)
-    snapshots.freeze(ctx.settings, filters, results, html, ctx.as_at)
+    try:
+        snapshots.freeze(ctx.settings, filters, results, html, ctx.as_at, by=ctx.visitor.name)
+    except FileExistsError:
+        st.toast(f"{_period(filters)} was already frozen.", icon=":material/lock:")
+        return
+    ctx.app.log(ctx.visitor.name, "freeze", **_view(filters))
     st.toast(f"{_period(filters)} frozen as reported to committee.", icon=":material/lock:")
+
+
+def _unfreeze(ctx, filters) -> None:
+    reason = st.session_state.get("unfreeze-reason", "")
+    if not ctx.visitor.can_administer:
+        return
+    if not reason.strip():
+        st.session_state["unfreeze-refused"] = True
+        return
+    snapshots.unfreeze(ctx.settings, filters, ctx.visitor.name, reason)
+    ctx.app.log(ctx.visitor.name, "unfreeze", reason=reason, **_view(filters))
+    st.toast(f"{_period(filters)} unfrozen; the pack as reported is kept.",
+             icon=":material/lock_open:")
+
+
+def _admin(ctx, filters, results, frozen: str | None) -> None:
+    """Freeze, or unfreeze with a reason: administrators only."""
+    if not frozen:
+        st.button("Freeze as reported to committee", key="pack-freeze", icon=":material/lock:",
+                  on_click=_freeze, args=(ctx, filters, results),
+                  help="Stores these figures and this pack, so later views of this period "
+                       "show what the committee saw and what changed since.")
+        return
+    with st.form("unfreeze", border=False):
+        st.text_input("Reason for unfreezing (shown on the next pack)", key="unfreeze-reason",
+                      max_chars=300)
+        st.form_submit_button("Unfreeze", icon=":material/lock_open:", on_click=_unfreeze,
+                              args=(ctx, filters))
+    if st.session_state.pop("unfreeze-refused", False):
+        st.warning("Say why it is being unfrozen: the reason goes on the next pack.")
 
 
 def panel(ctx, filters, results, revised: dict) -> None:
@@ -88,9 +134,6 @@ def panel(ctx, filters, results, revised: dict) -> None:
                                     file_name=f"{name}-as-reported.html", mime="text/html",
                                     on_click="ignore", key="pack-frozen",
                                     icon=":material/history_edu:")
-        else:
-            cols[2].button("Freeze as reported to committee", key="pack-freeze",
-                           icon=":material/lock:", on_click=_freeze,
-                           args=(ctx, filters, results),
-                           help="Stores these figures and this pack, so later views of this "
-                                "period show what the committee saw and what changed since.")
+        if ctx.visitor.can_administer:
+            with cols[2] if not frozen else st.container():
+                _admin(ctx, filters, results, frozen)

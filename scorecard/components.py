@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import app_state, commentary, exports, fmt, glossary, measures, summary
+from . import app_state, exports, fmt, glossary, measures, summary
 from .measures import RAG_ICONS, RAG_WORDS, MeasureResult
 from .sentences import has_limits
 
@@ -26,18 +26,16 @@ CHANGE_ICONS = {1: ":material/trending_up:", -1: ":material/trending_down:",
                 0: ":material/trending_flat:", None: ":material/more_horiz:"}
 
 
-def commentary_block(note: dict | None, compact: bool) -> None:
-    """Commentary and corrective action (and who owns it) beside a figure."""
+def commentary_block(notes, note: dict | None, compact: bool) -> None:
+    """Commentary and corrective action (and who owns it) beside a figure: the sanitised
+    HTML the pack prints too, a draft marked as such."""
     if note is None:
         return
     if compact:
-        st.caption(":material/chat: Commentary available: see the pillar page")
+        draft = "" if note["status"] == "approved" else " (draft)"
+        st.caption(f":material/chat: Commentary available{draft}: see the pillar page")
         return
-    owner = f" ({note['owner_role']})" if note.get("owner_role") else ""
-    st.markdown(f":material/chat: **Commentary:** {note['commentary']}")
-    if note.get("corrective_action"):
-        st.markdown(f":material/build: **Corrective action{owner}:** "
-                    f"{note['corrective_action']}")
+    st.markdown(notes.html(note), unsafe_allow_html=True)
 
 
 def results_for(ctx, measure_ids, filters) -> list[MeasureResult]:
@@ -184,7 +182,7 @@ def _target_line(result: MeasureResult) -> str:
 
 
 def measure_card(result: MeasureResult, compact: bool = False, link: bool = True,
-                 note: dict | None = None, revised: str | None = None) -> None:
+                 notes=None, revised: str | None = None) -> None:
     """One measure: figure, RAG, target and distance, direction of travel, the sentence,
     commentary (or a flag that a red or amber figure has none)."""
     m = result.measure
@@ -212,7 +210,8 @@ def measure_card(result: MeasureResult, compact: bool = False, link: bool = True
             st.markdown(result.sentence)
         for caveat in result.notes:
             st.caption(f":material/info: {caveat}")
-        commentary_block(note, compact)
+        if notes is not None:
+            commentary_block(notes, notes.for_result(result), compact)
         if link:
             st.page_link(PAGES["measure"], label="Details and breakdown",
                          icon=":material/query_stats:", query_params={"measure": m.title})
@@ -227,8 +226,7 @@ def card_grid(ctx, results: list[MeasureResult], columns: int = 3,
         cols = st.columns(columns)
         for col, result in zip(cols, shown[start:start + columns]):
             with col:
-                measure_card(result, compact=compact,
-                             note=commentary.for_result(ctx.database, result),
+                measure_card(result, compact=compact, notes=ctx.notes,
                              revised=(revised or {}).get(result.measure.id))
     absent_list(results)
 
@@ -314,23 +312,26 @@ def slide_card(result: MeasureResult) -> None:
 
 def owners_commentary(ctx, results: list[MeasureResult]) -> None:
     """For measure owners (not the committee's slides or papers): the red and amber measures
-    still without commentary in commentary.csv."""
-    missing = [r.measure.title for r in results if commentary.needs_commentary(
-        r, commentary.for_result(ctx.database, r))]
+    still without approved commentary."""
+    if ctx.visitor.public:
+        return
+    missing = [r.measure.title for r in results if ctx.notes.needs_commentary(r)]
     if not missing:
         return
     with st.expander(f"For measure owners: {len(missing)} red or amber measure"
-                     f"{'s' if len(missing) > 1 else ''} without commentary",
+                     f"{'s' if len(missing) > 1 else ''} without approved commentary",
                      icon=":material/chat_error:"):
         st.markdown("Each red or amber measure should say what explains the figure and what "
-                    "is being done about it (commentary.csv). Still to write: "
+                    "is being done about it, approved for publication (an editor writes it "
+                    "on the measure's detail page, or it comes in commentary.csv). Still to "
+                    "write or approve: "
                     f"{'; '.join(missing)}.")
 
 
 def scorecard_table(ctx, sections, revised: dict | None = None) -> None:
     """Every measure on one screen: figure, target, status (word, and a tint), whether it
     is really changing, commentary, and a link to its detail that keeps the filters."""
-    frame = summary.table(ctx.database, sections, revised)
+    frame = summary.table(ctx.notes, sections, revised)
     frame["Details"] = [app_state.link("measure", measure=m) for m in frame["Measure"]]
     shown = [c for c in frame.columns if c not in ("measure_id", "rag", "Details")]
     shown.insert(2, "Details")  # beside the measure, so it never scrolls out of view

@@ -19,6 +19,7 @@ OMBUDSMEN = ("none", "lgsco", "housing")
 OMBUDSMAN_OUTCOMES = ("upheld", "not_upheld", "not_investigated")
 ACTION_STATUSES = ("not_started", "on_track", "at_risk", "delayed", "complete", "withdrawn")
 CASE_STATUSES = ("open", "closed", "cancelled")
+COMMENTARY_STATUSES = ("draft", "approved")
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,9 @@ COMMENTARY = Extract(
         _c("commentary", "text", "What explains the figure.", free_text=True),
         _c("corrective_action", "text", "What is being done.", required=False, free_text=True),
         _c("owner_role", "text", "Who owns the action (a role).", required=False),
+        _c("status", "enum", "draft or approved (blank = draft): only approved commentary is "
+           "published (public mode, the committee pack, the annual report).", required=False,
+           allowed=COMMENTARY_STATUSES, default="draft"),
     ),
 )
 

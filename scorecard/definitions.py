@@ -35,7 +35,8 @@ def _freshness(extract: str, last: str | None) -> str:
 
 
 def extract_table(ctx) -> pd.DataFrame:
-    """One row per extract: file, rows read, loaded, rejected, date range and freshness."""
+    """One row per extract: file, rows read, loaded, rejected, date range and freshness (in
+    public mode without file names and load messages)."""
     loads = ctx.database.table("loads")
     rows = []
     for r in loads.itertuples(index=False):
@@ -51,7 +52,8 @@ def extract_table(ctx) -> pd.DataFrame:
             "Latest record": "" if absent else _freshness(r.extract, r.last_date),
             "Notes": r.message,
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    return frame.drop(columns=["File", "Notes"]) if ctx.visitor.public else frame
 
 
 def _day(value) -> str:
@@ -76,20 +78,29 @@ def exclusions_section(ctx) -> None:
     st.markdown("Rows the mapping says to leave out: codes that mean no answer (such as 9 = "
                 "don't know), and rows a staging query leaves out with a reason. They are not "
                 "errors, and they are counted here so that every row read is accounted for.")
+    if not ctx.visitor.can_administer:  # line numbers and files are for administrators
+        counts = counts.drop(columns=["file", "example_lines"])
+    else:
+        counts = counts.assign(example_lines=counts["example_lines"].map(_listed))
     st.dataframe(counts.rename(columns={
         "extract": "Extract", "file": "File", "column_name": "Column", "reason": "Reason",
-        "rows": "Rows",
-        "example_lines": "Example lines"}).assign(**{"Example lines": lambda f: f[
-            "Example lines"].map(_listed)}),
-        hide_index=True)
+        "rows": "Rows", "example_lines": "Example lines"}), hide_index=True)
 
 
 def rejects_section(ctx) -> None:
-    """Rejected rows by extract and reason, with example line numbers, and a download."""
+    """Rejected rows by extract and reason; for administrators, example line numbers and
+    values, and every rejected row as CSV."""
     summary = ctx.database.table("rejects_by_reason")
     if summary.empty:
         st.success("No row was rejected: every row read was loaded or left out by design.",
                    icon=":material/check_circle:")
+        return
+    if not ctx.visitor.can_administer:
+        st.dataframe(summary[["extract", "column_name", "reason", "problems"]].rename(columns={
+            "extract": "Extract", "column_name": "Column", "reason": "Reason",
+            "problems": "Rows"}), hide_index=True)
+        st.caption("Which rows, with their line numbers and values, is for the dashboard's "
+                   "administrators.")
         return
     for column in ("example_lines", "example_values"):
         summary[column] = summary[column].map(_listed)
@@ -112,11 +123,31 @@ def warnings_section(ctx) -> None:
 
 
 def refresh_button(ctx) -> bool:
-    """A button to look for new or changed extracts now (otherwise checked every 30 s)."""
+    """For administrators, a button to look for new or changed extracts now (otherwise
+    checked every 30 s)."""
+    built = f"database built {ctx.refresh.get('built_at', '')}"
+    if not ctx.visitor.can_administer:
+        st.caption(f"Figures from the {built}; new extracts are looked for every 30 seconds.")
+        return False
     st.caption(f"Extracts: {ctx.settings.folder_label} · last checked "
-               f"{ctx.refresh.get('checked_at', '')} · database built "
-               f"{ctx.refresh.get('built_at', '')}")
+               f"{ctx.refresh.get('checked_at', '')} · {built}")
     return st.button("Check for new data now", icon=":material/refresh:", key="refresh")
+
+
+def audit_section(ctx) -> None:
+    """For administrators: the audit log (freezes, unfreezes, commentary approved)."""
+    rows = ctx.app.audit()
+    if not rows:
+        st.caption("Nothing has been frozen, unfrozen or approved yet.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "When (UTC)": r["at"].replace("T", " ").replace("+00:00", ""), "Who": r["who"],
+        "What": r["action"], "Period": r["detail"].get("period", ""),
+        "Grain": r["detail"].get("grain", ""),
+        "Services": ", ".join(r["detail"].get("services", [])) or "",
+        "Channels": ", ".join(r["detail"].get("channels", [])) or "",
+        "Measure": r["detail"].get("measure", ""), "Reason": r["detail"].get("reason", "")}
+        for r in rows]), hide_index=True)
 
 
 def judging_section(ctx) -> None:

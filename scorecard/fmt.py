@@ -67,3 +67,9 @@ def gap(diff: float, unit: str, decimals: int = 1) -> str:
     size = abs(diff)
     words = GAP_WORDS.get(unit) or UNIT_WORDS.get(unit, ("", ""))
     return plural(size, words, decimals).strip() if words[0] else number(size, decimals)
+
+
+def plain(text) -> str:
+    """Text shown as typed in Streamlit Markdown: no Markdown, LaTeX, HTML or directives from
+    its characters (officers' words, a signed-in name, a value from a link)."""
+    return "".join("\\" + c if c in "\\`*_[]{}<>#$:|~" else c for c in str(text))

@@ -165,6 +165,10 @@ class Document:
         cls = f' class="{css_class}"' if css_class else ""
         self.blocks.append(f"<p{cls}>{html.escape(text)}</p>")
 
+    def sanitised(self, block: str) -> None:
+        """HTML already made safe by its maker (commentary, sanitised by nh3)."""
+        self.blocks.append(block)
+
     def bullets(self, items: list[str]) -> None:
         """A bulleted list of plain text."""
         self.blocks.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items)

@@ -29,8 +29,10 @@ from . import (
     method,
     pdf,
     sentences,
+    snapshots,
     summary,
 )
+from .appdb import AppDatabase
 from .contracts import CHANNEL_WORDS
 from .html_report import Document
 from .measures import RAG_WORDS
@@ -78,6 +80,8 @@ class Pack:
         self.strategy = catalogue_.load_strategy(settings.strategy_file,
                                                  settings.catalogue_file)
         self.targets = measures.targets_for(database, settings)
+        self.notes = commentary.Notes(database, AppDatabase(settings.state_dir), True,
+                                      settings.link_domains)
 
     def result(self, measure_id: str) -> measures.MeasureResult:
         """The engine's judgement of one measure for the pack's filters."""
@@ -91,6 +95,8 @@ class Pack:
         doc.cover([self.strategy.title, describe(self.filters, self.as_at),
                    f"Data as at {fmt.long_date(self.as_at)}",
                    f"Prepared {fmt.long_date(date.today())}"], self.settings.council)
+        for note in snapshots.unfreezes(self.settings, self.filters):
+            doc.paragraph(snapshots.unfrozen_words(note), "note")
         results = {p.id: [self.result(m) for m in p.measures] for p in self.strategy.pillars}
         self._scorecard(doc, results, revised or {})
         for pillar in self.strategy.pillars:
@@ -110,7 +116,7 @@ class Pack:
         doc.paragraph("Status is shown in words as well as colour. 'Real change' uses NHS "
                       "Making Data Count process limits; survey changes use 95% intervals.")
         frame = summary.table(
-            self.database, [(p.title, results[p.id]) for p in self.strategy.pillars], revised)
+            self.notes, [(p.title, results[p.id]) for p in self.strategy.pillars], revised)
         # commentary is printed with each measure below; the table has no column for it
         frame = frame.drop(columns=["measure_id", "rag", "Commentary"])
         doc.table(frame, "Every measure: figure, target, status and whether it is really "
@@ -131,12 +137,9 @@ class Pack:
                              (summary.variation(r), "Variation")])
             for caveat in r.notes:  # last available, provisional, small base, not split by
                 doc.paragraph(caveat, "note")
-            note = commentary.for_result(self.database, r)
-            if note:
-                doc.paragraph(f"Commentary: {note['commentary']}")
-                if note.get("corrective_action"):
-                    owner = f" ({note['owner_role']})" if note.get("owner_role") else ""
-                    doc.paragraph(f"Corrective action{owner}: {note['corrective_action']}")
+            note = self.notes.for_result(r)
+            if note:  # approved only, sanitised: the same HTML the screen shows
+                doc.sanitised(self.notes.html(note))
             self._chart(doc, r, pillar.id)
 
     def _chart(self, doc: Document, r, pillar_id: str) -> None:

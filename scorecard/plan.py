@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from . import components as ui
-from . import coverage, fmt, plan_charts
+from . import coverage, fmt, link_check, plan_charts
 from .contracts import ACTION_STATUSES
 from .measures import RAG_ICONS, RAG_WORDS, hidden_text
 
@@ -198,6 +198,11 @@ def scope_note(filters) -> None:
 
 def choose(ctx, everything: pd.DataFrame) -> dict:
     """Pillar and status filters, bound to the URL; returns the query parameters."""
+    link_check.check({
+        "plan_pillar": link_check.Choice("the pillar", pillar_options(everything, ctx.strategy),
+                                         "all pillars", many=True),
+        "plan_status": link_check.Choice("the status", status_options(), "all statuses",
+                                         many=True)})
     left, right = st.columns(2)
     pillars = left.multiselect("Pillar", pillar_options(everything, ctx.strategy),
                                key="plan_pillar", bind="query-params",
@@ -291,9 +296,7 @@ def badge_line(ids, catalogue: dict, results: dict) -> str:
     return "  \n".join(parts)
 
 
-def _plain(text: str) -> str:
-    """Officers' text shown as typed: no Markdown, LaTeX or directives from its characters."""
-    return "".join("\\" + c if c in "\\`*_[]{}<>#$:|~" else c for c in str(text))
+_plain = fmt.plain  # officers' text shown as typed
 
 
 def links_block(ctx, frame: pd.DataFrame, judged_: dict) -> None:

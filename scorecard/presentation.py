@@ -10,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from . import app_state, summary
+from . import app_state, link_check, summary
 from . import components as ui
 
 CSS = """
@@ -70,12 +70,29 @@ def _exit() -> None:
     st.session_state["present"] = False
 
 
+def slide_asked(text: str, count: int) -> int:
+    """The slide a link's ?slide= opens: its number kept within the deck, else the first."""
+    try:
+        number = int(text)  # int() refuses a superscript digit or thousands of digits
+    except ValueError:
+        number = 1
+    return min(max(1, number), count)
+
+
+def slide_problems(count: int) -> list[str]:
+    """A warning when the link asks for a slide this deck does not have (read before the
+    controls take the slide from the URL)."""
+    shown = slide_asked(st.query_params.get("slide", "1"), count)
+    return link_check.problems(link_check.asked(["slide"]), {"slide": link_check.Choice(
+        "slide", [str(n) for n in range(1, count + 1)], f"slide {shown}",
+        f"which is not one of this presentation's {count} slides")})
+
+
 def controls(count: int) -> int:
     """Previous and next (the arrow keys too, and a clicker's PageDown and PageUp), the slide
     number, and exit."""
     if "slide" not in st.session_state:
-        asked = st.query_params.get("slide", "1")
-        st.session_state["slide"] = int(asked) if asked.isdigit() else 1
+        st.session_state["slide"] = slide_asked(st.query_params.get("slide", "1"), count)
     st.session_state["slide"] = min(max(1, st.session_state["slide"]), count)
     back, number, forward, leave, share = st.columns([1, 1.1, 1, 1.3, 1.4],
                                                      vertical_alignment="center")
@@ -139,7 +156,7 @@ def _summary_slide(ctx, results, title: str, page: list, number: int, pages: int
 
 
 def _measure_slide(ctx, result, pillar_id) -> None:
-    from . import commentary, views
+    from . import views
     st.title(result.measure.title)
     left, right = st.columns([1, 1.5], gap="medium")
     with left:
@@ -147,7 +164,7 @@ def _measure_slide(ctx, result, pillar_id) -> None:
     with right:
         with st.container(key="slide-chart"):
             views.spc_block(ctx, result, pillar_id, compact=True, font_size=16)
-        ui.commentary_block(commentary.for_result(ctx.database, result), compact=False)
+        ui.commentary_block(ctx.notes, ctx.notes.for_result(result), compact=False)
 
 
 def show(ctx, filters, measure_ids, title: str, pillar_id: str | None = None) -> None:
@@ -157,9 +174,11 @@ def show(ctx, filters, measure_ids, title: str, pillar_id: str | None = None) ->
     pages = summary_pages(every)
     count = len(results) + len(pages)
     slide, foot = st.container(), st.container(key="slide-controls")
+    asked = slide_problems(count)
     with foot:
         index = controls(count)
     with slide:
+        link_check.warn(asked)
         _top_bar(ctx, filters, index, count)
         if index <= len(pages):
             _summary_slide(ctx, every, title, pages[index - 1], index, len(pages))

@@ -124,7 +124,7 @@ COLUMNS = {
     "actions.csv": "action_id,pillar,title,owner,due_on,status,progress_pct,last_update_on,update,"
                    "measures,categories",
     "events.csv": "date,label,pillar,measure,rebase",
-    "commentary.csv": "measure,period,service,commentary,corrective_action,owner_role",
+    "commentary.csv": "measure,period,service,commentary,corrective_action,owner_role,status",
 }
 TIMESTAMP, DATE = "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"
 
@@ -304,41 +304,41 @@ COMMENTARY = (
      "Only around 62% of housing cases closed within standard, against a target of 80%. "
      "The repairs backlog built up in 2025 is still being worked through.",
      "Backlog team extended to March 2027 and weekly case reviews with repairs supervisors.",
-     "Head of Housing Services"),
+     "Head of Housing Services", "approved"),
     ("days_to_resolve_p90", "2026-09-01", "Housing",
      "The slowest tenth of housing cases take over five weeks, mostly repairs that need a "
      "contractor visit.",
      "Contractor appointments to be booked at first contact once the CRM link goes live.",
-     "Head of Housing Services"),
+     "Head of Housing Services", "approved"),
     ("post_contact_satisfaction", "2026-09-01", "",
      "Satisfaction is held down by the reporting app, where only about 55% of respondents are "
      "satisfied compared with over 80% on the phone. Older and disabled residents rate it lowest.",
      "App redesign with older and disabled residents (action A10); interim fixes in October.",
-     "Digital Services Manager"),
+     "Digital Services Manager", "approved"),
     ("stage1_on_time", "2026-09-01", "",
      "Counting the extensions agreed with residents, as the Code allows, 84% of stage 1 "
      "complaints were answered on time against a 90% target; without them only about three in "
      "four were, so too many need an extension.",
      "Complaints team to agree response plans at acknowledgement and report risks weekly.",
-     "Complaints and Information Manager"),
+     "Complaints and Information Manager", "approved"),
     ("contractor_checks", "2026-07-01", "Adult Social Care",
      "CareWell Homecare passed fewer than 80% of standards checks this quarter, mainly on call "
      "times and updates to families.",
      "Improvement notice issued and monthly contract meetings until performance recovers.",
-     "Head of Adult Commissioning"),
+     "Head of Adult Commissioning", "approved"),
     ("resident_trust", "2026-08-01", "",
      "Trust in the council is below target in the August wave, lowest in the most deprived areas.",
      "Ward-level 'you said, we did' updates planned with the communications team.",
-     "Head of Communications"),
+     "Head of Communications", "approved"),
     ("avoidable_contact", "2026-09-01", "",
      "Avoidable contact is slightly above target, mainly chasing calls about bins and repairs.",
      "Bin collection text alerts to cover all rounds by the end of October.",
-     "Head of Waste Services"),
+     "Head of Waste Services", "approved"),
     ("f2f_average_wait", "2026-09-01", "",
      "Average waits at the customer service centres are just above target, longest at Market "
      "Hall.",
      "Appointment booking to be introduced at Market Hall first.",
-     "Customer Services Manager"),
+     "Customer Services Manager", "draft"),
 )
 
 

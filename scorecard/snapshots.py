@@ -1,6 +1,10 @@
 """Frozen snapshots: "as reported to committee". Freezing stores the figures and the pack for
 one view (grain, period, services, channels); later, the same view says when it was reported
 and which figures have been revised since (late data, corrections), with what was reported.
+
+Frozen files are never edited: unfreezing (an administrator's act, with a reason) moves the
+snapshot aside, whole, to `<view>.unfrozen-<time>` with a note of who, when and why, which the
+view and its next pack then show.
 """
 
 from __future__ import annotations
@@ -8,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from . import fmt
 from .settings import Settings
+
+UNFROZEN = ".unfrozen-"  # an unfrozen snapshot's folder: <view>.unfrozen-<UTC time>
 
 
 def key(filters) -> str:
@@ -41,11 +47,13 @@ def figures(results) -> dict:
 
 
 def freeze(settings: Settings, filters, results, pack_html: str, as_at: date,
-           today: date | None = None) -> dict:
+           today: date | None = None, by: str = "") -> dict:
     """Store the figures and the pack for this view; returns the snapshot."""
     folder = _folder(settings, filters)
+    if (folder / "figures.json").exists():
+        raise FileExistsError(f"{key(filters)} is already frozen; unfreeze it first")
     folder.mkdir(parents=True, exist_ok=True)
-    snapshot = {"reported_on": (today or date.today()).isoformat(),
+    snapshot = {"reported_on": (today or date.today()).isoformat(), "frozen_by": by,
                 "as_at": as_at.isoformat(), "grain": filters.grain,
                 "period": filters.report_start.isoformat(),
                 "services": list(filters.services), "channels": list(filters.channels),
@@ -55,6 +63,48 @@ def freeze(settings: Settings, filters, results, pack_html: str, as_at: date,
     tmp.write_text(json.dumps(snapshot, indent=1), encoding="utf-8")
     os.replace(tmp, folder / "figures.json")  # the snapshot exists only once complete
     return snapshot
+
+
+def unfreeze(settings: Settings, filters, by: str, reason: str,
+             when: datetime | None = None) -> dict:
+    """Move this view's snapshot aside, untouched, with who unfroze it, when and why."""
+    reason = " ".join(str(reason).split())
+    if not reason:
+        raise ValueError("Unfreezing needs a reason")
+    folder = _folder(settings, filters)
+    if not (folder / "figures.json").exists():
+        raise FileNotFoundError(f"{key(filters)} is not frozen")
+    when = when or datetime.now(UTC).replace(microsecond=0)
+    moved = folder.with_name(f"{folder.name}{UNFROZEN}{when:%Y%m%dT%H%M%S}")
+    os.replace(folder, moved)
+    note = {"unfrozen_at": when.isoformat(), "by": by, "reason": reason}
+    (moved / "unfrozen.json").write_text(json.dumps(note, indent=1), encoding="utf-8")
+    return note
+
+
+def unfreezes(settings: Settings, filters) -> list[dict]:
+    """Each time this view was unfrozen, oldest first: when it had been reported, by whom it
+    was frozen, and who unfroze it, when and why."""
+    out = []
+    for folder in sorted(settings.snapshot_dir.glob(f"{key(filters)}{UNFROZEN}*")):
+        try:
+            note = json.loads((folder / "unfrozen.json").read_text(encoding="utf-8"))
+            frozen = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        out.append(note | {"reported_on": frozen.get("reported_on"),
+                           "frozen_by": frozen.get("frozen_by", "")})
+    return out
+
+
+def unfrozen_words(note: dict) -> str:
+    """'Unfrozen on 3 December 2026 by a@x.gov.uk because … (it had been frozen as reported
+    to committee on 1 December 2026).'"""
+    when = fmt.long_date(datetime.fromisoformat(note["unfrozen_at"]).date())
+    reported = fmt.long_date(date.fromisoformat(note["reported_on"])) \
+        if note.get("reported_on") else "an earlier date"
+    return (f"Unfrozen on {when} by {note['by']} because {note['reason']} (it had been "
+            f"frozen as reported to committee on {reported}).")
 
 
 def load(settings: Settings, filters) -> dict | None:

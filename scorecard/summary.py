@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import commentary, fmt, glossary, sentences
+from . import fmt, glossary, sentences
 from .measures import RAG_WORDS, MeasureResult, hidden_text
 
 LAST_AVAILABLE = "last available"
@@ -93,10 +93,11 @@ def variation(r: MeasureResult) -> str:
     return glossary.variation(r.variation)
 
 
-def commentary_word(database, r: MeasureResult) -> str:
-    """"yes" when there is commentary (which measures still need it is for their owners,
-    listed apart, never in the committee's table or papers)."""
-    return "yes" if commentary.for_result(database, r) else ""
+def commentary_word(notes, r: MeasureResult) -> str:
+    """"yes" when there is commentary, "draft" when there is only a draft (which measures
+    still need it is for their owners, listed apart, never in the committee's papers)."""
+    note = notes.for_result(r)
+    return "" if note is None else "yes" if note["status"] == "approved" else "draft"
 
 
 ATTENTION = {"red": "Off target", "amber": "Near target", "concern": "On target, but getting "
@@ -139,14 +140,14 @@ def not_split_by(r: MeasureResult) -> str:
     return " and ".join(r.ignored_filters)
 
 
-def table(database, sections, revised: dict | None = None) -> pd.DataFrame:
+def table(notes, sections, revised: dict | None = None) -> pd.DataFrame:
     """A row per measure in strategy order. `sections` pairs each pillar's title with its
     measures' results; `revised` maps measure id to its revision since reported. "Not split
     by" names the filters a figure ignores (shown only while a filter is on)."""
     frame = pd.DataFrame([
         {"Pillar": title, "Measure": r.measure.title, "Figure": figure(r),
          "Not split by": not_split_by(r), "Target": target(r), "Status": standing(r),
-         "Change": variation(r), "Commentary": commentary_word(database, r),
+         "Change": variation(r), "Commentary": commentary_word(notes, r),
          "Revised since reported": (revised or {}).get(r.measure.id, ""),
          "measure_id": r.measure.id, "rag": r.rag}
         for title, rs in sections for r in rs],

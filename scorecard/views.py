@@ -10,7 +10,7 @@ import streamlit as st
 from . import (
     app_state,
     charts,
-    commentary,
+    commentary_panel,
     complaints_views,
     coverage,
     errors,
@@ -124,7 +124,8 @@ def service_block(result: MeasureResult) -> None:
 def measure_detail(ctx, filters, result: MeasureResult, pillar_id: str | None) -> None:
     """Everything behind one measure: its card, the SPC chart, then the services, channels,
     sites or contractors compared, each with its figures as CSV."""
-    ui.measure_card(result, link=False, note=commentary.for_result(ctx.database, result))
+    ui.measure_card(result, link=False, notes=ctx.notes)
+    commentary_panel.panel(ctx, result)
     if result.absent:
         return
     spc_block(ctx, result, pillar_id)

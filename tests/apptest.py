@@ -12,6 +12,7 @@ def app(monkeypatch, data_dir, cache_dir, **env) -> AppTest:
     monkeypatch.setenv("SCORECARD_DATA", str(data_dir))
     monkeypatch.setenv("SCORECARD_CACHE", str(cache_dir))
     monkeypatch.setenv("SCORECARD_SNAPSHOTS", str(cache_dir / "snapshots"))
+    monkeypatch.setenv("SCORECARD_STATE", str(cache_dir / "state"))  # commentary, audit log
     monkeypatch.setenv("SCORECARD_STRICT", "1")  # a fault fails the test, not just a message
     monkeypatch.setenv("SCORECARD_SETTLE_SECONDS", "0")  # fixtures are written just before
     for key, value in env.items():

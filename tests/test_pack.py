@@ -107,7 +107,7 @@ def test_frozen_figures_show_what_was_reported_and_what_changed(tmp_path, monkey
     monkeypatch.setenv("SCORECARD_SNAPSHOTS", str(tmp_path / "snapshots"))
     at.run()
     text = "\n".join(texts(at))
-    assert not at.exception
+    assert not at.exception, at.exception
     assert any("September 2026 as reported to committee on 14 October 2026. 2 figures have "
                "been revised since and are marked." in i.value for i in at.info)
     assert "Revised since reported to committee: reported 50.0%" in text  # calls

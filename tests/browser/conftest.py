@@ -47,7 +47,10 @@ def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample", *
     SCORECARD_* settings); yields its URL."""
     port = _free_port()
     env = os.environ | {"SCORECARD_DATA": str(data), "SCORECARD_SETTLE_SECONDS": "0",
-                        "SCORECARD_CACHE": str(tmp_path_factory.mktemp(f"{name}-cache"))} | {
+                        "SCORECARD_CACHE": str(tmp_path_factory.mktemp(f"{name}-cache")),
+                        "SCORECARD_STATE": str(tmp_path_factory.mktemp(f"{name}-state")),
+                        "SCORECARD_SNAPSHOTS": str(tmp_path_factory.mktemp(f"{name}-snap"))
+                        } | {
         f"SCORECARD_{key.upper()}": str(value) for key, value in env.items()}
     log = open(tmp_path_factory.mktemp("logs") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
