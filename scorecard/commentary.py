@@ -27,7 +27,9 @@ from . import calendar as cal
 from .appdb import AppDatabase
 
 TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "code", "blockquote"}
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
+_MARKDOWN.add_render_rule(  # an image is shown as its description, never fetched
+    "image", lambda self, tokens, idx, options, env: html.escape(tokens[idx].content))
 FROM_EXTRACT = "commentary.csv"  # the author of entries loaded from the extract
 
 

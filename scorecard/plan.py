@@ -244,6 +244,8 @@ def timeline_block(ctx, frame: pd.DataFrame) -> None:
 def table_block(ctx, frame: pd.DataFrame, judged_: dict) -> None:
     """Every action chosen, overdue first, with its measures judged, and a CSV."""
     shown = table(frame, ctx.catalogue, judged_)
+    if ctx.visitor.public:  # officers' running notes stay inside the council
+        shown = shown.drop(columns=["Latest update"], errors="ignore")
     with st.container(border=True, key="plan-table"):
         st.subheader(f"The actions, overdue first ({len(frame)} shown)")
         st.dataframe(shown, hide_index=True, height="content", column_config={
@@ -260,13 +262,14 @@ def overdue_block(ctx, frame: pd.DataFrame, judged_: dict) -> None:
     overdue = frame[frame["overdue"]]
     if overdue.empty:
         return
-    st.subheader(f"Overdue actions: what their owners last said ({len(overdue)})")
+    said = "" if ctx.visitor.public else ": what their owners last said"
+    st.subheader(f"Overdue actions{said} ({len(overdue)})")
     columns = st.columns(2)
     for i, action in enumerate(overdue.itertuples()):
         with columns[i % 2], st.container(border=True, key=f"overdue-{action.action_id}"):
             st.markdown(f"**{action.action_id} {_plain(action.title)}**")
             st.caption(overdue_caption(action))
-            if isinstance(action.update, str) and action.update:
+            if isinstance(action.update, str) and action.update and not ctx.visitor.public:
                 st.markdown(_plain(action.update))
             st.markdown(badge_line(action.measure_ids, ctx.catalogue, judged_))
 

@@ -21,6 +21,11 @@ def _auth_configured() -> bool:
         return False
 
 
+def signed_in_claims() -> dict | None:
+    """The ID token's claims of the person signed in, or None (a seam for tests)."""
+    return st.user.to_dict() if st.user.is_logged_in else None
+
+
 def _refuse(title: str, text: str, sign_out: bool = False) -> None:
     st.title(title)
     st.markdown(text)
@@ -50,14 +55,14 @@ def visitor_or_stop(settings: Settings) -> access.Visitor:
                 "This dashboard needs sign-in, but no identity provider is configured "
                 "(`[auth]` in .streamlit/secrets.toml, docs/access.md). Ask the dashboard's "
                 "administrator.")
-    if not st.user.is_logged_in:
+    claims = signed_in_claims()
+    if claims is None:
         st.title("Customer service scorecard")
         st.markdown("Sign in with your council account to see the scorecard.")
         args = (rules.provider,) if rules.provider else ()
         st.button(f"Sign in with {rules.provider_name}", icon=":material/login:",
                   type="primary", on_click=st.login, args=args)
         st.stop()
-    claims = st.user.to_dict()
     role = rules.role_for(claims)
     who = access.email_of(claims) or str(claims.get("name") or claims.get("sub") or "")
     if role is None:
