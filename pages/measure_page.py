@@ -3,12 +3,13 @@
 import streamlit as st
 
 from scorecard import components as ui
-from scorecard import views
+from scorecard import link_check, views
 
 
 def render(ctx, filters) -> None:
     """The measure chosen in the URL (?measure=<title>), or picked here."""
     titles = {m.title: m for m in ctx.catalogue.values()}
+    link_check.check({"measure": link_check.Choice("measure", list(titles), next(iter(titles)))})
     chosen = st.selectbox("Measure", list(titles), key="measure", bind="query-params")
     measure = titles[chosen]
     pillar = ctx.strategy.home_pillar(measure.id)

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from scorecard import committee, presentation
+from scorecard import committee, link_check, presentation
 from scorecard import components as ui
+
+LAYOUTS = ["Cards", "Table"]
 
 
 def render(ctx, filters) -> None:
@@ -11,6 +13,8 @@ def render(ctx, filters) -> None:
     if presentation.presenting():
         measure_ids = [m for p in ctx.strategy.pillars for m in p.measures]
         return presentation.show(ctx, filters, measure_ids, f"Scorecard: {ctx.strategy.title}")
+    link_check.check({"layout": link_check.Choice("the layout", LAYOUTS,
+                                                  "the scorecard as Cards")})
     ui.page_header(f"Scorecard: {ctx.strategy.title}", ctx.strategy.vision, ctx, filters)
     pillars = [(p, ui.results_for(ctx, p.measures, filters)) for p in ctx.strategy.pillars]
     everything = [r for _, results in pillars for r in results]
@@ -18,7 +22,7 @@ def render(ctx, filters) -> None:
     ui.summary_and_attention(ctx, [(p.title, results) for p, results in pillars])
     committee.panel(ctx, filters, everything, revised)
     plan = ui.results_for(ctx, ctx.strategy.plan_measures, filters)
-    layout = st.segmented_control("Show the scorecard as", ["Cards", "Table"], default="Cards",
+    layout = st.segmented_control("Show the scorecard as", LAYOUTS, default="Cards",
                                   key="layout", bind="query-params", required=True)
     if layout == "Table":
         sections = [(p.title, results) for p, results in pillars]

@@ -14,7 +14,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from . import app_state, coverage, fmt, measures, plan_charts
+from . import app_state, coverage, fmt, link_check, measures, plan_charts
 from . import components as ui
 from .measures import RAG_ICONS, RAG_WORDS, hidden_text
 from .plan import rag_text
@@ -211,6 +211,9 @@ def picker(ctx, filters) -> str | None:
     """The service to show, bound to the URL; the sidebar's service when only one is set."""
     chosen = filters.single_service
     index = ctx.services.index(chosen) if chosen in ctx.services else 0
+    shown = ctx.services[index] if ctx.services else "no service"
+    link_check.check({"service_view": link_check.Choice(
+        "the service to view", ctx.services, shown, "which is not in the data")})
     return st.selectbox("Service", ctx.services, index=index, key="service_view",
                         bind="query-params", placeholder="Choose a service")
 

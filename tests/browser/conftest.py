@@ -42,7 +42,8 @@ def _wait_healthy(url: str, timeout: float = 120) -> None:
     raise RuntimeError(f"Streamlit did not start at {url}")
 
 
-def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample", **env):
+def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample",
+           args: tuple = (), **env):
     """Start a Streamlit server for app.py on a folder of extracts (with any other
     SCORECARD_* settings); yields its URL."""
     port = _free_port()
@@ -55,7 +56,7 @@ def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample", *
     log = open(tmp_path_factory.mktemp("logs") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "scorecard.serve", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
