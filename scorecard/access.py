@@ -127,6 +127,8 @@ def is_local(address, headers: dict) -> bool:
     if not isinstance(address, str) or not address:
         return True
     try:
-        return ipaddress.ip_address(address).is_loopback
+        ip = ipaddress.ip_address(address)
+        mapped = getattr(ip, "ipv4_mapped", None)  # '::ffff:127.0.0.1' on a dual-stack server
+        return (mapped or ip).is_loopback
     except ValueError:
         return address == "localhost"

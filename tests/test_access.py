@@ -54,6 +54,7 @@ def test_the_access_file_is_checked(tmp_path):
 
 @pytest.mark.parametrize(("address", "headers", "local"), [
     (None, {}, True), ("127.0.0.1", {}, True), ("::1", {}, True),
+    ("::ffff:127.0.0.1", {}, True), ("::ffff:10.1.2.3", {}, False),  # as Streamlit gives it
     ("10.1.2.3", {}, False), ("203.0.113.9", {}, False),
     (None, {"X-Forwarded-For": "203.0.113.9"}, False),  # through a proxy on this machine
     ("127.0.0.1", {"Forwarded": "for=203.0.113.9"}, False),
