@@ -73,13 +73,13 @@ def status_line(note: dict, public: bool = False) -> str:
     if public:
         return ""
     by = note.get("author") or FROM_EXTRACT
+    origin = f"from {FROM_EXTRACT}" if by == FROM_EXTRACT else f"written by {by}" + (
+        f" on {_words(note['written_at'])}" if note.get("written_at") else "")
     if note.get("status") != "approved":
-        return f"Draft, not yet approved: written by {by}" + (
-            f" on {_words(note['written_at'])}" if note.get("written_at") else "")
+        return f"Draft, not yet approved ({origin})"
     if note.get("approved_by"):
-        return f"Approved by {note['approved_by']} on {_words(note['approved_at'])} " \
-               f"(written by {by})"
-    return f"Approved (from {FROM_EXTRACT})" if by == FROM_EXTRACT else f"Approved ({by})"
+        return f"Approved by {note['approved_by']} on {_words(note['approved_at'])} ({origin})"
+    return f"Approved ({origin})"
 
 
 def html_block(note: dict, domains: tuple = (), public: bool = False) -> str:

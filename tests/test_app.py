@@ -264,7 +264,7 @@ def test_commentary_beside_red_measures_and_flags_where_missing(mini_app):
     assert "<strong>Commentary:</strong></p><p>Repairs backlog after staff vacancies" in text
     assert ("<strong>Corrective action (Head of Housing):</strong></p><p>Agency surveyors "
             "until December") in text
-    assert "Draft, not yet approved: written by commentary.csv" in text
+    assert "Draft, not yet approved (from commentary.csv)" in text
     owners = next(e for e in at.expander if e.label.startswith("For measure owners"))
     assert "Cases resolved within standard" in owners.markdown[-1].value
 
