@@ -316,3 +316,41 @@ def test_public_mode_raises_the_minimum_base_but_never_lowers_it(monkeypatch):
     with pytest.raises(settings.SettingsError, match="access must be one of local, "
                                                      "internal, public"):
         settings.load()
+
+
+def test_an_administrator_freezes_and_unfreezes_with_a_reason_in_the_audit_log(monkeypatch,
+                                                                               tmp_path):
+    at = app(monkeypatch, MINI, tmp_path / "cache", min_base=1).run()  # local: administrator
+    at.button(key="pack-freeze").click().run()
+    assert not at.exception
+    assert "pack-freeze" not in [b.key for b in at.button]
+    at.button(key="FormSubmitter:unfreeze-Unfreeze").click().run()  # no reason: refused
+    assert "Say why it is being unfrozen: the reason goes on the next pack." in [
+        w.value for w in at.warning]
+    assert snapshots.unfreezes(_settings(), _view_filters()) == []
+    at.text_input(key="unfreeze-reason").set_value("September complaints double counted")
+    at.button(key="FormSubmitter:unfreeze-Unfreeze").click().run()
+    assert not at.exception
+    log = AppDatabase(tmp_path / "cache" / "state").audit()
+    assert [(r["who"], r["action"]) for r in log] == [("local user", "unfreeze"),
+                                                       ("local user", "freeze")]
+    assert log[0]["detail"] == {"reason": "September complaints double counted",
+                                "grain": "month", "period": "2026-09-01", "services": [],
+                                "channels": []}
+    assert [u["by"] for u in snapshots.unfreezes(_settings(), _view_filters())] == [
+        "local user"]
+    at.run()
+    assert any(i.value.startswith("Unfrozen on ") and "by local user because September "
+               "complaints double counted (it had been frozen as reported to committee on "
+               in i.value for i in at.info)
+    assert "pack-freeze" in [b.key for b in at.button]  # it can be frozen again
+
+
+def _settings():
+    from scorecard import settings
+    return settings.load()
+
+
+def _view_filters():
+    from scorecard.measures import Filters
+    return Filters("month", date(2025, 10, 1), date(2026, 9, 30), (), ())
