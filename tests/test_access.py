@@ -354,3 +354,17 @@ def _settings():
 def _view_filters():
     from scorecard.measures import Filters
     return Filters("month", date(2025, 10, 1), date(2026, 9, 30), (), ())
+
+
+@pytest.mark.parametrize("access_mode", ["local", "public"])
+def test_a_refused_file_is_named_inside_but_not_in_public(monkeypatch, tmp_path, access_mode):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    with open(data / "contacts.csv", "a", encoding="utf-8") as handle:  # a US export's date
+        handle.write("C98,09/13/2026 09:00,phone,Housing,Contact Centre,20,100,N,,Y,N\n")
+    at = app(monkeypatch, data, tmp_path / "cache", min_base=1, access=access_mode).run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert errors.startswith("Some extracts could not be read, so the figures that depend on "
+                             "them are missing.")
+    assert ("contacts.csv" in errors) is (access_mode == "local")
