@@ -24,7 +24,7 @@ from . import catalogue as catalogue_
 from . import complaint_learning as learn
 from . import complaint_panels as panels
 from . import complaints as cx
-from . import coverage, fmt, ingest, pdf
+from . import coverage, fmt, ingest, pdf, suppression
 from .html_report import Document
 from .settings import Settings
 
@@ -66,8 +66,8 @@ def key_figures(database, scope, catalogue, min_base: int) -> list[tuple[str, st
     upheld = cx.measure_total(database, catalogue["complaints_upheld"], scope)
     escalated = cx.measure_total(database, catalogue["complaints_escalated"], scope)
     referred = cx.ombudsman(database, scope)
-    items = [(f"{int(t.loc[s, 'received']):,}", f"complaints received at stage {s}")
-             for s in (1, 2)]
+    items = [(panels.count(t.loc[s, "received"], "", min_base=min_base),
+              f"complaints received at stage {s}") for s in (1, 2)]
     items.append(("–" if not per_1000[1] else f"{1000 * per_1000[0] / per_1000[1]:.1f}",
                   "new complaints per 1,000 contacts"))
     for s in (1, 2):
@@ -78,7 +78,8 @@ def key_figures(database, scope, catalogue, min_base: int) -> list[tuple[str, st
                       " with permitted extensions"))
     items += [(_rate(*upheld, min_base), "of decisions upheld in full or in part"),
               (_rate(*escalated, min_base), "of stage 1 answers taken to stage 2"),
-              (f"{int(referred['complaints'].sum()):,}", "complaints referred to an Ombudsman")]
+              (panels.count(referred["complaints"].sum(), "", min_base=min_base),
+               "complaints referred to an Ombudsman")]
     return items
 
 
@@ -114,12 +115,15 @@ def _once(table: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def _volumes(database, scope) -> pd.DataFrame:
+VOLUMES = ("Received in the year", "Answered in the year")
+
+
+def _volumes(database, scope, min_base: int) -> pd.DataFrame:
     t = cx.timeliness(database, scope)
     answered = cx.outcomes(database, scope).groupby("stage")["complaints"].sum()
-    return pd.DataFrame({"Stage": [cx.STAGES[s] for s in t["stage"]],
-                         "Received in the year": t["received"],
-                         "Answered in the year": [int(answered.get(s, 0)) for s in t["stage"]]})
+    return suppression.withhold(pd.DataFrame({
+        "Stage": [cx.STAGES[s] for s in t["stage"]], VOLUMES[0]: t["received"],
+        VOLUMES[1]: [int(answered.get(s, 0)) for s in t["stage"]]}), min_base, counts=VOLUMES)
 
 
 def _improvements(doc: Document, database) -> None:
@@ -145,8 +149,9 @@ def _about(doc: Document, settings: Settings) -> None:
         "On time with permitted extensions: an extension counts only up to the 10 (stage 1) "
         "or 20 (stage 2) extra working days the Code allows. Withdrawn complaints are left "
         "out of timeliness.",
-        f"Rates on fewer than {settings.min_base} cases are not shown, so no one can be "
-        "identified from a small group. No personal details appear in this report.",
+        f"Counts of fewer than {settings.min_base} complaints, and rates on fewer than "
+        f"{settings.min_base} cases, are not shown, so no one can be identified from a small "
+        "group. No personal details appear in this report.",
         "The same figures are on the dashboard's Complaints page, with the period set to "
         "this financial year."])
 
@@ -155,26 +160,26 @@ def _handling(doc: Document, database, scope, catalogue: dict, base: int) -> Non
     """Volumes, timeliness and outcomes."""
     year = cal.fy_label(scope.start)
     doc.heading("Volumes")
-    doc.table(_volumes(database, scope), f"Complaints received and answered in {year}")
+    doc.table(_volumes(database, scope, base), f"Complaints received and answered in {year}")
     _panel(doc, learn.services_panel(database, scope, catalogue, base))
     doc.heading("Timeliness")
     _panel(doc, panels.timeliness_panel(database, scope, base))
     doc.heading("Outcomes")
     _panel(doc, panels.outcomes_panel(database, scope, base))
-    _panel(doc, panels.flow_panel(database, scope))
+    _panel(doc, panels.flow_panel(database, scope, base))
 
 
 def _learning(doc: Document, database, scope, base: int) -> None:
     """Themes, refusals, the Ombudsman, and what has changed as a result."""
     doc.heading("Complaint themes")
-    _panel(doc, learn.themes_panel(database, scope, "quarter"))
+    _panel(doc, learn.themes_panel(database, scope, "quarter", base))
     _panel(doc, learn.contractors_panel(database, scope, base))
     doc.heading("Refusals")
-    _panel(doc, panels.refusals_panel(database, scope))
+    _panel(doc, panels.refusals_panel(database, scope, base))
     doc.heading("Ombudsman")
     _panel(doc, panels.ombudsman_panel(database, scope, base))
     doc.heading("Learning and service improvement")
-    _panel(doc, learn.learning_panel(database, scope))
+    _panel(doc, learn.learning_panel(database, scope, base))
     doc.heading("Improvements made and under way", 3)
     _improvements(doc, database)
 

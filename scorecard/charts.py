@@ -204,7 +204,18 @@ def spc(series, spc_frame, measure, events=None, height: int = 420,
 
 def _floats(values) -> list:
     """A column as a plain list of numbers (None where missing), ready for the chart."""
-    return [None if v is None or v != v else float(v) for v in values]
+    return [None if v is None or v is pd.NA or v != v else float(v) for v in values]
+
+
+NOT_SHOWN = "not shown"  # a withheld figure's hover text (the table beside it says why)
+
+
+def stacked(values, number: str = ",.0f", suffix: str = "") -> tuple[list, list]:
+    """A series for stacked bars: lengths, a withheld (blank) figure drawn as none so the
+    stack above it stays in place, and hover text that says it is not shown, never 0."""
+    floats = _floats(values)
+    return ([0.0 if v is None else v for v in floats],
+            [NOT_SHOWN if v is None else f"{v:{number}}{suffix}" for v in floats])
 
 
 def _spc_points(x, series, frame, measure) -> list[dict]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import GRID, INK, MUTED, PALETTE, RAG_COLOURS, _finish, figure, merged
+from .charts import GRID, INK, MUTED, PALETTE, RAG_COLOURS, _finish, figure, merged, stacked
 
 OUTCOME_COLOURS = {"Upheld": PALETTE[1], "Partly upheld": PALETTE[5], "Not upheld": PALETTE[0],
                    "Refused": RAG_COLOURS["none"], "Withdrawn": PALETTE[3],
@@ -21,7 +22,8 @@ OTHER = "#8C8C8C"
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, or pandas' NA (a withheld count)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _horizontal(data: list[dict], rows: int, axis_title: str, percent: bool = False,
@@ -52,11 +54,14 @@ def hbars(labels, values, texts, axis_title: str, colour: str = PALETTE[0],
 def stacked_hbars(labels, series: dict, colours: dict, axis_title: str,
                   percent: bool = False) -> go.Figure:
     """Horizontal bars split into named parts (`series`: name -> values per label)."""
-    data = [dict(type="bar", y=list(labels), x=_values(values), name=name, orientation="h",
-                 marker=dict(color=colours.get(name, OTHER), line=dict(color="white", width=1)),
-                 hovertemplate=f"%{{y}}: {name} %{{x:,.{1 if percent else 0}f}}"
-                               f"{'%' if percent else ''}<extra></extra>")
-            for name, values in series.items()]
+    data = []
+    for name, values in series.items():  # a withheld part: drawn as none, hover 'not shown'
+        x, text = stacked(values, f",.{1 if percent else 0}f", "%" if percent else "")
+        data.append(dict(type="bar", y=list(labels), x=x, name=name, orientation="h",
+                         text=text, textposition="none",
+                         marker=dict(color=colours.get(name, OTHER),
+                                     line=dict(color="white", width=1)),
+                         hovertemplate=f"%{{y}}: {name} %{{text}}<extra></extra>"))
     layout = {"barmode": "stack", "legend": dict(traceorder="normal")}
     if percent:
         layout["xaxis"] = {"range": [0, 100]}
@@ -80,10 +85,12 @@ def trend_stack(periods, series: dict, colours: dict, labels=None,
     """Counts over time, stacked by group (themes), one bar per period; with `labels`
     (quarters, years) the periods are named rather than placed on a date axis."""
     x = list(labels) if labels is not None else [str(p) for p in periods]
-    data = [dict(type="bar", x=x, y=_values(values), name=name,
-                 marker=dict(color=colours.get(name, OTHER)),
-                 hovertemplate=f"{name}: %{{y:,.0f}}<extra></extra>")
-            for name, values in series.items()]
+    data = []
+    for name, values in series.items():  # a withheld count: drawn as none, 'not shown'
+        y, text = stacked(values)
+        data.append(dict(type="bar", x=x, y=y, name=name, text=text, textposition="none",
+                         marker=dict(color=colours.get(name, OTHER)),
+                         hovertemplate=f"{name}: %{{text}}<extra></extra>"))
     named = {"xaxis": {"type": "category", "tickformat": None}} if labels is not None else {}
     return _finish(data, "count", height, barmode="stack", hovermode="x unified",
                    legend=dict(traceorder="normal"), **named)

@@ -10,8 +10,8 @@ import pandas as pd
 from . import calendar as cal
 from . import complaint_charts as charts
 from . import complaints as cx
-from . import fmt
-from .complaint_panels import Panel, count, span
+from . import fmt, suppression
+from .complaint_panels import Panel, count, shown, span, wide
 from .suppression import protect
 
 
@@ -54,7 +54,10 @@ def contractor_counts(database, scope: cx.Scope, min_base: int) -> pd.DataFrame:
     (suppressed where there are too few decisions)."""
     frame = database.query("complaints/complaints_by_contractor", **scope.params())
     frame = frame.rename(columns={"upheld": "numerator", "decisions": "base"})
-    return protect(frame, min_base, with_total=False)
+    frame = protect(frame, min_base, with_total=False)
+    frame["upheld_rate"] = [suppression.rate(n, b, min_base)
+                            for n, b in zip(frame["numerator"], frame["base"])]
+    return frame
 
 
 def learning_rows(database, scope: cx.Scope, top: int = 5) -> pd.DataFrame:
@@ -89,6 +92,8 @@ def services_panel(database, scope, catalogue: dict, min_base: int) -> Panel:
         "Per 1,000 contacts": _round(frame["per_1000"]),
         "Escalated to stage 2 (%)": _round(frame["escalated"]),
         "Upheld or partly upheld (%)": _round(frame["upheld"]), "Note": _notes(frame)})
+    table = suppression.withhold(table, min_base, bases=["Contacts"], counts=["New complaints"],
+                                 derived=["Per 1,000 contacts"])
     rated = table.dropna(subset=["Per 1,000 contacts"])
     if rated.empty:
         return Panel("services", "No contacts recorded to set complaints against", None, table,
@@ -109,26 +114,36 @@ def services_panel(database, scope, catalogue: dict, min_base: int) -> Panel:
     return Panel("services", title, figure, table, alt, note)
 
 
-def themes_panel(database, scope, grain: str, top: int = 5) -> Panel:
-    """New complaints by theme over time, the top themes apart and the rest together."""
+THEME_COUNTS = ("New complaints", "Upheld or partly upheld at stage 1")
+
+
+def themes_panel(database, scope, grain: str, min_base: int, top: int = 5) -> Panel:
+    """New complaints by theme over time, the top themes apart and the rest together (a
+    theme with few complaints in a period withheld)."""
     frame = theme_counts(database, scope, grain, top)
     table = pd.DataFrame({"Period": [cal.period_label(p, grain) for p in frame["period_start"]],
                           "Theme": frame["theme"], "New complaints": frame["complaints"],
                           "Upheld or partly upheld at stage 1": frame["upheld"]})
+    table = suppression.withhold(table, min_base, bases=THEME_COUNTS[:1],
+                                 counts=THEME_COUNTS[1:], summed=THEME_COUNTS[:1],
+                                 by="Theme")  # each theme's total is in the alt text
     if frame.empty:
         return Panel("themes", "No new complaints in the period", None, table, "")
     totals = frame.groupby("theme")["complaints"].sum()
     order = list(frame.sort_values("rank", kind="stable")["theme"].unique())
     leader = order[0]
-    title = (f"{leader} was the most common theme: {totals[leader]:,} of "
-             f"{count(totals.sum(), 'new complaint')} ({100 * totals[leader] / totals.sum():.1f}%)")
-    wide = frame.pivot_table(index="period_start", columns="theme", values="complaints",
-                             aggfunc="sum", fill_value=0)
+    share = suppression.rate(totals[leader], totals.sum(), min_base)
+    title = (f"{leader} was the most common theme: "
+             f"{count(totals[leader], '', min_base=min_base)} of "
+             f"{count(totals.sum(), 'new complaint', min_base=min_base)}"
+             + ("" if charts._missing(share) else f" ({share:.1f}%)"))
+    periods, series = wide(table.assign(period_start=frame["period_start"]), "period_start",
+                           "Theme", "New complaints")
     colours = dict(zip(order, charts.PALETTE[:top])) | {"Other themes": charts.OTHER}
-    labels = None if grain == "month" else [cal.period_label(p, grain) for p in wide.index]
-    figure = charts.trend_stack(wide.index, {t: wide[t] for t in order}, colours, labels)
+    labels = None if grain == "month" else [cal.period_label(p, grain) for p in periods]
+    figure = charts.trend_stack(periods, {t: series[t] for t in order}, colours, labels)
     alt = (f"Stacked bar chart of new complaints by theme, {span(scope)}: " + "; ".join(
-        f"{t} {totals[t]:,}" for t in order) + " over the period.")
+        f"{t} {count(totals[t], '', min_base=min_base)}" for t in order) + " over the period.")
     note = f"Stage 1 complaints received {span(scope)}, by {cal.GRAIN_WORDS[grain].lower()}."
     return Panel("themes", title, figure, table, alt, note)
 
@@ -136,27 +151,28 @@ def themes_panel(database, scope, grain: str, top: int = 5) -> Panel:
 def contractors_panel(database, scope, min_base: int) -> Panel:
     """Complaints about each contractor and how many decisions upheld them."""
     frame = contractor_counts(database, scope, min_base)
-    rates = [None if s else round(100 * n / b, 1) if b else None
-             for n, b, s in zip(frame["numerator"], frame["base"], frame["suppressed"])]
     table = pd.DataFrame({"Contractor": frame["contractor"], "Service": frame["service"],
                           "New complaints": frame["complaints"],
                           "Escalated to stage 2": frame["escalated"],
                           "Decisions": frame["base"].astype("Int64"),
-                          "Upheld or partly upheld (%)": rates,
+                          "Upheld or partly upheld (%)": _round(frame["upheld_rate"]),
                           "Note": frame["suppressed_reason"]})
+    table = suppression.withhold(table, min_base, bases=["New complaints"],
+                                 counts=["Escalated to stage 2", "Decisions"],
+                                 derived={"Upheld or partly upheld (%)": ["Decisions"]})
     if table.empty:
         return Panel("contractors", "No complaints about contractors in the period", None,
                      table, "")
     top = table.iloc[0]
-    upheld = "" if top["Upheld or partly upheld (%)"] is None else \
+    upheld = "" if pd.isna(top["Upheld or partly upheld (%)"]) else \
         f", {top['Upheld or partly upheld (%)']:.1f}% of decisions upheld in full or in part"
     title = (f"{top['Contractor']} had the most complaints about a contractor: "
-             f"{top['New complaints']:,}{upheld}")
+             f"{shown(top['New complaints'], min_base)}{upheld}")
     figure = charts.hbars(table["Contractor"], table["New complaints"],
-                          table["New complaints"].map("{:,}".format), "New complaints",
-                          colour=charts.PALETTE[2])
+                          [shown(n, min_base) for n in table["New complaints"]],
+                          "New complaints", colour=charts.PALETTE[2])
     alt = "Bar chart of new complaints about each contractor: " + "; ".join(
-        f"{c} ({s}) {n:,}" for c, s, n in
+        f"{c} ({s}) {shown(n, min_base)}" for c, s, n in
         zip(table["Contractor"], table["Service"], table["New complaints"])) + "."
     note = (f"Stage 1 complaints received {span(scope)} naming a contractor; decisions at "
             f"either stage. Upheld rates on fewer than {min_base} decisions are not shown.")
@@ -174,10 +190,12 @@ def _action_rows(frame) -> pd.DataFrame:
         "Due": [fmt.long_date(d) if d else "" for d in frame["due_on"]]})
 
 
-def learning_panel(database, scope, top: int = 5) -> Panel:
-    """For the top themes, the action plan items addressing them (figure-less panel)."""
+def learning_panel(database, scope, min_base: int, top: int = 5) -> Panel:
+    """For the top themes, the action plan items addressing them (figure-less panel; a
+    theme's few complaints withheld)."""
     frame = learning_rows(database, scope, top)
-    table = _action_rows(frame)
+    table = suppression.withhold(_action_rows(frame), min_base, bases=THEME_COUNTS[:1],
+                                 counts=THEME_COUNTS[1:])
     themes = frame.groupby("theme_rank", sort=True).agg(
         category=("category", "first"), covered=("action_id", lambda a: a.notna().any()))
     missing = list(themes.loc[~themes["covered"], "category"])

@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from . import suppression
 from .calendar import bank_holidays
 from .measures import PARAM_DEFAULTS
 from .suppression import hidden_groups, hides_selection
@@ -199,17 +200,19 @@ def hidden_stages(database, scope: Scope, min_base: int) -> set[int]:
 
 
 def rate(numerator, denominator, min_base: int) -> float:
-    """Per cent, or NaN when the base is under `min_base` (too few cases to show)."""
-    return 100 * numerator / denominator if denominator and denominator >= min_base else np.nan
+    """Per cent, or NaN where it may not be published (suppression.rate: too few cases, or
+    a count too small to give back)."""
+    return suppression.rate(numerator, denominator, min_base)
 
 
 def rate_words(numerator, denominator, min_base: int) -> str:
     """'72.4% (21 of 29)', 'no cases', or 'fewer than 10 cases' when too few to show."""
     if not denominator:
         return "no cases"
-    if denominator < min_base:
-        return f"fewer than {min_base} cases"
-    return f"{rate(numerator, denominator, min_base):.1f}% ({numerator:,} of {denominator:,})"
+    value = rate(numerator, denominator, min_base)
+    if np.isnan(value):
+        return f"{suppression.withheld_words(min_base)} cases"
+    return f"{value:.1f}% ({numerator:,} of {denominator:,})"
 
 
 def timeliness(database, scope: Scope) -> pd.DataFrame:

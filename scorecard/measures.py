@@ -21,7 +21,14 @@ import pandas as pd
 from . import calendar as cal
 from . import coverage, fmt, glossary, spc, survey
 from .catalogue import Measure
-from .suppression import SECONDARY, hidden_by_period, hides_selection, protect
+from .suppression import (
+    SECONDARY,
+    hidden_by_period,
+    hides_selection,
+    protect,
+    under,
+    withheld_words,
+)
 
 RAG_WORDS = glossary.STATUS
 RAG_ICONS = {"green": "check_circle", "amber": "error", "red": "cancel", "none": "remove"}
@@ -245,7 +252,7 @@ def add_values(frame: pd.DataFrame, measure: Measure, min_base: int) -> pd.DataF
     out["base"] = np.where(np.isnan(base), 0.0, base)
     if "effective_base" not in out:
         out["effective_base"] = out["base"]
-    suppressed = out["base"] < min_base
+    suppressed = under(out["base"], min_base)
     if suppressed.any():
         value = pd.Series(out["value"]).to_numpy(dtype=float, na_value=np.nan).copy()
         value[suppressed] = np.nan
@@ -416,7 +423,7 @@ def hidden_text(row, min_base: int) -> str:
     """Why a suppressed figure is not shown, in a few words: 'fewer than 10', or 'not shown'
     when it is hidden so that a small group cannot be worked out from it."""
     by = row.get("suppressed_by") if hasattr(row, "get") else None
-    return "not shown" if isinstance(by, str) and by else f"fewer than {min_base}"
+    return "not shown" if isinstance(by, str) and by else withheld_words(min_base)
 
 
 def change(latest, earlier, measure: Measure) -> Change:

@@ -28,7 +28,10 @@ def rules(settings: Settings) -> list[tuple[str, str]]:
          "shown with its own period, rated against the target for that period, and not "
          "counted in the status totals for the period chosen."),
         ("Small numbers", f"A figure based on fewer than {base} cases or answers is not "
-         "shown. Where a breakdown would let a hidden group be worked out from the total and "
+         f"shown, and nor is a count of 1 to {base - 1} people or cases in any table, chart, "
+         "download, pack or report, or a percentage, base or verdict that would give it "
+         f"back ('fewer than {base}'). Where a breakdown would let a hidden group be worked "
+         "out from the total and "
          "the other groups, the next smallest group is hidden too; and a figure for a chosen "
          "service or channel is not shown ('not shown') in any period where it would let a "
          "hidden group be worked out from the council's figure. A figure that is not shown "

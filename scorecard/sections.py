@@ -12,10 +12,10 @@ from dataclasses import replace
 
 import pandas as pd
 
-from . import app_state, charts, coverage, figures, fmt, groups, measures
+from . import app_state, charts, coverage, figures, fmt, groups, measures, summary, suppression
 from . import calendar as cal
 from . import components as ui
-from .suppression import protect
+from .suppression import protect, withhold
 
 
 def _span(filters):
@@ -75,11 +75,17 @@ def channel_mix(ctx, filters) -> None:
         return
     frame["share"] = 100 * frame["contacts"] / frame.groupby("period_start")[
         "contacts"].transform("sum")
+    # a channel's share of few contacts is withheld: with the period's total (from the calls
+    # chart's phone contacts and phone's share) it would give the count back
+    frame = withhold(frame, ctx.settings.min_base, counts=["contacts"], derived=["share"],
+                     summed=["contacts"], by="period_start", note="note")  # shares add to 100
     first, last = frame["period_start"].min(), frame["period_start"].max()
     words = app_state.CHANNEL_WORDS
 
     def share(period, names):
         rows = frame[(frame["period_start"] == period) & frame["channel"].isin(names)]
+        if rows["share"].isna().any():  # a part withheld: the sum would give it back
+            return "a share not shown"
         return fmt.value(rows["share"].sum(), "percent", 0)
 
     label = lambda p: cal.period_label(pd.Timestamp(p).date(), filters.grain)  # noqa: E731
@@ -87,12 +93,18 @@ def channel_mix(ctx, filters) -> None:
     title = (f"Phone went from {share(first, ['phone'])} of contacts in {label(first)} to "
              f"{share(last, ['phone'])} in {label(last)}; {ctx.settings.digital_words[4:]} "
              f"from {share(first, digital)} to {share(last, digital)}")
-    table = frame.pivot_table(index="period_start", columns="channel", values="share").round(1)
+    table = frame.pivot_table(index="period_start", columns="channel", values="share",
+                              dropna=False).round(1)
     table = table.rename(columns=words).reset_index()
     table.insert(0, "Period", [label(p) for p in table.pop("period_start")])
+    withheld = frame[frame["note"] != ""]
+    notes = (withheld["channel"].map(lambda c: words.get(c, c)) + ": " + withheld["note"]
+             ).groupby(withheld["period_start"]).agg("; ".join)
+    table["Note"] = [notes.get(p, "") for p in sorted(frame["period_start"].unique())]
     alt = (f"Stacked area chart of each channel's share of contacts by period. {title}.")
-    ui.chart_block(title, figures.stacked_shares(frame, "period_start", "channel", "contacts",
-                                                 words), table, alt, "channel-mix")
+    ui.chart_block(title, figures.stacked_shares(frame, "period_start", "channel", "share",
+                                                 words, normalise=False),
+                   table, alt, "channel-mix")
 
 
 def calls_by_period(ctx, filters) -> None:
@@ -102,20 +114,33 @@ def calls_by_period(ctx, filters) -> None:
                                services=list(filters.services) or None)
     if frame.empty:
         return
-    last = frame.iloc[-1]
-    period = cal.period_label(pd.Timestamp(last["period_start"]).date(), filters.grain)
-    title = (f"{int(last['offered']):,} calls in {period}: "
-             f"{last['service_level']:.1f}% answered within 60 seconds, "
-             f"{100 * last['abandoned'] / last['offered']:.1f}% abandoned")
-    table = pd.DataFrame({
+    base = ctx.settings.min_base
+    table = withhold(pd.DataFrame({
         "Period": [cal.period_label(pd.Timestamp(p).date(), filters.grain)
                    for p in frame["period_start"]],
         "Calls offered": frame["offered"], "Answered within 60 s": frame["answered_within_60s"],
         "Answered later": frame["answered_later"], "Abandoned": frame["abandoned"],
-        "Service level %": frame["service_level"].round(1)})
-    ui.chart_block(title, figures.calls(frame), table,
+        "Service level %": frame["service_level"].round(1)}), base, bases=["Calls offered"],
+        counts=CALL_PARTS, derived={"Service level %": CALL_PARTS[:1]},
+        total=("Calls offered", CALL_PARTS))
+    drawn = frame.assign(**{c: table[t].to_numpy() for c, t in zip(CALL_COLUMNS, CALL_PARTS)},
+                         service_level=table["Service level %"].to_numpy())
+    last, shown = frame.iloc[-1], table.iloc[-1]
+    period = cal.period_label(pd.Timestamp(last["period_start"]).date(), filters.grain)
+    level, abandoned = (suppression.rate(last[c], last["offered"], base)
+                        for c in ("answered_within_60s", "abandoned"))
+    parts = [f"{v:.1f}% {words}" for v, words, cell in (
+        (level, "answered within 60 seconds", shown["Answered within 60 s"]),
+        (abandoned, "abandoned", shown["Abandoned"])) if not (pd.isna(v) or pd.isna(cell))]
+    title = (f"{suppression.count_text(last['offered'], base, 'call')} in {period}"
+             + (": " + ", ".join(parts) if parts else ""))
+    ui.chart_block(title, figures.calls(drawn), table,
                    f"Stacked bars of calls by period with the service level as a line. "
                    f"{title}.", "calls", ignores=_channels_ignored(filters, "phone", "calls"))
+
+
+CALL_COLUMNS = ("answered_within_60s", "answered_later", "abandoned")
+CALL_PARTS = ["Answered within 60 s", "Answered later", "Abandoned"]
 
 
 def demand_heatmap(ctx, filters) -> None:
@@ -128,7 +153,15 @@ def demand_heatmap(ctx, filters) -> None:
                                **_scope(filters))
     if frame.empty:
         return
-    busiest = frame.sort_values("per_day").iloc[-1]
+    table = frame.assign(Weekday=[figures.WEEKDAYS[int(d) - 1] for d in frame["weekday"]],
+                         Hour=[f"{int(h):02d}:00" for h in frame["hour_of_day"]])
+    table = table[["Weekday", "Hour", "contacts", "per_day"]].rename(
+        columns={"contacts": "Contacts", "per_day": "Average a day"}).round(1)
+    # an hour of the week with few contacts over the year: its count and daily average withheld
+    table = withhold(table, ctx.settings.min_base, counts=["Contacts"],
+                     derived=["Average a day"])
+    frame = frame.assign(per_day=table["Average a day"].to_numpy())
+    busiest = frame.sort_values("per_day", na_position="first").iloc[-1]
     covered = ctx.coverage.extract("contacts").scope.get("channels")
     shown = filters.channels or [c for c in ("phone", "face_to_face")
                                  if not covered or c in covered]
@@ -137,10 +170,6 @@ def demand_heatmap(ctx, filters) -> None:
              f"{int(busiest['hour_of_day']):02d}:00, about "
              f"{fmt.plural(busiest['per_day'], ('contact', 'contacts'), _day_decimals(busiest))}"
              " a day")
-    table = frame.assign(Weekday=[figures.WEEKDAYS[int(d) - 1] for d in frame["weekday"]],
-                         Hour=[f"{int(h):02d}:00" for h in frame["hour_of_day"]])
-    table = table[["Weekday", "Hour", "contacts", "per_day"]].rename(
-        columns={"contacts": "Contacts", "per_day": "Average a day"}).round(1)
     ui.chart_block(f"{title} ({span_words(ctx, 'contacts', *_span(filters))})",
                    figures.heatmap(frame),
                    table, f"Heatmap of average contacts a day by weekday and hour. {title}.",
@@ -154,19 +183,27 @@ def service_centres(ctx, filters) -> None:
                                services=list(filters.services) or None)
     if frame.empty:
         return
+    table = withhold(frame.rename(columns=CENTRE_WORDS).round(1), ctx.settings.min_base,
+                     bases=["Visits"], derived=["Average wait (minutes)"])
+    frame = frame.assign(visits=table["Visits"].to_numpy(),
+                         average_wait=table["Average wait (minutes)"].to_numpy())
     busiest = frame.iloc[0]
-    slowest = frame.sort_values(["average_wait", "site"], ascending=[False, True]).iloc[0]
-    title = f"{busiest['site']} is the busiest centre ({int(busiest['visits']):,} visits)"
+    slowest = frame.sort_values(["average_wait", "site"], ascending=[False, True],
+                                na_position="last").iloc[0]
+    title = (f"{busiest['site']} is the busiest centre "
+             f"({suppression.count_text(busiest['visits'], ctx.settings.min_base, 'visit')})")
     title += (f" and has the longest average wait ({slowest['average_wait']:.1f} minutes)"
               if slowest["site"] == busiest["site"] else
               f"; the longest average wait is at {slowest['site']} "
               f"({slowest['average_wait']:.1f} minutes)")
-    table = frame.rename(columns={"site": "Service centre", "visits": "Visits",
-                                  "average_wait": "Average wait (minutes)"}).round(1)
     ui.chart_block(f"{title} ({span_words(ctx, 'contacts', start, end)})",
                    figures.grouped_bars(frame, "site", "visits", "count"), table,
                    f"Bar chart of visits by service centre. {title}.", "centres",
                    ignores=_channels_ignored(filters, "face_to_face", "visits"))
+
+
+CENTRE_WORDS = {"site": "Service centre", "visits": "Visits",
+                "average_wait": "Average wait (minutes)"}
 
 
 def avoidable_reasons(ctx, filters) -> None:
@@ -177,18 +214,22 @@ def avoidable_reasons(ctx, filters) -> None:
     if frame.empty:
         return
     frame["share"] = 100 * frame["avoidable"] / frame["classified"]
+    table = withhold(frame.rename(columns=AVOIDABLE_WORDS).round(1), ctx.settings.min_base,
+                     bases=["Contacts classified"], counts=["Avoidable contacts"],
+                     derived=["Share of classified %"])
+    frame = frame.assign(share=table["Share of classified %"].to_numpy())
     top = frame.groupby("reason")["avoidable"].sum().sort_values().index[-1]
     worst = frame.groupby("service")["share"].sum().sort_values().index[-1]
     title = (f"The commonest avoidable contact is {top.lower()}; {worst} has the most "
              "avoidable contact")
-    table = frame.rename(columns={"service": "Service", "reason": "Reason",
-                                  "avoidable": "Avoidable contacts",
-                                  "classified": "Contacts classified",
-                                  "share": "Share of classified %"}).round(1)
     ui.chart_block(f"{title} ({span_words(ctx, 'contacts', start, end)})",
                    figures.stacked_bars(frame, "service", "reason", "share", "percent"), table,
                    f"Stacked bars of avoidable contact as a share of contacts classified, by "
                    f"service and reason. {title}.", "avoidable")
+
+
+AVOIDABLE_WORDS = {"service": "Service", "reason": "Reason", "avoidable": "Avoidable contacts",
+                   "classified": "Contacts classified", "share": "Share of classified %"}
 
 
 def guardrail(ctx, filters) -> None:
@@ -228,6 +269,8 @@ def resolution_days_by_service(ctx, filters) -> None:
         return
     frame = median[["service", "value"]].merge(p90[["service", "value"]], on="service",
                                                suffixes=("_median", "_p90")).dropna()
+    if frame.empty:  # every service too small to show with these filters
+        return
     frame = frame.sort_values("value_p90", ascending=False)
     slow = frame.iloc[0]
     lead = f"Slowest: {slow['service']}" if len(frame) > 1 else slow["service"]
@@ -253,8 +296,9 @@ def multi_vs_single(ctx, filters) -> None:
     single, multi = results["One service"].latest, results["Several services"].latest
     if single is None or multi is None:
         return
-    title = (f"Cases needing several services: {fmt.value(multi['value'], 'percent', 1)} "
-             f"within standard against {fmt.value(single['value'], 'percent', 1)} for "
+    # a withheld figure says so ('fewer than 10'), never 'no data'
+    title = (f"Cases needing several services: {summary.figure(results['Several services'])} "
+             f"within standard against {summary.figure(results['One service'])} for "
              f"single-service cases ({multi['label']})")
     table = pd.concat([ui.trend_table(r).set_index("Period")[[ui.value_column(r)]].rename(
         columns={ui.value_column(r): fmt.with_unit(n, base.unit)})
@@ -269,13 +313,20 @@ def backlog(ctx, filters) -> None:
     frame = ctx.database.query("end_to_end/open_cases_by_age_band", **_scope(filters))
     if frame.empty:
         return
+    base = ctx.settings.min_base
     total, past = int(frame["open_cases"].sum()), int(frame["past_standard"].sum())
     worst = frame.groupby("service")["past_standard"].sum().sort_values().index[-1]
-    title = (f"{total:,} cases open at {fmt.long_date(ctx.as_at)}; {past:,} "
-             f"({100 * past / total:.0f}%) already past their standard, most in {worst}")
-    table = frame.drop(columns="band_order").rename(columns={
+    share = suppression.rate(past, total, base)
+    title = (f"{suppression.count_text(total, base, 'case')} open at "
+             f"{fmt.long_date(ctx.as_at)}; {suppression.count_text(past, base)}"
+             + ("" if pd.isna(share) else f" ({share:.0f}%)")
+             + f" already past their standard, most in {worst}")
+    # a service's cases in one age band: few open withholds the band's counts
+    table = withhold(frame.drop(columns="band_order").rename(columns={
         "service": "Service", "age_band": "Working days open", "open_cases": "Open cases",
-        "past_standard": "Past their standard"})
+        "past_standard": "Past their standard"}), base, bases=["Open cases"],
+        counts=["Past their standard"], summed=["Open cases", "Past their standard"])
+    frame = frame.assign(open_cases=table["Open cases"].to_numpy())
     ui.chart_block(title, figures.backlog(frame), table,
                    f"Stacked bars of open cases by service and working days open. {title}.",
                    "backlog")

@@ -11,6 +11,14 @@ of groups (a card filtered to one service, or to two) is published only when the
 none of the breakdown's hidden groups, or all of them: otherwise subtracting the set's
 published members from it, or it from the council total and the other published groups,
 would recover a hidden one (`hides_selection`).
+
+Counts. Every output that prints a count of people or cases (a table, its CSV, a chart and
+its hover text, the pack, the annual report) takes it through this module: a count from 1 to
+the minimum base less one is withheld (`small`), in words "fewer than 10" (`count_text`),
+together with whatever on its row would give it back: the percentage worked out from it,
+the base, and any verdict (`withhold`, `rate`). A base under the minimum withholds its whole
+row. The threshold is always the caller's `min_base` (the settings', raised in public mode,
+or a measure's own), never a number written here.
 """
 
 from __future__ import annotations
@@ -18,8 +26,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .fmt import missing
+
 FIGURES = ("value", "numerator", "denominator", "low", "high", "effective_base")
+VERDICTS = ("versus_rest",)  # a judgement about a figure: blank with it
 SECONDARY = "hidden so a small group cannot be worked out"
+
+
+def under(bases, min_base: int):
+    """The base rule: True where a base (one, or an array) is under the minimum, none at
+    all included (a blank is not: it sorts last); the figure on it is not shown."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(bases, dtype=float) < min_base
+
+
+def _next_smallest(sizes: np.ndarray, hidden: np.ndarray):
+    """The complementary rule's choice: where exactly one of several parts of a published
+    total is hidden, the smallest shown part (the first of equals; no size sorts last), so
+    the total less the others does not give the hidden one back; else None."""
+    if hidden.sum() != 1 or len(sizes) < 2:
+        return None
+    shown = np.flatnonzero(~hidden)
+    return shown[np.argsort(sizes[shown], kind="stable")[0]] if len(shown) else None
 
 
 def protect(frame: pd.DataFrame, min_base: int, base: str = "base",
@@ -30,18 +58,16 @@ def protect(frame: pd.DataFrame, min_base: int, base: str = "base",
     as hidden when deciding what else must be. (Worked out on plain arrays and made a frame
     once: it runs for every breakdown shown.)"""
     sizes = frame[base].to_numpy(dtype=float, na_value=np.nan)
-    small = sizes < min_base
+    small = under(sizes, min_base)
     forced = np.zeros(len(frame), dtype=bool) if forced is None else \
         np.asarray(forced, dtype=bool) & ~small
     hidden = small | forced
-    reason = np.where(small, f"fewer than {min_base}",
+    reason = np.where(small, withheld_words(min_base),
                       np.where(forced, forced_reason, "")).astype(object)  # any length
-    if with_total and hidden.sum() == 1 and len(frame) > 1:
-        shown = np.flatnonzero(~hidden)
-        if len(shown):  # the next-smallest group (the first of equals; no base sorts last)
-            extra = shown[np.argsort(sizes[shown], kind="stable")[0]]
-            hidden[extra] = True
-            reason[extra] = SECONDARY
+    extra = _next_smallest(sizes, hidden) if with_total else None
+    if extra is not None:
+        hidden[extra] = True
+        reason[extra] = SECONDARY
     columns = {name: frame[name] for name in frame.columns}
     columns["suppressed"] = hidden
     columns["suppressed_reason"] = pd.array(reason, dtype="str")
@@ -50,6 +76,9 @@ def protect(frame: pd.DataFrame, min_base: int, base: str = "base",
             values = frame[name].to_numpy(dtype=float, na_value=np.nan).copy()
             values[hidden] = np.nan
             columns[name] = values
+    for name in VERDICTS:
+        if name in columns:
+            columns[name] = [("" if h else v) for v, h in zip(frame[name], hidden)]
     return pd.DataFrame(columns, index=frame.index)
 
 
@@ -70,14 +99,12 @@ def hidden_by_period(rows: pd.DataFrame, min_base: int, group: str = "service",
         members.setdefault(key, []).append((label, float(size)))
     out = {}
     for key, groups in members.items():
-        hidden = {label for label, size in groups if size < min_base}
-        small = sum(size < min_base for _, size in groups)
-        if small == 1 and len(groups) > 1:
-            # the next-smallest group (the first of equals; a missing base sorts last)
-            others = [(np.isnan(size), size, i) for i, (_, size) in enumerate(groups)
-                      if not size < min_base]
-            if others:
-                hidden.add(groups[min(others)[2]][0])
+        sizes = np.fromiter((size for _, size in groups), dtype=float, count=len(groups))
+        small = under(sizes, min_base)
+        hidden = {label for (label, _), h in zip(groups, small) if h}
+        extra = _next_smallest(sizes, small)
+        if extra is not None:
+            hidden.add(groups[extra][0])
         out[key] = hidden
     return out
 
@@ -87,3 +114,143 @@ def hides_selection(hidden: set, chosen) -> bool:
     it holds some of the hidden groups but not all of them."""
     inside = hidden & set(chosen)
     return bool(inside) and not hidden <= set(chosen)
+
+
+# --- Counts: the primary rule wherever a count of people or cases is published ------------
+
+
+def small(count, min_base: int) -> bool:
+    """True for a count of people or cases that must not be published: 1 to `min_base` - 1.
+    Nought and a blank are not small."""
+    try:
+        value = float(count)
+    except (TypeError, ValueError):
+        return False
+    return 0 < value < min_base
+
+
+def _small(values: np.ndarray, min_base: int) -> np.ndarray:
+    """`small` over an array (a blank is not small)."""
+    with np.errstate(invalid="ignore"):
+        return (values > 0) & (values < min_base)
+
+
+def withheld_words(min_base: int) -> str:
+    """Why a count is not shown: 'fewer than 10'."""
+    return f"fewer than {min_base}"
+
+
+def count_text(count, min_base: int, one: str = "", many: str | None = None) -> str:
+    """A count as it may be published, with its noun: '1,204 complaints', '1 complaint',
+    'fewer than 10 complaints' (a small count is withheld, in words)."""
+    value = int(count)
+    noun = "" if not one else " " + (one if value == 1 else (many or one + "s"))
+    if small(value, min_base):
+        return withheld_words(min_base) + ("" if not one else " " + (many or one + "s"))
+    return f"{value:,}{noun}"
+
+
+def rate(numerator, denominator, min_base: int, scale: float = 100) -> float:
+    """numerator / denominator x `scale`, or NaN where it may not be published: no base, a
+    base under `min_base`, or a numerator that is a small count (the rate and its base
+    would give it back)."""
+    if missing(denominator) or missing(numerator) or not denominator \
+            or under(denominator, min_base) or small(numerator, min_base):
+        return np.nan
+    return scale * numerator / denominator
+
+
+def _numbers(frame: pd.DataFrame, column) -> np.ndarray:
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def withhold(frame: pd.DataFrame, min_base: int, counts=(), bases=(), derived=(),
+             total: tuple | None = None, summed=(), by=None,
+             note: str | None = "Note") -> pd.DataFrame:
+    """A published table of counts with the primary rule applied: each count of people or
+    cases from 1 to `min_base` - 1 is withheld (blank), with anything on its row that would
+    give it back, and `note` says why ('fewer than 10').
+
+    `bases`: count columns that are the row's base: a small one withholds every figure on
+    the row. `counts`: other count columns: a small one withholds itself and the `derived`
+    figures built on it. `derived`: a list of columns worked out from the row's counts (a
+    percentage, an average, a rate per 1,000), or a dict of column -> the counts it comes
+    from. Count columns come back as whole numbers with blanks (Int64).
+
+    Where the table itself gives totals, a withheld count must not be left the only unknown
+    in one (the complementary rule `protect` applies to groups): `total` is (total column,
+    its part columns) on each row; `summed` names count columns whose total over the rows
+    is published elsewhere (a title, a chart, a percentage of it), within each group of the
+    `by` column(s) (None: the whole table). Where one count in a total is withheld, the next
+    smallest is too, until no total has exactly one."""
+    out = frame.copy()
+    rows = len(out)
+    names = list(dict.fromkeys((*bases, *counts)))
+    sizes = {c: _numbers(out, c) for c in names}
+    whole = np.zeros(rows, dtype=bool)
+    for column in bases:
+        whole |= _small(sizes[column], min_base)
+    cells = {c: _small(sizes[c], min_base) | whole for c in names}
+    secondary = {c: np.zeros(rows, dtype=bool) for c in names}
+    totals = _totals(out, total, summed, by)
+    while True:  # each pass hides one more count, so this ends
+        extra = next((found for found in (_complement(cells, sizes, *t) for t in totals)
+                      if found), None)
+        if extra is None:
+            break
+        column, i = extra
+        cells[column][i] = secondary[column][i] = True
+    sources = derived if isinstance(derived, dict) else dict.fromkeys(derived, names)
+    hidden_derived = {c: whole | np.any([cells[d] for d in deps] or [whole], axis=0)
+                      for c, deps in sources.items()}
+    for column in names:
+        values = pd.to_numeric(out[column], errors="coerce").round().astype("Int64")
+        out[column] = values.mask(cells[column])
+    for column, hide in hidden_derived.items():
+        out[column] = out[column].mask(hide)
+    if note:
+        words = [_why(i, whole, cells, secondary, min_base) for i in range(rows)]
+        before = out[note].fillna("").astype(str) if note in out else [""] * rows
+        out[note] = ["; ".join(p for p in (b, w) if p) for b, w in zip(before, words)]
+    return out
+
+
+def _totals(frame: pd.DataFrame, total, summed, by) -> list[tuple]:
+    """Each published total as (its column or None, [(part column, row)...])."""
+    out = []
+    if total is not None:
+        head, parts = total
+        out += [(head, i, [(p, i) for p in parts]) for i in range(len(frame))]
+    keys = [None] if by is None else ([by] if isinstance(by, str) else list(by))
+    for key in keys:
+        groups = [np.arange(len(frame))] if key is None else \
+            [np.flatnonzero((frame[key] == g).to_numpy()) for g in frame[key].unique()]
+        out += [(None, None, [(c, i) for i in rows]) for c in summed for rows in groups]
+    return out
+
+
+def _complement(cells: dict, sizes: dict, head, row, parts) -> tuple | None:
+    """The next count to withhold for one total, or None: where exactly one part is
+    withheld and the total is shown, the smallest part still shown; where the total on a
+    row is withheld and every part shown (they would add up to it), the smallest part."""
+    hidden = np.array([cells[c][i] for c, i in parts])
+    values = np.array([sizes[c][i] for c, i in parts])
+    if head is not None and cells[head][row]:
+        if len(parts) and not hidden.any():
+            return parts[int(np.argsort(values, kind="stable")[0])]
+        return None
+    extra = _next_smallest(values, hidden)
+    return None if extra is None else parts[extra]
+
+
+def _why(i: int, whole, cells: dict, secondary: dict, min_base: int) -> str:
+    """Why figures on row `i` are withheld, in words."""
+    if whole[i]:
+        return withheld_words(min_base)
+    small_ = [c for c in cells if cells[c][i] and not secondary[c][i]]
+    extra = [c for c in cells if secondary[c][i]]
+    if len(cells) == 1 and small_:
+        return withheld_words(min_base)
+    parts = [f"{c}: {withheld_words(min_base)}" for c in small_]
+    parts += [f"{c}: {SECONDARY}" for c in extra]
+    return "; ".join(parts)

@@ -68,13 +68,16 @@ def spc_table(result: MeasureResult) -> pd.DataFrame:
         table["Lower limit"] = frame["lower"].round(m.decimals)
         table["Upper limit"] = frame["upper"].round(m.decimals)
         limits = has_limits(result)
-        table["Variation"] = [charts.SIGNAL_WORDS[g] if limits else "" for g in frame["signal"]]
+        # a period whose figure is not shown (or with none) carries no verdict: no point
+        table["Variation"] = [charts.SIGNAL_WORDS[g] if limits and not fmt.missing(v) else ""
+                              for g, v in zip(frame["signal"], frame["value"])]
     return table
 
 
 def spc_block(ctx, result: MeasureResult, pillar_id: str | None, height: int = 420,
-              compact: bool = False, font_size: int | None = None) -> None:
-    """The measure over time as an XmR chart with target and events, table and CSV."""
+              compact: bool = False, font_size: int | None = None, level: int = 3) -> None:
+    """The measure over time as an XmR chart with target and events, table and CSV (on a
+    slide, `font_size` set: large type, no toolbar)."""
     m = result.measure
     if result.spc is None:
         return
@@ -87,7 +90,8 @@ def spc_block(ctx, result: MeasureResult, pillar_id: str | None, height: int = 4
                              height=None, autosize=True, margin=dict(t=30, b=40))
     ui.chart_block(headline(result), figure, spc_table(result),
                    charts.spc_alt_text(m, result.series, result.spc, words), f"spc-{m.id}",
-                   show_title=not compact, stretch=bool(font_size))
+                   show_title=not compact, stretch=bool(font_size), level=level,
+                   toolbar=not font_size)
     if not compact:
         with st.expander("How to read this chart"):
             st.markdown(SPC_HELP)
@@ -107,7 +111,7 @@ def service_headline(result: MeasureResult) -> str:
             f"({fmt.value(worst['value'], m.unit, m.decimals)})")
 
 
-def service_block(result: MeasureResult) -> None:
+def service_block(result: MeasureResult, level: int = 3) -> None:
     """The measure for each service in the reporting period, best first, with targets."""
     m, table = result.measure, result.by_service
     if "service" not in m.dimensions or table.empty:
@@ -118,7 +122,7 @@ def service_block(result: MeasureResult) -> None:
         zip(table["service"], table["value"]) if not fmt.missing(v)) + ".")
     ui.chart_block(f"{service_headline(result)} ({period})",
                    charts.bars(table, "service", m), _group_table(table, m, "Service"), alt,
-                   f"services-{m.id}")
+                   f"services-{m.id}", level=level)
 
 
 def measure_detail(ctx, filters, result: MeasureResult, pillar_id: str | None) -> None:
@@ -128,11 +132,11 @@ def measure_detail(ctx, filters, result: MeasureResult, pillar_id: str | None) -
     commentary_panel.panel(ctx, result)
     if result.absent:
         return
-    spc_block(ctx, result, pillar_id)
-    service_block(result)
+    spc_block(ctx, result, pillar_id, level=2)  # the page's sections: no h2 above them
+    service_block(result, level=2)
     for by in result.measure.breakdowns:
         if by != "service":
-            breakdown_block(ctx, filters, result.measure.id, by)
+            breakdown_block(ctx, filters, result.measure.id, by, level=2)
 
 
 def resident_groups(ctx, filters, params: dict, title: str, key: str,
@@ -262,7 +266,7 @@ def _section_absence(ctx, name: str):
     return (title, reason) if reason else None
 
 
-def breakdown_block(ctx, filters, measure_id: str, by: str) -> None:
+def breakdown_block(ctx, filters, measure_id: str, by: str, level: int = 3) -> None:
     """A measure compared across services, channels, sites or contractors (surveys pooled
     over twelve months so each group has enough answers)."""
     m = ctx.measure(measure_id)
@@ -283,7 +287,7 @@ def breakdown_block(ctx, filters, measure_id: str, by: str) -> None:
               if m.survey else charts.bars(table, "service", m))
     ui.chart_block(f"{lead} ({table['label'].iloc[0]})", figure,
                    _group_table(table, m, words.capitalize()),
-                   f"Chart of {m.title} by {words}. {lead}.", f"{by}-{m.id}")
+                   f"Chart of {m.title} by {words}. {lead}.", f"{by}-{m.id}", level=level)
 
 
 def _group_table(table: pd.DataFrame, m, label: str) -> pd.DataFrame:

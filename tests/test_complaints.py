@@ -273,7 +273,9 @@ def test_timeliness_panel_words_and_suppression(mini_db):
     small = panels.timeliness_panel(mini_db, MINI_SPAN, min_base=2)
     assert small.title.endswith("stage 2: too few responses due to show (fewer than 2)")
     row = _table_row(small.table, Stage="Stage 2", Measure="Answered on time, no extension")
-    assert pd.isna(row["Per cent"]) and row["Note"] == "fewer than 2 cases"
+    # below the minimum base the number (1) and the base (1) are withheld with the per cent
+    assert pd.isna(row["Per cent"]) and row["Note"] == "fewer than 2"
+    assert pd.isna(row["Number"]) and pd.isna(row["Of"])
     assert small.alt.startswith("Bar chart of Complaint Handling Code timeliness")
 
 
@@ -333,19 +335,20 @@ def test_flow_counts(mini_db):
         ("Stage 2: not upheld", "Local Government and Social Care Ombudsman"): 1,
         ("Local Government and Social Care Ombudsman", "Ombudsman: upheld"): 1,
     }
-    assert panels.flow_panel(mini_db, MINI_SPAN).title == (
+    assert panels.flow_panel(mini_db, MINI_SPAN, min_base=1).title == (
         "Of 8 stage 1 complaints received, 2 (25.0%) went to stage 2 and 1 to an Ombudsman")
 
 
 def test_flow_respects_the_service_filter(mini_db):
     # Housing: CMP1, CMP3, CMP5, CMP7, CMP8; only CMP8 escalated (and referred)
-    panel = panels.flow_panel(mini_db, Scope(MINI_SPAN.start, MINI_SPAN.end, ("Housing",)))
+    panel = panels.flow_panel(mini_db, Scope(MINI_SPAN.start, MINI_SPAN.end, ("Housing",)),
+                              min_base=1)
     assert panel.title == ("Of 5 stage 1 complaints received, 1 (20.0%) went to stage 2 and 1 "
                            "to an Ombudsman")
 
 
 def test_refusals_in_words_and_ombudsman(mini_db):
-    refusals = panels.refusals_panel(mini_db, MINI_SPAN)
+    refusals = panels.refusals_panel(mini_db, MINI_SPAN, min_base=1)
     # CMP7 refused, reason code out_of_time
     assert refusals.title == "1 complaint refused; most often: made outside the time limit (1)"
     ombudsman = panels.ombudsman_panel(mini_db, MINI_SPAN, min_base=1)
@@ -383,7 +386,7 @@ def test_services_per_1000_contacts_escalation_and_suppression(mini_db):
 
 
 def test_themes_contractors_and_learning(mini_db):
-    themes = learn.themes_panel(mini_db, MINI_SPAN, "month")
+    themes = learn.themes_panel(mini_db, MINI_SPAN, "month", min_base=1)
     # Delay (CMP1, CMP5) and Missed bin collection (CMP2, CMP4) tie on 2: alphabetical order
     assert themes.title == "Delay was the most common theme: 2 of 8 new complaints (25.0%)"
     other = _table_row(themes.table, Period="September 2026", Theme="Other themes")
@@ -392,7 +395,7 @@ def test_themes_contractors_and_learning(mini_db):
     # Greenway: CMP2 and CMP4; CMP2 went to stage 2; one decision (CMP2 not upheld)
     assert contractors.title == ("Greenway Waste Services had the most complaints about a "
                                  "contractor: 2, 0.0% of decisions upheld in full or in part")
-    learning = learn.learning_panel(mini_db, MINI_SPAN)
+    learning = learn.learning_panel(mini_db, MINI_SPAN, min_base=1)
     # top five: Delay 2, Missed bin collection 2, Communication 1, Policy or decision 1,
     # Quality of service 1; action A4 lists Delay;Communication
     assert learning.title == ("2 of the 5 most common themes have an action in the plan; none "
@@ -420,7 +423,8 @@ def test_open_complaints_ageing_on_reference(ref_db):
         # = 20 working days; due Wed 27 Jan
         (2, "Highways"): (1, 0, 1, 0, 1, 20),
     }
-    panel = panels.open_panel(ref_db, Scope(date(2000, 1, 1), REF_AS_AT), REF_AS_AT)
+    panel = panels.open_panel(ref_db, Scope(date(2000, 1, 1), REF_AS_AT), REF_AS_AT,
+                              min_base=1)
     assert panel.title == ("4 complaints open on 26 January 2027: 1 already overdue, 2 due in "
                            "the next 5 working days")
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from scorecard import components, exports, measures, summary
+from scorecard import commentary, components, exports, measures, summary
 
 
 def test_formula_like_text_is_neutralised_but_numbers_are_not():
@@ -76,13 +76,14 @@ def test_scorecard_csv_is_tidy(mini_db, catalogue_, targets):
 def test_scorecard_names_the_filters_a_figure_is_not_split_by(mini_db, catalogue_, targets):
     ids = ["calls_answered_60s", "resident_satisfaction"]
     results = _results(mini_db, catalogue_, targets, ids, HOUSING_PHONE)
-    table = summary.table(mini_db, [("Access", results)]).set_index("measure_id")
+    notes = commentary.Notes(mini_db, None, approved_only=False)
+    table = summary.table(notes, [("Access", results)]).set_index("measure_id")
     assert table.loc["resident_satisfaction", "Not split by"] == "service and channel"
     assert table.loc["calls_answered_60s", "Not split by"] == ""
     tidy = summary.tidy([("Access", results)]).set_index("Measure id")
     assert tidy.loc["resident_satisfaction", "Not split by"] == "service and channel"
     # with no filter on, the table has no such column
-    plain = summary.table(mini_db, [("Access", _results(mini_db, catalogue_, targets, ids))])
+    plain = summary.table(notes, [("Access", _results(mini_db, catalogue_, targets, ids))])
     assert "Not split by" not in plain.columns
 
 

@@ -38,7 +38,8 @@ HEADERS = {
     "actions.csv": "action_id,pillar,title,owner,due_on,status,progress_pct,last_update_on,update,"
                    "measures,categories",
     "events.csv": "date,label,pillar,measure,rebase",
-    "commentary.csv": "measure,period,service,commentary,corrective_action,owner_role",
+    "commentary.csv": "measure,period,service,commentary,corrective_action,owner_role,"
+                      "status",
 }
 RANDOM_FILES = ("contacts.csv.gz", "cases.csv.gz", "satisfaction.csv.gz", "complaints.csv",
                 "returns.csv")

@@ -1,10 +1,11 @@
-"""Suppression in breakdowns: small groups hidden, and never recoverable from the total."""
+"""Suppression: small groups hidden in breakdowns, never recoverable from the total; and small
+counts withheld, with what would give them back, in every published table."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from scorecard.suppression import protect
+from scorecard.suppression import count_text, protect, rate, small, withhold
 
 
 def _frame(bases):
@@ -51,3 +52,79 @@ def test_every_period_at_once_agrees_with_one_table_at_a_time():
     expected = {p: hidden_groups(part, 10) for p, part in rows.groupby("period_start")}
     assert hidden_by_period(rows, 10) == expected
     assert any(len(h) >= 2 for h in expected.values())  # complementary cases were tried
+
+
+# --- Counts: the primary rule in every published table -------------------------------------
+
+def test_a_count_from_1_to_min_base_less_one_is_small():
+    assert [small(n, 10) for n in (0, 1, 9, 10, None, float("nan"))] == [
+        False, True, True, False, False, False]
+    assert count_text(3, 10, "complaint") == "fewer than 10 complaints"
+    assert count_text(1, 1, "complaint") == "1 complaint"
+    assert count_text(1204, 10, "complaint") == "1,204 complaints"
+    assert count_text(0, 10) == "0"
+
+
+def test_a_rate_is_withheld_with_a_small_base_or_a_small_count():
+    assert rate(21, 29, 10) == 100 * 21 / 29
+    assert rate(3, 8, 10) != rate(3, 8, 10)  # NaN: base under 10
+    assert rate(3, 62, 10) != rate(3, 62, 10)  # NaN: 3 = 4.8% of 62 would give it back
+    assert rate(0, 62, 10) == 0.0  # none is not a small count
+
+
+def test_below_the_minimum_base_number_base_and_per_cent_are_all_withheld():
+    # the complaints timeliness CSV for Libraries once read "Number 3, Of 8" beside a blank
+    # per cent; the number, its base and the per cent all go, and the note says why
+    table = pd.DataFrame({"Measure": ["On time", "Extended", "Pending"],
+                          "Number": [3, 3, 4], "Of": [8, 62, None],
+                          "Per cent": [37.5, 4.8, None], "Note": ["", "", ""]})
+    out = withhold(table, 10, counts=["Number"], bases=["Of"], derived=["Per cent"])
+    assert out["Number"].isna().tolist() == [True, True, True]
+    assert out["Of"].tolist()[1] == 62 and out["Of"].isna().tolist() == [True, False, True]
+    assert out["Per cent"].isna().all()
+    assert out["Note"].tolist() == ["fewer than 10", "Number: fewer than 10",
+                                    "Number: fewer than 10"]
+    assert str(out["Number"].dtype) == "Int64"  # whole numbers in the CSV, never '3.0'
+
+
+def test_a_withheld_part_of_a_total_on_its_row_takes_the_next_smallest_with_it():
+    # 103 calls offered: 80 answered within 60 s, 20 later, 3 abandoned. With the 3 alone
+    # withheld, 103 - 80 - 20 gives it back, so 20 (the next smallest) goes too; the service
+    # level depends on the 80 only and stays
+    calls = pd.DataFrame({"Offered": [103], "Within": [80], "Later": [20], "Abandoned": [3],
+                          "Level": [77.7]})
+    out = withhold(calls, 10, bases=["Offered"], counts=["Within", "Later", "Abandoned"],
+                   derived={"Level": ["Within"]},
+                   total=("Offered", ["Within", "Later", "Abandoned"]))
+    assert out.loc[0, ["Offered", "Within"]].tolist() == [103, 80]
+    assert pd.isna(out.loc[0, "Later"]) and pd.isna(out.loc[0, "Abandoned"])
+    assert out.loc[0, "Level"] == 77.7
+    assert out.loc[0, "Note"] == ("Abandoned: fewer than 10; "
+                                  "Later: hidden so a small group cannot be worked out")
+
+
+def test_a_withheld_count_in_a_published_column_total_takes_the_next_smallest():
+    # refusals by reason with the total (29) in the title: 4 alone would be 29 - 12 - 13
+    reasons = pd.DataFrame({"Reason": ["a", "b", "c"], "Total": [4, 12, 13]})
+    out = withhold(reasons, 10, counts=["Total"], summed=["Total"])
+    assert out["Total"].isna().tolist() == [True, True, False]
+    # by group: each stage's outcomes add up to its answers (given by the per cents)
+    outcomes = pd.DataFrame({"Stage": ["1", "1", "1", "2", "2"],
+                             "Complaints": [30, 12, 5, 40, 20]})
+    out = withhold(outcomes, 10, counts=["Complaints"], summed=["Complaints"], by="Stage")
+    assert out["Complaints"].isna().tolist() == [False, True, True, False, False]
+
+
+def test_a_withheld_total_is_not_left_to_be_added_up_from_its_parts():
+    # the first row's base (2) withholds the whole row, zero included; with 57 open
+    # published above the table, 57 - 30 would give the 2 back, so 25 goes too; its bands
+    # 15 and 10 would add back up to 25, so the smaller (10) goes as well
+    table = pd.DataFrame({"Open": [2, 25, 30], "New": [2, 15, 20], "Old": [0, 10, 10]})
+    out = withhold(table, 10, bases=["Open"], counts=["New", "Old"],
+                   total=("Open", ["New", "Old"]), summed=["Open"])
+    assert out["Open"].isna().tolist() == [True, True, False]
+    assert out["New"].isna().tolist() == [True, False, False]
+    assert out["Old"].isna().tolist() == [True, True, False]
+    assert out["Note"].tolist() == [
+        "fewer than 10", "Open: hidden so a small group cannot be worked out; "
+        "Old: hidden so a small group cannot be worked out", ""]
