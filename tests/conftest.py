@@ -23,6 +23,8 @@ from scorecard import catalogue, charts, db, ingest, measures, settings  # noqa:
 # Plotly's schema, so a mistyped one fails a test
 charts.VALIDATE = True
 
+from streamlit.runtime.media_file_manager import MediaFileManager  # noqa: E402
+
 from support import MINI, build  # noqa: E402
 
 
@@ -53,3 +55,25 @@ def catalogue_(mini_settings) -> dict[str, catalogue.Measure]:
 def targets(mini_db) -> measures.Targets:
     """Targets from the mini fixture's targets.csv."""
     return measures.Targets(mini_db.query("tables/targets"), "catalogue")
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Every download button's file name and data, as the page makes it."""
+    made: list = []
+    deferred, static = MediaFileManager.add_deferred, MediaFileManager.add
+
+    def add_deferred(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        made.append((file_name, data))
+        return deferred(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    def add(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
+        if is_for_static_download:
+            made.append((file_name, data))
+        return static(self, data, mimetype, coordinates, file_name=file_name,
+                      is_for_static_download=is_for_static_download)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    monkeypatch.setattr(MediaFileManager, "add", add)
+    monkeypatch.setenv("SCORECARD_CHROMIUM", "no-chromium-here")  # papers without pictures
+    return made

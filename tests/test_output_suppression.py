@@ -21,7 +21,6 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from scorecard import annual_report, catalogue
 from scorecard import complaint_learning as learn
@@ -221,28 +220,6 @@ def sample(tmp_path_factory):
     settings, result = build(SAMPLE, cache)
     assert result.ok, result.problems
     return cache, catalogue.load_catalogue(settings.catalogue_file), settings.min_base
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """Every download button's file name and data, as the page makes it."""
-    made: list = []
-    deferred, static = MediaFileManager.add_deferred, MediaFileManager.add
-
-    def add_deferred(self, data, mimetype, coordinates, file_name=None, **kwargs):
-        made.append((file_name, data))
-        return deferred(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    def add(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
-        if is_for_static_download:
-            made.append((file_name, data))
-        return static(self, data, mimetype, coordinates, file_name=file_name,
-                      is_for_static_download=is_for_static_download)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
-    monkeypatch.setattr(MediaFileManager, "add", add)
-    monkeypatch.setenv("SCORECARD_CHROMIUM", "no-chromium-here")  # papers without pictures
-    return made
 
 
 def sweep(at, url: str, made: list, catalogue_: dict, min_base: int, papers: dict,
