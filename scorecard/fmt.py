@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from datetime import date
 
 import pandas as pd
@@ -69,7 +71,23 @@ def gap(diff: float, unit: str, decimals: int = 1) -> str:
     return plural(size, words, decimals).strip() if words[0] else number(size, decimals)
 
 
-def plain(text) -> str:
-    """Text shown as typed in Streamlit Markdown: no Markdown, LaTeX, HTML or directives from
-    its characters (officers' words, a signed-in name, a value from a link)."""
-    return "".join("\\" + c if c in "\\`*_[]{}<>#$:|~" else c for c in str(text))
+def plain(value, longest: int | None = None) -> str:
+    """Text shown as typed in Streamlit Markdown (officers' words, a signed-in name, a value
+    from a link): one line, no control characters, cut to `longest` characters if given, and
+    nothing in it that Markdown or Streamlit would turn into a link, an image, an icon or
+    formatting."""
+    value = str(value)
+    kinds = [unicodedata.category(c) for c in value]  # Cc: newlines, tabs; Cf: bidi marks
+    text = "".join(" " if k in ("Cc", "Zl", "Zp") else c for c, k in zip(value, kinds)
+                   if k[0] != "C" or k == "Cc")
+    text = " ".join(text.split())
+    if longest and len(text) > longest:
+        text = text[:longest - 1].rstrip() + "…"
+    return _MARKUP.sub(r"\\\1", _BREAKS.sub(JOINER + r"\1", text))
+
+
+# Markdown (and Streamlit's :red[directives] and $maths$) needs these to act: escaped
+_MARKUP = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~=^&@])")
+# but an escape does not stop Streamlit's :material/icons: nor GFM's bare www., http:// and
+# a@b.c links (found after escapes are read), so an invisible word joiner goes before these
+_BREAKS, JOINER = re.compile(r"([.:@])"), "\u2060"

@@ -10,21 +10,16 @@ image or formatting in the warning.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
 
+from . import fmt
+from .fmt import JOINER  # noqa: F401  (what tests strip from a quoted value)
+
 LONGEST = 60  # characters of an asked-for value quoted back
 MOST = 5  # warnings for one link; past that, one line counts the rest
-# Markdown (and Streamlit's :red[directives] and $maths$) needs these to act: escaped
-MARKUP = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~=^&@])")
-# but an escape does not stop Streamlit's :material/icons: nor GFM's bare www., http:// and
-# a@b.c links (found after escapes are read), so an invisible word joiner goes before these
-BREAKS, JOINER = re.compile(r"([.:@])"), "\u2060"
-
 
 @dataclass(frozen=True)
 class Choice:
@@ -39,16 +34,8 @@ class Choice:
 
 
 def plain(value: str, longest: int | None = LONGEST) -> str:
-    """A value safe to quote in Markdown: one line, no control characters, cut to `longest`
-    characters, nothing in it that Markdown or Streamlit would turn into a link, an image,
-    an icon or formatting."""
-    kinds = [unicodedata.category(c) for c in value]  # Cc: newlines, tabs; Cf: bidi marks
-    text = "".join(" " if k in ("Cc", "Zl", "Zp") else c for c, k in zip(value, kinds)
-                   if k[0] != "C" or k == "Cc")
-    text = " ".join(text.split())
-    if longest and len(text) > longest:
-        text = text[:longest - 1].rstrip() + "…"
-    return MARKUP.sub(r"\\\1", BREAKS.sub(JOINER + r"\1", text))
+    """A value safe to quote in Markdown, cut to `longest` characters (fmt.plain)."""
+    return fmt.plain(value, longest)
 
 
 def _instead(choice: Choice, good: list[str]) -> str:
