@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages import actions_page, data_page, measure_page, overview_page, pillar_page, service_page
-from scorecard import app_state, errors, presentation, signin
+from scorecard import a11y, app_state, errors, presentation, signin
 from scorecard import components as ui
 
 st.set_page_config(page_title="Customer service scorecard", page_icon=":material/dashboard:",
@@ -31,7 +31,8 @@ sections = {
                        _page(measure_page.render, "Measure detail", "measure", "query_stats",
                              visibility="hidden")],
 }
-current = st.navigation(sections)
+current = a11y.navigation(sections)  # Streamlit's own menu fails axe: ours, same pages
+a11y.style()  # visible keyboard focus; section headings' sizes
 st.session_state["_page"] = current.url_path
 view["filters"] = app_state.filter_bar(ctx)
 ui.set_view(view["filters"], ctx.as_at)

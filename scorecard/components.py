@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import app_state, exports, fmt, glossary, measures, summary
+from . import a11y, app_state, exports, fmt, glossary, measures, summary
 from .measures import RAG_ICONS, RAG_WORDS, MeasureResult
 from .sentences import has_limits
 
@@ -65,8 +65,9 @@ def _when(stamp: str | None) -> str:
 def banner(ctx) -> None:
     """Warn on every page when the last refresh failed or the data is stale."""
     refresh = ctx.refresh
+    public = ctx.visitor.public  # files, lines and load notes are for the council's staff
     if not refresh.get("ok", True):
-        problems = " ".join(refresh.get("problems", []))
+        problems = "" if public else " ".join(refresh.get("problems", []))
         if (refresh.get("database") or "").startswith(f"db-{refresh.get('fingerprint')}-"):
             # no earlier good data: what could be read is served, the rest is missing
             st.error(f"Some extracts could not be read, so the figures that depend on them "
@@ -75,9 +76,9 @@ def banner(ctx) -> None:
             st.error(f"The latest data refresh failed, so the dashboard is showing the data "
                      f"loaded {_when(refresh.get('built_at'))}. {problems}",
                      icon=":material/error:")
-    for notice in refresh.get("notices") or []:
+    for notice in [] if public else refresh.get("notices") or []:
         st.info(notice, icon=":material/build:")
-    for flag in refresh.get("flags") or []:
+    for flag in [] if public else refresh.get("flags") or []:
         st.warning(f"Loaded, but check this extract: {flag}", icon=":material/warning:")
     from datetime import date
     age = (date.today() - ctx.as_at).days
@@ -271,7 +272,7 @@ SHORT_ATTENTION = 6  # lines that fit under a row of counts at 1440 x 900
 def attention(sections, grouped: bool = True) -> None:
     """'What needs attention': each measure off target, near target, or on target but getting
     worse, as one line in words with a link to its detail, grouped by pillar."""
-    st.subheader("What needs attention", anchor="attention")
+    a11y.section_heading("What needs attention", "attention")
     lines = [(title, summary.attention(results)) for title, results in sections]
     if not any(flagged for _, flagged in lines):
         st.markdown(":material/check_circle: Nothing this period: every measure with a figure "
@@ -377,19 +378,22 @@ def not_split_note(ignores: dict) -> None:
 
 def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str,
                 show_title: bool = True, ignores: dict | None = None,
-                stretch: bool = False) -> None:
+                stretch: bool = False, level: int = 3, toolbar: bool = True) -> None:
     """Title stating the finding, the chart (with alt text), its data table and a CSV; a
-    note when the chart cannot follow a filter that is on."""
+    note when the chart cannot follow a filter that is on. `level=2` where no heading comes
+    between the chart and the page title (drawn the same size); `toolbar=False` on a slide,
+    so there is no Plotly toolbar to Tab through."""
     with st.container(border=True, key=f"chart-{key}"):
         if show_title:
-            st.subheader(title)
+            (st.header if level == 2 else st.subheader)(title)
         not_split_note(ignores or {})
         if one_bar(figure):  # a chart of one bar says nothing its title does not
             st.caption(":material/bar_chart_off: One item only with these filters, so no "
                        "chart: the figures are in the table below.")
         else:
             st.plotly_chart(figure, theme=None, key=f"fig-{key}", alt=alt,
-                            config=exports.plotly_config(key),
+                            config=exports.plotly_config(key) | (
+                                {} if toolbar else {"displayModeBar": False}),
                             height="stretch" if stretch else "content")
         with st.expander("Data table"):
             st.dataframe(table, hide_index=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from . import a11y, coverage, fmt, link_check, plan_charts
 from . import components as ui
-from . import coverage, fmt, link_check, plan_charts
 from .contracts import ACTION_STATUSES
 from .measures import RAG_ICONS, RAG_WORDS, hidden_text
 
@@ -238,7 +238,7 @@ def timeline_block(ctx, frame: pd.DataFrame) -> None:
                           "Status": frame["status_word"],
                           "Days overdue": _days(frame["days_overdue"])})
     ui.chart_block(headline(frame), figure_, shown,
-                   plan_charts.timeline_alt_text(frame, ctx.as_at), "plan-timeline")
+                   plan_charts.timeline_alt_text(frame, ctx.as_at), "plan-timeline", level=2)
 
 
 def table_block(ctx, frame: pd.DataFrame, judged_: dict) -> None:
@@ -247,7 +247,7 @@ def table_block(ctx, frame: pd.DataFrame, judged_: dict) -> None:
     if ctx.visitor.public:  # officers' running notes stay inside the council
         shown = shown.drop(columns=["Latest update"], errors="ignore")
     with st.container(border=True, key="plan-table"):
-        st.subheader(f"The actions, overdue first ({len(frame)} shown)")
+        a11y.section_heading(f"The actions, overdue first ({len(frame)} shown)", "actions")
         st.dataframe(shown, hide_index=True, height="content", column_config={
             "Action": st.column_config.TextColumn(width="large"),
             "Progress (%)": st.column_config.ProgressColumn(
@@ -263,7 +263,7 @@ def overdue_block(ctx, frame: pd.DataFrame, judged_: dict) -> None:
     if overdue.empty:
         return
     said = "" if ctx.visitor.public else ": what their owners last said"
-    st.subheader(f"Overdue actions{said} ({len(overdue)})")
+    a11y.section_heading(f"Overdue actions{said} ({len(overdue)})", "overdue")
     columns = st.columns(2)
     for i, action in enumerate(overdue.itertuples()):
         with columns[i % 2], st.container(border=True, key=f"overdue-{action.action_id}"):
@@ -308,7 +308,7 @@ def links_block(ctx, frame: pd.DataFrame, judged_: dict) -> None:
     if shown.empty:
         return
     with st.container(border=True, key="plan-links"):
-        st.subheader(links_headline(shown))
+        a11y.section_heading(links_headline(shown), "measures-moved")
         st.caption("The latest figure for each measure under the period, service and channel "
                    "filters, judged against its target.")
         st.dataframe(shown, hide_index=True, height="content")

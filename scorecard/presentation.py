@@ -10,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from . import app_state, link_check, summary
+from . import a11y, app_state, link_check, summary
 from . import components as ui
 
 CSS = """
@@ -144,7 +144,7 @@ def _summary_slide(ctx, results, title: str, page: list, number: int, pages: int
     if number == 1:
         ui.status_counts(ctx, results)
     more = f" ({number} of {pages})" if pages > 1 else ""
-    st.subheader(f"What needs attention{more}")
+    a11y.section_heading(f"What needs attention{more}", "attention")
     if not page:
         st.markdown(":material/check_circle: Nothing this period: every measure with a figure "
                     "to judge is on target, and none is getting worse over time.")

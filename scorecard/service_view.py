@@ -14,7 +14,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from . import app_state, coverage, fmt, link_check, measures, plan_charts
+from . import a11y, app_state, coverage, fmt, link_check, measures, plan_charts
 from . import components as ui
 from .measures import RAG_ICONS, RAG_WORDS, hidden_text
 from .plan import rag_text
@@ -235,7 +235,7 @@ def chart_block(table: pd.DataFrame, service: str) -> None:
     """The service against the council on every measure, as dumbbells by unit."""
     ui.chart_block(finding(table, service), plan_charts.service_vs_council(table, service),
                    display(table, service), plan_charts.service_alt_text(table, service),
-                   "service-vs-council")
+                   "service-vs-council", level=2)
 
 
 def pillar_tables(ctx, table: pd.DataFrame, service: str) -> None:
@@ -245,7 +245,7 @@ def pillar_tables(ctx, table: pd.DataFrame, service: str) -> None:
         rows = shown[(table["pillar_id"] == pillar.id).to_numpy()]
         if rows.empty:
             continue
-        st.subheader(pillar.title, anchor=f"service-{pillar.id}")
+        a11y.section_heading(pillar.title, f"service-{pillar.id}")
         # a static table wraps its text, so every column fits on screen and in print
         st.table(rows.drop(columns=["Pillar", "Period"]), hide_index=True,
                  border="horizontal")
@@ -266,6 +266,6 @@ def council_only_note(ctx) -> None:
     """The scorecard measures that cannot be split by service, named."""
     names = [m.title for m in council_only(ctx.strategy, ctx.catalogue)]
     if names:
-        st.subheader("Council-wide only", anchor="council-wide-only")
+        a11y.section_heading("Council-wide only", "council-wide-only")
         st.markdown("These measures are not recorded by service, so they are not shown "
                     "here: " + "; ".join(names) + ".")

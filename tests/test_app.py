@@ -58,7 +58,7 @@ def test_overview_cards_show_hand_worked_figures(mini_app):
 def test_what_needs_attention_comes_first_and_agrees_with_the_tally(mini_app):
     at = mini_app
     assert not at.exception
-    assert at.subheader[0].value == "What needs attention"  # first, before any card
+    assert at.header[0].value == "What needs attention"  # first, before any card
     lines = [m.value for m in at.markdown if "/measure?" in m.value]
     block = next(line for line in lines if "Calls answered within 60 seconds" in line)
     # 2 of 4 calls answered within 60 seconds against 80%: off target, a line in words

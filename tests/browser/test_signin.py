@@ -5,9 +5,9 @@ from the access file decides what each person sees; someone with no role is refu
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT, _serve
 
 from browser_helpers import screenshot
-from conftest import ROOT, _serve
 
 pytestmark = pytest.mark.browser
 
