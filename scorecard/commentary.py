@@ -82,16 +82,27 @@ def status_line(note: dict, public: bool = False) -> str:
     return f"Approved ({origin})"
 
 
-def html_block(note: dict, domains: tuple = (), public: bool = False) -> str:
+def _labelled(label: str, block: str) -> str:
+    """The label in bold at the start of the text's first paragraph (its own paragraph when
+    the text starts with a list or a quote)."""
+    strong = f"<strong>{label}</strong>"
+    return f"<p>{strong} {block[3:]}" if block.startswith("<p>") else f"<p>{strong}</p>{block}"
+
+
+def html_block(note: dict, domains: tuple = (), public: bool = False,
+               slide: bool = False) -> str:
     """The commentary, corrective action (and its owner) and status as one sanitised HTML
-    block: what the screen shows and the pack prints."""
+    block: what the screen shows and the pack prints. On a slide, which must fit a projector,
+    the status is only a draft's, in its label."""
     owner = f" ({html.escape(note['owner_role'])})" if note.get("owner_role") else ""
-    parts = [f"<div class='commentary'><p><strong>Commentary:</strong></p>"
-             f"{sanitise(note['commentary'], domains)}"]
+    draft = slide and not public and note.get("status") != "approved"
+    parts = ["<div class='commentary'>",
+             _labelled("Commentary (draft, not yet approved):" if draft else "Commentary:",
+                       sanitise(note["commentary"], domains))]
     if note.get("corrective_action"):
-        parts.append(f"<p><strong>Corrective action{owner}:</strong></p>"
-                     f"{sanitise(note['corrective_action'], domains)}")
-    status = status_line(note, public)
+        parts.append(_labelled(f"Corrective action{owner}:",
+                               sanitise(note["corrective_action"], domains)))
+    status = "" if slide else status_line(note, public)
     if status:
         parts.append(f"<p class='status'><em>{html.escape(status)}</em></p>")
     return "".join(parts) + "</div>"
@@ -158,9 +169,9 @@ class Notes:
         return self._within(result.measure.id, result.filters.single_service, start,
                             cal.period_end(start, result.filters.grain), False)
 
-    def html(self, note: dict) -> str:
-        """A note as the screen and the pack show it."""
-        return html_block(note, self.domains, public=self.approved_only)
+    def html(self, note: dict, slide: bool = False) -> str:
+        """A note as the screen and the pack show it (`slide`: as a slide shows it)."""
+        return html_block(note, self.domains, public=self.approved_only, slide=slide)
 
     def needs_commentary(self, result) -> bool:
         """Red or amber for the reporting period with no approved commentary."""

@@ -26,7 +26,7 @@ CHANGE_ICONS = {1: ":material/trending_up:", -1: ":material/trending_down:",
                 0: ":material/trending_flat:", None: ":material/more_horiz:"}
 
 
-def commentary_block(notes, note: dict | None, compact: bool) -> None:
+def commentary_block(notes, note: dict | None, compact: bool, slide: bool = False) -> None:
     """Commentary and corrective action (and who owns it) beside a figure: the sanitised
     HTML the pack prints too, a draft marked as such."""
     if note is None:
@@ -35,7 +35,7 @@ def commentary_block(notes, note: dict | None, compact: bool) -> None:
         draft = "" if note["status"] == "approved" else " (draft)"
         st.caption(f":material/chat: Commentary available{draft}: see the pillar page")
         return
-    st.markdown(notes.html(note), unsafe_allow_html=True)
+    st.markdown(notes.html(note, slide), unsafe_allow_html=True)
 
 
 def results_for(ctx, measure_ids, filters) -> list[MeasureResult]:

@@ -164,7 +164,7 @@ def _measure_slide(ctx, result, pillar_id) -> None:
     with right:
         with st.container(key="slide-chart"):
             views.spc_block(ctx, result, pillar_id, compact=True, font_size=16)
-        ui.commentary_block(ctx.notes, ctx.notes.for_result(result), compact=False)
+        ui.commentary_block(ctx.notes, ctx.notes.for_result(result), compact=False, slide=True)
 
 
 def show(ctx, filters, measure_ids, title: str, pillar_id: str | None = None) -> None:

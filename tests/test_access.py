@@ -404,3 +404,16 @@ def test_public_mode_downloads_carry_the_public_base_and_nothing_internal(monkey
     assert not [n for n in names if "reject" in n], names
     assert {"calls.csv", "complaints-timeliness.csv"} <= set(names)
     assert any(n.startswith("committee-pack") for n in names)
+
+
+def test_a_slide_marks_a_draft_in_its_label_and_says_nothing_of_approval():
+    note = {"commentary": "Waits are up.", "corrective_action": "", "status": "draft",
+            "author": "commentary.csv"}
+    assert commentary.html_block(note, slide=True) == (
+        "<div class='commentary'><p><strong>Commentary (draft, not yet approved):</strong> "
+        "Waits are up.</p></div>")
+    approved = note | {"status": "approved"}
+    assert commentary.html_block(approved, slide=True) == (
+        "<div class='commentary'><p><strong>Commentary:</strong> Waits are up.</p></div>")
+    assert commentary.html_block(note).endswith(
+        "<p class='status'><em>Draft, not yet approved (from commentary.csv)</em></p></div>")

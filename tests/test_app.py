@@ -261,8 +261,8 @@ def test_commentary_beside_red_measures_and_flags_where_missing(mini_app):
     text = "\n".join(texts(at))
     # the mini commentary.csv has no status column, so its rows are drafts: shown inside,
     # marked as such, and the measure is still listed for its owners
-    assert "<strong>Commentary:</strong></p><p>Repairs backlog after staff vacancies" in text
-    assert ("<strong>Corrective action (Head of Housing):</strong></p><p>Agency surveyors "
+    assert "<p><strong>Commentary:</strong> Repairs backlog after staff vacancies" in text
+    assert ("<p><strong>Corrective action (Head of Housing):</strong> Agency surveyors "
             "until December") in text
     assert "Draft, not yet approved (from commentary.csv)" in text
     owners = next(e for e in at.expander if e.label.startswith("For measure owners"))
