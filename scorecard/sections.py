@@ -192,10 +192,13 @@ def service_centres(ctx, filters) -> None:
                                 na_position="last").iloc[0]
     title = (f"{busiest['site']} is the busiest centre "
              f"({suppression.count_text(busiest['visits'], ctx.settings.min_base, 'visit')})")
-    title += (f" and has the longest average wait ({slowest['average_wait']:.1f} minutes)"
-              if slowest["site"] == busiest["site"] else
-              f"; the longest average wait is at {slowest['site']} "
-              f"({slowest['average_wait']:.1f} minutes)")
+    if fmt.missing(slowest["average_wait"]):  # every centre's wait withheld
+        title += "; waits are not shown on so few visits"
+    else:
+        title += (f" and has the longest average wait ({slowest['average_wait']:.1f} minutes)"
+                  if slowest["site"] == busiest["site"] else
+                  f"; the longest average wait is at {slowest['site']} "
+                  f"({slowest['average_wait']:.1f} minutes)")
     ui.chart_block(f"{title} ({span_words(ctx, 'contacts', start, end)})",
                    figures.grouped_bars(frame, "site", "visits", "count"), table,
                    f"Bar chart of visits by service centre. {title}.", "centres",

@@ -142,7 +142,9 @@ def withheld_words(min_base: int) -> str:
 
 def count_text(count, min_base: int, one: str = "", many: str | None = None) -> str:
     """A count as it may be published, with its noun: '1,204 complaints', '1 complaint',
-    'fewer than 10 complaints' (a small count is withheld, in words)."""
+    'fewer than 10 complaints' (a small count, or one already withheld, in words)."""
+    if missing(count):
+        return withheld_words(min_base) + ("" if not one else " " + (many or one + "s"))
     value = int(count)
     noun = "" if not one else " " + (one if value == 1 else (many or one + "s"))
     if small(value, min_base):
