@@ -2,9 +2,16 @@
 
 import streamlit as st
 
-from pages import actions_page, data_page, measure_page, overview_page, pillar_page, service_page
-from scorecard import a11y, app_state, errors, presentation, signin
-from scorecard import components as ui
+from scorecard.ui import a11y, app_state, errors, presentation, signin
+from scorecard.ui import components as ui
+from scorecard.ui.pages import (
+    actions_page,
+    data_page,
+    measure_page,
+    overview_page,
+    pillar_page,
+    service_page,
+)
 
 st.set_page_config(page_title="Customer service scorecard", page_icon=":material/dashboard:",
                    layout="wide")

@@ -25,7 +25,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scorecard import catalogue, db, ingest, measures, sample, settings  # noqa: E402
+from scorecard import ingest, sample, settings  # noqa: E402
+from scorecard.engine import catalogue, db, measures
 
 FILTERS = {
     "all services, by month": measures.Filters("month", date(2022, 4, 1), date(2026, 9, 30)),

@@ -3,7 +3,7 @@
     python benchmarks/browser_benchmark.py [--url http://localhost:8599] [--repeat 3]
         [--out benchmarks/RESULTS-browser.md]
 
-Drives a running dashboard (start one first, e.g. `python -m scorecard.serve --server.port
+Drives a running dashboard (start one first, e.g. `streamlit run app.py --server.port
 8599`) with Debian's headless Chromium through Playwright. Every page (the overview, each
 pillar, the service view, the action plan, data and definitions, measure detail, and the
 overview in presentation mode) is opened `--repeat` times, each time in a fresh browser

@@ -104,7 +104,7 @@ def ingest_figures(sample: Path, work: Path) -> dict[str, dict]:
     change_one_complaint(data)
     out["one-row refresh (complaints)"] = measured(load, cwd=ROOT, env=env)
     out["Parquet export"] = measured(
-        [PYTHON, "-m", "scorecard.parquet", "--data", str(data), "--cache", str(cache),
+        [PYTHON, "-m", "scorecard.ingest.parquet", "--data", str(data), "--cache", str(cache),
          "--out", str(work / "parquet")], cwd=ROOT, env=env)
     return out
 

@@ -47,7 +47,9 @@ from benchmark import arguments, prepare  # noqa: E402
 from ingest_benchmark import ingest_figures  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from scorecard import catalogue, db, errors, ingest, measures  # noqa: E402
+from scorecard import ingest  # noqa: E402
+from scorecard.engine import catalogue, db, measures  # noqa: E402
+from scorecard.ui import errors  # noqa: E402
 
 BROWSER_PATHS = ["", "ethos", "understanding", "access", "end_to_end", "complaints", "service",
                  "actions", "data", "measure", "?present=1"]
@@ -167,8 +169,9 @@ def browser_rows(s, repeat: int) -> list[dict]:
     port = "8611"
     env = os.environ | {"SCORECARD_DATA": str(s.data_dir), "SCORECARD_CACHE": str(s.cache_dir),
                         "SCORECARD_SETTLE_SECONDS": "0"}
-    server = subprocess.Popen([sys.executable, "-m", "scorecard.serve", "--server.headless",
-                               "true", "--server.port", port], cwd=ROOT, env=env,
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
+                               "--server.headless", "true", "--server.port", port],
+                              cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://localhost:{port}"

@@ -34,7 +34,7 @@ ENV = {
 PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_file",
          "snapshot_dir", "parquet_dir", "state_dir", "access_file")
 ACCESS_MODES = ("local", "internal", "public")
-PARQUET_MANIFEST = "tables.json"  # what marks a folder written by scorecard.parquet
+PARQUET_MANIFEST = "tables.json"  # what marks a folder written by scorecard.ingest.parquet
 COUNCIL_KEYS = ("council", "strategy_file", "catalogue_file", "mapping_file", "default_targets",
                 "min_base", "small_base", "stale_after_days", "max_rejected_share",
                 "data_label", "earliest_date", "future_days", "settle_seconds",
@@ -74,7 +74,7 @@ class Settings:
     council_file: Path | None = None  # the council's own settings file, when there is one
     threads: int = 0  # DuckDB threads while loading (0: one per core)
     memory_limit: str = "1GB"  # DuckDB's memory while loading; beyond it, it spills to disk
-    parquet_dir: Path | None = None  # serve this Parquet folder (scorecard.parquet), no load
+    parquet_dir: Path | None = None  # serve this Parquet folder (scorecard.ingest.parquet), no load
     serve_only: bool = False  # a replica: serve what the loading job wrote, never load
     access: str = "local"  # local (this computer only), internal (sign-in) or public
     public_min_base: int = 20  # public mode: no figure on fewer than this many cases
@@ -243,5 +243,5 @@ def load(overrides: dict | None = None, file: Path | None = None) -> Settings:
     parquet = values.get("parquet_dir")
     if parquet and not (parquet / PARQUET_MANIFEST).is_file():
         raise SettingsError(f"parquet_dir: {parquet.name} is not a folder written by "
-                            "python -m scorecard.parquet (it has no tables.json).")
+                            "python -m scorecard.ingest.parquet (it has no tables.json).")
     return replace(Settings(), **values)

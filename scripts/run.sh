@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
-exec .venv/bin/python -m scorecard.serve "$@"
+exec .venv/bin/python -m streamlit run app.py "$@"

@@ -8,9 +8,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from scorecard import access, commentary, pack, signin, snapshots
-from scorecard.appdb import AppDatabase
-from scorecard.fmt import JOINER
+from scorecard.engine.fmt import JOINER
+from scorecard.governance import access, commentary
+from scorecard.governance.appdb import AppDatabase
+from scorecard.reports import pack, snapshots
+from scorecard.ui import signin
 
 from apptest import app, open_page, texts
 from support import MINI, ROOT, build
@@ -99,7 +101,7 @@ def test_commentary_life_cycle_survives_a_restart(tmp_path):
 
 # ------------------------------------------------------------------ freeze, unfreeze
 def _filters():
-    from scorecard.measures import Filters
+    from scorecard.engine.measures import Filters
     return Filters("quarter", date(2025, 4, 1), date(2026, 9, 30), (), ())
 
 
@@ -127,8 +129,8 @@ def test_unfreezing_moves_the_snapshot_aside_untouched_and_the_pack_says_why(tmp
                                                              "frozen_by")] == [
         "lead@eastvale.gov.uk", "2026-10-14", "lead@eastvale.gov.uk"]
     assert snapshots.unfrozen_words(snapshots.unfreezes(s, filters)[0]) == words
-    from scorecard import db as db_
     from scorecard import ingest
+    from scorecard.engine import db as db_
     database = db_.Database(s.cache_dir / ingest.current(s)["database"])
     try:
         html = pack.render(database, s, filters, date(2026, 9, 30))
@@ -161,8 +163,8 @@ def test_hostile_commentary_on_screen_and_in_the_pack_is_the_same_safe_html(
     assert "<img" not in block and 'href="http://evil.example' not in block
     assert 'href="https://www.eastvale.gov.uk/repairs"' in block
     assert "Approved (from commentary.csv)" in block
-    from scorecard import db as db_
     from scorecard import ingest, settings
+    from scorecard.engine import db as db_
     s = settings.load()
     database = db_.Database(s.cache_dir / ingest.current(s)["database"])
     try:
@@ -179,7 +181,7 @@ def test_hostile_commentary_on_screen_and_in_the_pack_is_the_same_safe_html(
 
 
 def _month():
-    from scorecard.measures import Filters
+    from scorecard.engine.measures import Filters
     return Filters("month", date(2025, 10, 1), date(2026, 9, 30), (), ())
 
 
@@ -358,7 +360,7 @@ def _settings():
 
 
 def _view_filters():
-    from scorecard.measures import Filters
+    from scorecard.engine.measures import Filters
     return Filters("month", date(2025, 10, 1), date(2026, 9, 30), (), ())
 
 
@@ -384,7 +386,7 @@ def test_public_mode_downloads_carry_the_public_base_and_nothing_internal(monkey
     # and for a small one: nothing from 1 to 19, no draft, no rejected row, no file or path
     from test_output_suppression import PAGES, VIEWS, sweep
 
-    from scorecard import catalogue as catalogue_
+    from scorecard.engine import catalogue as catalogue_
     at = app(monkeypatch, ROOT / "data" / "sample", tmp_path / "cache", access="public")
     at.query_params.update(VIEWS[view])
     at.run()

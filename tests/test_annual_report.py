@@ -13,9 +13,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from scorecard import annual_report, db, ingest, pdf
-from scorecard.catalogue import load_catalogue
-from scorecard.html_report import Document
+from scorecard import ingest
+from scorecard.engine import db
+from scorecard.engine.catalogue import load_catalogue
+from scorecard.reports import annual_report, pdf
+from scorecard.reports.html_report import Document
 
 from support import MINI, build
 

@@ -7,8 +7,8 @@ import re
 import plotly.graph_objects as go
 import pytest
 
-from scorecard import catalogue
-from scorecard import components as ui
+from scorecard.engine import catalogue
+from scorecard.ui import components as ui
 
 from apptest import app, open_page, page_urls, texts
 from support import FIXTURES, MINI, ROOT
@@ -272,7 +272,7 @@ def test_commentary_beside_red_measures_and_flags_where_missing(mini_app):
 def test_a_fault_in_a_section_is_a_message_with_a_reference_in_the_log(monkeypatch, tmp_path):
     import logging
 
-    from scorecard import errors, views
+    from scorecard.ui import errors, views
 
     def broken(ctx, filters):
         raise ValueError("boom in /srv/secret/path")
@@ -344,7 +344,7 @@ def test_one_service_reads_as_a_sentence_not_a_ranking(mini_app):
 def test_every_page_logs_its_server_side_time(mini_app):
     import logging
 
-    from scorecard import errors
+    from scorecard.ui import errors
 
     records = []
     handler = logging.Handler()

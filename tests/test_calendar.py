@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from scorecard import calendar as cal
+from scorecard.engine import calendar as cal
 
 D = date
 

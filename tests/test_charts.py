@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from scorecard import charts, figures
+from scorecard.charts import measure as charts
+from scorecard.charts import pillars as figures
 
 
 def test_a_mistyped_property_fails_under_the_check(monkeypatch):

@@ -12,11 +12,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from scorecard import complaint_learning as learn
-from scorecard import complaint_panels as panels
-from scorecard import complaints, db, ingest, measures
-from scorecard.catalogue import load_catalogue
-from scorecard.complaints import Scope
+from scorecard import ingest
+from scorecard.complaints import figures as complaints
+from scorecard.complaints import learning as learn
+from scorecard.complaints import panels
+from scorecard.complaints.figures import Scope
+from scorecard.engine import db, measures
+from scorecard.engine.catalogue import load_catalogue
 
 from apptest import app, open_page, texts
 from support import FIXTURES, MINI, build

@@ -15,9 +15,10 @@ from datetime import date
 
 import pytest
 
-from scorecard import catalogue, db, ingest, measures
-from scorecard import groups as groups_
-from scorecard.suppression import hidden_groups
+from scorecard import ingest
+from scorecard.engine import catalogue, db, measures
+from scorecard.engine import groups as groups_
+from scorecard.engine.suppression import hidden_groups
 
 from support import ROOT, build
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
-from scorecard import contracts, ingest, mapping
-from scorecard.catalogue import load_catalogue
+from scorecard import contracts
+from scorecard.engine.catalogue import load_catalogue
+from scorecard.ingest import build as ingest_build
+from scorecard.ingest import mapping
 
 from support import ROOT
 
@@ -37,5 +39,5 @@ def test_every_mapping_key_and_scope_key_is_explained():
 
 
 def test_every_exit_status_is_explained():
-    for code in ingest.EXIT_CODES:
+    for code in ingest_build.EXIT_CODES:
         assert re.search(rf"^\| {code} \| ", DOC, re.M), code

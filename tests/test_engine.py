@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from scorecard import measures, sentences, summary
-from scorecard.measures import Filters, rag
+from scorecard.engine import measures, sentences, summary
+from scorecard.engine.measures import Filters, rag
 
 SEP_2026 = Filters("month", date(2025, 4, 1), date(2026, 9, 30))
 

@@ -36,7 +36,8 @@ import holidays
 import numpy as np
 import pytest
 
-from scorecard import catalogue, db, ingest, measures
+from scorecard import ingest
+from scorecard.engine import catalogue, db, measures
 
 from apptest import app, open_page, texts
 from support import ROOT, build

@@ -6,7 +6,9 @@ from datetime import date
 
 import pandas as pd
 
-from scorecard import commentary, components, exports, measures, summary
+from scorecard.engine import exports, measures, summary
+from scorecard.governance import commentary
+from scorecard.ui import components
 
 
 def test_formula_like_text_is_neutralised_but_numbers_are_not():

@@ -18,7 +18,10 @@ from datetime import date
 import duckdb
 import pytest
 
-from scorecard import app_state, db, ingest
+from scorecard import ingest
+from scorecard.engine import db
+from scorecard.ingest import build as ingest_build
+from scorecard.ui import app_state
 
 from apptest import app, open_page, texts
 from support import MINI, build
@@ -212,7 +215,7 @@ def test_a_read_only_cache_serves_its_last_good_database(council, monkeypatch):
     def refuse(cache_dir):
         raise PermissionError(13, "Permission denied", str(cache_dir))
 
-    monkeypatch.setattr(ingest, "_lock_file", refuse)
+    monkeypatch.setattr(ingest_build, "_lock_file", refuse)
     (data / "complaints.csv").write_text(_complaints(12), encoding="utf-8")
     result = ingest.refresh(s)
     assert result.ok and result.database == first.database and _served_count(s) == 10
@@ -222,16 +225,17 @@ def test_a_read_only_cache_serves_its_last_good_database(council, monkeypatch):
 
 def test_a_read_only_cache_with_no_database_builds_elsewhere(tmp_path, monkeypatch):
     s, _ = build(MINI, tmp_path / "cache")
-    real = ingest._lock_file
+    real = ingest_build._lock_file
 
     def refuse(cache_dir):
         if cache_dir == s.cache_dir:
             raise PermissionError(13, "Permission denied", str(cache_dir))
         return real(cache_dir)
 
-    monkeypatch.setattr(ingest, "_lock_file", refuse)
-    monkeypatch.setattr(ingest, "current", lambda settings: None if settings.cache_dir ==
-                        s.cache_dir else ingest._read_json(settings.cache_dir / "current.json"))
+    monkeypatch.setattr(ingest_build, "_lock_file", refuse)
+    monkeypatch.setattr(ingest_build, "current", lambda settings: None if settings.cache_dir
+                        == s.cache_dir else ingest_build._read_json(settings.cache_dir
+                                                                    / "current.json"))
     result = ingest.refresh(s)
     assert result.ok and os.path.isabs(result.database)
     con = duckdb.connect(result.database, read_only=True)

@@ -8,7 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from scorecard import db, ingest
+from scorecard import ingest
+from scorecard.engine import db
+from scorecard.ingest import build as ingest_build
 
 from support import MINI, build
 
@@ -252,7 +254,7 @@ def test_exit_status_four_when_too_many_rows_are_rejected(tmp_path, capsys):
 
 def test_with_db_nothing_is_written_anywhere_else(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("SCORECARD_CACHE", raising=False)
-    default_cache = ingest.load().cache_dir
+    default_cache = ingest_build.load().cache_dir
     before = sorted(default_cache.rglob("*")) if default_cache.exists() else None
     out_dir = tmp_path / "out"
     out_dir.mkdir()
@@ -310,7 +312,8 @@ def _tables(path) -> dict[str, pd.DataFrame]:
 def test_a_changed_extract_is_re_read_alone_and_gives_the_same_database(tmp_path):
     data = _copy(tmp_path)
     s, first = build(data, tmp_path / "cache")
-    assert first.reread == sorted(ingest.fingerprint(*ingest.locate(data, {})[:1], s).extracts)
+    files = ingest_build.locate(data, {})[0]
+    assert first.reread == sorted(ingest_build.fingerprint(files, s).extracts)
     frame = pd.read_csv(data / "complaints.csv", dtype=str, keep_default_na=False)
     frame.loc[0, "service"] = "Libraries" if frame.loc[0, "service"] != "Libraries" else "Housing"
     frame.loc[1, "received_on"] = "not a date"
@@ -333,7 +336,7 @@ def test_a_changed_extract_is_re_read_alone_and_gives_the_same_database(tmp_path
 def test_a_new_code_or_setting_re_reads_every_extract(tmp_path):
     data = _copy(tmp_path)
     s, first = build(data, tmp_path / "cache")
-    changed = ingest.refresh(ingest.replace(s, max_rejected_share=0.5))
+    changed = ingest.refresh(ingest_build.replace(s, max_rejected_share=0.5))
     assert changed.rebuilt and changed.reread == first.reread
 
 

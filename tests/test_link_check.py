@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from scorecard.link_check import JOINER, Choice, plain, problems
-from scorecard.presentation import slide_asked
+from scorecard.ui.link_check import JOINER, Choice, plain, problems
+from scorecard.ui.presentation import slide_asked
 
 GRAIN = Choice("the grain", ["Month", "Quarter", "Financial year"], "figures by Month")
 SERVICE = Choice("the service", ["Housing", "Waste and Recycling"], "all services",

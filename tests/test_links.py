@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from scorecard.link_check import JOINER
+from scorecard.ui.link_check import JOINER
 
 from apptest import app, open_page, texts
 from support import MINI

@@ -11,7 +11,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from scorecard import db, ingest
+from scorecard import ingest
+from scorecard.engine import db
 
 from support import MINI, build
 

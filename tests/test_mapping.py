@@ -8,7 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from scorecard import db, ingest, mapping
+from scorecard import ingest
+from scorecard.engine import db
+from scorecard.ingest import mapping
 
 from support import MINI, ROOT, build
 

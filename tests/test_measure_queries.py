@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from scorecard import catalogue, db, ingest, measures, settings
+from scorecard import ingest, settings
+from scorecard.engine import catalogue, db, measures
 from scorecard.settings import ROOT
 
 from support import FIXTURES, build

@@ -22,11 +22,12 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from scorecard import annual_report, catalogue
-from scorecard import complaint_learning as learn
-from scorecard import complaint_panels as panels
-from scorecard import complaints as cx
+from scorecard.complaints import figures as cx
+from scorecard.complaints import learning as learn
+from scorecard.complaints import panels
 from scorecard.contracts import CHANNEL_WORDS
+from scorecard.engine import catalogue
+from scorecard.reports import annual_report
 
 from apptest import app, open_page
 from support import ROOT, build

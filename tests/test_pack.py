@@ -8,7 +8,9 @@ from datetime import date
 
 import pytest
 
-from scorecard import db, html_report, ingest, pack, pdf, snapshots
+from scorecard import ingest
+from scorecard.engine import db
+from scorecard.reports import html_report, pack, pdf, snapshots
 
 from apptest import app, texts
 from support import MINI, build

@@ -8,7 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from scorecard import catalogue, db, ingest, measures, parquet
+from scorecard import ingest
+from scorecard.engine import catalogue, db, measures
+from scorecard.ingest import parquet
 from scorecard.settings import load
 
 from support import MINI, build
@@ -92,7 +94,7 @@ def test_a_parquet_setting_must_name_a_parquet_folder(tmp_path):
     from scorecard.settings import SettingsError
 
     with pytest.raises(SettingsError, match="not a folder written by python -m "
-                                            "scorecard.parquet"):
+                                            "scorecard.ingest.parquet"):
         load({"data_dir": MINI, "parquet_dir": tmp_path})
 
 

@@ -16,7 +16,9 @@ from datetime import date
 
 import pytest
 
-from scorecard import catalogue, db, ingest, measures, plan
+from scorecard import ingest
+from scorecard.engine import catalogue, db, measures
+from scorecard.ui import plan
 
 from apptest import app, open_page, texts
 from support import MINI, build
@@ -203,7 +205,7 @@ def test_date_axis_ticks_read_dates_from_arrays_of_any_kind():
     tuple or a list with gaps; the tick step must read it, not test its truth."""
     import numpy as np
 
-    from scorecard.charts import _month_step
+    from scorecard.charts.measure import _month_step
 
     data = [dict(x=np.array(["2026-04-30", "2026-06-30"], dtype="datetime64[ns]"),
                  y=["a", "b"]),

@@ -8,7 +8,8 @@ import threading
 
 import duckdb
 
-from scorecard import db, ingest
+from scorecard import ingest
+from scorecard.engine import db
 
 from support import MINI, build
 

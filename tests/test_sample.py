@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scorecard.sample import generate
+from tools.sample import generate
 
 SCALE = 0.05
 END = pd.Timestamp("2026-09-30")
@@ -471,7 +471,7 @@ def test_events_and_commentary(data):
 
 
 def test_shipped_sample_is_reproduced_exactly(tmp_path):
-    """`python -m scorecard.sample` (scale 1, default seed) writes data/sample byte for byte."""
+    """`python -m tools.sample` (scale 1, default seed) writes data/sample byte for byte."""
     shipped = Path(__file__).resolve().parent.parent / "data" / "sample"
     generate(tmp_path, scale=1)
     names = sorted(p.name for p in shipped.iterdir())

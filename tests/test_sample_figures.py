@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scorecard import catalogue, db, ingest, measures
+from scorecard import ingest
+from scorecard.engine import catalogue, db, measures
 
 from support import ROOT, build
 

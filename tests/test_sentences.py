@@ -9,9 +9,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from scorecard import calendar as cal
-from scorecard import measures, sentences
-from scorecard.catalogue import Measure
+from scorecard.engine import calendar as cal
+from scorecard.engine import measures, sentences
+from scorecard.engine.catalogue import Measure
 
 MEASURE = Measure(id="calls", title="Calls answered within 60 seconds", pillar="access",
                   definition="", unit="percent", better="higher", sql="", source="contacts",

@@ -11,7 +11,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from scorecard import catalogue, measures, service_view
+from scorecard.engine import catalogue, measures
+from scorecard.ui import service_view
 
 from apptest import app, open_page, texts
 from support import MINI

@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from scorecard import spc
-from scorecard.spc import (
+from scorecard.engine import spc
+from scorecard.engine.spc import (
     ASSURANCE_CODES,
     VARIATION_CODES,
     explain,

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from scorecard import coverage, db, ingest, mapping, measures
-from scorecard.catalogue import load_catalogue
+from scorecard import ingest
+from scorecard.engine import coverage, db, measures
+from scorecard.engine.catalogue import load_catalogue
+from scorecard.ingest import mapping
 
 from support import ROOT, build
 

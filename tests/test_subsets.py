@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from scorecard import annual_report, catalogue, contracts, coverage, db, ingest, pack
-from scorecard import calendar as cal
+from scorecard import contracts, ingest
+from scorecard.engine import calendar as cal
+from scorecard.engine import catalogue, coverage, db
+from scorecard.reports import annual_report, pack
 
 from apptest import app, open_page, texts
 from support import MINI, ROOT, build

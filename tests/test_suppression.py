@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scorecard.suppression import count_text, protect, rate, small, withhold
+from scorecard.engine.suppression import count_text, protect, rate, small, withhold
 
 
 def _frame(bases):
@@ -43,7 +43,7 @@ def test_without_a_total_only_small_groups_are_hidden():
 def test_every_period_at_once_agrees_with_one_table_at_a_time():
     import random
 
-    from scorecard.suppression import hidden_by_period, hidden_groups
+    from scorecard.engine.suppression import hidden_by_period, hidden_groups
 
     rng = random.Random(7)
     rows = pd.DataFrame([{"period_start": p, "service": s, "base": rng.choice([0, 3, 9, 10, 11,

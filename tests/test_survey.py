@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from scorecard.survey import (
+from scorecard.engine.survey import (
     change_words,
     difference,
     interval_from_sums,
@@ -150,7 +150,7 @@ def test_change_words(p1, n1, p2, n2, better, words):
 
 
 def test_a_lower_group_that_is_not_flagged_is_named_with_its_base():
-    from scorecard import groups
+    from scorecard.engine import groups
     table = pd.DataFrame({
         "dimension": ["age"] * 4 + ["disability"] * 2,
         "resident_group": ["16-24", "35-44", "45-54", "75+", "Disabled", "Not disabled"],

@@ -55,7 +55,7 @@ def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample",
         f"SCORECARD_{key.upper()}": str(value) for key, value in env.items()}
     log = open(tmp_path_factory.mktemp("logs") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "scorecard.serve", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

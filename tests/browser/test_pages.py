@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from scorecard.components import TABLE_WIDTHS
+from scorecard.ui.components import TABLE_WIDTHS
 
 from browser_helpers import screenshot, wait_for_app
 from support import ROOT
@@ -79,7 +79,9 @@ def test_committee_pack_opens_offline(browser, tmp_path):
     """The pack opened from disk in Chromium requests nothing from any network."""
     from datetime import date
 
-    from scorecard import db, ingest, pack, settings
+    from scorecard import ingest, settings
+    from scorecard.engine import db
+    from scorecard.reports import pack
 
     s = settings.load({"data_dir": ROOT / "data" / "sample", "cache_dir": tmp_path / "c"})
     ingest.refresh(s)

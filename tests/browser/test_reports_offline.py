@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
-from scorecard import annual_report, db, ingest
-from scorecard.catalogue import load_catalogue
+from scorecard import ingest
+from scorecard.engine import db
+from scorecard.engine.catalogue import load_catalogue
+from scorecard.reports import annual_report
 
 from support import MINI, build
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from conftest import ROOT, _serve
 
-from scorecard.fmt import JOINER
+from scorecard.engine.fmt import JOINER
 
 from browser_helpers import screenshot
 

@@ -1,0 +1,305 @@
+"""Complaint Handling Code clocks in Python, and the complaint figures the page and report use.
+
+`clocks()` is the checkable twin of the SQL view `complaints_v` (queries/sources/
+35_complaints.sql): working days exclude weekends and England and Wales bank holidays, and
+the day a complaint is received is day 0. Acknowledge within 5 working days of receipt (each
+stage); respond within 10 (stage 1) or 20 (stage 2) working days of acknowledgement, counted
+from the acknowledgement deadline when a complaint was never acknowledged; an extension may
+add up to 10 (stage 1) or 20 (stage 2) more, and a longer one only counts up to that limit.
+
+Where the SQL leaves a flag NULL, `clocks()` says what is known at `as_of`: an open complaint
+past a deadline is late (False) against it; open and not yet due is pending (None); a
+complaint never acknowledged is late (False) once its 5 days have passed, pending before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..engine import suppression
+from ..engine.calendar import bank_holidays
+from ..engine.measures import PARAM_DEFAULTS
+from ..engine.suppression import hidden_groups, hides_selection
+
+ACK_DAYS = 5
+RESPONSE_DAYS = {1: 10, 2: 20}  # and an extension may add the same again
+DATE_COLUMNS = ("received_on", "acknowledged_on", "extended_to", "responded_on")
+
+
+@lru_cache(maxsize=1)
+def _workdays() -> np.busdaycalendar:
+    """Monday to Friday less England and Wales bank holidays, for numpy's day arithmetic."""
+    return np.busdaycalendar(holidays=np.array(sorted(bank_holidays()), dtype="datetime64[D]"))
+
+
+def _day(value) -> np.datetime64:
+    """One cell as a day: dates, datetimes, Timestamps or ISO strings; blanks are NaT."""
+    if isinstance(value, str):
+        text = value.strip()
+        return np.datetime64(date.fromisoformat(text[:10]) if text else "NaT", "D")
+    if pd.isna(value):
+        return np.datetime64("NaT", "D")
+    if isinstance(value, datetime):
+        value = value.date()
+    return np.datetime64(value, "D")
+
+
+def _days(column: pd.Series) -> np.ndarray:
+    """A column as datetime64[D] (NaT for blanks)."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column.to_numpy().astype("datetime64[D]")
+    return np.array([_day(v) for v in column], dtype="datetime64[D]")
+
+
+def add_days(start: np.ndarray, n) -> np.ndarray:
+    """The day `n` working days after each start (a start on a non-working day counts from
+    the working day before it, as the SQL calendar's wd_index does)."""
+    rolled = np.busday_offset(start, 0, roll="backward", busdaycal=_workdays())
+    return np.busday_offset(rolled, n, roll="forward", busdaycal=_workdays())
+
+
+def grace_until(deadline: np.ndarray) -> np.ndarray:
+    """The last calendar day still counting as the deadline's working day (a Friday deadline
+    is met on the Saturday or Sunday: no working day has passed)."""
+    after = np.busday_offset(deadline + np.timedelta64(1, "D"), 0, roll="forward",
+                             busdaycal=_workdays())
+    return after - np.timedelta64(1, "D")
+
+
+def _flag(done: np.ndarray, met: np.ndarray, passed: np.ndarray) -> list:
+    """True/False once decided (done: met or not; not done: late once passed), else None."""
+    return [bool(m) if d else (False if p else None) for d, m, p in zip(done, met, passed)]
+
+
+def _as_dates(values: np.ndarray) -> list:
+    return [None if np.isnat(v) else v.astype(date) for v in values]
+
+
+def _as_of(days: dict[str, np.ndarray], as_of) -> np.datetime64:
+    """The given day, else the latest activity date in the frame (receipt, acknowledgement or
+    response; an extension is a deadline, not activity)."""
+    if as_of is not None:
+        return _day(as_of)
+    seen = np.concatenate([days[c] for c in ("received_on", "acknowledged_on", "responded_on")])
+    seen = seen[~np.isnat(seen)]
+    return seen.max() if len(seen) else np.datetime64("NaT", "D")
+
+
+def _deadlines(days: dict[str, np.ndarray], stage: np.ndarray) -> dict[str, np.ndarray]:
+    """Acknowledgement, response, permitted and extended deadlines for every row."""
+    response = np.array([RESPONSE_DAYS[int(s)] for s in stage])
+    ack_due = add_days(days["received_on"], ACK_DAYS)
+    start = np.where(np.isnat(days["acknowledged_on"]), ack_due, days["acknowledged_on"])
+    due = add_days(start, response)
+    permitted = add_days(start, 2 * response)
+    extended = np.where(np.isnat(days["extended_to"]), due, days["extended_to"])
+    extended = np.maximum(due, np.minimum(extended, permitted))
+    return {"ack_due_on": ack_due, "due_on": due, "permitted_due_on": permitted,
+            "extended_due_on": extended}
+
+
+def clocks(frame: pd.DataFrame, as_of=None) -> pd.DataFrame:
+    """The rows with their Code clocks: deadlines as dates, flags True, False or None
+    (pending), judged at `as_of` (default: the latest date in the frame)."""
+    bad = set(pd.Series(frame["stage"]).astype(int)) - set(RESPONSE_DAYS)
+    if bad:
+        raise ValueError(f"Unknown complaint stage(s) {sorted(bad)}; expected 1 or 2")
+    days = {c: _days(frame[c]) for c in DATE_COLUMNS}
+    now = _as_of(days, as_of)
+    d = _deadlines(days, frame["stage"].to_numpy())
+    acked, answered = ~np.isnat(days["acknowledged_on"]), ~np.isnat(days["responded_on"])
+    out = frame.copy()
+    for name, values in d.items():
+        out[name] = pd.Series(_as_dates(values), index=frame.index, dtype=object)
+    by = {name: grace_until(d[name]) for name in ("ack_due_on", "due_on", "extended_due_on")}
+    flags = {
+        "extension_beyond_code": [bool(x) for x in days["extended_to"] > d["permitted_due_on"]],
+        # every deadline is judged the same way, as complaints_v does: in time when no
+        # working day has passed since it
+        "ack_within_5": _flag(acked, days["acknowledged_on"] <= by["ack_due_on"],
+                              now > by["ack_due_on"]),
+        "on_time": _flag(answered, days["responded_on"] <= by["due_on"], now > by["due_on"]),
+        "on_time_with_extension": _flag(answered,
+                                        days["responded_on"] <= by["extended_due_on"],
+                                        now > by["extended_due_on"]),
+        "is_open": [bool(x) for x in ~answered],
+        "overdue": [bool(x) for x in ~answered & (now > by["extended_due_on"])],
+    }
+    for name, values in flags.items():
+        out[name] = pd.Series(values, index=frame.index, dtype=object)
+    return out
+
+
+# --- The figures behind the complaint sections and the annual report --------------------
+
+STAGES = {1: "Stage 1", 2: "Stage 2"}
+OUTCOMES = {"upheld": "Upheld", "partly_upheld": "Partly upheld", "not_upheld": "Not upheld",
+            "refused": "Refused", "withdrawn": "Withdrawn", "open": "Not yet answered"}
+DECISIONS = ("upheld", "partly_upheld", "not_upheld")
+REFUSALS = {"out_of_time": "Made outside the time limit",
+            "duplicate": "Duplicate of a complaint already made",
+            "legal_proceedings": "Subject to legal proceedings",
+            "not_a_complaint": "Not a complaint (a service request or an appeal)",
+            "unreasonable_behaviour": "Unreasonable behaviour policy applied",
+            "not_recorded": "Reason not recorded"}
+OMBUDSMEN = {"lgsco": "Local Government and Social Care Ombudsman",
+             "housing": "Housing Ombudsman"}
+OMBUDSMAN_DECISIONS = {"upheld": "Upheld", "not_upheld": "Not upheld",
+                       "not_investigated": "Not investigated", "pending": "Awaiting a decision"}
+ACTION_STATUSES = {"not_started": "Not started", "on_track": "On track", "at_risk": "At risk",
+                   "delayed": "Delayed", "complete": "Complete", "withdrawn": "Withdrawn"}
+
+
+def words(code, table: dict) -> str:
+    """A code in words from `table`; unknown codes with underscores turned into spaces."""
+    text = "" if code is None or (isinstance(code, float) and np.isnan(code)) else str(code)
+    return table.get(text, text.replace("_", " ").capitalize() or "Not recorded")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The complaints a figure covers: a span of dates and the service and channel filters."""
+
+    start: date
+    end: date
+    services: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+
+    @classmethod
+    def from_filters(cls, filters) -> Scope:
+        """The span and filters the user chose (the trend span, to the reporting period)."""
+        return cls(filters.start, filters.end, tuple(filters.services), tuple(filters.channels))
+
+    def params(self, **extra) -> dict:
+        """Bound parameters for a queries/complaints file (lists, or NULL for all)."""
+        return {"start": self.start, "end": self.end, "services": list(self.services) or None,
+                "channels": list(self.channels) or None} | extra
+
+
+def hidden_stages(database, scope: Scope, min_base: int) -> set[int]:
+    """Stages whose figures must not be shown for the chosen services or channels: showing
+    them would let a small service (or channel) be worked out (suppression policy)."""
+    out = set()
+    for by, chosen in (("service", scope.services), ("channel", scope.channels)):
+        if not chosen:
+            continue
+        wider = Scope(scope.start, scope.end, () if by == "service" else scope.services,
+                      () if by == "channel" else scope.channels)
+        rows = database.query("complaints/complaints_by_stage_and_group", by=by,
+                              **wider.params())
+        for stage, part in rows.groupby("stage"):
+            if hides_selection(hidden_groups(part, min_base), chosen):
+                out.add(int(stage))
+    return out
+
+
+def rate(numerator, denominator, min_base: int) -> float:
+    """Per cent, or NaN where it may not be published (suppression.rate: too few cases, or
+    a count too small to give back)."""
+    return suppression.rate(numerator, denominator, min_base)
+
+
+def rate_words(numerator, denominator, min_base: int) -> str:
+    """'72.4% (21 of 29)', 'no cases', or 'fewer than 10 cases' when too few to show."""
+    if not denominator:
+        return "no cases"
+    value = rate(numerator, denominator, min_base)
+    if np.isnan(value):
+        return f"{suppression.withheld_words(min_base)} cases"
+    return f"{value:.1f}% ({numerator:,} of {denominator:,})"
+
+
+def timeliness(database, scope: Scope) -> pd.DataFrame:
+    """Per stage: received, acknowledged in 5 days, on time without and with extension."""
+    return database.query("complaints/timeliness_by_stage", **scope.params())
+
+
+def open_complaints(database, scope: Scope) -> pd.DataFrame:
+    """Open complaints now (the as-at date), by stage and service, with ageing bands."""
+    return database.query("complaints/open_complaints_by_stage_and_service", **scope.params())
+
+
+FLOW_NODES = {"s1": "Received at stage 1", "s2": "Escalated to stage 2"}
+
+
+def _node(code: str) -> str:
+    """A flow node code ('s1:upheld', 'omb:lgsco', 'decision:pending') in words."""
+    if code in FLOW_NODES:
+        return FLOW_NODES[code]
+    kind, _, value = code.partition(":")
+    if kind == "omb":
+        return words(value, OMBUDSMEN)
+    if kind == "decision":
+        return f"Ombudsman: {words(value, OMBUDSMAN_DECISIONS).lower()}"
+    return f"{STAGES[int(kind[1])]}: {words(value, OUTCOMES).lower()}"
+
+
+def flow(database, scope: Scope) -> pd.DataFrame:
+    """The links of the complaint journey (stage 1 received in the span), nodes in words."""
+    links = database.query("complaints/complaint_flow_links", **scope.params())
+    links["from_words"] = [_node(c) for c in links["source"]]
+    links["to_words"] = [_node(c) for c in links["target"]]
+    return links
+
+
+def outcomes(database, scope: Scope) -> pd.DataFrame:
+    """Per stage and outcome (responses in the span), with each decision's share of all
+    decisions; refused and withdrawn complaints are not decisions."""
+    frame = database.query("complaints/outcomes_by_stage", **scope.params())
+    decided = frame[frame["outcome"].isin(DECISIONS)].groupby("stage")["complaints"].sum()
+    frame["decisions"] = frame["stage"].map(decided).fillna(0).astype(int)
+    frame["order"] = frame["outcome"].map({o: i for i, o in enumerate(OUTCOMES)})
+    return frame.sort_values(["stage", "order"]).drop(columns="order").reset_index(drop=True)
+
+
+def refusal_words(code) -> str:
+    """A refusal reason in words. The column is text, so anything that is not a short code
+    (it could be a note about a person) is shown only as 'Other reason'."""
+    text = "" if code is None or (isinstance(code, float) and np.isnan(code)) else str(code)
+    if not text:
+        return REFUSALS["not_recorded"]
+    if text in REFUSALS or re.fullmatch(r"[a-z0-9_]{1,40}", text):
+        return words(text, REFUSALS)
+    return "Other reason"
+
+
+def refusals(database, scope: Scope) -> pd.DataFrame:
+    """Refused complaints by reason (in words) and stage."""
+    frame = database.query("complaints/refusals_by_reason", **scope.params())
+    frame["reason_words"] = [refusal_words(r) for r in frame["reason"]]
+    return frame
+
+
+def ombudsman(database, scope: Scope) -> pd.DataFrame:
+    """Complaints referred to each Ombudsman, by decision (in words)."""
+    frame = database.query("complaints/ombudsman_decisions", **scope.params())
+    frame["ombudsman_words"] = [words(o, OMBUDSMEN) for o in frame["ombudsman"]]
+    frame["decision_words"] = [words(d, OMBUDSMAN_DECISIONS) for d in frame["decision"]]
+    return frame
+
+
+def measure_total(database, measure, scope: Scope) -> tuple[float, float]:
+    """A rate measure's numerator and denominator pooled over the span, all services."""
+    params = PARAM_DEFAULTS | scope.params(grain="span") | measure.params
+    rows = database.query(measure.sql, **params)
+    total = rows[rows["service"].isna()]
+    if total.empty:
+        return 0.0, 0.0
+    return float(total["numerator"].iloc[0]), float(total["denominator"].iloc[0])
+
+
+def convention(day_zero: str = "received") -> str:
+    """The clock convention in words, from the `complaint_day_zero` setting (the settings
+    loader accepts only the Codes' "received")."""
+    start = f"The day a complaint is {day_zero} is day 0"
+    return (f"{start}; working days exclude weekends and England and Wales bank holidays. "
+            "Complaints are acknowledged within 5 working days and answered within 10 "
+            "working days of acknowledgement at stage 1 (20 at stage 2); an extension may add "
+            "up to 10 more (20 at stage 2). A complaint still open past its deadline counts "
+            "as late; one open and not yet due is pending and shown apart.")

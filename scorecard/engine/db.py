@@ -1,0 +1,207 @@
+"""The one door to DuckDB: open a database file and run the SQL files in `queries/` by name.
+
+Pages and charts never import duckdb. Parameters are always bound (`$grain`, `$services`),
+never formatted into SQL text; only the parameters a file uses are passed to it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..settings import PARQUET_MANIFEST, ROOT
+
+QUERIES = ROOT / "queries"
+PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+COMMENT = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
+CACHE_SIZE = 2048
+MANIFEST = PARQUET_MANIFEST  # in a Parquet folder: its tables and their files
+
+
+def connect(path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open a database file (read-only for serving; read-write only while building), or a
+    folder of Parquet written by scorecard.ingest.parquet (served the same way)."""
+    if is_parquet_folder(path):
+        con = duckdb.connect(":memory:")
+        attach_parquet(con, path)
+        return con
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def is_parquet_folder(path: Path | str) -> bool:
+    """True for a folder written by scorecard.ingest.parquet (its manifest lists the tables)."""
+    return (Path(path) / MANIFEST).is_file()
+
+
+def quote_name(name: str) -> str:
+    """An identifier quoted for SQL text (table names come from the database itself)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """A string quoted as an SQL literal (for file paths, which DDL cannot bind)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def attach_parquet(con, folder: Path | str) -> None:
+    """Serve a Parquet folder on `con`: every table a view over its files, plus the macros
+    the queries use (the same file the database build runs) and the database's own views.
+    Queries run unchanged."""
+    folder = Path(folder)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    for table, entry in manifest["tables"].items():
+        files = literal(str(folder / entry["files"]))
+        con.execute(f"create or replace view {quote_name(table)} as "
+                    f"select * from read_parquet({files}, hive_partitioning = false)")
+    con.execute(sql_text("sources/00_macros"))
+    pending = list(manifest["views"])
+    while pending:  # a view may read another: create each once what it reads exists
+        failed = []
+        for view in pending:
+            try:
+                con.execute(view)
+            except duckdb.CatalogException:
+                failed.append(view)
+        if len(failed) == len(pending):
+            con.execute(failed[0])  # raises the real error
+        pending = failed
+
+
+def damage(path: Path | str) -> str | None:
+    """Why a database file cannot be served (it will not open, or its tables cannot be read),
+    or None when it is sound."""
+    try:
+        con = connect(path)
+        try:
+            con.execute("select count(*) from loads").fetchall()
+            con.execute("select as_at_date from as_at").fetchall()
+        finally:
+            con.close()
+    except (duckdb.Error, OSError) as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return None
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of queries/<name>.sql."""
+    path = QUERIES / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"No query file queries/{name}.sql")
+    return path.read_text(encoding="utf-8")
+
+
+@cache
+def parameters(name: str) -> frozenset[str]:
+    """The `$parameters` a query file uses (ignoring comments and string literals)."""
+    return frozenset(PARAM.findall(COMMENT.sub("", sql_text(name))))
+
+
+def describe(name: str) -> str:
+    """The query's header comment: what question it answers, its grain and parameters."""
+    lines = []
+    for line in sql_text(name).splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return "\n".join(lines).strip()
+
+
+def run(con, name: str, **params) -> pd.DataFrame:
+    """Run a query file on an open connection (while building), binding what it uses."""
+    bound = {k: params[k] for k in sorted(parameters(name))}
+    return con.execute(sql_text(name), bound).df()
+
+
+CREATES = re.compile(r"create\s+(?:or\s+replace\s+)?(?:table|view|macro)\s+"
+                     r"(?:if\s+not\s+exists\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+
+
+def run_folder(con, folder: str, only=None) -> list[str]:
+    """Run the SQL files in queries/<folder>/ in name order (they create the source views and
+    the tables derived from the extracts). With `only` (tables that changed), run just the
+    files that read one of them, or read what such a file creates. Returns the files run."""
+    changed = None if only is None else {name.lower() for name in only}
+    ran = []
+    for path in sorted((QUERIES / folder).glob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        if changed is not None:
+            words = set(re.findall(r"[a-z_][a-z0-9_]*", COMMENT.sub(" ", text).lower()))
+            if not words & changed:
+                continue
+            changed |= {name.lower() for name in CREATES.findall(text)}
+        con.execute(text)
+        ran.append(path.name)
+    return ran
+
+
+def _freeze(value):
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(sorted(value)) if isinstance(value, (set, frozenset)) else tuple(value)
+    return value
+
+
+class Database:
+    """A read-only database file served to every session, with a small result cache.
+
+    Results are cached on (query, bound parameters); a new data version is a new Database,
+    so stale results can never be served after a refresh.
+    """
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._con = connect(self.path)
+        self._lock = threading.Lock()
+        self._cache: OrderedDict = OrderedDict()
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """Run queries/<name>.sql with the parameters it uses; returns a fresh DataFrame."""
+        used = parameters(name)
+        missing = used - params.keys()
+        if missing:
+            raise TypeError(f"queries/{name}.sql needs parameter(s) {', '.join(sorted(missing))}")
+        bound = {k: params[k] for k in sorted(used)}
+        key = (name, tuple((k, _freeze(v)) for k, v in bound.items()))
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key].copy()
+        cursor = self._con.cursor()
+        try:
+            frame = cursor.execute(sql_text(name), bound).df()
+        finally:
+            cursor.close()
+        with self._lock:
+            self._cache[key] = frame
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return frame.copy()
+
+    def memo(self, key, factory):
+        """A value computed once per data version and key (e.g. a measure's judged result);
+        callers must treat it as read-only, as it is shared between sessions."""
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = factory()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return value
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A small whole table (loads, build), for the data-quality page."""
+        return self.query(f"tables/{name}")
+
+    def close(self) -> None:
+        """Close the connection (tests; the app keeps one per data version)."""
+        self._con.close()

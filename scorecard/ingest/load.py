@@ -1,0 +1,285 @@
+"""Loading one extract: find its file(s), read them raw, run the council's staging query if
+it has one, cast and check every cell, keep the good rows, and account for every other row
+as excluded by design or rejected, with its file, line, column, value and reason.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..contracts import EXTRACTS, Extract
+from . import checks, readers, staging
+from .mapping import NONE, ExtractMapping
+
+MAX_FILES_NAMED = 3
+
+
+@dataclass
+class ExtractReport:
+    """Row accounting for one extract: rows read = loaded + excluded + rejected, always
+    (a staging query that makes several rows of one, such as a wide survey, is counted in the
+    rows it gave: `staged`)."""
+
+    extract: str
+    file: str | None = None
+    status: str = "loaded"  # loaded | missing | not supplied | failed
+    rows_read: int = 0
+    loaded: int = 0
+    excluded: int = 0
+    rejected: int = 0
+    staged: int | None = None  # rows the staging query gave, when it changed the grain
+    empty_columns: list[str] = field(default_factory=list)  # optional columns with no data
+    first_date: str | None = None
+    last_date: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    message: str = ""
+
+    @property
+    def rejected_share(self) -> float:
+        """Rejected rows as a share of the rows there were to load."""
+        total = self.loaded + self.excluded + self.rejected
+        return self.rejected / total if total else 0.0
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _matches(data_dir: Path, patterns: tuple[str, ...]) -> list[Path]:
+    """Files in the data folder matching the mapping's patterns (never outside it)."""
+    hits = {Path(p) for pattern in patterns
+            for p in glob.glob(str(data_dir / pattern)) if Path(p).is_file()}
+    return sorted(p for p in hits if _inside(p, data_dir))
+
+
+def locate(data_dir: Path, mappings: dict[str, ExtractMapping]):
+    """Each extract's file(s) in `data_dir`: the mapping's file patterns (several files are
+    read as one extract), else <name>.csv (also .csv.gz, .txt, .tsv, any case). Returns
+    (files, problems, not supplied): an extract with no file is simply not supplied."""
+    files = {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()} \
+        if data_dir.is_dir() else {}
+    found, problems, skipped = {}, [], set()
+    for extract in EXTRACTS:
+        m = mappings.get(extract.name, NONE)
+        found[extract.name] = []
+        if not m.supplied:
+            skipped.add(extract.name)
+            continue
+        if m.file:
+            found[extract.name] = _matches(data_dir, m.file)
+            if not found[extract.name]:
+                problems.append(f"{extract.name}: the mapping names {', '.join(m.file)}, but "
+                                "no such file is in the extracts folder.")
+            continue
+        hits = [files[n] for n in (extract.name + e for e in readers.EXTENSIONS) if n in files]
+        if len(hits) > 1:
+            names = " and ".join(h.name for h in hits)
+            problems.append(f"{extract.name}: found {names}. Keep one file per extract, or "
+                            "name the files to read together in a mapping file.")
+        found[extract.name] = hits[:1]
+    return found, problems, skipped
+
+
+def files_label(paths: list[Path]) -> str | None:
+    """How reports name an extract's file(s)."""
+    if not paths:
+        return None
+    if len(paths) <= MAX_FILES_NAMED:
+        return ", ".join(p.name for p in paths)
+    return f"{len(paths)} files ({paths[0].name} to {paths[-1].name})"
+
+
+def _clear(con, name: str) -> None:
+    """Drop a temporary table or view of this name, if there is one (a file that failed
+    part-way may have left either)."""
+    kinds = con.execute("select 'view' from duckdb_views() where temporary and view_name = $n "
+                        "union all select 'table' from duckdb_tables() where temporary and "
+                        "table_name = $n", {"n": name}).fetchall()
+    for (kind,) in kinds:
+        con.execute(f"drop {kind} {name}")
+
+
+def _empty_raw(con, extract: Extract, table: str) -> None:
+    cols = ", ".join(f"{checks.ident(c.name)} VARCHAR" for c in extract.columns)
+    _clear(con, table)
+    con.execute(f"create temp table {table} ({cols}, _file VARCHAR, _line BIGINT, "
+                "_row BIGINT, _exclude VARCHAR)")
+
+
+def check_columns(extract: Extract, names: list[str], m: ExtractMapping, label: str) -> None:
+    """A required column missing from the file (after mapping) makes the file unreadable."""
+    missing = [c.name for c in extract.columns if c.required and c.name not in m.constants
+               and any(s not in names for s in m.sources(c.name))]
+    if missing:
+        wanted = [f"{c} (mapped from {'+'.join(m.sources(c))})" if c in m.columns else c
+                  for c in missing]
+        raise readers.FileProblem(
+            label, f"missing required column(s) {', '.join(wanted)}; found {', '.join(names)}.",
+            "Rename the columns in the file or map them in a mapping file (docs/mapping.md).")
+
+
+def _read_files(con, extract: Extract, paths: list[Path], m: ExtractMapping,
+                report: ExtractReport, table: str) -> set[str]:
+    """Read each file raw (text columns, `_file`, `_line`) into one view over them all;
+    structural rejects recorded per file. Without a staging query the view also has `_row`
+    (the record's position across the files) and an empty `_exclude`. Returns the column
+    names present."""
+    parts, present, offset = [], set(), 0
+    for i, path in enumerate(paths):
+        sniffed = readers.sniff(path, m.encoding, m.delimiter)
+        if not m.staging_sql:
+            check_columns(extract, sniffed.names, m, path.name)
+        report.encoding, report.delimiter = sniffed.encoding, sniffed.delimiter
+        part = f"{table}_{i}"
+        loaded = readers.load_raw(con, sniffed, part)
+        report.encoding = loaded.encoding  # Windows-1252 if the file turned out not UTF-8
+        row = "" if m.staging_sql else f", _pos + {offset} as _row"  # staged: numbered after
+        parts.append(f"select * exclude (_pos), {checks.quote(path.name)} as _file{row} "
+                     f"from {part}")
+        offset += con.execute(f"select count(*) from {part}").fetchall()[0][0]
+        report.rows_read += loaded.rows_read
+        for line, reason in loaded.structural:
+            con.execute("insert into rejects values ($e, $f, $l, NULL, NULL, $r)",
+                        {"e": extract.name, "f": path.name, "l": line, "r": reason})
+        report.rejected += len(loaded.structural)
+        present |= set(sniffed.names)
+    union = " union all by name ".join(f"({p})" for p in parts)
+    exclude = "" if m.staging_sql else ", NULL::VARCHAR as _exclude"
+    _clear(con, table)
+    con.execute(f"create temp view {table} as select *{exclude} from ({union})")
+    return present
+
+
+def _stage(con, extract: Extract, m: ExtractMapping, table: str, report: ExtractReport):
+    """Run the staging query; source rows it did not return are excluded by design."""
+    staged = f"staged_{extract.name}"
+    present = set(staging.run(con, table, m.staging, m.staging_sql, staged))
+    check_columns(extract, sorted(present), m, m.staging)
+    left_out = con.execute(
+        f"insert into exclusions select $e, s._file, s._line, NULL, NULL, $r from {table} s "
+        f"anti join (select distinct _file, _line from {staged}) t using (_file, _line)",
+        {"e": extract.name, "r": f"not selected by the staging query {m.staging}"}
+    ).fetchall()[0][0]
+    report.excluded += left_out
+    rows = con.execute(f"select count(*) from {staged}").fetchall()[0][0]
+    fed = con.execute(f"select count(*) from (select distinct _file, _line from {staged})"
+                      ).fetchall()[0][0]
+    if rows != fed:  # the query changed the grain (a wide survey made long)
+        report.staged = rows
+    _clear(con, table)
+    con.execute(f"create temp table {table} as select *, rowid as _row from {staged}")
+    con.execute(f"drop table {staged}")
+    return present
+
+
+def check_date_styles(con, extract: Extract, table: str, present: set[str], m: ExtractMapping,
+                      label: str) -> None:
+    """Refuse a file whose dates could be read day-first or month-first, unless the mapping
+    states the format: all of them ambiguous (04/05/2026), some that can only be month-first
+    (04/13/2026, a US export), or a mix of both. Loading such a file would misdate rows."""
+    sql = checks.date_styles_select(extract, table, present, m)
+    if sql is None:
+        return
+    row = con.execute(sql).fetchall()[0]
+    day_first, day_eg, month_first, month_eg, either, either_eg = row
+    column = (month_eg or either_eg or day_eg or "received_on").split(" ")[0]
+    fix = (f"State the format in the mapping file, e.g. formats = {{ {column} = \"%d/%m/%Y\" "
+           "} (day first) or \"%m/%d/%Y\" (month first), for each date column; see "
+           "docs/mapping.md.")
+    if day_first and month_first:
+        raise readers.FileProblem(label, f"mixes day-first dates ({day_eg}) with month-first "
+                                         f"ones ({month_eg}), so none can be trusted.", fix)
+    if month_first:
+        raise readers.FileProblem(label, f"has month-first (US) dates: {month_eg} cannot be "
+                                         f"day-first, and {month_first:,} like it.", fix)
+    if either and not day_first:
+        raise readers.FileProblem(label, f"has dates that could be day-first or month-first "
+                                         f"(every one of {either:,}, e.g. {either_eg}).", fix)
+
+
+def load_extract(con, extract: Extract, paths: list[Path], report: ExtractReport,
+                 m: ExtractMapping = NONE, limits: checks.DateLimits | None = None) -> None:
+    """Load one extract into its table; rejected and excluded rows go to their tables."""
+    limits = limits or checks.DateLimits()
+    raw = f"raw_{extract.name}"
+    if not paths:
+        _empty_raw(con, extract, raw)
+        present, m = {c.name for c in extract.columns}, NONE
+    else:
+        present = _read_files(con, extract, paths, m, report, raw)
+        if m.staging_sql:
+            present = _stage(con, extract, m, raw, report)
+        if report.rows_read == 0:
+            report.message = "The file has a header row but no rows."
+        check_date_styles(con, extract, raw, present, m, m.staging or files_label(paths))
+    _check_and_store(con, extract, raw, present, report, m, limits)
+
+
+def _check_and_store(con, extract, raw, present, report, m, limits) -> None:
+    """Check every row and store the extract in one pass: the table is written once, with
+    each row's problems beside it; rows with a problem or left out by design are then
+    recorded in rejects or exclusions and deleted, and the working columns dropped (no
+    second copy of the table)."""
+    table = extract.name
+    cols = ", ".join(checks.ident(c.name) for c in extract.columns)
+    checked = checks.checked_select(extract, raw, present, m, limits)
+    con.execute(f"create or replace table {table} as select {cols}, _row, _file, _line, "
+                f"_problems, _exclusions from ({checked}) "
+                f"order by {checks.ident(extract.date_column)}, _file, _line")
+    if con.execute(checks.has_duplicates_select(extract, table)).fetchall()[0][0]:
+        con.execute(f"create or replace temp table dup_{table} as select _row, _problems from "
+                    f"({checks.duplicate_select(extract, table)}) where len(_exclusions) = 0")
+        con.execute(f"update {table} set _problems = d._problems from dup_{table} d "
+                    f"where {table}._row = d._row and len(d._problems) > len({table}._problems)")
+    con.execute("insert into exclusions select $e, _file, _line, p.column, p.value, p.reason "
+                f"from (select _file, _line, unnest(_exclusions) as p from {table} "
+                "where len(_exclusions) > 0)", {"e": table})
+    con.execute("insert into rejects select $e, _file, _line, p.column, p.value, p.reason from "
+                f"(select _file, _line, unnest(_problems) as p from {table} "
+                "where len(_problems) > 0 and len(_exclusions) = 0)", {"e": table})
+    _account(con, extract, report)
+    con.execute(f"delete from {table} where len(_problems) > 0 or len(_exclusions) > 0")
+    for working in ("_row", "_file", "_line", "_problems", "_exclusions"):
+        con.execute(f"alter table {table} drop column {working}")
+    report.empty_columns = _empty_columns(con, extract, present, m)
+
+
+def _empty_columns(con, extract: Extract, present: set[str], m: ExtractMapping) -> list[str]:
+    """Optional columns the extract gives no data for: not in the file (nor mapped, nor a
+    constant), or blank on every row loaded. A measure that needs one says "Not measured"
+    rather than reading 0%."""
+    optional = [c for c in extract.columns if not c.required]
+    supplied = [c for c in optional if c.name in m.constants
+                or all(s in present for s in m.sources(c.name))]
+    counts = con.execute("select " + ", ".join(
+        [f"count({checks.ident(c.name)})" for c in supplied] + ["count(*)"])
+        + f" from {extract.name}").fetchall()[0] if supplied else (0,)
+    filled = {c.name for c, n in zip(supplied, counts) if n}
+    return [c.name for c in optional if c.name not in filled]
+
+
+def _account(con, extract: Extract, report: ExtractReport) -> None:
+    date = checks.ident(extract.date_column)
+    table = extract.name
+    loaded, excluded, rejected, first, last = con.execute(
+        "select count(*) filter (where len(_problems) = 0 and len(_exclusions) = 0), "
+        "count(*) filter (where len(_exclusions) > 0), "
+        "count(*) filter (where len(_problems) > 0 and len(_exclusions) = 0), "
+        f"min({date}) filter (where len(_problems) = 0 and len(_exclusions) = 0)::DATE::VARCHAR, "
+        f"max({date}) filter (where len(_problems) = 0 and len(_exclusions) = 0)::DATE::VARCHAR "
+        f"from {table}").fetchall()[0]
+    report.loaded, report.first_date, report.last_date = loaded, first, last
+    report.excluded += excluded
+    report.rejected += rejected
+    if report.staged is None and report.loaded + report.excluded + report.rejected \
+            != report.rows_read:
+        raise AssertionError(f"{extract.name}: row accounting broke: read {report.rows_read}, "
+                             f"loaded {loaded}, excluded {report.excluded}, rejected "
+                             f"{report.rejected}")

@@ -1,0 +1,1 @@
+"""Tools for developers, outside the runtime package: the sample generator."""
