@@ -17,7 +17,7 @@ from scorecard.complaints import figures as complaints
 from scorecard.complaints import learning as learn
 from scorecard.complaints import panels
 from scorecard.complaints.figures import Scope
-from scorecard.engine import db, measures
+from scorecard.engine import complaint_clock, db, measures
 from scorecard.engine.catalogue import load_catalogue
 
 from apptest import app, open_page, texts
@@ -132,7 +132,7 @@ def _reference_frame() -> pd.DataFrame:
 
 
 def test_reference_complaints_by_hand():
-    out = complaints.clocks(_reference_frame(), as_of=REF_AS_AT)
+    out = complaint_clock.clocks(_reference_frame(), as_of=REF_AS_AT)
     assert len(out) == len(REFERENCE)
     for row in out.itertuples(index=False):
         expected = REFERENCE[(row.complaint_id, int(row.stage))]
@@ -150,16 +150,16 @@ def test_the_day_zero_convention_is_the_codes_and_no_other():
 
 def test_as_of_defaults_to_the_latest_date_in_the_frame():
     # R13 was received on 26 January 2027, the latest date in the file
-    assert complaints.clocks(_reference_frame()).equals(
-        complaints.clocks(_reference_frame(), as_of="2027-01-26"))
+    assert complaint_clock.clocks(_reference_frame()).equals(
+        complaint_clock.clocks(_reference_frame(), as_of="2027-01-26"))
 
 
 def test_open_complaint_becomes_late_once_its_deadline_passes():
     frame = _reference_frame()
     r12 = frame[frame["complaint_id"] == "R12"]
     # extended deadline Thu 28 Jan: pending on the 28th, late and overdue on Fri 29th
-    on_28 = complaints.clocks(r12, as_of=date(2027, 1, 28)).iloc[0]
-    on_29 = complaints.clocks(r12, as_of=date(2027, 1, 29)).iloc[0]
+    on_28 = complaint_clock.clocks(r12, as_of=date(2027, 1, 28)).iloc[0]
+    on_29 = complaint_clock.clocks(r12, as_of=date(2027, 1, 29)).iloc[0]
     assert (on_28.on_time_with_extension, on_28.overdue) == (None, False)
     assert (on_29.on_time_with_extension, on_29.overdue) == (False, True)
 
@@ -167,8 +167,8 @@ def test_open_complaint_becomes_late_once_its_deadline_passes():
 def test_accepts_dates_and_timestamps_and_keeps_the_rows():
     frame = _reference_frame().head(3)
     typed = frame.assign(**{c: pd.to_datetime(frame[c].replace("", None))
-                            for c in complaints.DATE_COLUMNS}).set_index(pd.Index([7, 8, 9]))
-    out = complaints.clocks(typed, as_of=REF_AS_AT)
+                            for c in complaint_clock.DATE_COLUMNS}).set_index(pd.Index([7, 8, 9]))
+    out = complaint_clock.clocks(typed, as_of=REF_AS_AT)
     assert list(out.index) == [7, 8, 9]
     assert list(out["due_on"]) == [D(2026, 4, 24), D(2026, 4, 17), D(2027, 1, 12)]
 
@@ -176,7 +176,7 @@ def test_accepts_dates_and_timestamps_and_keeps_the_rows():
 def test_unknown_stage_is_refused():
     frame = _reference_frame().head(1).assign(stage="3")
     with pytest.raises(ValueError, match="stage"):
-        complaints.clocks(frame)
+        complaint_clock.clocks(frame)
 
 
 def _compare_with_view(database) -> int:
@@ -184,7 +184,7 @@ def _compare_with_view(database) -> int:
     complaint is not yet answered (or acknowledged); clocks() then says False once the
     deadline has passed at the as-at date and None before it."""
     sql = database.query("complaints/complaint_clocks", services=None, channels=None)
-    mine = complaints.clocks(sql[CONTRACT], as_of=sql["as_at_date"].iloc[0])
+    mine = complaint_clock.clocks(sql[CONTRACT], as_of=sql["as_at_date"].iloc[0])
     as_at = pd.Timestamp(sql["as_at_date"].iloc[0]).date()
     for (_, s), (_, p) in zip(sql.iterrows(), mine.iterrows()):
         for name in ("ack_due_on", "due_on", "permitted_due_on", "extended_due_on"):

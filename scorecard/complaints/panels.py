@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from ..charts import complaints as charts
 from ..engine import fmt, suppression
+from ..engine.complaint_clock import RESPONSE_DAYS
 from . import figures as cx
 
 PERCENT = "Per cent"
@@ -116,7 +117,7 @@ def _stage_words(r, min_base, hidden: set = frozenset()) -> str:
     extended = cx.rate(r.on_time_with_extension, r.responses_due_with_extension, min_base)
     with_ext = "" if charts._missing(extended) else \
         f", {extended:.1f}% with permitted extensions"
-    return (f"stage {r.stage}: {plain:.1f}% answered within {cx.RESPONSE_DAYS[r.stage]} "
+    return (f"stage {r.stage}: {plain:.1f}% answered within {RESPONSE_DAYS[r.stage]} "
             f"working days{with_ext}")
 
 

@@ -28,8 +28,15 @@ def bank_holidays() -> dict[date, str]:
 
 
 @lru_cache(maxsize=1)
-def _holiday_array() -> np.ndarray:
+def holiday_array() -> np.ndarray:
+    """The bank holidays as numpy days."""
     return np.array(sorted(bank_holidays()), dtype="datetime64[D]")
+
+
+@lru_cache(maxsize=1)
+def workdays() -> np.busdaycalendar:
+    """Monday to Friday less England and Wales bank holidays, for numpy's day arithmetic."""
+    return np.busdaycalendar(holidays=holiday_array())
 
 
 def is_working_day(day: date) -> bool:
@@ -43,16 +50,27 @@ def working_days_between(start: date, end: date) -> int:
         return -working_days_between(end, start)
     first = np.datetime64(start + timedelta(days=1), "D")
     last = np.datetime64(end + timedelta(days=1), "D")
-    return int(np.busday_count(first, last, holidays=_holiday_array()))
+    return int(np.busday_count(first, last, busdaycal=workdays()))
 
 
-def add_working_days(start: date, n: int) -> date:
-    """The date `n` working days after `start` (n = 0 gives `start`)."""
-    if n == 0:
-        return start
-    rolled = np.busday_offset(np.datetime64(start, "D"), 0, roll="backward",
-                              holidays=_holiday_array())
-    return np.busday_offset(rolled, n, roll="forward", holidays=_holiday_array()).astype(date)
+def add_working_days(start, n):
+    """The day `n` working days after `start` (n = 0 gives `start`): a start on a non-working
+    day counts from the working day before it, as the SQL calendar's `wd_index` does. `start`
+    and `n` may be a date and a number or numpy arrays of days (NaT stays NaT)."""
+    one = isinstance(start, date)
+    days = np.asarray(np.datetime64(start, "D") if one else start, dtype="datetime64[D]")
+    later = np.busday_offset(days, n, roll="backward", busdaycal=workdays())
+    out = np.where(np.asarray(n) == 0, days, later)
+    return out[()].astype(date) if one else out
+
+
+def grace_until(deadline: np.ndarray) -> np.ndarray:
+    """The last calendar day still counting as each deadline's working day: a Friday
+    deadline is met on the Saturday or Sunday (no working day has passed since it)."""
+    deadline = np.asarray(deadline, dtype="datetime64[D]")
+    after = np.busday_offset(deadline + np.timedelta64(1, "D"), 0, roll="forward",
+                             busdaycal=workdays())
+    return after - np.timedelta64(1, "D")
 
 
 def fy_start(day: date) -> date:
@@ -137,14 +155,10 @@ def calendar_frame(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> pd.DataFra
     days = pd.date_range(f"{first}-01-01", f"{last}-12-31", freq="D")
     hol = bank_holidays()
     frame = pd.DataFrame({"date": days.date})
-    frame["is_working_day"] = (days.day_of_week < 5) & ~frame["date"].isin(hol.keys())
+    frame["is_working_day"] = np.is_busday(days.values.astype("datetime64[D]"),
+                                       busdaycal=workdays())
     frame["wd_index"] = frame["is_working_day"].cumsum().astype("int32")
-    # The last calendar day that still counts as the same working day: a deadline of Friday
-    # is met by a reply on the Saturday or Sunday (no working day has passed since).
-    after = np.busday_offset(days.values.astype("datetime64[D]") + 1, 0, roll="forward",
-                             holidays=_holiday_array())
-    frame["grace_until"] = (after - np.timedelta64(1, "D")).astype("datetime64[D]").astype(
-        object)
+    frame["grace_until"] = grace_until(days.values).astype(object)
     frame["bank_holiday"] = frame["date"].map(hol)
     frame["fy_start"] = [fy_start(d) for d in frame["date"]]
     frame["fy_label"] = [fy_label(d) for d in frame["date"]]

@@ -7,9 +7,9 @@ settings and constants those modules use, so the text cannot drift from the numb
 
 from __future__ import annotations
 
-from ..complaints.figures import ACK_DAYS, RESPONSE_DAYS
 from ..settings import Settings
 from . import spc
+from .complaint_clock import ACK_DAYS, RESPONSE_DAYS
 
 
 def rules(settings: Settings) -> list[tuple[str, str]]:

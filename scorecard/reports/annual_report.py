@@ -26,6 +26,7 @@ from ..complaints import panels
 from ..engine import calendar as cal
 from ..engine import catalogue as catalogue_
 from ..engine import coverage, fmt, suppression
+from ..engine.complaint_clock import RESPONSE_DAYS
 from ..settings import Settings
 from . import pdf
 from .html_report import Document
@@ -75,7 +76,7 @@ def key_figures(database, scope, catalogue, min_base: int) -> list[tuple[str, st
     for s in (1, 2):
         r = t.loc[s]
         items.append((_rate(r.on_time, r.responses_due, min_base),
-                      f"of stage {s} responses within {cx.RESPONSE_DAYS[s]} working days; "
+                      f"of stage {s} responses within {RESPONSE_DAYS[s]} working days; "
                       f"{_rate(r.on_time_with_extension, r.responses_due_with_extension, min_base)}"
                       " with permitted extensions"))
     items += [(_rate(*upheld, min_base), "of decisions upheld in full or in part"),
