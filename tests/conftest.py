@@ -18,12 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["SCORECARD_SETTLE_SECONDS"] = "0"
 
 from scorecard import ingest, settings  # noqa: E402
-from scorecard.charts import measure as charts
+from scorecard.charts import theme
 from scorecard.engine import catalogue, db, measures
 
 # the app builds figures unchecked, for speed; here every property is checked against
 # Plotly's schema, so a mistyped one fails a test
-charts.VALIDATE = True
+theme.VALIDATE = True
 
 from streamlit.runtime.media_file_manager import MediaFileManager  # noqa: E402
 

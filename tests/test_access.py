@@ -101,7 +101,7 @@ def test_commentary_life_cycle_survives_a_restart(tmp_path):
 
 # ------------------------------------------------------------------ freeze, unfreeze
 def _filters():
-    from scorecard.engine.measures import Filters
+    from scorecard.engine.filters import Filters
     return Filters("quarter", date(2025, 4, 1), date(2026, 9, 30), (), ())
 
 
@@ -181,7 +181,7 @@ def test_hostile_commentary_on_screen_and_in_the_pack_is_the_same_safe_html(
 
 
 def _month():
-    from scorecard.engine.measures import Filters
+    from scorecard.engine.filters import Filters
     return Filters("month", date(2025, 10, 1), date(2026, 9, 30), (), ())
 
 
@@ -360,7 +360,7 @@ def _settings():
 
 
 def _view_filters():
-    from scorecard.engine.measures import Filters
+    from scorecard.engine.filters import Filters
     return Filters("month", date(2025, 10, 1), date(2026, 9, 30), (), ())
 
 

@@ -9,16 +9,16 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from scorecard.charts import measure as charts
 from scorecard.charts import pillars as figures
+from scorecard.charts import theme
 
 
 def test_a_mistyped_property_fails_under_the_check(monkeypatch):
-    monkeypatch.setattr(charts, "VALIDATE", True)
+    monkeypatch.setattr(theme, "VALIDATE", True)
     with pytest.raises(ValueError, match="colour"):
-        charts.figure([dict(type="scatter", x=[1], y=[2], colour="red")], {})
-    monkeypatch.setattr(charts, "VALIDATE", False)  # as served: not checked, drawn as given
-    assert charts.figure([dict(type="scatter", x=[1], y=[2])], {"height": 300}).layout.height \
+        theme.figure([dict(type="scatter", x=[1], y=[2], colour="red")], {})
+    monkeypatch.setattr(theme, "VALIDATE", False)  # as served: not checked, drawn as given
+    assert theme.figure([dict(type="scatter", x=[1], y=[2])], {"height": 300}).layout.height \
         == 300
 
 
@@ -33,7 +33,7 @@ def test_a_figure_reads_the_same_checked_or_not(monkeypatch):
                           "contacts": [30.0, 20.0, 70.0, 80.0]})
     built = {}
     for check in (True, False):
-        monkeypatch.setattr(charts, "VALIDATE", check)
+        monkeypatch.setattr(theme, "VALIDATE", check)
         built[check] = _json(figures.stacked_shares(frame, "period_start", "channel",
                                                     "contacts", height=300))
     # the same traces and layout; checking only turns number lists into typed arrays
@@ -48,6 +48,6 @@ def test_a_figure_reads_the_same_checked_or_not(monkeypatch):
 
 def test_merged_updates_nested_layout_and_removes_none():
     base = {"xaxis": {"type": "date", "tickformat": "%b %Y"}, "height": 300}
-    assert charts.merged(base, {"xaxis": {"type": "category", "tickformat": None}}) == {
+    assert theme.merged(base, {"xaxis": {"type": "category", "tickformat": None}}) == {
         "xaxis": {"type": "category"}, "height": 300}
     assert base["xaxis"]["tickformat"] == "%b %Y"  # the base is left as it was

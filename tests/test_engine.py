@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from scorecard.engine import measures, sentences, summary
-from scorecard.engine.measures import Filters, rag
+from scorecard.engine.filters import Filters
+from scorecard.engine.measures import rag
 
 SEP_2026 = Filters("month", date(2025, 4, 1), date(2026, 9, 30))
 

@@ -205,14 +205,14 @@ def test_date_axis_ticks_read_dates_from_arrays_of_any_kind():
     tuple or a list with gaps; the tick step must read it, not test its truth."""
     import numpy as np
 
-    from scorecard.charts.measure import _month_step
+    from scorecard.charts.theme import month_step
 
     data = [dict(x=np.array(["2026-04-30", "2026-06-30"], dtype="datetime64[ns]"),
                  y=["a", "b"]),
             dict(x=[None], y=[None]),
             dict(x=("2026-09-30", None, float("nan")), y=[1, 2, 3])]
-    assert _month_step(data) == "M1"  # 30 April to 30 September: a tick a month
+    assert month_step(data) == "M1"  # 30 April to 30 September: a tick a month
     data.append(dict(x=np.array(["2022-04-01"], dtype="datetime64[ns]"), y=[1]))
-    assert _month_step(data) is None  # four and a half years: Plotly's own ticks
+    assert month_step(data) is None  # four and a half years: Plotly's own ticks
     named = [dict(type="bar", x=["Q4 2025/26", "Q1 2026/27"], y=[3, 4])]
-    assert _month_step(named) is None  # named quarters: not dates, no date ticks
+    assert month_step(named) is None  # named quarters: not dates, no date ticks

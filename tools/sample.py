@@ -14,9 +14,10 @@ import io
 import re
 from pathlib import Path
 
-import holidays
 import numpy as np
 import pandas as pd
+
+from scorecard.engine.calendar import add_working_days, holiday_array
 
 Rng = np.random.Generator
 Arr = np.ndarray
@@ -28,8 +29,7 @@ TELEPHONY_LIVE = np.datetime64("2024-07", "M")
 APP_LAUNCH = np.datetime64("2022-09", "M")
 CASH_OFFICE_CLOSED = np.datetime64("2023-10", "M")
 STORM_MONTH = np.datetime64("2025-01", "M")
-HOLIDAYS = np.array(sorted(holidays.country_holidays("GB", subdiv="ENG", years=range(2022, 2029))),
-                    dtype="datetime64[D]")
+HOLIDAYS = holiday_array()  # the one working-day calendar: scorecard.engine.calendar
 
 SERVICES = ("Waste and Recycling", "Highways", "Council Tax", "Benefits", "Housing", "Planning",
             "Adult Social Care", "Children's Services", "Libraries", "Registration")
@@ -351,14 +351,6 @@ def _month_days(month: np.datetime64) -> Arr:
 def _weekday(days: Arr) -> Arr:
     """Day of week, Monday = 0 (1970-01-01 was a Thursday)."""
     return (days.astype("datetime64[D]").astype(np.int64) + 3) % 7
-
-
-def add_working_days(days: Arr, n: Arr) -> Arr:
-    """The n-th working day after each date (n = 0 is the date itself)."""
-    # Rolling backward first makes a weekend date count from the Friday before, so the result is
-    # exactly n working days after the date, matching np.busday_count(days + 1, result + 1).
-    later = np.busday_offset(days, n, roll="backward", holidays=HOLIDAYS)
-    return np.where(np.asarray(n) == 0, days, later)
 
 
 def _progress() -> Arr:

@@ -5,12 +5,10 @@
 
 from __future__ import annotations
 
-import math
-
-import pandas as pd
 import plotly.graph_objects as go
 
-from .measure import GRID, INK, MUTED, PALETTE, RAG_COLOURS, _finish, figure, merged, stacked
+from ..engine import fmt
+from .theme import GRID, INK, MUTED, PALETTE, RAG_COLOURS, figure, finish, merged, stacked
 
 OUTCOME_COLOURS = {"Upheld": PALETTE[1], "Partly upheld": PALETTE[5], "Not upheld": PALETTE[0],
                    "Refused": RAG_COLOURS["none"], "Withdrawn": PALETTE[3],
@@ -19,11 +17,6 @@ DECISION_COLOURS = [PALETTE[1], PALETTE[0], RAG_COLOURS["none"], PALETTE[4]]
 BAND_COLOURS = [PALETTE[4], PALETTE[0], PALETTE[5], PALETTE[1]]
 STAGE_COLOURS = {"Stage 1": PALETTE[0], "Stage 2": PALETTE[1]}
 OTHER = "#8C8C8C"
-
-
-def _missing(value) -> bool:
-    """None, NaN, or pandas' NA (a withheld count)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _horizontal(data: list[dict], rows: int, axis_title: str, percent: bool = False,
@@ -39,7 +32,7 @@ def _horizontal(data: list[dict], rows: int, axis_title: str, percent: bool = Fa
 
 
 def _values(values) -> list:
-    return [None if _missing(v) else v for v in values]
+    return [None if fmt.missing(v) else v for v in values]
 
 
 def hbars(labels, values, texts, axis_title: str, colour: str = PALETTE[0],
@@ -92,7 +85,7 @@ def trend_stack(periods, series: dict, colours: dict, labels=None,
                          marker=dict(color=colours.get(name, OTHER)),
                          hovertemplate=f"{name}: %{{text}}<extra></extra>"))
     named = {"xaxis": {"type": "category", "tickformat": None}} if labels is not None else {}
-    return _finish(data, "count", height, barmode="stack", hovermode="x unified",
+    return finish(data, "count", height, barmode="stack", hovermode="x unified",
                    legend=dict(traceorder="normal"), **named)
 
 

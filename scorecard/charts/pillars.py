@@ -10,19 +10,18 @@ import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 
 from ..engine import fmt
-from .measure import (
+from .measure import LIMIT_GREY, SIGNAL_COLOURS
+from .theme import (
     AXIS_TITLES,
     GRID,
     INK,
-    LIMIT_GREY,
     NOT_SHOWN,
     PALETTE,
     RAG_COLOURS,
-    SIGNAL_COLOURS,
-    _finish,
-    _floats,
     event_marks,
     figure,
+    finish,
+    plain_floats,
     stacked,
 )
 
@@ -35,13 +34,13 @@ def stacked_shares(frame, x: str, group: str, value: str, labels=None,
                    height: int = 380, normalise: bool = True) -> go.Figure:
     """Each group's share of the total in each period, stacked to 100% (`normalise`), or
     shares already worked out (withheld ones blank, so not drawn)."""
-    data = [dict(type="scatter", x=[str(v) for v in rows[x]], y=_floats(rows[value]),
+    data = [dict(type="scatter", x=[str(v) for v in rows[x]], y=plain_floats(rows[value]),
                  name=(labels or {}).get(name, name), mode="lines", stackgroup="one",
                  line=dict(width=0.8, color=PALETTE[i % len(PALETTE)]),
                  hovertemplate="%{fullData.name}: %{y:.1f}%<extra></extra>")
             | ({"groupnorm": "percent"} if normalise else {})
             for i, (name, rows) in enumerate(frame.groupby(group, sort=False))]
-    return _finish(data, "percent", height, yaxis={"range": [0, 100]})
+    return finish(data, "percent", height, yaxis={"range": [0, 100]})
 
 
 def calls(frame, height: int = 400) -> go.Figure:
@@ -57,11 +56,11 @@ def calls(frame, height: int = 400) -> go.Figure:
         data.append(dict(type="bar", x=x, y=y, name=name, text=text, textposition="none",
                          marker=dict(color=colour),
                          hovertemplate=f"{name}: %{{text}}<extra></extra>"))
-    data.append(dict(type="scatter", x=x, y=_floats(frame["service_level"]),
+    data.append(dict(type="scatter", x=x, y=plain_floats(frame["service_level"]),
                      name="Service level (right axis)", yaxis="y2", mode="lines+markers",
                      line=dict(color=INK, width=2), marker=dict(symbol="diamond"),
                      hovertemplate="Service level: %{y:.1f}%<extra></extra>"))
-    return _finish(data, "count", height, barmode="stack", margin=dict(r=80),
+    return finish(data, "count", height, barmode="stack", margin=dict(r=80),
                    yaxis={"title": {"text": "Calls offered"}},
                    yaxis2=dict(overlaying="y", side="right", range=[0, 100],
                                tickmode="linear", tick0=0, dtick=20, ticksuffix="%",
@@ -78,7 +77,7 @@ def heatmap(frame, height: int = 360) -> go.Figure:
     seen = frame.assign(seen=1.0).set_index(["weekday", "hour_of_day"])["seen"].unstack()
     seen = seen.reindex(index=range(1, 8), columns=hours)
     z = grid.where(seen.notna(), 0.0).to_numpy(dtype=float)
-    data = [dict(type="heatmap", z=[_floats(row) for row in z],
+    data = [dict(type="heatmap", z=[plain_floats(row) for row in z],
                  x=[f"{h:02d}:00" for h in hours],
                  y=list(WEEKDAYS), colorscale=BLUES, colorbar=dict(title=dict(text="Per day")),
                  text=[[f"{v:.0f}" if v >= 1 else "" for v in row] for row in z],
@@ -125,8 +124,9 @@ def ranges(frame, category: str, low: str, high: str, unit: str, low_name: str,
     frame = frame.iloc[::-1]
     data = [dict(type="scatter", x=[lo, hi], y=[name] * 2, mode="lines",
                  line=dict(color=GRID, width=6), showlegend=False, hoverinfo="skip")
-            for name, lo, hi in zip(frame[category], _floats(frame[low]), _floats(frame[high]))]
-    data += [dict(type="scatter", x=_floats(frame[column]), y=list(frame[category]),
+            for name, lo, hi in zip(frame[category], plain_floats(frame[low]),
+                                    plain_floats(frame[high]))]
+    data += [dict(type="scatter", x=plain_floats(frame[column]), y=list(frame[category]),
                   mode="markers", name=name, marker=dict(size=12, symbol=symbol, color=colour),
                   hovertemplate=f"%{{y}}: {name} %{{x:.1f}}<extra></extra>")
              for column, name, symbol, colour in ((low, low_name, "circle", PALETTE[0]),
@@ -142,13 +142,13 @@ def lines(series: dict, unit: str = "percent", height: int = 380, events=None) -
         shown = frame[frame["value"].notna()]
         data.append(dict(
             type="scatter", x=[str(p) for p in shown["period_start"]],
-            y=_floats(shown["value"]), name=name, mode="lines+markers",
+            y=plain_floats(shown["value"]), name=name, mode="lines+markers",
             line=dict(color=PALETTE[i], width=2.5,
                       dash=("solid", "dash", "dot", "dashdot")[i % 4]),
             marker=dict(symbol=MARKERS[i % len(MARKERS)], size=7),
             text=[fmt.value(v, unit, 1) for v in shown["value"]],
             hovertemplate=f"{name}: %{{text}}<extra></extra>"))
-    return _finish(data, unit, height, **event_marks(events))
+    return finish(data, unit, height, **event_marks(events))
 
 
 def backlog(frame, height: int | None = None) -> go.Figure:
@@ -180,7 +180,7 @@ def grouped_bars(frame, category: str, value: str, unit: str, colour_by: str | N
     frame = frame.sort_values(value)
     colours = [RAG_COLOURS.get(c, PALETTE[0]) for c in frame[colour_by]] if colour_by else \
         PALETTE[0]
-    data = [dict(type="bar", y=list(frame[category]), x=_floats(frame[value]),
+    data = [dict(type="bar", y=list(frame[category]), x=plain_floats(frame[value]),
                  orientation="h", marker=dict(color=colours),
                  text=[NOT_SHOWN if fmt.missing(v) else fmt.value(v, unit, 0 if unit == "count"
                                                                   else 1)

@@ -12,7 +12,7 @@ from datetime import date
 import plotly.graph_objects as go
 
 from ..engine import fmt
-from .measure import AXIS_TITLES, INK, MUTED, PALETTE, RAG_COLOURS, axes, figure
+from .theme import AXIS_TITLES, INK, MUTED, PALETTE, RAG_COLOURS, axes, figure
 
 STATE_STYLE = {  # timeline state -> (legend words, colour, marker symbol)
     "overdue": ("Overdue", RAG_COLOURS["red"], "x"),

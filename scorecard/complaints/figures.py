@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import suppression
+from ..engine.filters import sql_params
 from ..engine.measures import PARAM_DEFAULTS
 from ..engine.suppression import hidden_groups, hides_selection
 
@@ -55,8 +56,8 @@ class Scope:
 
     def params(self, **extra) -> dict:
         """Bound parameters for a queries/complaints file (lists, or NULL for all)."""
-        return {"start": self.start, "end": self.end, "services": list(self.services) or None,
-                "channels": list(self.channels) or None} | extra
+        return sql_params(self.services, self.channels, start=self.start, end=self.end,
+                          **extra)
 
 
 def hidden_stages(database, scope: Scope, min_base: int) -> set[int]:

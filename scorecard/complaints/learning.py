@@ -136,7 +136,7 @@ def themes_panel(database, scope, grain: str, min_base: int, top: int = 5) -> Pa
     title = (f"{leader} was the most common theme: "
              f"{count(totals[leader], '', min_base=min_base)} of "
              f"{count(totals.sum(), 'new complaint', min_base=min_base)}"
-             + ("" if charts._missing(share) else f" ({share:.1f}%)"))
+             + ("" if fmt.missing(share) else f" ({share:.1f}%)"))
     periods, series = wide(table.assign(period_start=frame["period_start"]), "period_start",
                            "Theme", "New complaints")
     colours = dict(zip(order, charts.PALETTE[:top])) | {"Other themes": charts.OTHER}

@@ -63,7 +63,7 @@ def _first_upper(text: str) -> str:
 
 
 def _pct(value) -> str:
-    return "" if charts._missing(value) else f"{value:.1f}%"
+    return "" if fmt.missing(value) else f"{value:.1f}%"
 
 
 TIMELINESS = (("Acknowledged within 5 working days", "ack_within_5", "ack_due"),
@@ -101,7 +101,7 @@ def _timeliness_rows(frame, min_base, hidden: set = frozenset()) -> pd.DataFrame
 
 def _round(value, decimals: int = 1):
     """A figure rounded for a table, or None where it is not shown."""
-    return None if charts._missing(value) else round(float(value), decimals)
+    return None if fmt.missing(value) else round(float(value), decimals)
 
 
 def _stage_words(r, min_base, hidden: set = frozenset()) -> str:
@@ -109,13 +109,13 @@ def _stage_words(r, min_base, hidden: set = frozenset()) -> str:
     if r.stage in hidden:
         return f"stage {r.stage}: {NOT_SHOWN}"
     plain = cx.rate(r.on_time, r.responses_due, min_base)
-    if charts._missing(plain):
+    if fmt.missing(plain):
         few = "responses due" if suppression.under(r.responses_due, min_base) else \
             "answered on time"
         return (f"stage {r.stage}: too few {few} to show "
                 f"({suppression.withheld_words(min_base)})")
     extended = cx.rate(r.on_time_with_extension, r.responses_due_with_extension, min_base)
-    with_ext = "" if charts._missing(extended) else \
+    with_ext = "" if fmt.missing(extended) else \
         f", {extended:.1f}% with permitted extensions"
     return (f"stage {r.stage}: {plain:.1f}% answered within {RESPONSE_DAYS[r.stage]} "
             f"working days{with_ext}")
@@ -203,7 +203,7 @@ def flow_panel(database, scope, min_base: int) -> Panel:
         "Complaints": links["complaints"]}), min_base, counts=["Complaints"],
         summed=["Complaints"], by=["From", "To"])  # each step's total is in the title
     share = suppression.rate(escalated, received, min_base)
-    share = "" if charts._missing(share) else f" ({share:.1f}%)"
+    share = "" if fmt.missing(share) else f" ({share:.1f}%)"
     title = (f"Of {count(received, 'stage 1 complaint', min_base=min_base)} received, "
              f"{count(escalated, '', min_base=min_base)}{share} went to stage 2 and "
              f"{count(referred, '', min_base=min_base)} to an Ombudsman")
@@ -327,7 +327,7 @@ def ombudsman_panel(database, scope, min_base: int) -> Panel:
                                  "complaints"].sum())
     rate = cx.rate(upheld, investigated, min_base)
     verdict = (f"{upheld:,} upheld of {investigated:,} investigated ({rate:.1f}%)"
-               if not charts._missing(rate) else
+               if not fmt.missing(rate) else
                f"too few investigated to give an upheld rate (fewer than {min_base})"
                if suppression.under(investigated, min_base) else
                f"{count(upheld, '', min_base=min_base)} upheld of {investigated:,} investigated")

@@ -99,7 +99,7 @@ def breakdown(database, filters, params: dict, min_base: int,
     chosen = {"services": list(filters.services) if "service" in split else [],
               "channels": list(filters.channels) if "channel" in split else []}
     query = {"survey": None, "question": None, "only_channels": None, "digital": None,
-             "start": start, "end": end} | {k: v or None for k, v in chosen.items()} | params
+             "start": start, "end": end} | filters.params(split) | params
     raw = database.query("understanding/satisfaction_by_resident_group", **query)
     hidden = _hidden_for_selection(database, query, chosen, min_base)
     frames = []

@@ -21,6 +21,7 @@ import pandas as pd
 from . import calendar as cal
 from . import coverage, fmt, glossary, spc, survey
 from .catalogue import Measure
+from .filters import Filters
 from .suppression import (
     SECONDARY,
     hidden_by_period,
@@ -33,27 +34,6 @@ from .suppression import (
 RAG_WORDS = glossary.STATUS
 RAG_ICONS = {"green": "check_circle", "amber": "error", "red": "cancel", "none": "remove"}
 PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the user asked for: grain, the periods shown, services and channels."""
-
-    grain: str
-    start: date
-    end: date
-    services: tuple[str, ...] = ()
-    channels: tuple[str, ...] = ()
-
-    @property
-    def report_start(self) -> date:
-        """First day of the reporting period (the period containing `end`)."""
-        return cal.period_start(self.end, self.grain)
-
-    @property
-    def single_service(self) -> str | None:
-        """The service, when exactly one is chosen (its own targets then apply)."""
-        return self.services[0] if len(self.services) == 1 else None
 
 
 @dataclass
@@ -223,11 +203,8 @@ def query_params(measure: Measure, filters: Filters) -> dict:
     """Bound parameters for a measure's query: filters it supports, plus its catalogue params."""
     first = min(filters.start, cal.shift(filters.report_start, filters.grain,
                                          -PER_YEAR[filters.grain]))
-    params = PARAM_DEFAULTS | {"grain": filters.grain, "start": first, "end": filters.end}
-    if "service" in measure.dimensions and filters.services:
-        params["services"] = list(filters.services)
-    if "channel" in measure.dimensions and filters.channels:
-        params["channels"] = list(filters.channels)
+    params = PARAM_DEFAULTS | filters.params(measure.dimensions, grain=filters.grain,
+                                             start=first, end=filters.end)
     params.update(measure.params)
     if params["services_involved"] == "all":
         params["services_involved"] = None

@@ -22,6 +22,7 @@ from ..contracts import CHANNEL_WORDS
 from ..engine import calendar as cal
 from ..engine import catalogue as catalogue_
 from ..engine import coverage, fmt, glossary, measures, method, sentences, summary
+from ..engine.filters import Filters
 from ..engine.measures import RAG_WORDS
 from ..governance import commentary
 from ..governance.appdb import AppDatabase
@@ -40,7 +41,7 @@ def grain_of(label: str) -> str:
 
 
 def filters_for(label: str, as_at: date, first: date, services=(), channels=(),
-                start: date | None = None) -> measures.Filters:
+                start: date | None = None) -> Filters:
     """The Filters a pack for a period label reports on (trend from `start` or the start)."""
     grain = grain_of(label)
     period = cal.parse_label(label)
@@ -48,11 +49,11 @@ def filters_for(label: str, as_at: date, first: date, services=(), channels=(),
         raise ValueError(f"'{label}' is not a period: use e.g. 'September 2026', "
                          "'Q2 2026/27' or '2026/27'")
     end = min(cal.period_end(period, grain), as_at)
-    return measures.Filters(grain, min(start or first, period), end, tuple(services),
+    return Filters(grain, min(start or first, period), end, tuple(services),
                             tuple(channels))
 
 
-def describe(filters: measures.Filters, as_at: date) -> str:
+def describe(filters: Filters, as_at: date) -> str:
     """The view in words, for the cover."""
     label = cal.period_label(filters.report_start, filters.grain)
     services = ", ".join(filters.services) or "all services"
@@ -63,7 +64,7 @@ def describe(filters: measures.Filters, as_at: date) -> str:
 class Pack:
     """Builds the pack from a database, the strategy and one set of filters."""
 
-    def __init__(self, database, settings: Settings, filters: measures.Filters, as_at: date):
+    def __init__(self, database, settings: Settings, filters: Filters, as_at: date):
         self.database, self.settings, self.filters, self.as_at = (database, settings, filters,
                                                                   as_at)
         self.catalogue = catalogue_.load_catalogue(settings.catalogue_file,
@@ -193,7 +194,7 @@ def paper_table(table: pd.DataFrame) -> pd.DataFrame:
     return table[keep]
 
 
-def render(database, settings: Settings, filters: measures.Filters, as_at: date,
+def render(database, settings: Settings, filters: Filters, as_at: date,
            revised: dict | None = None) -> str:
     """The pack as one HTML string."""
     return Pack(database, settings, filters, as_at).build(revised).render()

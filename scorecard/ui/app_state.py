@@ -22,6 +22,7 @@ from ..contracts import CHANNEL_WORDS
 from ..engine import calendar as cal
 from ..engine import catalogue, coverage, measures
 from ..engine.db import Database
+from ..engine.filters import Filters
 from ..governance import access, commentary
 from ..governance.appdb import AppDatabase
 from ..settings import Settings, load
@@ -188,7 +189,7 @@ def check_link(ctx: Context) -> None:
     }))
 
 
-def filter_bar(ctx: Context) -> measures.Filters:
+def filter_bar(ctx: Context) -> Filters:
     """Sidebar filters bound to the URL; returns the Filters every page uses. A link's
     filters that do not exist are named in a warning above the page."""
     check_link(ctx)
@@ -213,7 +214,7 @@ def filter_bar(ctx: Context) -> measures.Filters:
     report = cal.parse_label(period or labels[0])
     first = min(cal.parse_label(start or labels[-1]), report)
     end = min(cal.period_end(report, grain), ctx.as_at)
-    return measures.Filters(grain, first, end, tuple(services),
+    return Filters(grain, first, end, tuple(services),
                             tuple(CHANNEL_BY_WORD[c] for c in channels))
 
 
@@ -224,7 +225,7 @@ def period_words(start: date, grain: str, as_at: date) -> str:
         else label
 
 
-def describe(filters: measures.Filters, as_at: date) -> str:
+def describe(filters: Filters, as_at: date) -> str:
     """The filters in words, for page captions and the committee pack."""
     period = period_words(filters.report_start, filters.grain, as_at)
     services = ", ".join(filters.services) if filters.services else "all services"

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ..engine import exports, fmt, glossary, measures, summary
+from ..engine.filters import Filters
 from ..engine.measures import RAG_ICONS, RAG_WORDS, MeasureResult
 from ..engine.sentences import has_limits
 from . import a11y, app_state
@@ -351,7 +352,7 @@ def scorecard_table(ctx, sections, revised: dict | None = None) -> None:
 VIEW_KEY = "csv_view"  # session state: the filters and as-at date downloads describe
 
 
-def set_view(filters: measures.Filters, as_at) -> None:
+def set_view(filters: Filters, as_at) -> None:
     """Remember the view this run shows, so every download can say which it came from."""
     st.session_state[VIEW_KEY] = (filters, as_at)
 

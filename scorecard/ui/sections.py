@@ -36,8 +36,7 @@ def span_words(ctx, extract: str, start, end) -> str:
 
 
 def _scope(filters, channels: bool = True) -> dict:
-    return {"services": list(filters.services) or None,
-            "channels": (list(filters.channels) or None) if channels else None}
+    return filters.params(("service", "channel") if channels else ("service",))
 
 
 COUNCIL_WIDE = "the resident survey asks about the council as a whole"

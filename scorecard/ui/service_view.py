@@ -16,6 +16,7 @@ import streamlit as st
 
 from ..charts import plan as plan_charts
 from ..engine import coverage, fmt, measures
+from ..engine.filters import Filters
 from ..engine.measures import RAG_ICONS, RAG_WORDS, hidden_text
 from . import a11y, app_state, link_check
 from . import components as ui
@@ -116,7 +117,7 @@ def row(pillar, own, council, service: str) -> dict:
         change=own.vs_previous.word, change_label=own.vs_previous.label)
 
 
-def comparison(database, strategy, catalogue: dict, targets, filters: measures.Filters,
+def comparison(database, strategy, catalogue: dict, targets, filters: Filters,
                service: str, min_base: int = 10) -> pd.DataFrame:
     """Every service measure for one service against the council, grouped by pillar."""
     own_filters = replace(filters, services=(service,))
