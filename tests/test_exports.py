@@ -6,9 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from scorecard.engine import exports, measures, summary
+from scorecard.engine import exports, measures, summary, tables
 from scorecard.governance import commentary
-from scorecard.ui import components
 
 
 def test_formula_like_text_is_neutralised_but_numbers_are_not():
@@ -91,7 +90,7 @@ def test_scorecard_names_the_filters_a_figure_is_not_split_by(mini_db, catalogue
 
 def test_trend_table_is_tidy_and_blanks_what_is_not_shown(mini_db, catalogue_, targets):
     result = _results(mini_db, catalogue_, targets, ["calls_answered_60s"], min_base=3)[0]
-    table = components.trend_table(result).set_index("Period")
+    table = tables.trend_table(result).set_index("Period")
     assert "Calls answered within 60 seconds (%)" in table.columns
     assert "Target (%)" in table.columns
     september, august = table.loc["September 2026"], table.loc["August 2026"]
@@ -101,7 +100,7 @@ def test_trend_table_is_tidy_and_blanks_what_is_not_shown(mini_db, catalogue_, t
     assert august["Suppressed"] and august["Suppressed because"] == "fewer than 3"
     assert august["Status"] == ""
     escalated = _results(mini_db, catalogue_, targets, ["complaints_escalated"])[0]
-    provisional = components.trend_table(escalated).set_index("Period")["Provisional"]
+    provisional = tables.trend_table(escalated).set_index("Period")["Provisional"]
     # as at 30 September 2026, August and September are still within 60 days; July is not
     assert provisional["September 2026"] and provisional["August 2026"]
     assert not provisional["July 2026"]

@@ -18,7 +18,8 @@ import pytest
 
 from scorecard import ingest
 from scorecard.engine import catalogue, db, measures
-from scorecard.ui import plan
+from scorecard.plan import actions as plan
+from scorecard.ui import plan as plan_ui
 
 from apptest import app, open_page, texts
 from support import MINI, build
@@ -173,7 +174,7 @@ def test_action_plan_page(plan_page):
 
 def test_officers_text_is_shown_as_typed():
     # escaped, and an invisible word joiner before ':' so no :material/icon: is drawn
-    assert plan._plain("Saved $5k *so far*: see [1]") == \
+    assert plan_ui._plain("Saved $5k *so far*: see [1]") == \
         "Saved \\$5k \\*so far\\*\u2060\\: see \\[1\\]"
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import calendar as cal
-from . import coverage, fmt, glossary, spc, survey
+from . import coverage, fmt, glossary, sentences, spc, survey
 from .catalogue import Measure
 from .filters import Filters
 from .suppression import (
@@ -28,7 +28,6 @@ from .suppression import (
     hides_selection,
     protect,
     under,
-    withheld_words,
 )
 
 RAG_WORDS = glossary.STATUS
@@ -396,13 +395,6 @@ def _protect_selection(frame, measure, filters, groups, database, min_base) -> p
     return frame
 
 
-def hidden_text(row, min_base: int) -> str:
-    """Why a suppressed figure is not shown, in a few words: 'fewer than 10', or 'not shown'
-    when it is hidden so that a small group cannot be worked out from it."""
-    by = row.get("suppressed_by") if hasattr(row, "get") else None
-    return "not shown" if isinstance(by, str) and by else withheld_words(min_base)
-
-
 def change(latest, earlier, measure: Measure) -> Change:
     """Better, worse or no (real) change, by the measure's polarity."""
     if latest is None or earlier is None or fmt.missing(latest["value"]) or fmt.missing(
@@ -411,10 +403,9 @@ def change(latest, earlier, measure: Measure) -> Change:
     diff = float(latest["value"]) - float(earlier["value"])
     label, value = earlier["label"], float(earlier["value"])
     if measure.survey and "numerator" in earlier:
-        from .survey import change_words
-        word = change_words(float(earlier["value"]) / 100, float(earlier["effective_base"]),
-                            float(latest["value"]) / 100, float(latest["effective_base"]),
-                            measure.better)
+        word = survey.change_words(float(earlier["value"]) / 100, float(earlier["effective_base"]),
+                                   float(latest["value"]) / 100, float(latest["effective_base"]),
+                                   measure.better)
         return Change(word, diff, label, value)
     if round(diff, measure.decimals) == 0:
         return Change("no change", diff, label, value)
@@ -548,8 +539,6 @@ def _absent(measure, filters, targets, min_base, reason: str) -> MeasureResult:
 
 
 def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
-    from . import sentences
-
     reason = coverage.measure_absence(coverage.load(database), measure)
     if reason:
         return _absent(measure, filters, targets, min_base, reason)

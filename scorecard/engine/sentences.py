@@ -8,7 +8,7 @@ import numpy as np
 
 from . import calendar as cal
 from . import fmt, glossary, spc
-from .measures import hidden_text
+from .suppression import hidden_text
 
 
 def _figure(result) -> str:

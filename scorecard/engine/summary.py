@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from . import fmt, glossary, sentences
-from .measures import RAG_WORDS, MeasureResult, hidden_text
+from .measures import RAG_WORDS, MeasureResult
+from .suppression import hidden_text
 
 LAST_AVAILABLE = "last available"
 

@@ -256,3 +256,10 @@ def _why(i: int, whole, cells: dict, secondary: dict, min_base: int) -> str:
     parts = [f"{c}: {withheld_words(min_base)}" for c in small_]
     parts += [f"{c}: {SECONDARY}" for c in extra]
     return "; ".join(parts)
+
+
+def hidden_text(row, min_base: int) -> str:
+    """Why a suppressed figure is not shown, in a few words: 'fewer than 10', or 'not shown'
+    when it is hidden so that a small group cannot be worked out from it."""
+    by = row.get("suppressed_by") if hasattr(row, "get") else None
+    return "not shown" if isinstance(by, str) and by else withheld_words(min_base)

@@ -21,7 +21,7 @@ from ..charts import measure as charts
 from ..contracts import CHANNEL_WORDS
 from ..engine import calendar as cal
 from ..engine import catalogue as catalogue_
-from ..engine import coverage, fmt, glossary, measures, method, sentences, summary
+from ..engine import coverage, fmt, glossary, measures, method, sentences, summary, tables
 from ..engine.filters import Filters
 from ..engine.measures import RAG_WORDS
 from ..governance import commentary
@@ -137,13 +137,12 @@ class Pack:
     def _chart(self, doc: Document, r, pillar_id: str) -> None:
         if r.spc is None or r.series["value"].notna().sum() == 0:
             return
-        from ..ui.views import spc_table, spc_words
         events = self.database.query("tables/events", pillar=pillar_id, measure=r.measure.id)
-        words = spc_words(r)
+        words = tables.spc_words(r)
         alt = charts.spc_alt_text(r.measure, r.series, r.spc, words)
         doc.figure(charts.spc(r.series, r.spc, r.measure, events, height=360,
                               run_chart=bool(r.coarse)),
-                   sentences.headline(r), alt, paper_table(spc_table(r)),
+                   sentences.headline(r), alt, paper_table(tables.spc_table(r)),
                    print_last=PRINTED_PERIODS)
 
     def _actions(self, doc: Document) -> None:

@@ -26,7 +26,7 @@ from ..engine.filters import Filters
 from ..governance import access, commentary
 from ..governance.appdb import AppDatabase
 from ..settings import Settings, load
-from . import errors, signin
+from . import errors, link_check, signin
 
 LINK_KEYS = ("grain", "period", "from", "service", "channel", "present", "slide")
 PAGE_KEYS = {"": ("layout",), "measure": ("measure",), "service": ("service_view",),
@@ -170,7 +170,6 @@ PRESENT_WORDS = ("1", "true", "yes", "0", "false", "no")  # what ?present= may s
 def check_link(ctx: Context) -> None:
     """Warn, above the page, about any filter the link asked for that does not exist. Run
     before the filter widgets are made: they would quietly show their defaults instead."""
-    from . import link_check
     raw = link_check.asked(("grain", "period", "from", "service", "channel", "present"))
     word = st.session_state.get("grain") or (raw.get("grain") or ["Month"])[-1]
     word = word if word in GRAIN_BY_WORD else "Month"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..engine import exports, fmt, glossary, measures, summary
+from ..engine import exports, fmt, glossary, measures, summary, suppression
 from ..engine.filters import Filters
 from ..engine.measures import RAG_ICONS, RAG_WORDS, MeasureResult
 from ..engine.sentences import has_limits
@@ -168,7 +168,7 @@ def _big_value(result: MeasureResult) -> str:
     if latest is None:
         return summary.standing(result)
     if latest["suppressed"]:
-        return measures.hidden_text(latest, result.min_base).capitalize()
+        return suppression.hidden_text(latest, result.min_base).capitalize()
     return fmt.value(latest["value"], m.unit, m.decimals)
 
 
@@ -412,34 +412,6 @@ def one_bar(figure) -> bool:
 
 def _length(values) -> int:
     return 0 if values is None else len(values)
-
-
-def value_column(result: MeasureResult) -> str:
-    """The header of a measure's figures in its tables: its title and unit."""
-    return fmt.with_unit(result.measure.title, result.measure.unit)
-
-
-def trend_table(result: MeasureResult) -> pd.DataFrame:
-    """The rows behind a trend chart as tidy data: the figure (with its unit in the header),
-    base, target and status by period; a figure not shown has no base, no status and a
-    flag saying why; a lagging measure's recent periods are flagged provisional."""
-    m, s = result.measure, result.series
-    hidden = s["suppressed"].astype(bool)
-    out = pd.DataFrame({
-        "Period": s["label"],
-        "Period start": [p.isoformat() for p in s["period_start"]],
-        value_column(result): [None if fmt.missing(v) else round(v, m.decimals)
-                               for v in s["value"]],
-        "Base": s["base"].astype(int).astype("Int64").mask(hidden),
-        fmt.with_unit("Target", m.unit): s["target"],
-        "Status": ["" if h else RAG_WORDS[r] for h, r in zip(hidden, s["rag"])],
-        "Suppressed": hidden,
-        "Suppressed because": [measures.hidden_text(row, result.min_base) if h else ""
-                               for h, (_, row) in zip(hidden, s.iterrows())],
-    })
-    if m.lag_days:
-        out["Provisional"] = [result.complete_on(p) is not None for p in s["period_start"]]
-    return out
 
 
 def page_path(page_id: str):

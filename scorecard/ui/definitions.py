@@ -13,6 +13,7 @@ import streamlit as st
 
 from ..contracts import BY_NAME, EXTRACTS
 from ..engine import db, fmt, glossary, method
+from .components import download_csv
 
 INTRO = ("Where the figures come from: each extract's coverage and freshness, the rows that "
          "could not be loaded and why, and how every measure is calculated.")
@@ -108,7 +109,6 @@ def rejects_section(ctx) -> None:
         "extract": "Extract", "file": "File", "column_name": "Column", "reason": "Reason",
         "problems": "Rows", "example_lines": "Example lines",
         "example_values": "Example values"}), hide_index=True)
-    from .components import download_csv
     download_csv(ctx.database.table("rejects"), "rejected-rows", "rejects", view=False)
 
 

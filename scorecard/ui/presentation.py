@@ -11,7 +11,7 @@ from datetime import date
 import streamlit as st
 
 from ..engine import summary
-from . import a11y, app_state, link_check
+from . import a11y, app_state, link_check, views
 from . import components as ui
 
 CSS = """
@@ -157,7 +157,6 @@ def _summary_slide(ctx, results, title: str, page: list, number: int, pages: int
 
 
 def _measure_slide(ctx, result, pillar_id) -> None:
-    from . import views
     st.title(result.measure.title)
     left, right = st.columns([1, 1.5], gap="medium")
     with left:

@@ -15,7 +15,7 @@ import pandas as pd
 from ..charts import measure as charts
 from ..charts import pillars as figures
 from ..engine import calendar as cal
-from ..engine import coverage, fmt, groups, measures, summary, suppression
+from ..engine import coverage, fmt, groups, measures, summary, suppression, tables
 from ..engine.suppression import protect, withhold
 from . import app_state
 from . import components as ui
@@ -252,7 +252,7 @@ def guardrail(ctx, filters) -> None:
              f"): " + "; ".join(parts)) if results[0].latest is not None else \
         "Digital take-up beside those it could leave behind"
     series = {r.measure.title: r.series for r in results}
-    table = pd.concat([ui.trend_table(r).set_index("Period")[[ui.value_column(r)]]
+    table = pd.concat([tables.trend_table(r).set_index("Period")[[tables.value_column(r)]]
                        for r in results], axis=1).reset_index()
     ui.chart_block(title, figures.lines(series), table,
                    f"Line chart of three measures over time. {title}.", "guardrail",
@@ -305,8 +305,8 @@ def multi_vs_single(ctx, filters) -> None:
     title = (f"Cases needing several services: {summary.figure(results['Several services'])} "
              f"within standard against {summary.figure(results['One service'])} for "
              f"single-service cases ({multi['label']})")
-    table = pd.concat([ui.trend_table(r).set_index("Period")[[ui.value_column(r)]].rename(
-        columns={ui.value_column(r): fmt.with_unit(n, base.unit)})
+    table = pd.concat([tables.trend_table(r).set_index("Period")[[tables.value_column(r)]].rename(
+        columns={tables.value_column(r): fmt.with_unit(n, base.unit)})
         for n, r in results.items()], axis=1).reset_index()
     ui.chart_block(title, figures.lines({n: r.series for n, r in results.items()}), table,
                    f"Line chart comparing two groups of cases over time. {title}.",

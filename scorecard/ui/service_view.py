@@ -17,10 +17,11 @@ import streamlit as st
 from ..charts import plan as plan_charts
 from ..engine import coverage, fmt, measures
 from ..engine.filters import Filters
-from ..engine.measures import RAG_ICONS, RAG_WORDS, hidden_text
+from ..engine.measures import RAG_ICONS, RAG_WORDS
+from ..engine.suppression import hidden_text
+from ..plan.actions import rag_text
 from . import a11y, app_state, link_check
 from . import components as ui
-from .plan import rag_text
 
 COLUMNS = ["pillar_id", "pillar", "measure_id", "measure", "unit", "decimals", "better",
            "period", "current", "value", "suppressed", "min_base", "council", "council_suppressed",

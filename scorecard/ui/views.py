@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from ..charts import measure as charts
-from ..engine import coverage, fmt, glossary, groups, measures
+from ..engine import coverage, fmt, glossary, groups, measures, tables
 from ..engine.measures import RAG_WORDS, MeasureResult
-from ..engine.sentences import has_limits, headline
+from ..engine.sentences import headline
 from . import app_state, commentary_panel, errors, sections
 from . import complaints as complaints_views
 from . import components as ui
@@ -36,35 +36,6 @@ def _events(ctx, pillar_id, measure_id) -> pd.DataFrame:
     return ctx.database.query("tables/events", pillar=pillar_id, measure=measure_id)
 
 
-def spc_words(result: MeasureResult) -> str:
-    """What the trend chart can say: the SPC verdict, or why it gives none."""
-    if result.coarse:
-        return (f"Too few distinct values for a process chart ({result.coarse}): shown as a "
-                "run chart, with no verdict on special causes")
-    if has_limits(result):
-        return glossary.variation(result.variation)
-    return glossary.TOO_FEW_POINTS
-
-
-def spc_table(result: MeasureResult) -> pd.DataFrame:
-    """The rows behind the SPC chart: figure, base, interval, target, RAG, limits, signal."""
-    m, s, frame = result.measure, result.series, result.spc
-    table = ui.trend_table(result)
-    if m.survey:
-        table["95% interval"] = [
-            "" if fmt.missing(lo) else f"{lo:.1f} to {hi:.1f}" for lo, hi in zip(s["low"],
-                                                                              s["high"])]
-    if frame is not None:
-        table["Average"] = frame["centre"].round(m.decimals)
-        table["Lower limit"] = frame["lower"].round(m.decimals)
-        table["Upper limit"] = frame["upper"].round(m.decimals)
-        limits = has_limits(result)
-        # a period whose figure is not shown (or with none) carries no verdict: no point
-        table["Variation"] = [charts.SIGNAL_WORDS[g] if limits and not fmt.missing(v) else ""
-                              for g, v in zip(frame["signal"], frame["value"])]
-    return table
-
-
 def spc_block(ctx, result: MeasureResult, pillar_id: str | None, height: int = 420,
               compact: bool = False, font_size: int | None = None, level: int = 3) -> None:
     """The measure over time as an XmR chart with target and events, table and CSV (on a
@@ -72,14 +43,14 @@ def spc_block(ctx, result: MeasureResult, pillar_id: str | None, height: int = 4
     m = result.measure
     if result.spc is None:
         return
-    words = spc_words(result)
+    words = tables.spc_words(result)
     figure = charts.spc(result.series, result.spc, m, _events(ctx, pillar_id, m.id), height,
                         run_chart=bool(result.coarse))
     if font_size:  # presentation mode: readable from the back of the room, and as tall as
         # the slide leaves room for (the style sheet sizes it from the viewport)
         figure.update_layout(font_size=font_size, legend_font_size=font_size - 2,
                              height=None, autosize=True, margin=dict(t=30, b=40))
-    ui.chart_block(headline(result), figure, spc_table(result),
+    ui.chart_block(headline(result), figure, tables.spc_table(result),
                    charts.spc_alt_text(m, result.series, result.spc, words), f"spc-{m.id}",
                    show_title=not compact, stretch=bool(font_size), level=level,
                    toolbar=not font_size)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from scorecard.plan import actions as plan_actions
 from scorecard.ui import components as ui
 from scorecard.ui import plan
 
@@ -15,10 +16,10 @@ def render(ctx, filters) -> None:
     if plan.not_supplied(ctx):
         return
     plan.scope_note(filters)
-    everything = plan.load(ctx.database, ctx.strategy)
+    everything = plan_actions.load(ctx.database, ctx.strategy)
     chosen = plan.choose(ctx, everything)
-    plan.status_metrics(plan.counts(ctx.database, chosen["pillars"]))
-    actions = plan.load(ctx.database, ctx.strategy, **chosen)
+    plan.status_metrics(plan_actions.counts(ctx.database, chosen["pillars"]))
+    actions = plan_actions.load(ctx.database, ctx.strategy, **chosen)
     if actions.empty:
         st.info("No actions match the pillar and status chosen.")
         return

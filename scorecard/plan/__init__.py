@@ -1,0 +1,1 @@
+"""The action plan: actions, their state and the measures each should move (`actions`)."""
