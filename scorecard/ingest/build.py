@@ -10,7 +10,6 @@ good database in place and records why in `status.json` for the banner.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import hashlib
 import json
 import logging
@@ -24,6 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
+from filelock import FileLock
 
 from ..contracts import EXTRACTS
 from ..engine import catalogue, db, exports
@@ -376,12 +376,14 @@ def refresh(settings: Settings | None = None, force: bool = False,
         return _serve_only(settings)
     try:
         lock = _lock_file(settings.cache_dir)
+        lock.acquire()
     except OSError:
         return _read_only(settings, force)
-    with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
         _clean_partials(settings.cache_dir)
         return _refresh_locked(settings, force, wait)
+    finally:
+        lock.release()
 
 
 def _parquet_served(settings: Settings) -> BuildResult:
@@ -395,10 +397,11 @@ def _parquet_served(settings: Settings) -> BuildResult:
                        built_at=written)
 
 
-def _lock_file(cache_dir: Path):
-    """The build lock, opened for writing: fails (OSError) when the folder cannot be written."""
+def _lock_file(cache_dir: Path) -> FileLock:
+    """The build lock (one build at a time, across processes, on Linux and Windows alike);
+    making or taking it fails (OSError) when the folder cannot be written."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    return open(cache_dir / "build.lock", "w")  # noqa: SIM115 - the caller holds it
+    return FileLock(cache_dir / "build.lock")
 
 
 def _clean_partials(cache_dir: Path) -> None:
