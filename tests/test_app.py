@@ -82,6 +82,7 @@ def test_every_page_renders_with_its_title(mini_app, url, title):
 
 
 def test_overview_shows_every_pillar_measure_once_under_its_pillar(mini_app):
+    assert not mini_app.exception
     strategy, measures = served_config()
     cards, absent = shown_measures(mini_app, measures)
     # each pillar's measures under its heading, then the action plan's under theirs

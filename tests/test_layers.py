@@ -137,3 +137,13 @@ def test_a_forbidden_import_is_reported(tmp_path, monkeypatch):
         "scorecard.engine.bad imports scorecard.ui.views: engine/ may not depend on ui/",
         "scorecard.engine.bad imports scorecard.ui: engine/ may not depend on ui/",
     ]
+
+
+def test_the_named_sections_are_one_table_and_a_name_drawn_twice_is_refused():
+    from scorecard.ui import complaints, sections, views
+
+    assert set(views.SECTIONS) == set(sections.SECTIONS) | set(complaints.SECTIONS) \
+        | set(views.GROUP_SECTIONS)
+    assert views.registry({"a": 1}, {"b": 2}) == {"a": 1, "b": 2}
+    with pytest.raises(ValueError, match="backlog defined twice"):
+        views.registry({"backlog": 1}, {"backlog": 2})

@@ -6,11 +6,12 @@ never formatted into SQL text; only the parameters a file uses are passed to it.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import threading
-from collections import OrderedDict
-from functools import cache
+import uuid
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -148,55 +149,59 @@ def _freeze(value):
     return value
 
 
-class Database:
-    """A read-only database file served to every session, with a small result cache.
+class LruCache:
+    """The command line's result cache: a standard LRU (functools.lru_cache) on the key, and
+    every hit a deep copy, as `st.cache_data` gives the app, so no caller can change what
+    another is handed."""
 
-    Results are cached on (query, bound parameters); a new data version is a new Database,
-    so stale results can never be served after a refresh.
+    def __init__(self, size: int = CACHE_SIZE):
+        self._factory = threading.local()  # the value to compute on a miss, per thread
+        self._cached = lru_cache(maxsize=size)(self._compute)
+
+    def _compute(self, key):
+        return self._factory.value()
+
+    def get(self, key, factory):
+        """The value for `key`, computed by `factory` the first time."""
+        self._factory.value = factory
+        return copy.deepcopy(self._cached(key))
+
+
+class Database:
+    """A read-only database file served to every session, with a result cache.
+
+    Results are cached on (data version, query, bound parameters); each Database is a data
+    version of its own, so stale results can never be served after a refresh. The cache is
+    an `LruCache` unless one is given: the app gives `st.cache_data` (ui/app_state.py).
     """
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, cache=None):
         self.path = Path(path)
+        self.version = f"{self.path}|{uuid.uuid4().hex}"
         self._con = connect(self.path)
-        self._lock = threading.Lock()
-        self._cache: OrderedDict = OrderedDict()
+        self.cache = cache or LruCache()
 
     def query(self, name: str, **params) -> pd.DataFrame:
-        """Run queries/<name>.sql with the parameters it uses; returns a fresh DataFrame."""
+        """Run queries/<name>.sql with the parameters it uses; returns a DataFrame of its own."""
         used = parameters(name)
         missing = used - params.keys()
         if missing:
             raise TypeError(f"queries/{name}.sql needs parameter(s) {', '.join(sorted(missing))}")
         bound = {k: params[k] for k in sorted(used)}
-        key = (name, tuple((k, _freeze(v)) for k, v in bound.items()))
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key].copy()
+        key = (self.version, "query", name, tuple((k, _freeze(v)) for k, v in bound.items()))
+        return self.cache.get(key, lambda: self._execute(name, bound))
+
+    def _execute(self, name: str, bound: dict) -> pd.DataFrame:
         cursor = self._con.cursor()
         try:
-            frame = cursor.execute(sql_text(name), bound).df()
+            return cursor.execute(sql_text(name), bound).df()
         finally:
             cursor.close()
-        with self._lock:
-            self._cache[key] = frame
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return frame.copy()
 
     def memo(self, key, factory):
-        """A value computed once per data version and key (e.g. a measure's judged result);
-        callers must treat it as read-only, as it is shared between sessions."""
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        value = factory()
-        with self._lock:
-            self._cache[key] = value
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return value
+        """A value computed once per data version and key (e.g. a measure's judged result),
+        handed to each caller as a copy of its own."""
+        return self.cache.get((self.version, "memo", key), factory)
 
     def table(self, name: str) -> pd.DataFrame:
         """A small whole table (loads, build), for the data-quality page."""

@@ -2,7 +2,7 @@
 Complaint Handling Code) for one financial year, as a self-contained HTML file and, where
 Chromium is installed, a PDF: ready for a committee's agenda papers.
 
-    python -m scorecard.annual_report --year 2025/26 --out report.html [--pdf]
+    python -m scorecard.reports.annual_report --year 2025/26 --out report.html [--pdf]
         [--data DIR] [--cache DIR]
 
 Every figure comes from the same queries and panels as the Complaints page, for all services
@@ -225,7 +225,7 @@ def file_name(year: str, suffix: str = "html") -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: refresh the database from the extracts, then write the report."""
-    parser = argparse.ArgumentParser(prog="python -m scorecard.annual_report",
+    parser = argparse.ArgumentParser(prog="python -m scorecard.reports.annual_report",
                                      description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--year", help="financial year, e.g. 2025/26 (default: the latest "

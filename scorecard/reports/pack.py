@@ -3,7 +3,7 @@ for the agenda papers: a cover, the scorecard with its status counts, a section 
 (each measure's figure, sentence, commentary and SPC chart with its data), the action plan
 exceptions and notes on the data.
 
-    python -m scorecard.pack --period "Q2 2026/27" --out pack.html [--pdf]
+    python -m scorecard.reports.pack --period "Q2 2026/27" --out pack.html [--pdf]
         [--service Housing] [--channel phone] [--from 2024-04] [--data DIR] [--cache DIR]
 """
 
@@ -201,7 +201,7 @@ def render(database, settings: Settings, filters: Filters, as_at: date,
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: refresh the database if the extracts changed, then write the pack."""
-    parser = argparse.ArgumentParser(prog="python -m scorecard.pack", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m scorecard.reports.pack", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--period", required=True,
                         help="'September 2026', 'Q2 2026/27' or '2026/27'")

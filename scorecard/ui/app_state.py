@@ -20,7 +20,7 @@ import streamlit as st
 from .. import ingest
 from ..contracts import CHANNEL_WORDS
 from ..engine import calendar as cal
-from ..engine import catalogue, coverage, measures
+from ..engine import catalogue, coverage, db, measures
 from ..engine.db import Database
 from ..engine.filters import Filters
 from ..governance import access, commentary
@@ -77,9 +77,24 @@ def check_for_new_data() -> None:
     st.rerun()
 
 
+@st.cache_data(max_entries=db.CACHE_SIZE, show_spinner=False)
+def _cached(key: tuple, _factory):
+    """Every query result and judged measure, on (data version, what was asked): bounded,
+    and each session handed a copy of its own."""
+    return _factory()
+
+
+class SessionCache:
+    """The app's result cache for `Database`: `st.cache_data`."""
+
+    def get(self, key, factory):
+        """The value for `key`, computed by `factory` the first time."""
+        return _cached(key, factory)
+
+
 @st.cache_resource(max_entries=3)
 def _database(path: str) -> Database:
-    return Database(path)
+    return Database(path, SessionCache())
 
 
 @st.cache_resource(max_entries=3)

@@ -164,7 +164,7 @@ def _groups_table(table: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-SECTIONS = {
+GROUP_SECTIONS = {
     "resident_groups": lambda ctx, filters: resident_groups(
         ctx, filters, {"survey": "resident_survey", "question": "satisfied_with_council"},
         "Residents satisfied with the council", "resident", split=()),
@@ -175,7 +175,17 @@ SECTIONS = {
 }
 
 
-SECTIONS |= complaints_views.SECTIONS | sections.SECTIONS
+def registry(*parts: dict) -> dict:
+    """One table of the named sections a strategy config may ask for, from the modules that
+    draw them; a name drawn by two modules is a mistake, caught at start-up."""
+    names = [name for part in parts for name in part]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValueError(f"Section name(s) {', '.join(twice)} defined twice")
+    return {name: draw for part in parts for name, draw in part.items()}
+
+
+SECTIONS = registry(sections.SECTIONS, complaints_views.SECTIONS, GROUP_SECTIONS)
 
 # What each named section is called and the data it needs: without it, the section says so
 # in words rather than drawing nothing or an empty chart.

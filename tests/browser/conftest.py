@@ -42,10 +42,13 @@ def _wait_healthy(url: str, timeout: float = 120) -> None:
     raise RuntimeError(f"Streamlit did not start at {url}")
 
 
+STREAMLIT_RUN = (sys.executable, "-m", "streamlit", "run", "app.py")
+
+
 def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample",
-           args: tuple = (), **env):
-    """Start a Streamlit server for app.py on a folder of extracts (with any other
-    SCORECARD_* settings); yields its URL."""
+           args: tuple = (), command: tuple = STREAMLIT_RUN, **env):
+    """Start a Streamlit server for app.py (`streamlit run app.py`, or `command`) on a
+    folder of extracts (with any other SCORECARD_* settings); yields its URL."""
     port = _free_port()
     env = os.environ | {"SCORECARD_DATA": str(data), "SCORECARD_SETTLE_SECONDS": "0",
                         "SCORECARD_CACHE": str(tmp_path_factory.mktemp(f"{name}-cache")),
@@ -55,7 +58,7 @@ def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample",
         f"SCORECARD_{key.upper()}": str(value) for key, value in env.items()}
     log = open(tmp_path_factory.mktemp("logs") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [*command, "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
