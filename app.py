@@ -13,30 +13,41 @@ from scorecard.ui.pages import (
     service_page,
 )
 
-st.set_page_config(page_title="Customer service scorecard", page_icon=":material/dashboard:",
-                   layout="wide")
+st.set_page_config(
+    page_title="Customer service scorecard", page_icon=":material/dashboard:", layout="wide"
+)
 ctx = app_state.context_or_stop()
 view = {"ctx": ctx}
 
 
 def _page(render, title, url_path, icon, default=False, visibility="visible", **kwargs):
     """A navigation page whose callable renders `render(ctx, filters, **kwargs)`."""
-    page = st.Page(lambda: render(view["ctx"], view["filters"], **kwargs), title=title,
-                   url_path=url_path, icon=f":material/{icon}:", default=default,
-                   visibility=visibility)
+    page = st.Page(
+        lambda: render(view["ctx"], view["filters"], **kwargs),
+        title=title,
+        url_path=url_path,
+        icon=f":material/{icon}:",
+        default=default,
+        visibility=visibility,
+    )
     ui.PAGES[url_path or "overview"] = page
     return page
 
 
 sections = {
     "": [_page(overview_page.render, "Scorecard", "overview", "dashboard", default=True)],
-    ctx.strategy.title: [_page(pillar_page.render, p.title, p.id, p.icon, pillar_id=p.id)
-                         for p in ctx.strategy.pillars],
-    "Across the strategy": [_page(service_page.render, "Service view", "service", "apartment"),
-                            _page(actions_page.render, "Action plan", "actions", "checklist")],
-    "About the data": [_page(data_page.render, "Data and definitions", "data", "database"),
-                       _page(measure_page.render, "Measure detail", "measure", "query_stats",
-                             visibility="hidden")],
+    ctx.strategy.title: [
+        _page(pillar_page.render, p.title, p.id, p.icon, pillar_id=p.id)
+        for p in ctx.strategy.pillars
+    ],
+    "Across the strategy": [
+        _page(service_page.render, "Service view", "service", "apartment"),
+        _page(actions_page.render, "Action plan", "actions", "checklist"),
+    ],
+    "About the data": [
+        _page(data_page.render, "Data and definitions", "data", "database"),
+        _page(measure_page.render, "Measure detail", "measure", "query_stats", visibility="hidden"),
+    ],
 }
 current = a11y.navigation(sections)  # Streamlit's own menu fails axe: ours, same pages
 a11y.style()  # visible keyboard focus; section headings' sizes
@@ -48,8 +59,10 @@ with st.sidebar:
     presentation.toggle()
     link_box = st.empty()  # filled after the page runs, so its widgets are in the link
 ui.banner(ctx)
-with errors.timed(current.url_path, app_state.describe(view["filters"], ctx.as_at)), \
-        errors.guard(f"The {current.title} page"):
+with (
+    errors.timed(current.url_path, app_state.describe(view["filters"], ctx.as_at)),
+    errors.guard(f"The {current.title} page"),
+):
     current.run()
 with link_box.container():
     presentation.copy_link(current.url_path)

@@ -30,22 +30,33 @@ from scorecard.engine import catalogue, db, measures
 
 FILTERS = {
     "all services, by month": measures.Filters("month", date(2022, 4, 1), date(2026, 9, 30)),
-    "Housing, by month": measures.Filters("month", date(2022, 4, 1), date(2026, 9, 30),
-                                          ("Housing",)),
-    "phone only, by quarter": measures.Filters("quarter", date(2022, 4, 1),
-                                               date(2026, 9, 30), (), ("phone",)),
-    "two services, by year": measures.Filters("year", date(2022, 4, 1), date(2026, 9, 30),
-                                              ("Council Tax", "Benefits")),
+    "Housing, by month": measures.Filters(
+        "month", date(2022, 4, 1), date(2026, 9, 30), ("Housing",)
+    ),
+    "phone only, by quarter": measures.Filters(
+        "quarter", date(2022, 4, 1), date(2026, 9, 30), (), ("phone",)
+    ),
+    "two services, by year": measures.Filters(
+        "year", date(2022, 4, 1), date(2026, 9, 30), ("Council Tax", "Benefits")
+    ),
 }
-HEAVY = ("calls_answered_60s", "call_abandonment", "average_speed_of_answer", "digital_takeup",
-         "cases_within_standard", "days_to_resolve_median", "days_to_resolve_p90",
-         "post_contact_satisfaction")
+HEAVY = (
+    "calls_answered_60s",
+    "call_abandonment",
+    "average_speed_of_answer",
+    "digital_takeup",
+    "cases_within_standard",
+    "days_to_resolve_median",
+    "days_to_resolve_p90",
+    "post_contact_satisfaction",
+)
 
 
 def arguments(doc: str) -> argparse.ArgumentParser:
     """The options every benchmark takes: the sample's scale and the work folder."""
-    parser = argparse.ArgumentParser(description=doc,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=50)
     parser.add_argument("--work", type=Path, default=Path("/tmp/scorecard-bench"))
     return parser
@@ -64,8 +75,9 @@ def prepare(work: Path, scale: float) -> tuple[settings.Settings, float]:
     if not (data / "contacts.csv.gz").exists():
         seconds, _ = timed(lambda: sample.generate(data, scale=scale))
         print(f"generated scale {scale:g} sample in {seconds:.1f} s")
-    s = settings.load({"data_dir": data, "cache_dir": work / f"cache-{scale:g}",
-                       "settle_seconds": 0})
+    s = settings.load(
+        {"data_dir": data, "cache_dir": work / f"cache-{scale:g}", "settle_seconds": 0}
+    )
     seconds, result = timed(lambda: ingest.refresh(s))
     for r in result.reports:
         print(f"  {r.extract:<13} {r.rows_read:>12,} rows read, {r.loaded:>12,} loaded")
@@ -78,8 +90,9 @@ def engine_times(database, cat, targets, ids) -> dict[str, float]:
     out = {}
     for label, filters in FILTERS.items():
         database._cache.clear()  # a filter change: nothing reused from the last view
-        out[label], _ = timed(lambda f=filters: measures.compute_many(
-            database, [(cat[m], f) for m in ids], targets))
+        out[label], _ = timed(
+            lambda f=filters: measures.compute_many(database, [(cat[m], f) for m in ids], targets)
+        )
     return out
 
 
@@ -88,12 +101,16 @@ def load_pandas(data: Path) -> dict[str, pd.DataFrame]:
     contacts = pd.read_csv(data / "contacts.csv.gz", parse_dates=["received_at"])
     cases = pd.read_csv(data / "cases.csv.gz", parse_dates=["opened_at", "closed_at"])
     answers = pd.read_csv(data / "satisfaction.csv.gz", parse_dates=["responded_on"])
-    bank = [np.datetime64(d) for d in holidays.country_holidays("GB", subdiv="ENG",
-                                                                 years=range(2020, 2030))]
+    bank = [
+        np.datetime64(d)
+        for d in holidays.country_holidays("GB", subdiv="ENG", years=range(2020, 2030))
+    ]
     closed = cases[cases["status"] == "closed"].copy()
     closed["days"] = np.busday_count(
         closed["opened_at"].dt.date.to_numpy("datetime64[D]") + 1,
-        closed["closed_at"].dt.date.to_numpy("datetime64[D]") + 1, holidays=bank)
+        closed["closed_at"].dt.date.to_numpy("datetime64[D]") + 1,
+        holidays=bank,
+    )
     return {"contacts": contacts, "closed": closed, "answers": answers}
 
 
@@ -108,8 +125,11 @@ def _period(series: pd.Series, grain: str) -> pd.Series:
 def pandas_baseline(frames, filters: measures.Filters) -> None:
     """The HEAVY measures per period and service, in plain pandas."""
     c = frames["contacts"]
-    c = c[c["received_at"].between(pd.Timestamp(filters.start), pd.Timestamp(filters.end)
-                                   + pd.Timedelta(days=1))]
+    c = c[
+        c["received_at"].between(
+            pd.Timestamp(filters.start), pd.Timestamp(filters.end) + pd.Timedelta(days=1)
+        )
+    ]
     if filters.services:
         c = c[c["service"].isin(filters.services)]
     if filters.channels:
@@ -134,8 +154,7 @@ def pandas_baseline(frames, filters: measures.Filters) -> None:
     if filters.services:
         a = a[a["service"].isin(filters.services)]
     w = a["weight"].fillna(1)
-    (w * (a["score"] >= 4)).groupby([_period(a["responded_on"], filters.grain),
-                                     a["service"]]).sum()
+    (w * (a["score"] >= 4)).groupby([_period(a["responded_on"], filters.grain), a["service"]]).sum()
 
 
 def main(argv=None) -> int:
@@ -149,9 +168,11 @@ def main(argv=None) -> int:
     size = (s.cache_dir / ingest.current(s)["database"]).stat().st_size / 1e6
     print(f"\nscale {args.scale:g}: database build {build_seconds:.1f} s, file {size:,.0f} MB")
     every = [m for p in strategy.pillars for m in p.measures] + list(strategy.plan_measures)
-    pages = {"overview (all measures)": every,
-             **{f"pillar: {p.title}": list(p.measures) for p in strategy.pillars},
-             "heavy measures only": list(HEAVY)}
+    pages = {
+        "overview (all measures)": every,
+        **{f"pillar: {p.title}": list(p.measures) for p in strategy.pillars},
+        "heavy measures only": list(HEAVY),
+    }
     load_seconds, frames = timed(lambda: load_pandas(s.data_dir))
     print(f"pandas baseline: reading the extracts into memory took {load_seconds:.1f} s\n")
     print(f"{'page':<42}{'filter change':<26}{'engine s':>9}{'pandas s':>10}")
@@ -163,16 +184,25 @@ def main(argv=None) -> int:
                 base = f"{timed(lambda f=FILTERS[label]: pandas_baseline(frames, f))[0]:>10.3f}"
             print(f"{page:<42}{label:<26}{seconds:>9.3f}{base}")
         print(f"{'':<42}{'median':<26}{statistics.median(times.values()):>9.3f}")
-    overview = lambda: [measures.compute(database, cat[m], FILTERS["Housing, by month"],  # noqa: E731
-                                         targets) for m in every]
+
+    def overview():
+        return [
+            measures.compute(database, cat[m], FILTERS["Housing, by month"], targets) for m in every
+        ]
+
     first, _ = timed(overview)
     repeat, _ = timed(overview)
-    print(f"\noverview, Housing by month: {first:.3f} s first time, {repeat:.3f} s again "
-          "(result cache: switching pages and back)")
+    print(
+        f"\noverview, Housing by month: {first:.3f} s first time, {repeat:.3f} s again "
+        "(result cache: switching pages and back)"
+    )
     detail = replace(FILTERS["all services, by month"])
-    seconds, _ = timed(lambda: [measures.breakdown(database, cat["calls_answered_60s"], detail,
-                                                   targets, by) for by in
-                                ("service", "channel", "site")])
+    seconds, _ = timed(
+        lambda: [
+            measures.breakdown(database, cat["calls_answered_60s"], detail, targets, by)
+            for by in ("service", "channel", "site")
+        ]
+    )
     print(f"measure detail breakdowns (service, channel, site): {seconds:.3f} s")
     return 0
 

@@ -55,8 +55,19 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-PATHS = ["", "ethos", "understanding", "access", "end_to_end", "complaints", "service",
-         "actions", "data", "measure", "?present=1"]
+PATHS = [
+    "",
+    "ethos",
+    "understanding",
+    "access",
+    "end_to_end",
+    "complaints",
+    "service",
+    "actions",
+    "data",
+    "measure",
+    "?present=1",
+]
 NAMES = {"": "overview", "?present=1": "presentation"}
 GOAL_BYTES = 1_000_000
 STABLE_MS = 1000  # the page must stay finished this long, with the same charts, to count
@@ -126,17 +137,22 @@ def _load(browser, url: str, size: tuple[int, int]) -> dict:
                 raise TimeoutError(f"{url} did not finish in {TIMEOUT_S} s: {state}")
             time.sleep(POLL_S)
         # HTTP bytes as they came over the network: headers and the (compressed) body
-        http_bytes = sum(max(size["responseHeadersSize"], 0) + max(size["responseBodySize"], 0)
-                         for size in (request.sizes() for request in requests))
-        return {"visible_ms": state["readyAt"], "charts": state["charts"],
-                "ws_bytes": ws_bytes[0], "http_bytes": http_bytes,
-                "exceptions": state["exceptions"]}
+        http_bytes = sum(
+            max(size["responseHeadersSize"], 0) + max(size["responseBodySize"], 0)
+            for size in (request.sizes() for request in requests)
+        )
+        return {
+            "visible_ms": state["readyAt"],
+            "charts": state["charts"],
+            "ws_bytes": ws_bytes[0],
+            "http_bytes": http_bytes,
+            "exceptions": state["exceptions"],
+        }
     finally:
         context.close()
 
 
-def measure(base_url: str, paths: list[str], repeat: int = 3,
-            size=(1440, 900)) -> list[dict]:
+def measure(base_url: str, paths: list[str], repeat: int = 3, size=(1440, 900)) -> list[dict]:
     """Load every page `repeat` times, each in a fresh browser context (cold browser cache)
     against the same server, at a window of `size` (width, height) pixels.
 
@@ -149,25 +165,36 @@ def measure(base_url: str, paths: list[str], repeat: int = 3,
     base = base_url.rstrip("/")
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
         try:
             for path in paths:
                 url = f"{base}/{path}"
                 loads = [_load(browser, url, size) for _ in range(repeat)]
-                rows.append({"path": path, "url": url,
-                             **{key: statistics.median(load[key] for load in loads)
-                                for key in ("visible_ms", "ws_bytes", "http_bytes")},
-                             **{key: max(load[key] for load in loads)
-                                for key in ("charts", "exceptions")}})
+                rows.append(
+                    {
+                        "path": path,
+                        "url": url,
+                        **{
+                            key: statistics.median(load[key] for load in loads)
+                            for key in ("visible_ms", "ws_bytes", "http_bytes")
+                        },
+                        **{
+                            key: max(load[key] for load in loads)
+                            for key in ("charts", "exceptions")
+                        },
+                    }
+                )
         finally:
             browser.close()
     return rows
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", default="http://localhost:8599", help="the running dashboard")
     parser.add_argument("--repeat", type=int, default=3, help="loads per page (median)")
     parser.add_argument("--out", type=Path, help="also write the table here (Markdown)")
@@ -177,11 +204,14 @@ def main(argv=None) -> int:
     for path in PATHS:
         rows += measure(args.url, [path], args.repeat)
         row = rows[-1]
-        print(f"{NAMES.get(path, path)}: {row['visible_ms']:,.0f} ms, {row['charts']} charts, "
-              f"{row['ws_bytes']:,.0f} websocket bytes", file=sys.stderr, flush=True)
+        print(
+            f"{NAMES.get(path, path)}: {row['visible_ms']:,.0f} ms, {row['charts']} charts, "
+            f"{row['ws_bytes']:,.0f} websocket bytes",
+            file=sys.stderr,
+            flush=True,
+        )
         if row["exceptions"]:
-            print(f"warning: {row['url']} shows {row['exceptions']} exception(s)",
-                  file=sys.stderr)
+            print(f"warning: {row['url']} shows {row['exceptions']} exception(s)", file=sys.stderr)
     table = _table(rows, args.url, args.repeat)
     print(table)
     if args.out:
@@ -194,24 +224,28 @@ def _mb(n: float) -> str:
 
 
 def _table(rows: list[dict], url: str, repeat: int) -> str:
-    lines = [f"# Pages in the browser: time to all charts visible, and payload ({url})",
-             "",
-             f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-             f"headless Chromium at {CHROMIUM}, fresh browser context per load (cold cache), "
-             f"median of {repeat} load(s) per page after one warm-up load of the server.",
-             "",
-             "Time: navigation start until the app is idle and every Plotly chart is drawn. "
-             "Websocket: payload of the frames Streamlit sent; HTTP: every other response "
-             "(scripts, styles, fonts), as it came over the network.",
-             "",
-             "| Page | Time to all charts visible (ms) | Charts | Websocket payload (MB) "
-             "| HTTP (MB) | Goal payload ≤ 1 MB |",
-             "|---|---:|---:|---:|---:|---|"]
+    lines = [
+        f"# Pages in the browser: time to all charts visible, and payload ({url})",
+        "",
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"headless Chromium at {CHROMIUM}, fresh browser context per load (cold cache), "
+        f"median of {repeat} load(s) per page after one warm-up load of the server.",
+        "",
+        "Time: navigation start until the app is idle and every Plotly chart is drawn. "
+        "Websocket: payload of the frames Streamlit sent; HTTP: every other response "
+        "(scripts, styles, fonts), as it came over the network.",
+        "",
+        "| Page | Time to all charts visible (ms) | Charts | Websocket payload (MB) "
+        "| HTTP (MB) | Goal payload ≤ 1 MB |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
     for row in rows:
         ok = "yes" if row["ws_bytes"] <= GOAL_BYTES else "no"
-        lines.append(f"| {NAMES.get(row['path'], row['path'])} | {row['visible_ms']:,.0f} | "
-                     f"{row['charts']} | {_mb(row['ws_bytes'])} | {_mb(row['http_bytes'])} | "
-                     f"{ok} |")
+        lines.append(
+            f"| {NAMES.get(row['path'], row['path'])} | {row['visible_ms']:,.0f} | "
+            f"{row['charts']} | {_mb(row['ws_bytes'])} | {_mb(row['http_bytes'])} | "
+            f"{ok} |"
+        )
     return "\n".join(lines) + "\n"
 
 

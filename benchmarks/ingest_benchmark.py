@@ -56,8 +56,9 @@ print(json.dumps({"code": code, "cpu": usage.ru_utime + usage.ru_stime,
 def measured(command: list[str], **kwargs) -> dict:
     """Run a command; its wall seconds, CPU seconds (user + system) and peak RSS in MB."""
     start = time.perf_counter()
-    done = subprocess.run([PYTHON, "-c", MEASURE, *command], capture_output=True, text=True,
-                          **kwargs)
+    done = subprocess.run(
+        [PYTHON, "-c", MEASURE, *command], capture_output=True, text=True, **kwargs
+    )
     wall = time.perf_counter() - start
     usage = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
     if usage.get("code") not in (0, 4):
@@ -104,8 +105,20 @@ def ingest_figures(sample: Path, work: Path) -> dict[str, dict]:
     change_one_complaint(data)
     out["one-row refresh (complaints)"] = measured(load, cwd=ROOT, env=env)
     out["Parquet export"] = measured(
-        [PYTHON, "-m", "scorecard.ingest.parquet", "--data", str(data), "--cache", str(cache),
-         "--out", str(work / "parquet")], cwd=ROOT, env=env)
+        [
+            PYTHON,
+            "-m",
+            "scorecard.ingest.parquet",
+            "--data",
+            str(data),
+            "--cache",
+            str(cache),
+            "--out",
+            str(work / "parquet"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     return out
 
 
@@ -114,8 +127,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     sample = args.work / f"scale-{args.scale:g}"
     for step, figures in ingest_figures(sample, args.work).items():
-        print(f"{step:<32} wall {figures['wall']:7.1f} s  cpu {figures['cpu']:7.1f} s  "
-              f"peak {figures['rss_mb']:7,.0f} MB")
+        print(
+            f"{step:<32} wall {figures['wall']:7.1f} s  cpu {figures['cpu']:7.1f} s  "
+            f"peak {figures['rss_mb']:7,.0f} MB"
+        )
     return 0
 
 

@@ -51,13 +51,25 @@ from scorecard import ingest  # noqa: E402
 from scorecard.engine import catalogue, db, measures  # noqa: E402
 from scorecard.ui import errors  # noqa: E402
 
-BROWSER_PATHS = ["", "ethos", "understanding", "access", "end_to_end", "complaints", "service",
-                 "actions", "data", "measure", "?present=1"]
+BROWSER_PATHS = [
+    "",
+    "ethos",
+    "understanding",
+    "access",
+    "end_to_end",
+    "complaints",
+    "service",
+    "actions",
+    "data",
+    "measure",
+    "?present=1",
+]
 # filter changes, as a user makes them in the sidebar: (label, grain, services, channels)
-CHANGES = [("Housing, by month", "Month", ["Housing"], []),
-           ("phone, by quarter", "Quarter", [], ["Phone"]),
-           ("two services, by financial year", "Financial year",
-            ["Council Tax", "Benefits"], [])]
+CHANGES = [
+    ("Housing, by month", "Month", ["Housing"], []),
+    ("phone, by quarter", "Quarter", [], ["Phone"]),
+    ("two services, by financial year", "Financial year", ["Council Tax", "Benefits"], []),
+]
 
 
 def _clear_caches() -> None:
@@ -116,16 +128,24 @@ def page_times(at: AppTest, url_path: str, repeat: int) -> dict[str, float]:
             runs["cold"].append(_timed_run(at))
             runs["floor"].append(_timed_run(at))
     _apply(at, "Month", [], [])
-    return {f"{kind} {part}": statistics.median(r[i] for r in values)
-            for kind, values in runs.items() for i, part in enumerate(("run", "server"))}
+    return {
+        f"{kind} {part}": statistics.median(r[i] for r in values)
+        for kind, values in runs.items()
+        for i, part in enumerate(("run", "server"))
+    }
 
 
 def page_rows(s, work: Path, repeat: int) -> list[tuple[str, dict]]:
     """Cold and floor times for every page and for the overview in presentation mode."""
-    os.environ.update({"SCORECARD_DATA": str(s.data_dir), "SCORECARD_CACHE": str(s.cache_dir),
-                       "SCORECARD_SNAPSHOTS": str(work / "snapshots"),
-                       "SCORECARD_SETTLE_SECONDS": "0",
-                       "SCORECARD_STRICT": "1"})  # a fault stops the run, never timed
+    os.environ.update(
+        {
+            "SCORECARD_DATA": str(s.data_dir),
+            "SCORECARD_CACHE": str(s.cache_dir),
+            "SCORECARD_SNAPSHOTS": str(work / "snapshots"),
+            "SCORECARD_SETTLE_SECONDS": "0",
+            "SCORECARD_STRICT": "1",
+        }
+    )  # a fault stops the run, never timed
     errors.LOG.addHandler(SERVER)
     errors.LOG.setLevel(logging.ERROR)  # keep the page lines out of the printed table
     errors.PAGES.setLevel(logging.INFO)
@@ -150,8 +170,11 @@ def engine_rows(s, parquet: Path | None, with_pandas: bool) -> list[tuple]:
     targets = measures.targets_for(database, s)
     rows = []
     over_file = bench.engine_times(database, cat, targets, list(cat))
-    over_parquet = bench.engine_times(db.Database(parquet), cat, targets, list(cat)) \
-        if parquet and parquet.exists() else {}
+    over_parquet = (
+        bench.engine_times(db.Database(parquet), cat, targets, list(cat))
+        if parquet and parquet.exists()
+        else {}
+    )
     for label, seconds in over_file.items():
         rows.append(("all measures: Parquet", label, seconds, over_parquet.get(label)))
     if with_pandas:
@@ -167,12 +190,28 @@ def browser_rows(s, repeat: int) -> list[dict]:
     """Time to every chart visible and websocket payload per page, in headless Chromium,
     against a server started here on the same data."""
     port = "8611"
-    env = os.environ | {"SCORECARD_DATA": str(s.data_dir), "SCORECARD_CACHE": str(s.cache_dir),
-                        "SCORECARD_SETTLE_SECONDS": "0"}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py",
-                               "--server.headless", "true", "--server.port", port],
-                              cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = os.environ | {
+        "SCORECARD_DATA": str(s.data_dir),
+        "SCORECARD_CACHE": str(s.cache_dir),
+        "SCORECARD_SETTLE_SECONDS": "0",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            port,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://localhost:{port}"
         deadline = time.time() + 300
@@ -193,11 +232,19 @@ def main(argv=None) -> int:
     parser = arguments(__doc__)
     parser.add_argument("--repeat", type=int, default=1, help="rounds of the filter changes")
     parser.add_argument("--out", type=Path, help="also write the table here (Markdown)")
-    parser.add_argument("--parts", type=Path, help="keep what each part measured in this JSON "
-                        "file, so a part run later joins the same table")
-    parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["ingest", "pages", "engine", "pandas", "browser"],
-                        help="parts not to run this time")
+    parser.add_argument(
+        "--parts",
+        type=Path,
+        help="keep what each part measured in this JSON "
+        "file, so a part run later joins the same table",
+    )
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["ingest", "pages", "engine", "pandas", "browser"],
+        help="parts not to run this time",
+    )
     args = parser.parse_args(argv)
     s, build = prepare(args.work, args.scale)
     parts = json.loads(args.parts.read_text()) if args.parts and args.parts.exists() else {}

@@ -21,9 +21,11 @@ PAYLOAD_MB = 1.0
 
 def _machine(scale: float, build: float) -> str:
     built = "database already built" if build != build else f"database built in {build:.0f} s"
-    return (f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, scale {scale:g} (about "
-            f"{scale * 0.2:,.1f} million contacts); {built}.")
+    return (
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, scale {scale:g} (about "
+        f"{scale * 0.2:,.1f} million contacts); {built}."
+    )
 
 
 def _row(figure: str, measured: str, goal: str, met: bool | None, ratio: str = "") -> str:
@@ -35,11 +37,24 @@ def _page_lines(rows) -> list[str]:
     lines = []
     for page, t in rows:
         cold, floor = t["cold server"], max(t["floor server"], 1)
-        lines.append(_row(f"{page}: filter change, cold (server)", f"{cold:,.0f} ms",
-                          f"<= {PAGE_MS} ms", cold <= PAGE_MS, f"{cold / PAGE_MS:.1f}x"))
-        lines.append(_row(f"{page}: cold against floor ({floor:,.0f} ms)",
-                          f"{cold:,.0f} ms", f"<= {FLOOR_RATIO:.0f}x the floor",
-                          cold / floor <= FLOOR_RATIO, f"{cold / floor:.1f}x"))
+        lines.append(
+            _row(
+                f"{page}: filter change, cold (server)",
+                f"{cold:,.0f} ms",
+                f"<= {PAGE_MS} ms",
+                cold <= PAGE_MS,
+                f"{cold / PAGE_MS:.1f}x",
+            )
+        )
+        lines.append(
+            _row(
+                f"{page}: cold against floor ({floor:,.0f} ms)",
+                f"{cold:,.0f} ms",
+                f"<= {FLOOR_RATIO:.0f}x the floor",
+                cold / floor <= FLOOR_RATIO,
+                f"{cold / floor:.1f}x",
+            )
+        )
     return lines
 
 
@@ -50,14 +65,25 @@ def _engine_lines(rows) -> list[str]:
             continue
         if comparison.endswith("pandas"):
             ratio = other / engine
-            lines.append(_row(f"heavy measures, {label}: pandas {other * 1000:,.0f} ms",
-                              f"engine {engine * 1000:,.0f} ms",
-                              f">= {PANDAS_RATIO:.0f}x faster than pandas",
-                              ratio >= PANDAS_RATIO, f"{ratio:.1f}x"))
+            lines.append(
+                _row(
+                    f"heavy measures, {label}: pandas {other * 1000:,.0f} ms",
+                    f"engine {engine * 1000:,.0f} ms",
+                    f">= {PANDAS_RATIO:.0f}x faster than pandas",
+                    ratio >= PANDAS_RATIO,
+                    f"{ratio:.1f}x",
+                )
+            )
         else:
-            lines.append(_row(f"every measure, {label}: file {engine * 1000:,.0f} ms",
-                              f"Parquet {other * 1000:,.0f} ms", "reported", None,
-                              f"{other / engine:.2f}x"))
+            lines.append(
+                _row(
+                    f"every measure, {label}: file {engine * 1000:,.0f} ms",
+                    f"Parquet {other * 1000:,.0f} ms",
+                    "reported",
+                    None,
+                    f"{other / engine:.2f}x",
+                )
+            )
     return lines
 
 
@@ -67,21 +93,40 @@ def _ingest_lines(figures: dict) -> list[str]:
     cpu = cold["cpu"] / raw["cpu"]
     share = refresh["wall"] / cold["wall"]
     lines = [
-        _row(f"cold ingest CPU (DuckDB raw read_csv {raw['cpu']:.0f} s)",
-             f"{cold['cpu']:.0f} s", f"<= {INGEST_CPU_RATIO}x raw",
-             cpu <= INGEST_CPU_RATIO, f"{cpu:.1f}x"),
-        _row(f"cold ingest wall (raw read_csv {raw['wall']:.0f} s)", f"{cold['wall']:.0f} s",
-             "reported", None, f"{cold['wall'] / raw['wall']:.1f}x"),
-        _row(f"cold ingest peak memory (raw read_csv {raw['rss_mb']:,.0f} MB)",
-             f"{cold['rss_mb']:,.0f} MB", f"<= {INGEST_RSS_MB:,} MB",
-             cold["rss_mb"] <= INGEST_RSS_MB, f"{cold['rss_mb'] / INGEST_RSS_MB:.2f}x"),
-        _row("one-row change to complaints: refresh", f"{refresh['wall']:.1f} s",
-             f"<= {REFRESH_SHARE:.0%} of cold", share <= REFRESH_SHARE, f"{share:.1%}"),
+        _row(
+            f"cold ingest CPU (DuckDB raw read_csv {raw['cpu']:.0f} s)",
+            f"{cold['cpu']:.0f} s",
+            f"<= {INGEST_CPU_RATIO}x raw",
+            cpu <= INGEST_CPU_RATIO,
+            f"{cpu:.1f}x",
+        ),
+        _row(
+            f"cold ingest wall (raw read_csv {raw['wall']:.0f} s)",
+            f"{cold['wall']:.0f} s",
+            "reported",
+            None,
+            f"{cold['wall'] / raw['wall']:.1f}x",
+        ),
+        _row(
+            f"cold ingest peak memory (raw read_csv {raw['rss_mb']:,.0f} MB)",
+            f"{cold['rss_mb']:,.0f} MB",
+            f"<= {INGEST_RSS_MB:,} MB",
+            cold["rss_mb"] <= INGEST_RSS_MB,
+            f"{cold['rss_mb'] / INGEST_RSS_MB:.2f}x",
+        ),
+        _row(
+            "one-row change to complaints: refresh",
+            f"{refresh['wall']:.1f} s",
+            f"<= {REFRESH_SHARE:.0%} of cold",
+            share <= REFRESH_SHARE,
+            f"{share:.1%}",
+        ),
     ]
     export = figures.get("Parquet export")
     if export:
-        lines.append(_row("Parquet export of the database", f"{export['wall']:.0f} s",
-                          "reported", None))
+        lines.append(
+            _row("Parquet export of the database", f"{export['wall']:.0f} s", "reported", None)
+        )
     return lines
 
 
@@ -90,10 +135,23 @@ def _browser_lines(rows) -> list[str]:
     for r in rows:
         page = {"": "overview", "?present=1": "presentation"}.get(r["path"], r["path"])
         mb = r["ws_bytes"] / 1e6
-        lines.append(_row(f"{page}: payload", f"{mb:.2f} MB", f"<= {PAYLOAD_MB:.0f} MB",
-                          mb <= PAYLOAD_MB, f"{mb / PAYLOAD_MB:.2f}x"))
-        lines.append(_row(f"{page}: all {r['charts']} charts visible in Chromium",
-                          f"{r['visible_ms']:,.0f} ms", "reported", None))
+        lines.append(
+            _row(
+                f"{page}: payload",
+                f"{mb:.2f} MB",
+                f"<= {PAYLOAD_MB:.0f} MB",
+                mb <= PAYLOAD_MB,
+                f"{mb / PAYLOAD_MB:.2f}x",
+            )
+        )
+        lines.append(
+            _row(
+                f"{page}: all {r['charts']} charts visible in Chromium",
+                f"{r['visible_ms']:,.0f} ms",
+                "reported",
+                None,
+            )
+        )
         if r.get("exceptions"):
             lines.append(_row(f"{page}: faults shown", str(r["exceptions"]), "0", False))
     return lines
@@ -101,16 +159,22 @@ def _browser_lines(rows) -> list[str]:
 
 def table(parts: dict, scale: float, build: float) -> str:
     """The results as Markdown: the machine, then one row per figure with its goal."""
-    lines = [f"# Speed at scale {scale:g} (issue 16)", "", _machine(scale, build), "",
-             "Pages: AppTest runs the whole script (queries, engine, Plotly figures, layout, "
-             "serialisation); the time is the page's own, as it logs it in production; median "
-             "of the filter changes. Cold: every cache emptied first. Floor: the same page "
-             "again with everything in memory. Chromium: a fresh browser context per load "
-             "(nothing cached, so each load also fetches and parses Streamlit's and Plotly's "
-             "scripts), from navigation to the app idle with every chart drawn; payload: the "
-             "websocket messages of that load.", "",
-             "| Figure | Measured | Goal | Ratio (to goal, or as named) | Goal met? |",
-             "|---|---:|---|---:|---|"]
+    lines = [
+        f"# Speed at scale {scale:g} (issue 16)",
+        "",
+        _machine(scale, build),
+        "",
+        "Pages: AppTest runs the whole script (queries, engine, Plotly figures, layout, "
+        "serialisation); the time is the page's own, as it logs it in production; median "
+        "of the filter changes. Cold: every cache emptied first. Floor: the same page "
+        "again with everything in memory. Chromium: a fresh browser context per load "
+        "(nothing cached, so each load also fetches and parses Streamlit's and Plotly's "
+        "scripts), from navigation to the app idle with every chart drawn; payload: the "
+        "websocket messages of that load.",
+        "",
+        "| Figure | Measured | Goal | Ratio (to goal, or as named) | Goal met? |",
+        "|---|---:|---|---:|---|",
+    ]
     if "ingest" in parts:
         lines += _ingest_lines(parts["ingest"])
     if "pages" in parts:
@@ -122,6 +186,9 @@ def table(parts: dict, scale: float, build: float) -> str:
     if "pages" in parts:
         met = sum(t["cold server"] <= PAGE_MS for _, t in parts["pages"])
         median = statistics.median(t["cold server"] for _, t in parts["pages"])
-        lines += ["", f"{met} of {len(parts['pages'])} pages meet {PAGE_MS} ms cold; the "
-                      f"median page takes {median:,.0f} ms."]
+        lines += [
+            "",
+            f"{met} of {len(parts['pages'])} pages meet {PAGE_MS} ms cold; the "
+            f"median page takes {median:,.0f} ms.",
+        ]
     return "\n".join(lines) + "\n"

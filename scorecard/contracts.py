@@ -10,9 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CHANNELS = ("phone", "web", "email", "face_to_face", "webchat", "letter", "social", "app")
-CHANNEL_WORDS = {"phone": "Phone", "web": "Website", "email": "Email",
-                 "face_to_face": "Face to face", "webchat": "Webchat", "letter": "Letter",
-                 "social": "Social media", "app": "App"}
+CHANNEL_WORDS = {
+    "phone": "Phone",
+    "web": "Website",
+    "email": "Email",
+    "face_to_face": "Face to face",
+    "webchat": "Webchat",
+    "letter": "Letter",
+    "social": "Social media",
+    "app": "App",
+}
 SURVEYS = ("resident_survey", "post_contact", "staff_survey", "mystery_shop")
 OUTCOMES = ("upheld", "partly_upheld", "not_upheld", "withdrawn", "refused")
 OMBUDSMEN = ("none", "lgsco", "housing")
@@ -88,21 +95,46 @@ CONTACTS = Extract(
         _c("received_at", "timestamp", "When the contact was received (local time)."),
         _c("channel", "enum", "How the resident got in touch.", allowed=CHANNELS),
         _c("service", "text", "The service the contact was about."),
-        _c("site", "text", "Where it was handled: contact centre, a service centre, online.",
-           required=False),
-        _c("wait_seconds", "int", "Queue time in seconds (phone and face to face).",
-           required=False, min=0),
+        _c(
+            "site",
+            "text",
+            "Where it was handled: contact centre, a service centre, online.",
+            required=False,
+        ),
+        _c(
+            "wait_seconds",
+            "int",
+            "Queue time in seconds (phone and face to face).",
+            required=False,
+            min=0,
+        ),
         _c("handle_seconds", "int", "Staff handling time in seconds.", required=False, min=0),
-        _c("abandoned", "bool", "Phone: the caller hung up before being answered.",
-           required=False),
-        _c("avoidable", "bool", "NI 14: the contact was avoidable (blank if not classified).",
-           required=False),
-        _c("resolved_first_contact", "bool", "Resolved at the first contact (blank if unknown).",
-           required=False),
-        _c("assisted_digital", "bool", "Staff completed an online transaction for the resident.",
-           required=False, default="N"),
-        _c("avoidable_reason", "text", "Why an avoidable contact happened (e.g. progress "
-           "chasing, unclear information).", required=False),
+        _c("abandoned", "bool", "Phone: the caller hung up before being answered.", required=False),
+        _c(
+            "avoidable",
+            "bool",
+            "NI 14: the contact was avoidable (blank if not classified).",
+            required=False,
+        ),
+        _c(
+            "resolved_first_contact",
+            "bool",
+            "Resolved at the first contact (blank if unknown).",
+            required=False,
+        ),
+        _c(
+            "assisted_digital",
+            "bool",
+            "Staff completed an online transaction for the resident.",
+            required=False,
+            default="N",
+        ),
+        _c(
+            "avoidable_reason",
+            "text",
+            "Why an avoidable contact happened (e.g. progress chasing, unclear information).",
+            required=False,
+        ),
     ),
 )
 
@@ -119,17 +151,33 @@ CASES = Extract(
         _c("opened_at", "timestamp", "When the case was opened."),
         _c("closed_at", "timestamp", "When it was closed (blank while open).", required=False),
         _c("standard_days", "int", "The service standard, in working days.", min=0, max=3650),
-        _c("services_involved", "int", "1 = one service; 2 or more = needs several services.",
-           min=1, max=50, default="1"),
+        _c(
+            "services_involved",
+            "int",
+            "1 = one service; 2 or more = needs several services.",
+            min=1,
+            max=50,
+            default="1",
+        ),
         _c("reopened", "bool", "The case was reopened after closure.", required=False),
         _c("status", "enum", "open, closed or cancelled.", allowed=CASE_STATUSES),
     ),
     rules=(
         Rule("not_before", "closed_at", "opened_at", reason="closed before it was opened"),
-        Rule("required_when", "closed_at", "status", ("closed", "cancelled"),
-             reason="status is closed but closed_at is blank"),
-        Rule("blank_when", "closed_at", "status", ("open",),
-             reason="status is open but closed_at is filled"),
+        Rule(
+            "required_when",
+            "closed_at",
+            "status",
+            ("closed", "cancelled"),
+            reason="status is closed but closed_at is blank",
+        ),
+        Rule(
+            "blank_when",
+            "closed_at",
+            "status",
+            ("open",),
+            reason="status is open but closed_at is filled",
+        ),
     ),
 )
 
@@ -144,20 +192,43 @@ SATISFACTION = Extract(
         _c("survey", "enum", "Which survey the answer comes from.", allowed=SURVEYS),
         _c("responded_on", "date", "Date of the response."),
         _c("question", "text", "Question code, e.g. satisfied_with_council."),
-        _c("score", "int", "1 to 5; 4 and 5 count as satisfied, agree or standard met.",
-           min=1, max=5),
-        _c("weight", "float", "Survey weight (blank = 1).", required=False, min=0.000001,
-           max=1000, default="1"),
+        _c(
+            "score",
+            "int",
+            "1 to 5; 4 and 5 count as satisfied, agree or standard met.",
+            min=1,
+            max=5,
+        ),
+        _c(
+            "weight",
+            "float",
+            "Survey weight (blank = 1).",
+            required=False,
+            min=0.000001,
+            max=1000,
+            default="1",
+        ),
         _c("service", "text", "Service the answer is about.", required=False),
-        _c("channel", "enum", "Channel used (post-contact, mystery shopping).",
-           allowed=CHANNELS, required=False),
+        _c(
+            "channel",
+            "enum",
+            "Channel used (post-contact, mystery shopping).",
+            allowed=CHANNELS,
+            required=False,
+        ),
         _c("age_band", "text", "Age band, e.g. 65-74.", required=False),
         _c("sex", "text", "Sex as recorded by the survey.", required=False),
         _c("disability", "bool", "Respondent is disabled.", required=False),
         _c("ethnicity", "text", "Ethnic group.", required=False),
         _c("first_language_english", "bool", "First language is English.", required=False),
-        _c("imd_quintile", "int", "Deprivation quintile of home area (1 = most deprived).",
-           required=False, min=1, max=5),
+        _c(
+            "imd_quintile",
+            "int",
+            "Deprivation quintile of home area (1 = most deprived).",
+            required=False,
+            min=1,
+            max=5,
+        ),
         _c("ward", "text", "Electoral ward of home address.", required=False),
     ),
 )
@@ -175,32 +246,66 @@ COMPLAINTS = Extract(
         _c("channel", "enum", "How the complaint was made.", allowed=CHANNELS, required=False),
         _c("received_on", "date", "Date received at this stage (day 0)."),
         _c("acknowledged_on", "date", "Date acknowledged.", required=False),
-        _c("extended_to", "date", "New response deadline if extended (blank if not).",
-           required=False, future=True),
-        _c("responded_on", "date", "Date of the stage response (blank while open).",
-           required=False),
-        _c("outcome", "enum", "Outcome at this stage (blank while open).", allowed=OUTCOMES,
-           required=False),
+        _c(
+            "extended_to",
+            "date",
+            "New response deadline if extended (blank if not).",
+            required=False,
+            future=True,
+        ),
+        _c(
+            "responded_on", "date", "Date of the stage response (blank while open).", required=False
+        ),
+        _c(
+            "outcome",
+            "enum",
+            "Outcome at this stage (blank while open).",
+            allowed=OUTCOMES,
+            required=False,
+        ),
         _c("category", "text", "Theme of the complaint.", required=False),
-        _c("contractor", "text", "Contractor complained about (blank if none).",
-           required=False),
-        _c("ombudsman", "enum", "Referred to an Ombudsman: none, lgsco or housing.",
-           allowed=OMBUDSMEN, required=False, default="none"),
-        _c("ombudsman_outcome", "enum", "The Ombudsman's decision (blank while pending).",
-           allowed=OMBUDSMAN_OUTCOMES, required=False),
-        _c("refusal_reason", "text", "Why a complaint was refused (refused only).",
-           required=False),
+        _c("contractor", "text", "Contractor complained about (blank if none).", required=False),
+        _c(
+            "ombudsman",
+            "enum",
+            "Referred to an Ombudsman: none, lgsco or housing.",
+            allowed=OMBUDSMEN,
+            required=False,
+            default="none",
+        ),
+        _c(
+            "ombudsman_outcome",
+            "enum",
+            "The Ombudsman's decision (blank while pending).",
+            allowed=OMBUDSMAN_OUTCOMES,
+            required=False,
+        ),
+        _c("refusal_reason", "text", "Why a complaint was refused (refused only).", required=False),
     ),
     rules=(
-        Rule("not_before", "acknowledged_on", "received_on",
-             reason="acknowledged before it was received"),
-        Rule("not_before", "responded_on", "received_on",
-             reason="responded before it was received"),
-        Rule("not_before", "extended_to", "received_on",
-             reason="extended to a date before it was received"),
-        Rule("required_when", "responded_on", "outcome", OUTCOMES,
-             reason="has an outcome but no response date (give the date it was answered, "
-                    "refused or withdrawn)"),
+        Rule(
+            "not_before",
+            "acknowledged_on",
+            "received_on",
+            reason="acknowledged before it was received",
+        ),
+        Rule(
+            "not_before", "responded_on", "received_on", reason="responded before it was received"
+        ),
+        Rule(
+            "not_before",
+            "extended_to",
+            "received_on",
+            reason="extended to a date before it was received",
+        ),
+        Rule(
+            "required_when",
+            "responded_on",
+            "outcome",
+            OUTCOMES,
+            reason="has an outcome but no response date (give the date it was answered, "
+            "refused or withdrawn)",
+        ),
     ),
 )
 
@@ -218,8 +323,11 @@ RETURNS = Extract(
         _c("numerator", "float", "Count meeting the standard.", min=0),
         _c("denominator", "float", "Count in scope.", min=0.000001),
     ),
-    rules=(Rule("not_above", "numerator", "denominator",
-                reason="numerator is larger than denominator"),),
+    rules=(
+        Rule(
+            "not_above", "numerator", "denominator", reason="numerator is larger than denominator"
+        ),
+    ),
 )
 
 TARGETS = Extract(
@@ -232,11 +340,16 @@ TARGETS = Extract(
     columns=(
         _c("measure_id", "text", "Measure the target applies to."),
         _c("service", "text", "Service (blank = council-wide).", required=False),
-        _c("from_period", "date", "The target applies from this date until replaced.",
-           future=True),
+        _c("from_period", "date", "The target applies from this date until replaced.", future=True),
         _c("target", "float", "Target, in the measure's unit (percent as 0 to 100)."),
-        _c("amber_margin", "float", "A miss by no more than this is amber.", required=False,
-           min=0, default="0"),
+        _c(
+            "amber_margin",
+            "float",
+            "A miss by no more than this is amber.",
+            required=False,
+            min=0,
+            default="0",
+        ),
     ),
 )
 
@@ -257,10 +370,13 @@ ACTIONS = Extract(
         _c("progress_pct", "int", "Per cent complete.", required=False, min=0, max=100),
         _c("last_update_on", "date", "Date of the latest update.", required=False),
         _c("update", "text", "Latest progress note.", required=False, free_text=True),
-        _c("measures", "text", "Measures the action should move (ids, ';' separated).",
-           required=False),
-        _c("categories", "text", "Complaint themes it addresses (';' separated).",
-           required=False),
+        _c(
+            "measures",
+            "text",
+            "Measures the action should move (ids, ';' separated).",
+            required=False,
+        ),
+        _c("categories", "text", "Complaint themes it addresses (';' separated).", required=False),
     ),
 )
 
@@ -277,8 +393,14 @@ EVENTS = Extract(
         _c("label", "text", "Short label, e.g. New telephony."),
         _c("pillar", "text", "Pillar id (blank = all).", required=False),
         _c("measure", "text", "Measure id (blank = all in the pillar).", required=False),
-        _c("rebase", "bool", "Y: the process changed here, so SPC limits restart at this "
-           "date for the measure named.", required=False, default="N"),
+        _c(
+            "rebase",
+            "bool",
+            "Y: the process changed here, so SPC limits restart at this "
+            "date for the measure named.",
+            required=False,
+            default="N",
+        ),
     ),
 )
 
@@ -297,13 +419,27 @@ COMMENTARY = Extract(
         _c("commentary", "text", "What explains the figure.", free_text=True),
         _c("corrective_action", "text", "What is being done.", required=False, free_text=True),
         _c("owner_role", "text", "Who owns the action (a role).", required=False),
-        _c("status", "enum", "draft or approved (blank = draft): only approved commentary is "
-           "published (public mode, the committee pack, the annual report).", required=False,
-           allowed=COMMENTARY_STATUSES, default="draft"),
+        _c(
+            "status",
+            "enum",
+            "draft or approved (blank = draft): only approved commentary is "
+            "published (public mode, the committee pack, the annual report).",
+            required=False,
+            allowed=COMMENTARY_STATUSES,
+            default="draft",
+        ),
     ),
 )
 
 EXTRACTS: tuple[Extract, ...] = (
-    CONTACTS, CASES, SATISFACTION, COMPLAINTS, RETURNS, TARGETS, ACTIONS, EVENTS, COMMENTARY,
+    CONTACTS,
+    CASES,
+    SATISFACTION,
+    COMPLAINTS,
+    RETURNS,
+    TARGETS,
+    ACTIONS,
+    EVENTS,
+    COMMENTARY,
 )
 BY_NAME = {e.name: e for e in EXTRACTS}

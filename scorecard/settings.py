@@ -31,14 +31,36 @@ ENV = {
     "state_dir": "SCORECARD_STATE",
     "access_file": "SCORECARD_ACCESS_FILE",
 }  # every other setting: SCORECARD_<NAME>, e.g. SCORECARD_MIN_BASE
-PATHS = ("data_dir", "cache_dir", "strategy_file", "catalogue_file", "mapping_file",
-         "snapshot_dir", "parquet_dir", "state_dir", "access_file")
+PATHS = (
+    "data_dir",
+    "cache_dir",
+    "strategy_file",
+    "catalogue_file",
+    "mapping_file",
+    "snapshot_dir",
+    "parquet_dir",
+    "state_dir",
+    "access_file",
+)
 ACCESS_MODES = ("local", "internal", "public")
 PARQUET_MANIFEST = "tables.json"  # what marks a folder written by scorecard.ingest.parquet
-COUNCIL_KEYS = ("council", "strategy_file", "catalogue_file", "mapping_file", "default_targets",
-                "min_base", "small_base", "stale_after_days", "max_rejected_share",
-                "data_label", "earliest_date", "future_days", "settle_seconds",
-                "digital_channels", "demonstration")  # what a council's own file may set
+COUNCIL_KEYS = (
+    "council",
+    "strategy_file",
+    "catalogue_file",
+    "mapping_file",
+    "default_targets",
+    "min_base",
+    "small_base",
+    "stale_after_days",
+    "max_rejected_share",
+    "data_label",
+    "earliest_date",
+    "future_days",
+    "settle_seconds",
+    "digital_channels",
+    "demonstration",
+)  # what a council's own file may set
 
 
 MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
@@ -127,12 +149,15 @@ def _default_targets(value, source: str):
         return ""
     if value == "catalogue":
         return "catalogue"
-    if isinstance(value, dict) and all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                       for v in value.values()):
+    if isinstance(value, dict) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()
+    ):
         return tuple(sorted((str(k), float(v)) for k, v in value.items()))
-    raise SettingsError(f"{source}: default_targets must be \"catalogue\" (the catalogue's "
-                        "default targets) or a table of measure id = target, e.g. "
-                        "default_targets = { calls_answered_60s = 80 }.")
+    raise SettingsError(
+        f'{source}: default_targets must be "catalogue" (the catalogue\'s '
+        "default targets) or a table of measure id = target, e.g. "
+        "default_targets = { calls_answered_60s = 80 }."
+    )
 
 
 def _channels(value, source: str) -> tuple:
@@ -141,9 +166,10 @@ def _channels(value, source: str) -> tuple:
     chosen = tuple(str(c).strip() for c in items or () if str(c).strip())
     wrong = [c for c in chosen if c not in CHANNELS]
     if not chosen or wrong:
-        raise SettingsError(f"{source}: digital_channels must list one or more of "
-                            f"{', '.join(CHANNELS)}" + (f", not {', '.join(wrong)}" if wrong
-                                                        else "") + ".")
+        raise SettingsError(
+            f"{source}: digital_channels must list one or more of "
+            f"{', '.join(CHANNELS)}" + (f", not {', '.join(wrong)}" if wrong else "") + "."
+        )
     return chosen
 
 
@@ -159,19 +185,22 @@ def _typed(name: str, value, source: str):
         return tuple(str(d).strip().lower().lstrip(".") for d in items or () if str(d).strip())
     if name == "access":
         if str(value) not in ACCESS_MODES:
-            raise SettingsError(f"{source}: access must be one of {', '.join(ACCESS_MODES)}, "
-                                f"not {value!r}.")
+            raise SettingsError(
+                f"{source}: access must be one of {', '.join(ACCESS_MODES)}, not {value!r}."
+            )
         return str(value)
     if name == "earliest_date":
         try:
             return date.fromisoformat(str(value)).isoformat()
         except ValueError:
-            raise SettingsError(f"{source}: earliest_date must be a date as YYYY-MM-DD, not "
-                                f"{value!r}.") from None
+            raise SettingsError(
+                f"{source}: earliest_date must be a date as YYYY-MM-DD, not {value!r}."
+            ) from None
     if name == "memory_limit":
         if not MEMORY.fullmatch(str(value).strip()):
-            raise SettingsError(f"{source}: memory_limit must be a size such as 1GB or 500MB, "
-                                f"not {value!r}.")
+            raise SettingsError(
+                f"{source}: memory_limit must be a size such as 1GB or 500MB, not {value!r}."
+            )
         return str(value).strip().replace(" ", "")
     if kind is bool:
         if isinstance(value, bool) or str(value).lower() in ("true", "false", "1", "0"):
@@ -196,8 +225,10 @@ def _council(data_dir: Path) -> tuple[dict, Path | None]:
     raw = _read(file)
     unknown = sorted(set(raw) - set(COUNCIL_KEYS))
     if unknown:
-        raise SettingsError(f"{file.name}: unknown setting(s) {', '.join(unknown)}; a council's "
-                            f"settings file may set {', '.join(COUNCIL_KEYS)}.")
+        raise SettingsError(
+            f"{file.name}: unknown setting(s) {', '.join(unknown)}; a council's "
+            f"settings file may set {', '.join(COUNCIL_KEYS)}."
+        )
     for key in set(raw) & set(PATHS):
         raw[key] = _resolve(raw[key], data_dir)
     return raw, file
@@ -218,8 +249,12 @@ def load(overrides: dict | None = None, file: Path | None = None) -> Settings:
     unknown = sorted((set(values) | set(overrides)) - known)
     if unknown:
         raise SettingsError(f"Unknown setting(s) {', '.join(unknown)} in {source}")
-    data_dir = _resolve(overrides.get("data_dir") or env.get("data_dir")
-                        or values.get("data_dir") or Settings.data_dir)
+    data_dir = _resolve(
+        overrides.get("data_dir")
+        or env.get("data_dir")
+        or values.get("data_dir")
+        or Settings.data_dir
+    )
     council, council_file = _council(data_dir)
     for key in PATHS:
         if key in values:
@@ -231,17 +266,23 @@ def load(overrides: dict | None = None, file: Path | None = None) -> Settings:
     for key in set(values) - set(PATHS) - {"council_file"}:
         values[key] = _typed(key, values[key], council_file.name if key in council else source)
     if values.get("complaint_day_zero", "received") != "received":
-        raise SettingsError(f"complaint_day_zero = {values['complaint_day_zero']!r} in "
-                            f"{source} is not supported: the Complaint Handling Codes count the "
-                            "day a complaint is received as day 0 ('received')")
+        raise SettingsError(
+            f"complaint_day_zero = {values['complaint_day_zero']!r} in "
+            f"{source} is not supported: the Complaint Handling Codes count the "
+            "day a complaint is received as day 0 ('received')"
+        )
     for key in PATHS:
         if key in values and not isinstance(values[key], Path | None):
             values[key] = _resolve(values[key])
     if values.get("access") == "public":  # the stricter base is the default in public
-        values["min_base"] = max(values.get("min_base", Settings.min_base),
-                                 values.get("public_min_base", Settings.public_min_base))
+        values["min_base"] = max(
+            values.get("min_base", Settings.min_base),
+            values.get("public_min_base", Settings.public_min_base),
+        )
     parquet = values.get("parquet_dir")
     if parquet and not (parquet / PARQUET_MANIFEST).is_file():
-        raise SettingsError(f"parquet_dir: {parquet.name} is not a folder written by "
-                            "python -m scorecard.ingest.parquet (it has no tables.json).")
+        raise SettingsError(
+            f"parquet_dir: {parquet.name} is not a folder written by "
+            "python -m scorecard.ingest.parquet (it has no tables.json)."
+        )
     return replace(Settings(), **values)

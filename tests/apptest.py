@@ -34,5 +34,8 @@ def page_urls(at: AppTest) -> dict[str, str]:
 
 def texts(at: AppTest) -> list[str]:
     """Every markdown, caption and title text on the page, for searching."""
-    return [e.value for kind in ("markdown", "caption", "title", "header", "subheader")
-            for e in getattr(at, kind)]
+    return [
+        e.value
+        for kind in ("markdown", "caption", "title", "header", "subheader")
+        for e in getattr(at, kind)
+    ]

@@ -72,8 +72,14 @@ def downloads(monkeypatch):
     def add(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
         if is_for_static_download:
             made.append((file_name, data))
-        return static(self, data, mimetype, coordinates, file_name=file_name,
-                      is_for_static_download=is_for_static_download)
+        return static(
+            self,
+            data,
+            mimetype,
+            coordinates,
+            file_name=file_name,
+            is_for_static_download=is_for_static_download,
+        )
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
     monkeypatch.setattr(MediaFileManager, "add", add)

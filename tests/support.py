@@ -16,6 +16,7 @@ MINI = FIXTURES / "mini"
 
 def build(data_dir: Path, cache_dir: Path, **overrides) -> tuple[settings.Settings, object]:
     """Build a database from a folder of extracts into its own cache folder."""
-    s = settings.load({"data_dir": data_dir, "cache_dir": cache_dir, "settle_seconds": 0,
-                       **overrides})
+    s = settings.load(
+        {"data_dir": data_dir, "cache_dir": cache_dir, "settle_seconds": 0, **overrides}
+    )
     return s, ingest.refresh(s)

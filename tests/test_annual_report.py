@@ -22,8 +22,18 @@ from scorecard.reports.html_report import Document
 from support import MINI, build
 
 AS_AT = date(2026, 9, 30)
-SECTIONS = ["Contents", "Summary", "Volumes", "Timeliness", "Outcomes", "Complaint themes",
-            "Refusals", "Ombudsman", "Learning and service improvement", "About these figures"]
+SECTIONS = [
+    "Contents",
+    "Summary",
+    "Volumes",
+    "Timeliness",
+    "Outcomes",
+    "Complaint themes",
+    "Refusals",
+    "Ombudsman",
+    "Learning and service improvement",
+    "About these figures",
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +44,9 @@ def report(tmp_path_factory):
     database = db.Database(settings.cache_dir / ingest.current(settings)["database"])
     catalogue = load_catalogue(settings.catalogue_file)
     folder = tmp_path_factory.mktemp("report")
-    html_path, _ = annual_report.write(database, settings, catalogue, "2026/27", AS_AT,
-                                       folder / "report.html")
+    html_path, _ = annual_report.write(
+        database, settings, catalogue, "2026/27", AS_AT, folder / "report.html"
+    )
     yield html_path, html_path.read_text(encoding="utf-8")
     database.close()
 
@@ -79,7 +90,7 @@ class Outline(HTMLParser):
                 self.figures[-1][1] = self._caption
             self._caption = None
         if tag in self.stack:
-            del self.stack[len(self.stack) - 1 - self.stack[::-1].index(tag):]
+            del self.stack[len(self.stack) - 1 - self.stack[::-1].index(tag) :]
 
     def handle_data(self, data):
         if self._text is not None:
@@ -96,13 +107,15 @@ def _outline(text: str) -> Outline:
 
 def test_cover_states_council_year_as_at_and_convention(report):
     _, text = report
-    assert "<h1>Annual complaints performance and service improvement report 2026/27</h1>" \
-        in text
-    for line in ("Minitown Council", "Financial year 2026/27: 1 April 2026 to 31 March 2027",
-                 "Data as at 30 September 2026",
-                 "Part year: the data runs only to 30 September 2026.",
-                 "The day a complaint is received is day 0; working days exclude weekends and "
-                 "England and Wales bank holidays."):
+    assert "<h1>Annual complaints performance and service improvement report 2026/27</h1>" in text
+    for line in (
+        "Minitown Council",
+        "Financial year 2026/27: 1 April 2026 to 31 March 2027",
+        "Data as at 30 September 2026",
+        "Part year: the data runs only to 30 September 2026.",
+        "The day a complaint is received is day 0; working days exclude weekends and "
+        "England and Wales bank holidays.",
+    ):
         assert line in text, line
 
 
@@ -128,10 +141,19 @@ def test_key_figures_worked_by_hand(report):
     assert figure("666.7", "new complaints per 1,000 contacts") in text
     # stage 1 due: CMP8, CMP1, CMP7 on time of CMP8, CMP3, CMP1, CMP2, CMP7, CMP4 (open past
     # due) = 3 of 6; with permitted extension CMP2 too = 4 of 6
-    assert figure("50.0%", "of stage 1 responses within 10 working days; 66.7% with "
-                           "permitted extensions") in text
-    assert figure("100.0%", "of stage 2 responses within 20 working days; 100.0% with "
-                            "permitted extensions") in text  # CMP8 answered on 19 Aug
+    assert (
+        figure(
+            "50.0%", "of stage 1 responses within 10 working days; 66.7% with permitted extensions"
+        )
+        in text
+    )
+    assert (
+        figure(
+            "100.0%",
+            "of stage 2 responses within 20 working days; 100.0% with permitted extensions",
+        )
+        in text
+    )  # CMP8 answered on 19 Aug
     # decisions at either stage: CMP8 upheld, CMP8 (stage 2) not, CMP3 partly, CMP1 upheld,
     # CMP2 not -> 3 of 5
     assert figure("60.0%", "of decisions upheld in full or in part") in text
@@ -144,16 +166,15 @@ def test_key_figures_worked_by_hand(report):
 def test_volumes_and_sections_show_hand_worked_figures(report):
     text = report[1]
     # answered in the year: stage 1 CMP8, CMP3, CMP1, CMP2, CMP6, CMP7; stage 2 CMP8
-    assert ('<th scope="row">Stage 1</th><td class="num">8</td><td class="num">6</td>'
-            in text)
-    assert ('<th scope="row">Stage 2</th><td class="num">2</td><td class="num">1</td>'
-            in text)
+    assert '<th scope="row">Stage 1</th><td class="num">8</td><td class="num">6</td>' in text
+    assert '<th scope="row">Stage 2</th><td class="num">2</td><td class="num">1</td>' in text
     for finding in (
-            "Of 8 stage 1 complaints received, 2 (25.0%) went to stage 2 and 1 to an Ombudsman",
-            "1 complaint refused; most often: made outside the time limit (1)",
-            "1 complaint went to an Ombudsman: 1 upheld of 1 investigated (100.0%)",
-            "Decisions upheld in full or in part: stage 1: 75.0%; stage 2: 0.0%",
-            "2 of the 5 most common themes have an action in the plan"):
+        "Of 8 stage 1 complaints received, 2 (25.0%) went to stage 2 and 1 to an Ombudsman",
+        "1 complaint refused; most often: made outside the time limit (1)",
+        "1 complaint went to an Ombudsman: 1 upheld of 1 investigated (100.0%)",
+        "Decisions upheld in full or in part: stage 1: 75.0%; stage 2: 0.0%",
+        "2 of the 5 most common themes have an action in the plan",
+    ):
         assert finding in text, finding
     assert "Train complaint handlers on the Code" in text  # A4, linked to Delay
 
@@ -175,12 +196,15 @@ def test_every_figure_has_a_text_alternative_and_its_table(report):
 def test_makes_no_external_requests(report):
     text = report[1]
     outline = _outline(text)
-    links = [v for _, attrs in outline.attrs for k, v in attrs.items()
-             if k in ("src", "href", "srcset", "data", "action", "poster") and v]
+    links = [
+        v
+        for _, attrs in outline.attrs
+        for k, v in attrs.items()
+        if k in ("src", "href", "srcset", "data", "action", "poster") and v
+    ]
     assert links and all(v.startswith("#") for v in links), links  # within the page only
-    assert not any(tag in ("link", "iframe", "img", "object", "embed")
-                   for tag, _ in outline.attrs)
-    style = text[text.index("<style>"):text.index("</style>")]
+    assert not any(tag in ("link", "iframe", "img", "object", "embed") for tag, _ in outline.attrs)
+    style = text[text.index("<style>") : text.index("</style>")]
     assert "url(" not in style and "@import" not in style
     assert "<script" not in text and "plotly.js" not in text.lower()  # static: no script
     assert not re.search(r"(href|src)=\"https?:", text)  # no drawing fetches anything
@@ -202,17 +226,36 @@ def test_pdf_returns_none_without_chromium(monkeypatch, tmp_path):
 
 def test_command_line(tmp_path):
     out = tmp_path / "out" / "annual.html"
-    code = annual_report.main(["--year", "2026/27", "--out", str(out), "--data", str(MINI),
-                               "--cache", str(tmp_path / "cache")])
+    code = annual_report.main(
+        [
+            "--year",
+            "2026/27",
+            "--out",
+            str(out),
+            "--data",
+            str(MINI),
+            "--cache",
+            str(tmp_path / "cache"),
+        ]
+    )
     assert code == 0 and out.is_file()
     text = out.read_text(encoding="utf-8")
     # the shipped minimum base is 10: no mini rate is big enough to show
-    assert ('<span class="figure">fewer than 10 cases</span>of decisions upheld in full or '
-            'in part') in text
-    assert annual_report.main(["--year", "2026-27", "--data", str(MINI),
-                               "--cache", str(tmp_path / "cache")]) == 2
-    assert annual_report.main(["--year", "2027/28", "--data", str(MINI),
-                               "--cache", str(tmp_path / "cache")]) == 2  # after the data
+    assert (
+        '<span class="figure">fewer than 10 cases</span>of decisions upheld in full or in part'
+    ) in text
+    assert (
+        annual_report.main(
+            ["--year", "2026-27", "--data", str(MINI), "--cache", str(tmp_path / "cache")]
+        )
+        == 2
+    )
+    assert (
+        annual_report.main(
+            ["--year", "2027/28", "--data", str(MINI), "--cache", str(tmp_path / "cache")]
+        )
+        == 2
+    )  # after the data
 
 
 def test_financial_years():
@@ -223,7 +266,10 @@ def test_financial_years():
     assert annual_report.latest_complete(date(2026, 3, 31)) == "2025/26"
     assert annual_report.latest_complete(date(2026, 3, 30)) == "2024/25"
     assert annual_report.years(date(2024, 5, 1), date(2026, 9, 30)) == [
-        "2026/27", "2025/26", "2024/25"]
+        "2026/27",
+        "2025/26",
+        "2024/25",
+    ]
 
 
 def test_document_refuses_a_skipped_heading_level():

@@ -40,8 +40,10 @@ def served_config() -> tuple[catalogue.Strategy, dict[str, catalogue.Measure]]:
     environment): what a page should show is worked out from these, never listed by hand,
     so adding a measure to the config needs no change here."""
     s = settings.load()
-    return (catalogue.load_strategy(s.strategy_file, s.catalogue_file),
-            catalogue.load_catalogue(s.catalogue_file))
+    return (
+        catalogue.load_strategy(s.strategy_file, s.catalogue_file),
+        catalogue.load_catalogue(s.catalogue_file),
+    )
 
 
 ABSENT = re.compile(r":material/block: \*\*(?P<reason>.+):\*\* (?P<titles>.+)\.")
@@ -58,8 +60,7 @@ def shown_measures(at, measures: dict[str, catalogue.Measure]):
             heading = node.value
         elif isinstance(node, Block) and (node.key or "").startswith("card-"):
             cards.append((heading, node.key.removeprefix("card-")))
-        elif getattr(node, "type", None) == "markdown" and (
-                match := ABSENT.fullmatch(node.value)):
+        elif getattr(node, "type", None) == "markdown" and (match := ABSENT.fullmatch(node.value)):
             absent += [(heading, by_title[title]) for title in match["titles"].split("; ")]
     return cards, absent
 
@@ -70,7 +71,8 @@ def assert_shows_exactly(cards: list, absent: list, expected: list) -> None:
     assert expected  # a config that lists nothing proves nothing
     assert cards == [e for e in expected if e not in absent], (
         f"missing {[e for e in expected if e not in cards + absent]}, "
-        f"unexpected {[c for c in cards if c not in expected]}")
+        f"unexpected {[c for c in cards if c not in expected]}"
+    )
     assert sorted(cards + absent, key=str) == sorted(expected, key=str)
 
 
@@ -86,9 +88,12 @@ def test_overview_shows_every_pillar_measure_once_under_its_pillar(mini_app):
     strategy, measures = served_config()
     cards, absent = shown_measures(mini_app, measures)
     # each pillar's measures under its heading, then the action plan's under theirs
-    assert_shows_exactly(cards, absent, [(p.title, m) for p in strategy.pillars
-                                         for m in p.measures]
-                         + [("Delivering the action plan", m) for m in strategy.plan_measures])
+    assert_shows_exactly(
+        cards,
+        absent,
+        [(p.title, m) for p in strategy.pillars for m in p.measures]
+        + [("Delivering the action plan", m) for m in strategy.plan_measures],
+    )
 
 
 def test_each_pillar_page_shows_its_own_measures_once(mini_app):
@@ -97,8 +102,7 @@ def test_each_pillar_page_shows_its_own_measures_once(mini_app):
         at = open_page(mini_app, pillar.id)
         assert not at.exception, pillar.id
         cards, absent = shown_measures(at, measures)
-        assert_shows_exactly([m for _, m in cards], [m for _, m in absent],
-                             list(pillar.measures))
+        assert_shows_exactly([m for _, m in cards], [m for _, m in absent], list(pillar.measures))
 
 
 def test_overview_cards_show_hand_worked_figures(mini_app):
@@ -107,8 +111,9 @@ def test_overview_cards_show_hand_worked_figures(mini_app):
     assert "50.0% of calls were answered within 60 seconds" not in text  # compact cards
     assert ">50.0%<" in text
     assert ">40.0%<" in text  # digital take-up: 4 of 10
-    assert "Target 80% (higher is better) · 30.0 percentage points to go to reach the target" \
-        in text
+    assert (
+        "Target 80% (higher is better) · 30.0 percentage points to go to reach the target" in text
+    )
 
 
 def test_what_needs_attention_comes_first_and_agrees_with_the_tally(mini_app):
@@ -132,14 +137,19 @@ def test_overview_table_shows_every_measure_with_its_status(mini_app):
     table = next(d.value for d in mini_app.dataframe if "Figure" in d.value.columns)
     strategy, _ = served_config()
     # a row for every pillar measure and then the action plan's, once, in strategy order
-    expected = [(p.title, m) for p in strategy.pillars for m in p.measures] + \
-        [("Action plan", m) for m in strategy.plan_measures]
+    expected = [(p.title, m) for p in strategy.pillars for m in p.measures] + [
+        ("Action plan", m) for m in strategy.plan_measures
+    ]
     assert list(zip(table["Pillar"], table["measure_id"])) == expected
     table = table.set_index("Measure")
     calls = table.loc["Calls answered within 60 seconds"]
     # 2 of 4 answered within 60 seconds, target 80% (as on the card): red, no commentary
-    assert (calls["Pillar"], calls["Figure"], calls["Target"], calls["Status"]) == \
-        ("Access", "50.0%", "80%", "Off target")
+    assert (calls["Pillar"], calls["Figure"], calls["Target"], calls["Status"]) == (
+        "Access",
+        "50.0%",
+        "80%",
+        "Off target",
+    )
     assert calls["Commentary"] == ""  # never "needed" before the committee: see below
     assert table.loc["Digital take-up", "Figure"] == "40.0%"
     assert table.loc["Actions on track or complete", "Pillar"] == "Action plan"
@@ -151,16 +161,27 @@ def test_overview_table_shows_every_measure_with_its_status(mini_app):
 def test_access_page_sentence_and_trend(mini_app):
     at = open_page(mini_app, "access")
     text = "\n".join(texts(at))
-    assert ("50.0% of calls were answered within 60 seconds in September 2026, below the target of "
-            "80%; the same as August 2026 (50.0%).") in text
+    assert (
+        "50.0% of calls were answered within 60 seconds in September 2026, below the target of "
+        "80%; the same as August 2026 (50.0%)."
+    ) in text
     keys = {chart.key for chart in at.get("plotly_chart")}
-    assert {"fig-spc-calls_answered_60s", "fig-guardrail", "fig-channel-mix", "fig-calls",
-            "fig-demand", "fig-centres", "fig-site-f2f_average_wait",
-            "fig-groups-digital-age"} <= keys
+    assert {
+        "fig-spc-calls_answered_60s",
+        "fig-guardrail",
+        "fig-channel-mix",
+        "fig-calls",
+        "fig-demand",
+        "fig-centres",
+        "fig-site-f2f_average_wait",
+        "fig-groups-digital-age",
+    } <= keys
     # the mini contacts have no avoidable_reason column: that chart says so, and is not drawn
     assert "fig-avoidable" not in keys
-    assert ":material/block: Not measured: the contacts extract has no avoidable_reason " \
-           "values." in text
+    assert (
+        ":material/block: Not measured: the contacts extract has no avoidable_reason "
+        "values." in text
+    )
 
 
 def test_understanding_page_shows_satisfaction_by_group(mini_app):
@@ -182,8 +203,9 @@ def test_service_filter_changes_the_figures(mini_app):
 
 def test_link_reproduces_the_view(monkeypatch, tmp_path):
     at = app(monkeypatch, MINI, tmp_path / "cache", min_base=1)
-    at.query_params.update({"grain": "Quarter", "period": "Q2 2026/27",
-                            "service": ["Housing"], "channel": ["Phone"]})
+    at.query_params.update(
+        {"grain": "Quarter", "period": "Q2 2026/27", "service": ["Housing"], "channel": ["Phone"]}
+    )
     at.run()
     assert not at.exception
     assert at.segmented_control(key="grain").value == "Quarter"
@@ -213,14 +235,21 @@ def test_data_page_lists_extracts_and_sql(mini_app):
 
 
 def test_four_pillar_strategy_needs_no_code_change(monkeypatch, tmp_path):
-    at = app(monkeypatch, MINI, tmp_path / "cache",
-             strategy=FIXTURES / "strategy_four_pillars.toml").run()
+    at = app(
+        monkeypatch, MINI, tmp_path / "cache", strategy=FIXTURES / "strategy_four_pillars.toml"
+    ).run()
     assert not at.exception
-    assert page_urls(at) == {"": "Scorecard", "information": "Information management",
-                             "improved_access": "Improved access",
-                             "staff": "Staff skills and standards", "awareness": "Awareness",
-                             "data": "Data and definitions", "measure": "Measure detail",
-                             "service": "Service view", "actions": "Action plan"}
+    assert page_urls(at) == {
+        "": "Scorecard",
+        "information": "Information management",
+        "improved_access": "Improved access",
+        "staff": "Staff skills and standards",
+        "awareness": "Awareness",
+        "data": "Data and definitions",
+        "measure": "Measure detail",
+        "service": "Service view",
+        "actions": "Action plan",
+    }
     at = open_page(at, "staff")
     assert at.title[0].value == "Staff skills and standards"
 
@@ -238,10 +267,13 @@ def test_sample_card_matches_an_independent_calculation(monkeypatch, tmp_path):
     """The calls card on the shipped sample equals a pandas count straight from the CSV."""
     import pandas as pd
 
-    contacts = pd.read_csv(ROOT / "data" / "sample" / "contacts.csv.gz",
-                           parse_dates=["received_at"])
-    calls = contacts[(contacts["channel"] == "phone")
-                     & (contacts["received_at"].dt.strftime("%Y-%m") == "2026-09")]
+    contacts = pd.read_csv(
+        ROOT / "data" / "sample" / "contacts.csv.gz", parse_dates=["received_at"]
+    )
+    calls = contacts[
+        (contacts["channel"] == "phone")
+        & (contacts["received_at"].dt.strftime("%Y-%m") == "2026-09")
+    ]
     answered = (calls["abandoned"] == "N") & (calls["wait_seconds"] <= 60)
     expected = f">{100 * answered.sum() / len(calls):.1f}%<"
     at = app(monkeypatch, ROOT / "data" / "sample", tmp_path / "cache").run()
@@ -277,21 +309,36 @@ def test_data_page_shows_rejects_warnings_and_a_failed_refresh(monkeypatch, tmp_
     assert not at.exception
     rejects = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
     row = rejects.iloc[0]
-    assert (row["Extract"], row["Column"], row["Rows"], row["Example lines"],
-            row["Example values"]) == ("contacts", "channel", 1, "14", "pigeon")
-    assert any("targets.csv: 1 row(s) with measure_id 'happiness_index'" in w.value
-               for w in at.warning)
+    assert (
+        row["Extract"],
+        row["Column"],
+        row["Rows"],
+        row["Example lines"],
+        row["Example values"],
+    ) == ("contacts", "channel", 1, "14", "pigeon")
+    assert any(
+        "targets.csv: 1 row(s) with measure_id 'happiness_index'" in w.value for w in at.warning
+    )
     (data / "cases.csv").write_bytes(b"PK\x03\x04")  # the next refresh fails
     at.button(key="refresh").click().run()
-    assert any(re.search(r"The latest data refresh failed, so the dashboard is showing the "
-                         r"data loaded on \d+ \w+ 20\d\d at \d\d:\d\d\. cases\.csv: is an "
-                         r"Excel workbook", e.value) for e in at.error)
-    assert next(d.value for d in at.dataframe if "Rows read" in d.value.columns).set_index(
-        "Extract").loc["cases", "Loaded"] == "6"  # still the last good data
+    assert any(
+        re.search(
+            r"The latest data refresh failed, so the dashboard is showing the "
+            r"data loaded on \d+ \w+ 20\d\d at \d\d:\d\d\. cases\.csv: is an "
+            r"Excel workbook",
+            e.value,
+        )
+        for e in at.error
+    )
+    assert (
+        next(d.value for d in at.dataframe if "Rows read" in d.value.columns)
+        .set_index("Extract")
+        .loc["cases", "Loaded"]
+        == "6"
+    )  # still the last good data
 
 
-def test_a_first_load_with_an_unreadable_file_serves_the_rest_and_says_so(monkeypatch,
-                                                                            tmp_path):
+def test_a_first_load_with_an_unreadable_file_serves_the_rest_and_says_so(monkeypatch, tmp_path):
     import shutil
 
     data = tmp_path / "data"
@@ -299,8 +346,10 @@ def test_a_first_load_with_an_unreadable_file_serves_the_rest_and_says_so(monkey
     (data / "cases.csv").write_bytes(b"\x00\x00")
     at = app(monkeypatch, data, tmp_path / "cache", min_base=1).run()
     assert not at.exception
-    message = ("Some extracts could not be read, so the figures that depend on them are "
-               "missing. cases.csv: is not a text file")
+    message = (
+        "Some extracts could not be read, so the figures that depend on them are "
+        "missing. cases.csv: is not a text file"
+    )
     assert any(message in e.value for e in at.error)
     assert ">50.0%<" in "\n".join(texts(at))  # calls (from contacts) are still shown
     at = open_page(at, "ethos").run()  # and it keeps saying so on the next run and page
@@ -321,8 +370,9 @@ def test_commentary_beside_red_measures_and_flags_where_missing(mini_app):
     # the mini commentary.csv has no status column, so its rows are drafts: shown inside,
     # marked as such, and the measure is still listed for its owners
     assert "<p><strong>Commentary:</strong> Repairs backlog after staff vacancies" in text
-    assert ("<p><strong>Corrective action (Head of Housing):</strong> Agency surveyors "
-            "until December") in text
+    assert (
+        "<p><strong>Corrective action (Head of Housing):</strong> Agency surveyors until December"
+    ) in text
     assert "Draft, not yet approved (from commentary.csv)" in text
     owners = next(e for e in at.expander if e.label.startswith("For measure owners"))
     assert "Cases resolved within standard" in owners.markdown[-1].value
@@ -350,12 +400,14 @@ def test_a_fault_in_a_section_is_a_message_with_a_reference_in_the_log(monkeypat
     assert not at.exception
     shown = [e.value for e in at.error]
     assert len(shown) == 1 and shown[0].startswith(
-        "The chart 'backlog' could not be shown because of a fault in the dashboard")
+        "The chart 'backlog' could not be shown because of a fault in the dashboard"
+    )
     reference = shown[0].rsplit("reference ", 1)[1].rstrip(".")
     assert "/srv/secret" not in shown[0] and "boom" not in shown[0]
     records = [r for r in records if r.name != "scorecard.pages"]  # the page timings
     assert [r.getMessage() for r in records] == [
-        f"fault {reference}: The chart 'backlog' could not be shown"]
+        f"fault {reference}: The chart 'backlog' could not be shown"
+    ]
     assert records[0].exc_info[1].args == ("boom in /srv/secret/path",)
     # the rest of the page carried on
     assert any("Cases needing several services" in t for t in texts(at))
@@ -366,14 +418,20 @@ def test_charts_that_cannot_follow_a_filter_say_so(mini_app):
     at = open_page(mini_app, "access")
     assert not at.exception
     captions = [c.value for c in at.caption]
-    assert (":material/filter_alt_off: Not split by channel: calls are phone contacts, shown "
-            "whatever channels are chosen.") in captions
-    assert (":material/filter_alt_off: Not split by channel: visits are face to face "
-            "contacts, shown whatever channels are chosen.") in captions
+    assert (
+        ":material/filter_alt_off: Not split by channel: calls are phone contacts, shown "
+        "whatever channels are chosen."
+    ) in captions
+    assert (
+        ":material/filter_alt_off: Not split by channel: visits are face to face "
+        "contacts, shown whatever channels are chosen."
+    ) in captions
     # the resident survey is council-wide: its resident-group chart says so
     at = open_page(mini_app, "understanding")
-    assert (":material/filter_alt_off: Not split by channel: the resident survey asks about "
-            "the council as a whole.") in [c.value for c in at.caption]
+    assert (
+        ":material/filter_alt_off: Not split by channel: the resident survey asks about "
+        "the council as a whole."
+    ) in [c.value for c in at.caption]
     # and the overview table names what each figure is not split by
     at = open_page(mini_app, "")
     at.segmented_control(key="layout").set_value("Table").run()
@@ -395,8 +453,9 @@ def test_one_service_reads_as_a_sentence_not_a_ranking(mini_app):
         assert "fewest:" not in text and "Slowest:" not in text, page
     # a bar chart of one bar is a sentence and a table instead
     assert ui.one_bar(go.Figure(go.Bar(x=[31.1], y=["Housing"], orientation="h")))
-    assert not ui.one_bar(go.Figure(go.Bar(x=[31.1, 12.0], y=["Housing", "Waste"],
-                                           orientation="h")))
+    assert not ui.one_bar(
+        go.Figure(go.Bar(x=[31.1, 12.0], y=["Housing", "Waste"], orientation="h"))
+    )
     assert not ui.one_bar(go.Figure(go.Scatter(x=[1], y=[1])))
 
 
@@ -415,5 +474,5 @@ def test_every_page_logs_its_server_side_time(mini_app):
         errors.LOG.removeHandler(handler)
     timed = [r.getMessage() for r in records if r.name == "scorecard.pages"]
     assert timed and re.fullmatch(
-        r"page access ran in \d+ ms \(September 2026 · all services · all channels\)",
-        timed[-1]), timed
+        r"page access ran in \d+ ms \(September 2026 · all services · all channels\)", timed[-1]
+    ), timed

@@ -70,11 +70,9 @@ REFERENCE = {
     # The Queen's state funeral, Mon 19 Sep 2022, stage 2: received Mon 12 Sep; 13-16 (4),
     # (19 Sep), Tue 20 (5). Acknowledged Thu 15 Sep (3). Due 20 after 15 Sep: 16 (1), (19 Sep),
     # 20-23 (5), 26-30 (10), 3-7 Oct (15), 10-14 Oct (20) -> Fri 14 Oct. Permitted: Fri 11 Nov.
-    ("R09", 2): (D(2022, 9, 20), T, D(2022, 10, 14), D(2022, 11, 11), D(2022, 10, 14), F, T, T,
-                 F),
+    ("R09", 2): (D(2022, 9, 20), T, D(2022, 10, 14), D(2022, 11, 11), D(2022, 10, 14), F, T, T, F),
     # Received Mon 2 Nov 2026, acknowledged Tue 3 (1); due 4-6, 9-13, 16, Tue 17 Nov.
-    ("R10", 1): (D(2026, 11, 9), T, D(2026, 11, 17), D(2026, 12, 1), D(2026, 11, 17), F, T, T,
-                 F),
+    ("R10", 1): (D(2026, 11, 9), T, D(2026, 11, 17), D(2026, 12, 1), D(2026, 11, 17), F, T, T, F),
     # Stage 2 over Christmas with a permitted extension: received Mon 30 Nov, acknowledged Tue 1
     # Dec (1). Due 20 after 1 Dec: 2-4 (3), 7-11 (8), 14-18 (13), 21-24 (17), 29-31 (20) -> Thu
     # 31 Dec. Permitted: 4-8, 11-15, 18-22, 25-29 Jan -> Fri 29 Jan 2027. Extended to Fri 22
@@ -105,11 +103,33 @@ REFERENCE = {
     # Sat 12 as from Fri 11: due Fri 25 Sep, answered that day.
     ("R16", 1): (D(2026, 9, 11), T, D(2026, 9, 25), D(2026, 10, 9), D(2026, 9, 25), F, T, T, F),
 }
-FLAGS = ("ack_due_on", "ack_within_5", "due_on", "permitted_due_on", "extended_due_on",
-         "extension_beyond_code", "on_time", "on_time_with_extension", "overdue")
-CONTRACT = ["complaint_id", "stage", "service", "channel", "received_on", "acknowledged_on",
-            "extended_to", "responded_on", "outcome", "category", "contractor", "ombudsman",
-            "ombudsman_outcome", "refusal_reason"]
+FLAGS = (
+    "ack_due_on",
+    "ack_within_5",
+    "due_on",
+    "permitted_due_on",
+    "extended_due_on",
+    "extension_beyond_code",
+    "on_time",
+    "on_time_with_extension",
+    "overdue",
+)
+CONTRACT = [
+    "complaint_id",
+    "stage",
+    "service",
+    "channel",
+    "received_on",
+    "acknowledged_on",
+    "extended_to",
+    "responded_on",
+    "outcome",
+    "category",
+    "contractor",
+    "ombudsman",
+    "ombudsman_outcome",
+    "refusal_reason",
+]
 
 
 def _database(folder, cache) -> db.Database:
@@ -127,8 +147,7 @@ def ref_db(tmp_path_factory):
 
 def _reference_frame() -> pd.DataFrame:
     """The reference extract read as plain text, as a council's file would arrive."""
-    return pd.read_csv(FIXTURES / "complaints" / "complaints.csv", dtype=str,
-                       keep_default_na=False)
+    return pd.read_csv(FIXTURES / "complaints" / "complaints.csv", dtype=str, keep_default_na=False)
 
 
 def test_reference_complaints_by_hand():
@@ -142,16 +161,21 @@ def test_reference_complaints_by_hand():
 
 def test_the_day_zero_convention_is_the_codes_and_no_other():
     from scorecard import settings
+
     assert complaints.convention().startswith("The day a complaint is received is day 0;")
-    with pytest.raises(ValueError, match="complaint_day_zero = 'acknowledged' in .* is not "
-                                         "supported: the Complaint Handling Codes count"):
+    with pytest.raises(
+        ValueError,
+        match="complaint_day_zero = 'acknowledged' in .* is not "
+        "supported: the Complaint Handling Codes count",
+    ):
         settings.load({"complaint_day_zero": "acknowledged"})
 
 
 def test_as_of_defaults_to_the_latest_date_in_the_frame():
     # R13 was received on 26 January 2027, the latest date in the file
     assert complaint_clock.clocks(_reference_frame()).equals(
-        complaint_clock.clocks(_reference_frame(), as_of="2027-01-26"))
+        complaint_clock.clocks(_reference_frame(), as_of="2027-01-26")
+    )
 
 
 def test_open_complaint_becomes_late_once_its_deadline_passes():
@@ -166,8 +190,9 @@ def test_open_complaint_becomes_late_once_its_deadline_passes():
 
 def test_accepts_dates_and_timestamps_and_keeps_the_rows():
     frame = _reference_frame().head(3)
-    typed = frame.assign(**{c: pd.to_datetime(frame[c].replace("", None))
-                            for c in complaint_clock.DATE_COLUMNS}).set_index(pd.Index([7, 8, 9]))
+    typed = frame.assign(
+        **{c: pd.to_datetime(frame[c].replace("", None)) for c in complaint_clock.DATE_COLUMNS}
+    ).set_index(pd.Index([7, 8, 9]))
     out = complaint_clock.clocks(typed, as_of=REF_AS_AT)
     assert list(out.index) == [7, 8, 9]
     assert list(out["due_on"]) == [D(2026, 4, 24), D(2026, 4, 17), D(2027, 1, 12)]
@@ -192,11 +217,13 @@ def _compare_with_view(database) -> int:
         beyond = s.extension_beyond_code
         assert (False if pd.isna(beyond) else bool(beyond)) == p.extension_beyond_code
         assert bool(s.overdue) == p.overdue and bool(s.is_open) == p.is_open
-        for name, deadline in (("ack_within_5", "ack_due_on"), ("on_time", "due_on"),
-                               ("on_time_with_extension", "extended_due_on")):
+        for name, deadline in (
+            ("ack_within_5", "ack_due_on"),
+            ("on_time", "due_on"),
+            ("on_time_with_extension", "extended_due_on"),
+        ):
             if pd.isna(s[name]):
-                assert p[name] == (False if as_at > p[deadline] else None), (s.complaint_id,
-                                                                            name)
+                assert p[name] == (False if as_at > p[deadline] else None), (s.complaint_id, name)
             else:
                 assert bool(s[name]) == p[name], (s.complaint_id, s.stage, name)
     return len(sql)
@@ -253,24 +280,42 @@ def test_timeliness_by_stage_on_mini(mini_db):
     # CMP2 too (29 Sep within 30 Sep) -> 4 of 6 (CMP3 still late: 10 Sep after 2 Sep).
     # Extended: CMP2, CMP3; beyond the Code: CMP3.
     assert t.loc[1].to_dict() == {
-        "received": 8, "ack_within_5": 7, "ack_due": 8, "on_time": 3, "responses_due": 6,
-        "on_time_with_extension": 4, "responses_due_with_extension": 6, "extended": 2,
-        "extended_beyond_code": 1, "pending": 1}
+        "received": 8,
+        "ack_within_5": 7,
+        "ack_due": 8,
+        "on_time": 3,
+        "responses_due": 6,
+        "on_time_with_extension": 4,
+        "responses_due_with_extension": 6,
+        "extended": 2,
+        "extended_beyond_code": 1,
+        "pending": 1,
+    }
     # stage 2: CMP8 (acknowledged in 2 days, answered on the due date 19 Aug) and CMP2
     # (received 30 Sep, not acknowledged, acknowledgement not due until 7 Oct: pending)
     assert t.loc[2].to_dict() == {
-        "received": 2, "ack_within_5": 1, "ack_due": 1, "on_time": 1, "responses_due": 1,
-        "on_time_with_extension": 1, "responses_due_with_extension": 1, "extended": 0,
-        "extended_beyond_code": 0, "pending": 1}
+        "received": 2,
+        "ack_within_5": 1,
+        "ack_due": 1,
+        "on_time": 1,
+        "responses_due": 1,
+        "on_time_with_extension": 1,
+        "responses_due_with_extension": 1,
+        "extended": 0,
+        "extended_beyond_code": 0,
+        "pending": 1,
+    }
 
 
 def test_timeliness_panel_words_and_suppression(mini_db):
     panel = panels.timeliness_panel(mini_db, MINI_SPAN, min_base=1)
     # the span leads, so beside a one-month card the two stage 1 figures say which is which
-    assert panel.title == ("1 April 2025 to 30 September 2026: stage 1: 50.0% answered "
-                           "within 10 working days, 66.7% with "
-                           "permitted extensions; stage 2: 100.0% answered within 20 working "
-                           "days, 100.0% with permitted extensions")
+    assert panel.title == (
+        "1 April 2025 to 30 September 2026: stage 1: 50.0% answered "
+        "within 10 working days, 66.7% with "
+        "permitted extensions; stage 2: 100.0% answered within 20 working "
+        "days, 100.0% with permitted extensions"
+    )
     # with a minimum base of 2, stage 2's single response due is too few to show
     small = panels.timeliness_panel(mini_db, MINI_SPAN, min_base=2)
     assert small.title.endswith("stage 2: too few responses due to show (fewer than 2)")
@@ -307,19 +352,29 @@ def test_outcomes_kept_apart_and_combined(mini_db):
     assert (upheld["Complaints"], upheld["Per cent of decisions"]) == (2, 50.0)
     assert _table_row(table, Stage="Stage 1", Outcome="Partly upheld")["Complaints"] == 1
     assert _table_row(table, Stage="Stage 1", Outcome="Not upheld")["Complaints"] == 1
-    assert _table_row(table, Stage="Stage 1", Outcome="Refused")["Per cent of responses"] == \
-        pytest.approx(16.7)
-    assert _table_row(table, Stage="Stage 1", Outcome="Upheld or partly upheld")[
-        "Per cent of decisions"] == 75.0
+    assert _table_row(table, Stage="Stage 1", Outcome="Refused")[
+        "Per cent of responses"
+    ] == pytest.approx(16.7)
+    assert (
+        _table_row(table, Stage="Stage 1", Outcome="Upheld or partly upheld")[
+            "Per cent of decisions"
+        ]
+        == 75.0
+    )
     # stage 2: CMP8 not upheld -> 0 of 1
-    assert _table_row(table, Stage="Stage 2", Outcome="Upheld or partly upheld")[
-        "Per cent of decisions"] == 0.0
+    assert (
+        _table_row(table, Stage="Stage 2", Outcome="Upheld or partly upheld")[
+            "Per cent of decisions"
+        ]
+        == 0.0
+    )
 
 
 def test_flow_counts(mini_db):
     links = complaints.flow(mini_db, MINI_SPAN)
-    got = {(f, t): c for f, t, c in zip(links["from_words"], links["to_words"],
-                                        links["complaints"])}
+    got = {
+        (f, t): c for f, t, c in zip(links["from_words"], links["to_words"], links["complaints"])
+    }
     # 8 stage 1 complaints: upheld CMP1, CMP8; partly CMP3; not upheld CMP2; refused CMP7;
     # withdrawn CMP6; open CMP4, CMP5. Escalated: CMP8 (from upheld), CMP2 (from not upheld);
     # stage 2: CMP8 not upheld, CMP2 open; CMP8 to the LGSCO, which upheld it.
@@ -338,15 +393,18 @@ def test_flow_counts(mini_db):
         ("Local Government and Social Care Ombudsman", "Ombudsman: upheld"): 1,
     }
     assert panels.flow_panel(mini_db, MINI_SPAN, min_base=1).title == (
-        "Of 8 stage 1 complaints received, 2 (25.0%) went to stage 2 and 1 to an Ombudsman")
+        "Of 8 stage 1 complaints received, 2 (25.0%) went to stage 2 and 1 to an Ombudsman"
+    )
 
 
 def test_flow_respects_the_service_filter(mini_db):
     # Housing: CMP1, CMP3, CMP5, CMP7, CMP8; only CMP8 escalated (and referred)
-    panel = panels.flow_panel(mini_db, Scope(MINI_SPAN.start, MINI_SPAN.end, ("Housing",)),
-                              min_base=1)
-    assert panel.title == ("Of 5 stage 1 complaints received, 1 (20.0%) went to stage 2 and 1 "
-                           "to an Ombudsman")
+    panel = panels.flow_panel(
+        mini_db, Scope(MINI_SPAN.start, MINI_SPAN.end, ("Housing",)), min_base=1
+    )
+    assert panel.title == (
+        "Of 5 stage 1 complaints received, 1 (20.0%) went to stage 2 and 1 to an Ombudsman"
+    )
 
 
 def test_refusals_in_words_and_ombudsman(mini_db):
@@ -354,10 +412,12 @@ def test_refusals_in_words_and_ombudsman(mini_db):
     # CMP7 refused, reason code out_of_time
     assert refusals.title == "1 complaint refused; most often: made outside the time limit (1)"
     ombudsman = panels.ombudsman_panel(mini_db, MINI_SPAN, min_base=1)
-    assert ombudsman.title == ("1 complaint went to an Ombudsman: 1 upheld of 1 investigated "
-                               "(100.0%)")
+    assert ombudsman.title == (
+        "1 complaint went to an Ombudsman: 1 upheld of 1 investigated (100.0%)"
+    )
     assert panels.ombudsman_panel(mini_db, MINI_SPAN, min_base=10).title.endswith(
-        "too few investigated to give an upheld rate (fewer than 10)")
+        "too few investigated to give an upheld rate (fewer than 10)"
+    )
 
 
 def test_refusal_reasons_never_echo_free_text():
@@ -375,8 +435,10 @@ def test_services_per_1000_contacts_escalation_and_suppression(mini_db):
     # = 714.3 per 1,000; escalated 1 (CMP8) of 4 answered (CMP1, 3, 7, 8) = 25.0%; decisions
     # CMP1 upheld, CMP3 partly, CMP8 upheld then not upheld -> 3 of 4 = 75.0%
     assert housing["Per 1,000 contacts"] == 714.3
-    assert (housing["Escalated to stage 2 (%)"], housing["Upheld or partly upheld (%)"]) == \
-        (25.0, 75.0)
+    assert (housing["Escalated to stage 2 (%)"], housing["Upheld or partly upheld (%)"]) == (
+        25.0,
+        75.0,
+    )
     # Waste: 3 per 5 contacts = 600.0; escalation 1 of 1 (CMP2). With a minimum base of 2
     # Waste's escalation is suppressed, and Housing's too, or it could be worked out
     small = learn.services_panel(mini_db, MINI_SPAN, catalogue, min_base=2).table
@@ -395,24 +457,40 @@ def test_themes_contractors_and_learning(mini_db):
     assert other["New complaints"] == 1  # Staff conduct (CMP6), sixth of six themes
     contractors = learn.contractors_panel(mini_db, MINI_SPAN, min_base=1)
     # Greenway: CMP2 and CMP4; CMP2 went to stage 2; one decision (CMP2 not upheld)
-    assert contractors.title == ("Greenway Waste Services had the most complaints about a "
-                                 "contractor: 2, 0.0% of decisions upheld in full or in part")
+    assert contractors.title == (
+        "Greenway Waste Services had the most complaints about a "
+        "contractor: 2, 0.0% of decisions upheld in full or in part"
+    )
     learning = learn.learning_panel(mini_db, MINI_SPAN, min_base=1)
     # top five: Delay 2, Missed bin collection 2, Communication 1, Policy or decision 1,
     # Quality of service 1; action A4 lists Delay;Communication
-    assert learning.title == ("2 of the 5 most common themes have an action in the plan; none "
-                              "yet for Missed bin collection, Policy or decision, Quality of "
-                              "service")
+    assert learning.title == (
+        "2 of the 5 most common themes have an action in the plan; none "
+        "yet for Missed bin collection, Policy or decision, Quality of "
+        "service"
+    )
     a4 = _table_row(learning.table, Theme="Delay")
     assert (a4["Action"], a4["Owner"], a4["Status"], a4["Due"]) == (
-        "A4", "Complaints Manager", "On track", "15 September 2026")
+        "A4",
+        "Complaints Manager",
+        "On track",
+        "15 September 2026",
+    )
 
 
 def test_open_complaints_ageing_on_reference(ref_db):
     frame = complaints.open_complaints(ref_db, Scope(date(2000, 1, 1), REF_AS_AT))
-    got = {(r.stage, r.service): (r.open_complaints, r.open_0_to_5_days, r.open_11_to_20_days,
-                                  r.overdue, r.due_within_5_days, r.oldest_days_open)
-           for r in frame.itertuples()}
+    got = {
+        (r.stage, r.service): (
+            r.open_complaints,
+            r.open_0_to_5_days,
+            r.open_11_to_20_days,
+            r.overdue,
+            r.due_within_5_days,
+            r.oldest_days_open,
+        )
+        for r in frame.itertuples()
+    }
     # as at Tue 26 Jan 2027; due soon = deadline by Tue 2 Feb (27, 28, 29 Jan, 1, 2 Feb)
     assert got == {
         # R12: received Thu 7 Jan: 8, 11-15, 18-22, 25, 26 = 13 working days; due 28 Jan
@@ -425,23 +503,28 @@ def test_open_complaints_ageing_on_reference(ref_db):
         # = 20 working days; due Wed 27 Jan
         (2, "Highways"): (1, 0, 1, 0, 1, 20),
     }
-    panel = panels.open_panel(ref_db, Scope(date(2000, 1, 1), REF_AS_AT), REF_AS_AT,
-                              min_base=1)
-    assert panel.title == ("4 complaints open on 26 January 2027: 1 already overdue, 2 due in "
-                           "the next 5 working days")
+    panel = panels.open_panel(ref_db, Scope(date(2000, 1, 1), REF_AS_AT), REF_AS_AT, min_base=1)
+    assert panel.title == (
+        "4 complaints open on 26 January 2027: 1 already overdue, 2 due in the next 5 working days"
+    )
 
 
 def test_complaints_page_through_the_app(monkeypatch, tmp_path):
     at = open_page(app(monkeypatch, MINI, tmp_path / "cache", min_base=1).run(), "complaints")
     assert not at.exception
     shown = "\n".join(texts(at))
-    assert "The day a complaint is received is day 0; working days exclude weekends and " \
-           "England and Wales bank holidays." in shown
+    assert (
+        "The day a complaint is received is day 0; working days exclude weekends and "
+        "England and Wales bank holidays." in shown
+    )
     # the default span is the whole of the mini data (July to September 2026)
-    assert "Of 8 stage 1 complaints received, 2 (25.0%) went to stage 2 and 1 to an " \
-           "Ombudsman" in shown
-    assert "3 complaints open on 30 September 2026: 1 already overdue, 0 due in the next 5 " \
-           "working days" in shown
+    assert (
+        "Of 8 stage 1 complaints received, 2 (25.0%) went to stage 2 and 1 to an Ombudsman" in shown
+    )
+    assert (
+        "3 complaints open on 30 September 2026: 1 already overdue, 0 due in the next 5 "
+        "working days" in shown
+    )
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Open"] == "3" and metrics[":material/schedule: Already overdue"] == "1"
     assert at.selectbox(key="complaints-report-year").value == "2026/27"
@@ -454,12 +537,17 @@ def test_complaints_page_follows_the_service_filter(monkeypatch, tmp_path):
     assert not at.exception
     shown = "\n".join(texts(at))
     # Waste: CMP2 (escalated), CMP4, CMP6; none to an Ombudsman
-    assert "Of 3 stage 1 complaints received, 1 (33.3%) went to stage 2 and 0 to an " \
-           "Ombudsman" in shown
+    assert (
+        "Of 3 stage 1 complaints received, 1 (33.3%) went to stage 2 and 0 to an Ombudsman" in shown
+    )
 
 
 def test_scope_from_filters_binds_lists_or_null():
     filters = measures.Filters("month", date(2026, 4, 1), date(2026, 9, 30), ("Housing",))
     params = Scope.from_filters(filters).params()
-    assert params == {"start": date(2026, 4, 1), "end": date(2026, 9, 30),
-                      "services": ["Housing"], "channels": None}
+    assert params == {
+        "start": date(2026, 4, 1),
+        "end": date(2026, 9, 30),
+        "services": ["Housing"],
+        "channels": None,
+    }

@@ -36,8 +36,13 @@ def engine(tmp_path_factory):
     targets = measures.targets_for(database, s)
 
     def run(measure_id, **chosen):
-        return measures.compute(database, cat[measure_id], measures.Filters(
-            FILTERS.grain, FILTERS.start, FILTERS.end, **chosen), targets, s.min_base)
+        return measures.compute(
+            database,
+            cat[measure_id],
+            measures.Filters(FILTERS.grain, FILTERS.start, FILTERS.end, **chosen),
+            targets,
+            s.min_base,
+        )
 
     def rows(measure_id, by):
         return measures.breakdown_rows(database, cat[measure_id], FILTERS, by, s.min_base)
@@ -50,13 +55,17 @@ def engine(tmp_path_factory):
 
 def _published(result) -> dict:
     """period -> True where the figure is shown."""
-    return {r.period_start: not r.suppressed and r.base > 0
-            for r in result.series.itertuples(index=False)}
+    return {
+        r.period_start: not r.suppressed and r.base > 0
+        for r in result.series.itertuples(index=False)
+    }
 
 
 def _hidden_by_period(rows, min_base) -> dict:
-    return {period: hidden_groups(part, min_base)
-            for period, part in rows[rows["service"].notna()].groupby("period_start")}
+    return {
+        period: hidden_groups(part, min_base)
+        for period, part in rows[rows["service"].notna()].groupby("period_start")
+    }
 
 
 def _attack(run, measure_id, dimension, groups, hidden, min_base, pairs=False):
@@ -92,8 +101,9 @@ def test_differencing_by_service_recovers_nothing(engine):
         council = run(measure_id)
         groups = sorted(council.frame["service"].dropna().unique())
         hidden = _hidden_by_period(council.frame, min_base)
-        leaks = _attack(run, measure_id, "service", groups, hidden, min_base,
-                        pairs=measure_id in PAIR_MEASURES)
+        leaks = _attack(
+            run, measure_id, "service", groups, hidden, min_base, pairs=measure_id in PAIR_MEASURES
+        )
         assert not leaks, (measure_id, leaks[:3])
         checked += sum(1 for z in hidden.values() if z)
     assert checked > 50  # the sample does have small services to protect
@@ -117,10 +127,12 @@ def test_the_reviewers_case_libraries_no_longer_gives_registration_away(engine):
     council = run("post_contact_satisfaction")
     september = council.frame[(council.frame["period_start"] == date(2026, 9, 1))]
     assert {"Registration", "Libraries"} <= hidden_groups(
-        september[september["service"].notna()], min_base)
+        september[september["service"].notna()], min_base
+    )
     libraries = run("post_contact_satisfaction", services=("Libraries",))
     assert libraries.latest["suppressed"] and libraries.sentence.startswith(
-        "Satisfied with their contact is not shown for September 2026 with these filters")
+        "Satisfied with their contact is not shown for September 2026 with these filters"
+    )
 
 
 # --- Resident groups (the Access page's equality breakdown) --------------------------------
@@ -130,23 +142,42 @@ DIGITAL = {"survey": "post_contact", "question": "overall_satisfaction", "digita
 def test_resident_groups_differencing_by_service_recovers_nothing(engine):
     run, _, _, min_base = engine
     database = run.database
-    query = {"survey": None, "question": None, "only_channels": None, "start": None,
-             "end": None, "services": None, "channels": None} | DIGITAL
+    query = {
+        "survey": None,
+        "question": None,
+        "only_channels": None,
+        "start": None,
+        "end": None,
+        "services": None,
+        "channels": None,
+    } | DIGITAL
     query["start"], query["end"] = groups_.span(FILTERS)
-    bases = database.query("understanding/resident_group_bases_by_service", by="service",
-                           **query)
+    bases = database.query("understanding/resident_group_bases_by_service", by="service", **query)
     services = sorted(bases["service"].unique())
-    views = {s: groups_.breakdown(database, measures.Filters(
-        FILTERS.grain, FILTERS.start, FILTERS.end, (s,)), DIGITAL, min_base) for s in services}
+    views = {
+        s: groups_.breakdown(
+            database,
+            measures.Filters(FILTERS.grain, FILTERS.start, FILTERS.end, (s,)),
+            DIGITAL,
+            min_base,
+        )
+        for s in services
+    }
     council = groups_.breakdown(database, FILTERS, DIGITAL, min_base)
     hidden_somewhere = 0
     for (dimension, group), part in bases.groupby(["dimension", "resident_group"]):
         hidden = hidden_groups(part, min_base)
-        published = {s for s, v in views.items() if not v[
-            (v["dimension"] == dimension) & (v["resident_group"] == group)]["suppressed"].all()}
+        published = {
+            s
+            for s, v in views.items()
+            if not v[(v["dimension"] == dimension) & (v["resident_group"] == group)][
+                "suppressed"
+            ].all()
+        }
         assert not hidden & published, (dimension, group, hidden & published)
-        shown_for_council = not council[(council["dimension"] == dimension) & (
-            council["resident_group"] == group)]["suppressed"].all()
+        shown_for_council = not council[
+            (council["dimension"] == dimension) & (council["resident_group"] == group)
+        ]["suppressed"].all()
         if shown_for_council:  # the council's figure less the others' isolates no one
             assert len(hidden - published) != 1, (dimension, group, hidden)
         hidden_somewhere += bool(hidden)
@@ -160,15 +191,23 @@ def test_resident_groups_differencing_by_service_recovers_nothing(engine):
 def test_resident_groups_follow_the_service_filter(engine):
     run, _, _, min_base = engine
     council = groups_.breakdown(run.database, FILTERS, DIGITAL, min_base)
-    housing = groups_.breakdown(run.database, measures.Filters(
-        FILTERS.grain, FILTERS.start, FILTERS.end, ("Housing",)), DIGITAL, min_base)
+    housing = groups_.breakdown(
+        run.database,
+        measures.Filters(FILTERS.grain, FILTERS.start, FILTERS.end, ("Housing",)),
+        DIGITAL,
+        min_base,
+    )
     pick = lambda t: t[t["dimension"] == "disability"]["base"].sum()  # noqa: E731
     # Housing's answers are a part of the council's, not the council's again
     assert 0 < pick(housing) < pick(council)
     # the resident survey is council-wide: it does not follow a service filter
     resident = {"survey": "resident_survey", "question": "satisfied_with_council"}
     a = groups_.breakdown(run.database, FILTERS, resident, min_base, split=())
-    b = groups_.breakdown(run.database, measures.Filters(
-        FILTERS.grain, FILTERS.start, FILTERS.end, ("Housing",), ("phone",)), resident,
-        min_base, split=())
+    b = groups_.breakdown(
+        run.database,
+        measures.Filters(FILTERS.grain, FILTERS.start, FILTERS.end, ("Housing",), ("phone",)),
+        resident,
+        min_base,
+        split=(),
+    )
     assert a.equals(b) and len(a)

@@ -17,20 +17,23 @@ def _compute(mini_db, catalogue_, targets, measure_id, filters=SEP_2026, min_bas
     return measures.compute(mini_db, catalogue_[measure_id], filters, targets, min_base)
 
 
-@pytest.mark.parametrize(("value", "target", "margin", "better", "expected"), [
-    (80.0, 80, 5, "higher", "green"),  # meeting the target is green
-    (78.0, 80, 5, "higher", "amber"),
-    (75.0, 80, 5, "higher", "amber"),  # a miss of exactly the margin is still amber
-    (74.9, 80, 5, "higher", "red"),
-    (79.96, 80, 0, "higher", "green"),  # judged on the figure shown (80.0%)
-    (6.0, 6, 1, "lower", "green"),
-    (6.03, 6, 0, "lower", "green"),  # 62 of 1,028 calls abandoned: shown as 6.0%, at most 6%
-    (6.06, 6, 0, "lower", "red"),  # shown as 6.1%
-    (6.9, 6, 1, "lower", "amber"),
-    (7.2, 6, 1, "lower", "red"),
-    (None, 6, 1, "lower", "none"),
-    (5.0, None, None, "lower", "none"),
-])
+@pytest.mark.parametrize(
+    ("value", "target", "margin", "better", "expected"),
+    [
+        (80.0, 80, 5, "higher", "green"),  # meeting the target is green
+        (78.0, 80, 5, "higher", "amber"),
+        (75.0, 80, 5, "higher", "amber"),  # a miss of exactly the margin is still amber
+        (74.9, 80, 5, "higher", "red"),
+        (79.96, 80, 0, "higher", "green"),  # judged on the figure shown (80.0%)
+        (6.0, 6, 1, "lower", "green"),
+        (6.03, 6, 0, "lower", "green"),  # 62 of 1,028 calls abandoned: shown as 6.0%, at most 6%
+        (6.06, 6, 0, "lower", "red"),  # shown as 6.1%
+        (6.9, 6, 1, "lower", "amber"),
+        (7.2, 6, 1, "lower", "red"),
+        (None, 6, 1, "lower", "none"),
+        (5.0, None, None, "lower", "none"),
+    ],
+)
 def test_rag(value, target, margin, better, expected):
     assert rag(value, target, margin, better) == expected
 
@@ -69,8 +72,10 @@ def test_calls_card(mini_db, catalogue_, targets):
     assert result.distance == "30.0 percentage points to go to reach the target"
     assert result.vs_previous.word == "no change"  # August: 1 of 2 = 50%
     assert result.vs_last_year.word == "not comparable"  # no calls in September 2025
-    assert result.sentence == ("50.0% of calls were answered within 60 seconds in September "
-                               "2026, below the target of 80%; the same as August 2026 (50.0%).")
+    assert result.sentence == (
+        "50.0% of calls were answered within 60 seconds in September "
+        "2026, below the target of 80%; the same as August 2026 (50.0%)."
+    )
 
 
 def test_single_service_uses_its_own_target(mini_db, catalogue_, targets):
@@ -87,35 +92,41 @@ def test_service_breakdown_ranks_services(mini_db, catalogue_, targets):
     result = _compute(mini_db, catalogue_, targets, "digital_takeup")
     table = result.by_service[["service", "value", "rag"]]
     assert list(table.itertuples(index=False, name=None)) == [
-        ("Housing", 50.0, "green"), ("Waste and Recycling", 25.0, "red")]
+        ("Housing", 50.0, "green"),
+        ("Waste and Recycling", 25.0, "red"),
+    ]
 
 
 def test_small_bases_are_suppressed(mini_db, catalogue_, targets):
     result = _compute(mini_db, catalogue_, targets, "calls_answered_60s", min_base=10)
     assert result.latest["suppressed"]
     assert result.rag == "none"
-    assert result.sentence == ("Too few cases to report calls answered within 60 seconds in "
-                               "September 2026 (fewer than 10).")
+    assert result.sentence == (
+        "Too few cases to report calls answered within 60 seconds in "
+        "September 2026 (fewer than 10)."
+    )
 
 
 def test_survey_waves_report_the_latest_available(mini_db, catalogue_, targets):
     result = _compute(mini_db, catalogue_, targets, "resident_satisfaction")
     assert result.latest["label"] == "August 2026"
     assert result.latest["value"] == 50.0  # 2.5 of 5.0 weighted
-    assert ("No figure for September 2026: the last available is August 2026's, rated "
-            "against that period's target.") in result.notes
+    assert (
+        "No figure for September 2026: the last available is August 2026's, rated "
+        "against that period's target."
+    ) in result.notes
     # counted apart from the status tally, which is about the period chosen
     calls = _compute(mini_db, catalogue_, targets, "calls_answered_60s")
     assert summary.tally([result, calls]) == {"green": 0, "amber": 0, "red": 1, "none": 0}
     assert summary.without_figures([result, calls]) == (
         "Not counted in these totals, as there is no figure for this period: 1 measure shown "
-        "with the last available figure.")
+        "with the last available figure."
+    )
     assert summary.standing(result).endswith(" (last available)")
     assert summary.figure(result) == "50.0% (August 2026)"  # its status: last available
 
 
-def test_a_suppressed_figure_carries_no_verdict_about_earlier_points(mini_db, catalogue_,
-                                                                     targets):
+def test_a_suppressed_figure_carries_no_verdict_about_earlier_points(mini_db, catalogue_, targets):
     result = _compute(mini_db, catalogue_, targets, "calls_answered_60s", min_base=3)
     # September: 4 calls (shown); with a minimum of 5 it is suppressed, and the SPC verdict
     # and the change word, which would be about August or earlier, are not given
@@ -131,8 +142,10 @@ def test_lower_is_better_wording(mini_db, catalogue_, targets):
     # 12.5 minutes against the default target of 12 (amber margin 2)
     assert result.rag == "amber"
     assert result.distance == "0.5 minutes to go to reach the target"
-    assert result.sentence.startswith("Visitors to service centres waited 12.5 minutes on "
-                                      "average in September 2026, above the target of 12 minutes")
+    assert result.sentence.startswith(
+        "Visitors to service centres waited 12.5 minutes on "
+        "average in September 2026, above the target of 12 minutes"
+    )
 
 
 def test_quarter_grain(mini_db, catalogue_, targets):
@@ -150,15 +163,16 @@ def test_filters_that_do_not_apply_are_noted(mini_db, catalogue_, targets):
     assert result.ignored_filters == ("service", "channel")
 
 
-def test_lagging_measures_say_their_recent_figures_are_provisional(mini_db, catalogue_,
-                                                                   targets):
+def test_lagging_measures_say_their_recent_figures_are_provisional(mini_db, catalogue_, targets):
     # as at 30 September 2026, residents can still escalate September's stage 1 answers
     # for 60 days: 30 September + 60 days = 29 November 2026
     result = _compute(mini_db, catalogue_, targets, "complaints_escalated")
     assert result.as_at == date(2026, 9, 30)
     assert result.provisional_until == date(2026, 11, 29)
-    assert ("Provisional: September 2026 is not complete until 29 November 2026 (60 days "
-            "after it ends), and the figure may rise until then.") in result.notes
+    assert (
+        "Provisional: September 2026 is not complete until 29 November 2026 (60 days "
+        "after it ends), and the figure may rise until then."
+    ) in result.notes
     # July ended 61 days before the data's date: complete
     assert result.complete_on(date(2026, 7, 1)) is None
     assert result.complete_on(date(2026, 8, 1)) == date(2026, 10, 30)

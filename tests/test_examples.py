@@ -52,8 +52,12 @@ AUGUST = date(2026, 8, 1)
 MAY = date(2026, 5, 1)  # early May and spring bank holidays: ignoring them changes its figures
 
 # Northfield's queue codes (telephony/mapping.toml).
-QUEUES = {"CTAX": "Council Tax", "HSG": "Housing", "WASTE": "Waste and Recycling",
-          "BENS": "Benefits"}
+QUEUES = {
+    "CTAX": "Council Tax",
+    "HSG": "Housing",
+    "WASTE": "Waste and Recycling",
+    "BENS": "Benefits",
+}
 # Eastmoor's request types: service and standard in working days, as the council publishes them.
 REQUEST_TYPES = {
     "Missed bin": ("Waste and Recycling", 2),
@@ -63,11 +67,14 @@ REQUEST_TYPES = {
     "Noise nuisance": ("Environmental Health", 15),
     "Housing repair": ("Housing", 20),
 }
-SURVEY_QUESTIONS = {"resident_satisfaction": "Q1 Satisfaction with the council",
-                    "resident_trust": "Q2 Trust the council"}
+SURVEY_QUESTIONS = {
+    "resident_satisfaction": "Q1 Satisfaction with the council",
+    "resident_trust": "Q2 Trust the council",
+}
 
 
 # ---- helpers: the raw files, read with plain Python ----------------------------------------
+
 
 def month_end(start: date) -> date:
     """The last day of the month starting `start`."""
@@ -125,20 +132,21 @@ def calls() -> list[Call]:
                 left = datetime.strptime(row["Queue Exit"], stamp)
                 queue = int((left - entered).total_seconds())
             offered = datetime.strptime(row["Call Date"], "%d/%m/%Y").date()
-            out.append(Call(offered.replace(day=1), QUEUES[row["Queue"]], row["Outcome"],
-                            queue))
+            out.append(Call(offered.replace(day=1), QUEUES[row["Queue"]], row["Outcome"], queue))
     return out
 
 
 def calls_offered(month: date, service: str | None) -> list[Call]:
-    return [c for c in calls() if not c.excluded and c.month == month
-            and service in (None, c.service)]
+    return [
+        c for c in calls() if not c.excluded and c.month == month and service in (None, c.service)
+    ]
 
 
 def answered_within_60s(offered: list[Call]) -> int:
     """Answered (or transferred) after no more than 60 seconds in the queue."""
-    return sum(1 for c in offered if c.answered and c.queue_seconds is not None
-               and c.queue_seconds <= 60)
+    return sum(
+        1 for c in offered if c.answered and c.queue_seconds is not None and c.queue_seconds <= 60
+    )
 
 
 def survey_file() -> Path:
@@ -158,8 +166,11 @@ def survey_rows() -> list[dict[str, str]]:
 
 def valid_answers(column: str) -> list[tuple[int, float]]:
     """(score, weight) for every 1-5 answer to a question (9 = don't know, blank = skipped)."""
-    return [(int(row[column]), float(row["Weight"])) for row in survey_rows()
-            if row[column].strip() in ("1", "2", "3", "4", "5")]
+    return [
+        (int(row[column]), float(row["Weight"]))
+        for row in survey_rows()
+        if row[column].strip() in ("1", "2", "3", "4", "5")
+    ]
 
 
 def weighted_share_satisfied(column: str) -> float:
@@ -186,8 +197,13 @@ def bank_holidays(first_year: int, last_year: int) -> np.ndarray:
 def working_days(opened: date, closed: date) -> int:
     """Working days after the day opened up to and including the day closed (day 0 = opened),
     Monday to Friday less England and Wales bank holidays."""
-    return int(np.busday_count(opened + timedelta(days=1), closed + timedelta(days=1),
-                               holidays=bank_holidays(opened.year, closed.year)))
+    return int(
+        np.busday_count(
+            opened + timedelta(days=1),
+            closed + timedelta(days=1),
+            holidays=bank_holidays(opened.year, closed.year),
+        )
+    )
 
 
 def closed_cases(month: date, service: str | None) -> list[ClosedCase]:
@@ -199,8 +215,7 @@ def closed_cases(month: date, service: str | None) -> list[ClosedCase]:
         opened = datetime.strptime(row["Date Received"], "%d/%m/%Y").date()
         closed = datetime.strptime(row["Date Responded"], "%d/%m/%Y").date()
         owner, standard = REQUEST_TYPES[row["Request Type"]]
-        out.append(ClosedCase(closed.replace(day=1), owner, standard,
-                              working_days(opened, closed)))
+        out.append(ClosedCase(closed.replace(day=1), owner, standard, working_days(opened, closed)))
     return [c for c in out if c.month == month and service in (None, c.service)]
 
 
@@ -209,6 +224,7 @@ def within_standard(closed: list[ClosedCase]) -> int:
 
 
 # ---- the engine ----------------------------------------------------------------------------
+
 
 @dataclass
 class Built:
@@ -224,8 +240,9 @@ class Built:
     def latest(self, measure_id: str, month: date, services: tuple[str, ...] = ()):
         """The engine's figure for `month` (grain month), with its period checked."""
         filters = measures.Filters("month", month, month_end(month), services=services)
-        result = measures.compute(self.database, self.catalogue[measure_id], filters,
-                                  self.targets, self.settings.min_base)
+        result = measures.compute(
+            self.database, self.catalogue[measure_id], filters, self.targets, self.settings.min_base
+        )
         assert not result.absent, result.absent
         assert result.latest is not None and result.latest["period_start"] == month
         return result.latest
@@ -241,8 +258,13 @@ def built(tmp_path_factory):
             s, result = build(EXAMPLES / name, tmp_path_factory.mktemp(name))
             assert result.ok, result.problems
             database = db.Database(s.cache_dir / ingest.current(s)["database"])
-            done[name] = Built(s, result, database, catalogue.load_catalogue(s.catalogue_file),
-                               measures.targets_for(database, s))
+            done[name] = Built(
+                s,
+                result,
+                database,
+                catalogue.load_catalogue(s.catalogue_file),
+                measures.targets_for(database, s),
+            )
         return done[name]
 
     yield get
@@ -252,19 +274,22 @@ def built(tmp_path_factory):
 
 # ---- telephony ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("service", [None, "Housing"])
 @pytest.mark.parametrize("month", [AUGUST, SEPTEMBER], ids=month_words)
 def test_telephony_call_measures_match_the_call_logs(built, month, service):
     offered = calls_offered(month, service)
-    answered_waits = [c.queue_seconds for c in offered
-                      if c.answered and c.queue_seconds is not None]
+    answered_waits = [
+        c.queue_seconds for c in offered if c.answered and c.queue_seconds is not None
+    ]
     abandoned = sum(1 for c in offered if c.outcome == "ABN")
     services = (service,) if service else ()
     engine = built("telephony")
 
     answered_60s = engine.latest("calls_answered_60s", month, services)
     assert answered_60s["value"] == pytest.approx(
-        percent(answered_within_60s(offered), len(offered)))
+        percent(answered_within_60s(offered), len(offered))
+    )
     assert answered_60s["base"] == len(offered)
 
     abandonment = engine.latest("call_abandonment", month, services)
@@ -290,6 +315,7 @@ def test_telephony_rows_are_all_accounted_for(built):
 
 # ---- resident survey ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("measure_id", SURVEY_QUESTIONS)
 def test_survey_shares_match_the_weighted_answers(built, measure_id):
     column = SURVEY_QUESTIONS[measure_id]
@@ -310,6 +336,7 @@ def test_survey_rows_are_all_accounted_for(built):
 
 
 # ---- request log --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("service", [None, "Waste and Recycling"])
 @pytest.mark.parametrize("month", [MAY, SEPTEMBER], ids=month_words)
@@ -339,11 +366,11 @@ def test_a_service_with_too_few_closed_cases_is_suppressed(built):
 def test_request_log_rows_are_all_accounted_for(built):
     report = built("request_log").report("cases")
     read = data_rows(REQUESTS / "service_requests.csv")
-    assert (report.rows_read, report.loaded, report.excluded, report.rejected) == \
-        (read, read, 0, 0)
+    assert (report.rows_read, report.loaded, report.excluded, report.rejected) == (read, read, 0, 0)
 
 
 # ---- pages ---------------------------------------------------------------------------------
+
 
 def calls_answered_60s() -> float:
     offered = calls_offered(SEPTEMBER, None)
@@ -361,12 +388,19 @@ def cases_resolved_within_standard() -> float:
 
 # example -> (page, reporting month, the figure, the words after "<figure> of" on the page)
 PAGES = {
-    "telephony": ("access", SEPTEMBER, calls_answered_60s,
-                  "calls were answered within 60 seconds"),
-    "resident_survey": ("understanding", survey_month(), residents_satisfied,
-                        "residents were satisfied"),
-    "request_log": ("end_to_end", SEPTEMBER, cases_resolved_within_standard,
-                    "cases were resolved within their service standard"),
+    "telephony": ("access", SEPTEMBER, calls_answered_60s, "calls were answered within 60 seconds"),
+    "resident_survey": (
+        "understanding",
+        survey_month(),
+        residents_satisfied,
+        "residents were satisfied",
+    ),
+    "request_log": (
+        "end_to_end",
+        SEPTEMBER,
+        cases_resolved_within_standard,
+        "cases were resolved within their service standard",
+    ),
 }
 
 

@@ -11,13 +11,29 @@ from scorecard.governance import commentary
 
 
 def test_formula_like_text_is_neutralised_but_numbers_are_not():
-    frame = pd.DataFrame({"Service": ["=HYPERLINK(\"http://x\")", "+44 1234", "-cmd", "@SUM(A1)",
-                                      "\tlead tab", "Housing"],
-                          "Change": [-2.5, 1.0, -1.0, 0.0, 3.0, 4.0]})
+    frame = pd.DataFrame(
+        {
+            "Service": [
+                '=HYPERLINK("http://x")',
+                "+44 1234",
+                "-cmd",
+                "@SUM(A1)",
+                "\tlead tab",
+                "Housing",
+            ],
+            "Change": [-2.5, 1.0, -1.0, 0.0, 3.0, 4.0],
+        }
+    )
     lines = exports.safe_csv(frame).splitlines()
     assert lines[0] == "Service,Change"
-    assert lines[1:] == ["\"'=HYPERLINK(\"\"http://x\"\")\",-2.5", "'+44 1234,1.0", "'-cmd,-1.0",
-                         "'@SUM(A1),0.0", "'\tlead tab,3.0", "Housing,4.0"]
+    assert lines[1:] == [
+        '"\'=HYPERLINK(""http://x"")",-2.5',
+        "'+44 1234,1.0",
+        "'-cmd,-1.0",
+        "'@SUM(A1),0.0",
+        "'\tlead tab,3.0",
+        "Housing,4.0",
+    ]
 
 
 def test_headers_are_neutralised_too():
@@ -26,25 +42,34 @@ def test_headers_are_neutralised_too():
 
 def test_png_download_is_named_for_the_chart():
     config = exports.plotly_config("spc-calls_answered_60s")
-    assert config["toImageButtonOptions"] == {"format": "png",
-                                              "filename": "spc-calls_answered_60s", "scale": 2}
+    assert config["toImageButtonOptions"] == {
+        "format": "png",
+        "filename": "spc-calls_answered_60s",
+        "scale": 2,
+    }
 
 
 # --- Tidy downloads: numbers, units in headers, the view as columns, flags -----------------
 SEP_2026 = measures.Filters("month", date(2025, 4, 1), date(2026, 9, 30))
-HOUSING_PHONE = measures.Filters("month", date(2025, 4, 1), date(2026, 9, 30), ("Housing",),
-                                 ("phone",))
+HOUSING_PHONE = measures.Filters(
+    "month", date(2025, 4, 1), date(2026, 9, 30), ("Housing",), ("phone",)
+)
 
 
 def test_view_columns_say_which_view_a_table_came_from():
     assert exports.view_columns(HOUSING_PHONE, date(2026, 9, 30)) == {
-        "Reporting period": "September 2026", "Grain": "month", "Services": "Housing",
-        "Channels": "Phone", "Data as at": "2026-09-30"}
+        "Reporting period": "September 2026",
+        "Grain": "month",
+        "Services": "Housing",
+        "Channels": "Phone",
+        "Data as at": "2026-09-30",
+    }
     ignored = exports.view_columns(HOUSING_PHONE, date(2026, 9, 30), ("channel",))
     assert ignored["Channels"] == "All channels (not split by channel)"
     assert exports.view_columns(SEP_2026, date(2026, 9, 30))["Services"] == "All services"
-    frame = exports.tidy(pd.DataFrame({"Value (%)": [50.0]}),
-                         exports.view_columns(SEP_2026, date(2026, 9, 30)))
+    frame = exports.tidy(
+        pd.DataFrame({"Value (%)": [50.0]}), exports.view_columns(SEP_2026, date(2026, 9, 30))
+    )
     assert list(frame.columns) == ["Value (%)", *exports.VIEW_COLUMNS]
 
 
@@ -58,8 +83,13 @@ def test_scorecard_csv_is_tidy(mini_db, catalogue_, targets):
     rows = frame.set_index("Measure id")
     calls = rows.loc["calls_answered_60s"]
     # 2 of 4 calls answered within 60 s against 80%: a number, its unit apart
-    assert (calls["Value"], calls["Unit"], calls["Base"], calls["Target"], calls["Status"]) \
-        == (50.0, "%", 4, 80.0, "Off target")
+    assert (calls["Value"], calls["Unit"], calls["Base"], calls["Target"], calls["Status"]) == (
+        50.0,
+        "%",
+        4,
+        80.0,
+        "Off target",
+    )
     assert not calls["Last available"] and not calls["Suppressed"]
     resident = rows.loc["resident_satisfaction"]  # August's survey, the last available
     assert resident["Last available"] and resident["Figure period"] == "August 2026"
@@ -67,8 +97,9 @@ def test_scorecard_csv_is_tidy(mini_db, catalogue_, targets):
     text = exports.safe_csv(frame)
     assert ",50.0,%,4,80.0," in text  # numbers, not "50.0%"
     # suppressed: blank value and base, flagged with the reason
-    hidden = summary.tidy([("Access", _results(mini_db, catalogue_, targets,
-                                               ["calls_answered_60s"], min_base=5))])
+    hidden = summary.tidy(
+        [("Access", _results(mini_db, catalogue_, targets, ["calls_answered_60s"], min_base=5))]
+    )
     row = hidden.iloc[0]
     assert pd.isna(row["Value"]) and pd.isna(row["Base"]) and row["Suppressed"]
     assert row["Suppressed because"] == "fewer than 5" and row["Status"] == "Not rated"
@@ -107,8 +138,10 @@ def test_trend_table_is_tidy_and_blanks_what_is_not_shown(mini_db, catalogue_, t
 
 
 def test_counts_are_whole_numbers_in_every_csv():
-    frame = pd.DataFrame({"Base": [329.0, None], "Value (%)": [74.0, 60.5],
-                          "Number": [3.0, 4.5]})
+    frame = pd.DataFrame({"Base": [329.0, None], "Value (%)": [74.0, 60.5], "Number": [3.0, 4.5]})
     text = exports.tidy(frame, {"Reporting period": "September 2026"}).to_csv(index=False)
-    assert text.splitlines() == ["Base,Value (%),Number,Reporting period",
-                                 "329,74.0,3.0,September 2026", ",60.5,4.5,September 2026"]
+    assert text.splitlines() == [
+        "Base,Value (%),Number,Reporting period",
+        "329,74.0,3.0,September 2026",
+        ",60.5,4.5,September 2026",
+    ]

@@ -26,8 +26,10 @@ from scorecard.ui import app_state
 from apptest import app, open_page, texts
 from support import MINI, build
 
-HEADER = ("complaint_id,stage,service,channel,received_on,acknowledged_on,extended_to,"
-          "responded_on,outcome,category,contractor,ombudsman,ombudsman_outcome,refusal_reason")
+HEADER = (
+    "complaint_id,stage,service,channel,received_on,acknowledged_on,extended_to,"
+    "responded_on,outcome,category,contractor,ombudsman,ombudsman_outcome,refusal_reason"
+)
 
 
 def _complaints(n: int, day_month: str = "{d:02d}/{m:02d}/2026") -> str:
@@ -78,9 +80,14 @@ def test_a_stray_quote_in_a_big_file_is_named_not_half_loaded(council):
     text = _complaints(4046).splitlines()
     text[5] = text[5].replace(",Housing,", ',"Housing,')  # line 6
     _refused_then_recovered(
-        s, data, first, "complaints.csv", ("\n".join(text) + "\n").encode(),
+        s,
+        data,
+        first,
+        "complaints.csv",
+        ("\n".join(text) + "\n").encode(),
         "complaints.csv: has a double quote on line 6 that opens a cell which does not close "
-        "until line 4047, so the 4,041 rows after it would be read as part of one cell.")
+        "until line 4047, so the 4,041 rows after it would be read as part of one cell.",
+    )
 
 
 def test_every_row_of_a_large_clean_file_is_accounted_for(council):
@@ -93,22 +100,33 @@ def test_every_row_of_a_large_clean_file_is_accounted_for(council):
     assert report.rows_read == physical == report.loaded + report.excluded + report.rejected
 
 
-@pytest.mark.parametrize(("dates", "message"), [
-    ("{m:02d}/{d:02d}/2026", "has month-first (US) dates"),
-    ("{m:02d}/0{m}/2026", "has dates that could be day-first or month-first"),  # 04/04/2026
-])
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        ("{m:02d}/{d:02d}/2026", "has month-first (US) dates"),
+        ("{m:02d}/0{m}/2026", "has dates that could be day-first or month-first"),  # 04/04/2026
+    ],
+)
 def test_dates_that_could_be_misread_refuse_the_file(council, dates, message):
     s, data, first = council
-    _refused_then_recovered(s, data, first, "complaints.csv",
-                            _complaints(300, dates).encode(), message)
+    _refused_then_recovered(
+        s, data, first, "complaints.csv", _complaints(300, dates).encode(), message
+    )
 
 
 def test_a_mix_of_day_first_and_month_first_is_refused(council):
     s, data, first = council
-    mixed = _complaints(20) + ("Y0001,1,Housing,phone,04/13/2026,04/13/2026,,04/13/2026,"
-                               "upheld,,,none,,\n")
-    _refused_then_recovered(s, data, first, "complaints.csv", mixed.encode(),
-                            "mixes day-first dates (received_on 13/04/2026")
+    mixed = _complaints(20) + (
+        "Y0001,1,Housing,phone,04/13/2026,04/13/2026,,04/13/2026,upheld,,,none,,\n"
+    )
+    _refused_then_recovered(
+        s,
+        data,
+        first,
+        "complaints.csv",
+        mixed.encode(),
+        "mixes day-first dates (received_on 13/04/2026",
+    )
 
 
 def test_us_dates_load_exactly_once_the_format_is_stated(tmp_path, council):
@@ -116,7 +134,8 @@ def test_us_dates_load_exactly_once_the_format_is_stated(tmp_path, council):
     (data / "complaints.csv").write_text(_complaints(300, "{m:02d}/{d:02d}/2026"))
     (data / "mapping.toml").write_text(
         '[complaints]\nformats = { received_on = "%m/%d/%Y", acknowledged_on = "%m/%d/%Y", '
-        'responded_on = "%m/%d/%Y" }\n')
+        'responded_on = "%m/%d/%Y" }\n'
+    )
     s2, result = build(data, tmp_path / "cache2", mapping_file=data / "mapping.toml")
     assert result.ok, result.problems
     con = db.connect(s2.cache_dir / ingest.current(s2)["database"])
@@ -127,13 +146,13 @@ def test_us_dates_load_exactly_once_the_format_is_stated(tmp_path, council):
     assert all(d.month == 4 + int(k[1:]) % 6 for k, d in got.items())  # no row misdated
 
 
-def test_a_typod_year_is_rejected_and_never_moves_the_as_at_date(council, monkeypatch,
-                                                                 tmp_path):
+def test_a_typod_year_is_rejected_and_never_moves_the_as_at_date(council, monkeypatch, tmp_path):
     s, data, _ = council
     with open(data / "cases.csv", "a") as handle:
         for i in range(10):
-            handle.write(f"T{i},Housing,web,2031-01-0{1 + i % 9} 09:00:00,2031-01-09 09:00:00,"
-                         "5,1,N,closed\n")
+            handle.write(
+                f"T{i},Housing,web,2031-01-0{1 + i % 9} 09:00:00,2031-01-09 09:00:00,5,1,N,closed\n"
+            )
     result = ingest.refresh(s)
     report = next(r for r in result.reports if r.extract == "cases")
     assert (report.rows_read, report.loaded, report.rejected) == (16, 6, 10)
@@ -154,8 +173,9 @@ def test_a_file_still_being_written_is_not_read_until_it_settles(council):
     path.write_text(_complaints(20), encoding="utf-8")  # just written: mtime now
     waiting = ingest.refresh(s)
     assert waiting.database == first.database and not waiting.rebuilt
-    assert waiting.notices and "complaints.csv changed in the last few seconds" in \
-        waiting.notices[0]
+    assert (
+        waiting.notices and "complaints.csv changed in the last few seconds" in waiting.notices[0]
+    )
     assert _served_count(s) == 10
     old = time.time() - 60
     os.utime(path, (old, old))  # it has now stayed the same for a minute
@@ -167,10 +187,15 @@ def test_a_file_still_being_written_is_not_read_until_it_settles(council):
 def test_a_last_row_cut_short_refuses_the_file(council):
     s, data, first = council
     text = (data / "complaints.csv").read_text()
-    _refused_then_recovered(s, data, first, "complaints.csv",
-                            (text + "CMP9,1,Hou").encode(),
-                            "complaints.csv: ends part-way through its last row (line 12: 3 "
-                            "of 14 cells, and no line break)")
+    _refused_then_recovered(
+        s,
+        data,
+        first,
+        "complaints.csv",
+        (text + "CMP9,1,Hou").encode(),
+        "complaints.csv: ends part-way through its last row (line 12: 3 "
+        "of 14 cells, and no line break)",
+    )
 
 
 def test_a_truncated_gzip_refuses_the_file_and_leaves_nothing_behind(council):
@@ -192,8 +217,9 @@ def test_a_damaged_cache_database_is_rebuilt(council, monkeypatch):
     served.write_bytes(b"not a database" * 1000)
     repaired = ingest.refresh(s)
     assert repaired.ok and repaired.rebuilt and repaired.database != first.database
-    assert repaired.notices == ["The dashboard's own database was damaged, so it has been "
-                                "rebuilt from the extracts."]
+    assert repaired.notices == [
+        "The dashboard's own database was damaged, so it has been rebuilt from the extracts."
+    ]
     assert _served_count(s) == 10
     at = open_page(app(monkeypatch, data, s.cache_dir, min_base=1).run(), "data")
     assert not at.exception and at.title[0].value == "Data and definitions"
@@ -233,9 +259,15 @@ def test_a_read_only_cache_with_no_database_builds_elsewhere(tmp_path, monkeypat
         return real(cache_dir)
 
     monkeypatch.setattr(ingest_build, "_lock_file", refuse)
-    monkeypatch.setattr(ingest_build, "current", lambda settings: None if settings.cache_dir
-                        == s.cache_dir else ingest_build._read_json(settings.cache_dir
-                                                                    / "current.json"))
+    monkeypatch.setattr(
+        ingest_build,
+        "current",
+        lambda settings: (
+            None
+            if settings.cache_dir == s.cache_dir
+            else ingest_build._read_json(settings.cache_dir / "current.json")
+        ),
+    )
     result = ingest.refresh(s)
     assert result.ok and os.path.isabs(result.database)
     con = duckdb.connect(result.database, read_only=True)
@@ -264,8 +296,7 @@ def test_concurrent_refreshes_build_once_and_agree(council):
     assert len({r.database for r in results}) == 1 and _served_count(s) == 50
 
 
-def test_the_running_dashboard_keeps_serving_through_faults_and_recovers(council,
-                                                                        monkeypatch):
+def test_the_running_dashboard_keeps_serving_through_faults_and_recovers(council, monkeypatch):
     """One session throughout: each fault is reported in the banner with the last good
     figures still shown, no page raises, and removing the fault clears the banner."""
     s, data, _ = council
@@ -283,8 +314,9 @@ def test_the_running_dashboard_keeps_serving_through_faults_and_recovers(council
             at = open_page(at, page)
             assert not at.exception, (fault, page)
             errors = [e.value for e in at.error]
-            assert any("The latest data refresh failed" in e and "complaints.csv" in e
-                       for e in errors), (fault, page, errors)
+            assert any(
+                "The latest data refresh failed" in e and "complaints.csv" in e for e in errors
+            ), (fault, page, errors)
             assert not any(re.search(r"Traceback|/tmp/|/work/", e) for e in errors)
         (data / "complaints.csv").write_bytes(good)
         app_state._refresh.clear()

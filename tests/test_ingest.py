@@ -45,47 +45,80 @@ def test_mini_fixture_loads_every_row(mini_db):
 
 def test_bad_rows_are_rejected_with_line_column_and_reason(tmp_path):
     data = _copy(tmp_path)
-    _append(data / "contacts.csv",
-            "C13,2026-09-31 09:00:00,phone,Housing,Contact Centre,30,,N,,,N\n"  # line 14
-            "C14,2026-09-08 09:00:00,pigeon,Housing,Contact Centre,,,,,,N\n"  # line 15
-            "C15,2026-09-08 09:00:00,phone,Housing,Contact Centre,-5,,N,,,N\n"  # line 16
-            "C01,2026-09-08 09:00:00,web,Housing,Online,,,,,,N\n"  # line 17: duplicate
-            "C16,2026-09-08 09:00:00,phone,Housing,Contact Centre,30,,maybe,,,N\n")  # line 18
-    _append(data / "cases.csv", "K07,Housing,web,2026-09-10 09:00:00,2026-09-09 09:00:00,"
-                                "5,1,N,closed\n")  # line 8: closed before opened
+    _append(
+        data / "contacts.csv",
+        "C13,2026-09-31 09:00:00,phone,Housing,Contact Centre,30,,N,,,N\n"  # line 14
+        "C14,2026-09-08 09:00:00,pigeon,Housing,Contact Centre,,,,,,N\n"  # line 15
+        "C15,2026-09-08 09:00:00,phone,Housing,Contact Centre,-5,,N,,,N\n"  # line 16
+        "C01,2026-09-08 09:00:00,web,Housing,Online,,,,,,N\n"  # line 17: duplicate
+        "C16,2026-09-08 09:00:00,phone,Housing,Contact Centre,30,,maybe,,,N\n",
+    )  # line 18
+    _append(
+        data / "cases.csv", "K07,Housing,web,2026-09-10 09:00:00,2026-09-09 09:00:00,5,1,N,closed\n"
+    )  # line 8: closed before opened
     s, result = build(data, tmp_path / "cache")
     assert result.ok
     got = _rejects(s)[["extract", "file", "line", "column_name", "reason"]]
     expected = [
-        ("cases", "cases.csv", 8, "closed_at", "closed before it was opened (opened_at "
-         "2026-09-10 09:00:00)"),
-        ("contacts", "contacts.csv", 14, "received_at",
-         "is not a date and time (expected YYYY-MM-DD HH:MM:SS or DD/MM/YYYY HH:MM)"),
-        ("contacts", "contacts.csv", 15, "channel",
-         "is not one of: phone, web, email, face_to_face, webchat, letter, social, app"),
+        (
+            "cases",
+            "cases.csv",
+            8,
+            "closed_at",
+            "closed before it was opened (opened_at 2026-09-10 09:00:00)",
+        ),
+        (
+            "contacts",
+            "contacts.csv",
+            14,
+            "received_at",
+            "is not a date and time (expected YYYY-MM-DD HH:MM:SS or DD/MM/YYYY HH:MM)",
+        ),
+        (
+            "contacts",
+            "contacts.csv",
+            15,
+            "channel",
+            "is not one of: phone, web, email, face_to_face, webchat, letter, social, app",
+        ),
         ("contacts", "contacts.csv", 16, "wait_seconds", "is below the minimum of 0"),
-        ("contacts", "contacts.csv", 17, "contact_id",
-         "duplicate contact_id: first seen on line 2"),
-        ("contacts", "contacts.csv", 18, "abandoned",
-         "is not yes or no (expected Y, N, yes, no, true, false, 1 or 0)"),
+        (
+            "contacts",
+            "contacts.csv",
+            17,
+            "contact_id",
+            "duplicate contact_id: first seen on line 2",
+        ),
+        (
+            "contacts",
+            "contacts.csv",
+            18,
+            "abandoned",
+            "is not yes or no (expected Y, N, yes, no, true, false, 1 or 0)",
+        ),
     ]
     assert list(got.itertuples(index=False, name=None)) == expected
     loads = {r.extract: r for r in result.reports}
-    assert (loads["contacts"].rows_read, loads["contacts"].loaded,
-            loads["contacts"].rejected) == (17, 12, 5)
+    assert (loads["contacts"].rows_read, loads["contacts"].loaded, loads["contacts"].rejected) == (
+        17,
+        12,
+        5,
+    )
     assert (loads["cases"].rows_read, loads["cases"].loaded, loads["cases"].rejected) == (7, 6, 1)
 
 
 def test_broken_rows_keep_exact_line_numbers(tmp_path):
     data = _copy(tmp_path)
     # a blank line, a quoted cell with a line break, a short row, then a good row
-    _append(data / "actions.csv",
-            "\n"  # line 7 (blank: not a row)
-            'A6,access,"Publish a\nguide",Head of Digital,2026-12-31,on_track,10,2026-09-01,'
-            "Started,,\n"  # lines 8-9
-            "A7,access,Too short\n"  # line 10
-            "A8,ethos,Good row,Head of HR,2027-01-31,on_track,5,2026-09-01,Fine,,\n"  # line 11
-            "A9,ethos,Bad date,Head of HR,31/02/2027,on_track,5,2026-09-01,Fine,,\n")  # line 12
+    _append(
+        data / "actions.csv",
+        "\n"  # line 7 (blank: not a row)
+        'A6,access,"Publish a\nguide",Head of Digital,2026-12-31,on_track,10,2026-09-01,'
+        "Started,,\n"  # lines 8-9
+        "A7,access,Too short\n"  # line 10
+        "A8,ethos,Good row,Head of HR,2027-01-31,on_track,5,2026-09-01,Fine,,\n"  # line 11
+        "A9,ethos,Bad date,Head of HR,31/02/2027,on_track,5,2026-09-01,Fine,,\n",
+    )  # line 12
     s, result = build(data, tmp_path / "cache")
     got = _rejects(s)[["line", "column_name", "reason"]]
     assert list(got.itertuples(index=False, name=None)) == [
@@ -114,8 +147,10 @@ def test_unreadable_file_keeps_the_last_good_database(tmp_path):
     (data / "complaints.csv").write_bytes(b"PK\x03\x04 not really a workbook")
     second = ingest.refresh(s)
     assert not second.ok
-    assert second.problems == ["complaints.csv: is an Excel workbook, not a CSV file. Open it "
-                               "in Excel and use File > Save As > CSV UTF-8."]
+    assert second.problems == [
+        "complaints.csv: is an Excel workbook, not a CSV file. Open it "
+        "in Excel and use File > Save As > CSV UTF-8."
+    ]
     assert second.database == first.database
     assert ingest.current(s)["database"] == first.database
     assert ingest.status(s)["ok"] is False
@@ -129,7 +164,8 @@ def test_missing_required_column_is_one_clear_message(tmp_path):
     _, result = build(data, tmp_path / "cache")
     assert not result.ok
     assert result.problems[0].startswith(
-        "cases.csv: missing required column(s) standard_days; found case_id, service")
+        "cases.csv: missing required column(s) standard_days; found case_id, service"
+    )
 
 
 def test_rebuilds_only_when_an_extract_changes(tmp_path):
@@ -160,8 +196,7 @@ def test_an_extract_not_supplied_is_not_a_failure(tmp_path):
     assert result.ok and not result.problems
     report = next(r for r in result.reports if r.extract == "cases")
     assert (report.status, report.rows_read, report.loaded) == ("missing", 0, 0)
-    assert _served(s).query("tables/loads").set_index("extract").loc["cases", "status"] == \
-        "missing"
+    assert _served(s).query("tables/loads").set_index("extract").loc["cases", "status"] == "missing"
 
 
 @pytest.mark.parametrize("variant", ["bom", "cp1252", "semicolon", "crlf", "uk_dates"])
@@ -178,8 +213,10 @@ def test_common_export_variants_load(tmp_path, variant):
     elif variant == "crlf":
         path.write_bytes(text.replace("\n", "\r\n").encode())
     else:  # UK dates: 14/09/2026 can only be day-first, so 01/09/2026 is 1 September
-        path.write_text(text.replace("2026-09-01", "01/09/2026").replace(
-            "2026-09-14", "14/09/2026"), encoding="utf-8")
+        path.write_text(
+            text.replace("2026-09-01", "01/09/2026").replace("2026-09-14", "14/09/2026"),
+            encoding="utf-8",
+        )
     s, result = build(data, tmp_path / "cache")
     assert result.ok, result.problems
     report = next(r for r in result.reports if r.extract == "complaints")
@@ -195,8 +232,9 @@ def test_a_windows_1252_character_far_into_a_file_is_read_not_rejected(tmp_path)
     Windows-1252, every row loaded and the sign kept, rather than a row rejected."""
     data = _copy(tmp_path)
     path = data / "complaints.csv"
-    rows = "".join(f"CMQ{i},1,Housing,web,2026-09-10,2026-09-11,,,,Delay,,none,,\n"
-                   for i in range(1200))  # about 73 KB of plain text first
+    rows = "".join(
+        f"CMQ{i},1,Housing,web,2026-09-10,2026-09-11,,,,Delay,,none,,\n" for i in range(1200)
+    )  # about 73 KB of plain text first
     last = "CMQX,1,Housing,web,2026-09-10,2026-09-11,,,,Delay \u00a3 refund,,none,,\n"
     path.write_bytes(path.read_bytes() + rows.encode() + last.encode("cp1252"))
     assert len(path.read_bytes()) > 1 << 16  # beyond what is read to judge the encoding
@@ -212,12 +250,19 @@ def test_a_windows_1252_character_far_into_a_file_is_read_not_rejected(tmp_path)
 def test_an_answered_complaint_needs_its_response_date(tmp_path):
     # otherwise it would count as open, overdue and decided at once
     data = _copy(tmp_path)
-    _append(data / "complaints.csv",
-            "CMP9,1,Housing,phone,2026-09-01,2026-09-02,,,upheld,Delay,,none,,\n")  # line 12
+    _append(
+        data / "complaints.csv",
+        "CMP9,1,Housing,phone,2026-09-01,2026-09-02,,,upheld,Delay,,none,,\n",
+    )  # line 12
     s, result = build(data, tmp_path / "cache")
     assert _rejects(s)[["line", "column_name", "reason"]].values.tolist() == [
-        [12, "responded_on", "has an outcome but no response date (give the date it was "
-                             "answered, refused or withdrawn)"]]
+        [
+            12,
+            "responded_on",
+            "has an outcome but no response date (give the date it was "
+            "answered, refused or withdrawn)",
+        ]
+    ]
 
 
 def _cli(args, capsys):
@@ -238,16 +283,20 @@ def test_exit_status_four_when_an_extract_loads_nothing(tmp_path, capsys):
 
 def test_exit_status_four_when_too_many_rows_are_rejected(tmp_path, capsys):
     data = _copy(tmp_path)
-    _append(data / "cases.csv", "K07,Housing,web,2026-13-10 09:00:00,,5,1,N,open\n"
-                                "K08,Housing,web,2026-13-11 09:00:00,,5,1,N,open\n")
+    _append(
+        data / "cases.csv",
+        "K07,Housing,web,2026-13-10 09:00:00,,5,1,N,open\n"
+        "K08,Housing,web,2026-13-11 09:00:00,,5,1,N,open\n",
+    )
     # 2 of 8 cases (25%) rejected: over the default 20%
     code, out, _ = _cli(["--data", data, "--cache", tmp_path / "cache"], capsys)
     assert code == 4
-    assert "warning: cases.csv: 2 of 8 rows (25%) were rejected, more than the 20% expected; " \
-           "the commonest reason: opened_at is not a date and time" in out
+    assert (
+        "warning: cases.csv: 2 of 8 rows (25%) were rejected, more than the 20% expected; "
+        "the commonest reason: opened_at is not a date and time" in out
+    )
     # the council can set its own threshold
-    (data / "council.toml").write_text('max_rejected_share = 0.3\ndefault_targets = '
-                                       '"catalogue"\n')
+    (data / "council.toml").write_text('max_rejected_share = 0.3\ndefault_targets = "catalogue"\n')
     code, _, _ = _cli(["--data", data, "--cache", tmp_path / "cache"], capsys)
     assert code == 0
 
@@ -260,8 +309,7 @@ def test_with_db_nothing_is_written_anywhere_else(tmp_path, capsys, monkeypatch)
     out_dir.mkdir()
     code, out, _ = _cli(["--data", MINI, "--db", out_dir / "council.duckdb"], capsys)
     assert code == 0
-    assert sorted(p.name for p in out_dir.iterdir()) == ["council.duckdb",
-                                                        "council.rejects.csv"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["council.duckdb", "council.rejects.csv"]
     after = sorted(default_cache.rglob("*")) if default_cache.exists() else None
     assert before == after  # the checkout's own cache is untouched
     assert f"Database written to {out_dir / 'council.duckdb'}" in out
@@ -273,8 +321,9 @@ def test_the_council_settings_travel_with_its_extracts(tmp_path):
     (data / "council.toml").unlink()
     s, _ = build(data, tmp_path / "cache")
     assert s.council == "" and s.default_targets == ""
-    (data / "council.toml").write_text('council = "Upton Council"\n'
-                                       'default_targets = { digital_takeup = 55 }\n')
+    (data / "council.toml").write_text(
+        'council = "Upton Council"\ndefault_targets = { digital_takeup = 55 }\n'
+    )
     s, _ = build(data, tmp_path / "cache")
     assert s.council == "Upton Council"
     assert s.default_targets == (("digital_takeup", 55.0),)
@@ -285,10 +334,11 @@ def test_the_council_settings_travel_with_its_extracts(tmp_path):
 
 def test_the_command_lines_rejects_csv_is_safe_in_a_spreadsheet(tmp_path, capsys):
     data = _copy(tmp_path)
-    _append(data / "contacts.csv",
-            "C13,=HYPERLINK(\"http://evil.example\"),phone,Housing,Contact Centre,30,,N,,,N\n")
-    _cli(["--data", data, "--cache", tmp_path / "cache", "--db", tmp_path / "out.duckdb"],
-         capsys)
+    _append(
+        data / "contacts.csv",
+        'C13,=HYPERLINK("http://evil.example"),phone,Housing,Contact Centre,30,,N,,,N\n',
+    )
+    _cli(["--data", data, "--cache", tmp_path / "cache", "--db", tmp_path / "out.duckdb"], capsys)
     text = (tmp_path / "out.rejects.csv").read_text()
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
 
@@ -297,8 +347,12 @@ def _tables(path) -> dict[str, pd.DataFrame]:
     """Every table of a database file, rows in a fixed order (for comparing two builds)."""
     con = db.connect(path)
     try:
-        names = [r[0] for r in con.execute("select table_name from duckdb_tables() "
-                                           "where not temporary").fetchall()]
+        names = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where not temporary"
+            ).fetchall()
+        ]
         out = {}
         for name in sorted(set(names) - {"build"}):
             frame = con.execute(f"select * from {name}").df()

@@ -56,7 +56,7 @@ def imports(source: str, module: str) -> set[str]:
             out |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package[:len(package) - node.level + 1]
+                base = package[: len(package) - node.level + 1]
                 stem = ".".join(base + ([node.module] if node.module else []))
             else:
                 stem = node.module
@@ -104,19 +104,29 @@ def test_every_layer_imports_only_what_it_may():
 def test_the_layers_are_folders_and_only_the_vocabulary_is_flat():
     flat = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
     assert flat == SHARED
-    assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} \
-        == set(LAYERS)
+    assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(
+        LAYERS
+    )
     assert not (ROOT / "pages").exists()  # Streamlit would take a pages/ folder as its menu
 
 
-@pytest.mark.parametrize(("module", "source", "expected"), [
-    ("scorecard.engine.x", "import streamlit as st", {"streamlit"}),
-    ("scorecard.engine.x", "def f():\n    from ..ui import views\n",
-     {"scorecard.ui", "scorecard.ui.views"}),
-    ("scorecard.reports.pack", "from ..ui.views import spc_table",
-     {"scorecard.ui.views", "scorecard.ui.views.spc_table"}),
-    ("scorecard.ui.pages.a", "from ... import ingest", {"scorecard", "scorecard.ingest"}),
-])
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("scorecard.engine.x", "import streamlit as st", {"streamlit"}),
+        (
+            "scorecard.engine.x",
+            "def f():\n    from ..ui import views\n",
+            {"scorecard.ui", "scorecard.ui.views"},
+        ),
+        (
+            "scorecard.reports.pack",
+            "from ..ui.views import spc_table",
+            {"scorecard.ui.views", "scorecard.ui.views.spc_table"},
+        ),
+        ("scorecard.ui.pages.a", "from ... import ingest", {"scorecard", "scorecard.ingest"}),
+    ],
+)
 def test_imports_are_found_wherever_they_hide(module, source, expected):
     assert imports(source, module) == expected
 
@@ -125,8 +135,10 @@ def test_a_forbidden_import_is_reported(tmp_path, monkeypatch):
     """The check is not vacuous: a chart module that imports Streamlit and an engine module
     that reaches into the UI are both reported."""
     fake = tmp_path / "scorecard"
-    for layer, text in (("charts", "import streamlit\n"),
-                        ("engine", "def f():\n    from ..ui import views\n")):
+    for layer, text in (
+        ("charts", "import streamlit\n"),
+        ("engine", "def f():\n    from ..ui import views\n"),
+    ):
         (fake / layer).mkdir(parents=True)
         (fake / layer / "bad.py").write_text(text, encoding="utf-8")
     monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
@@ -142,8 +154,9 @@ def test_a_forbidden_import_is_reported(tmp_path, monkeypatch):
 def test_the_named_sections_are_one_table_and_a_name_drawn_twice_is_refused():
     from scorecard.ui import complaints, sections, views
 
-    assert set(views.SECTIONS) == set(sections.SECTIONS) | set(complaints.SECTIONS) \
-        | set(views.GROUP_SECTIONS)
+    assert set(views.SECTIONS) == set(sections.SECTIONS) | set(complaints.SECTIONS) | set(
+        views.GROUP_SECTIONS
+    )
     assert views.registry({"a": 1}, {"b": 2}) == {"a": 1, "b": 2}
     with pytest.raises(ValueError, match="backlog defined twice"):
         views.registry({"backlog": 1}, {"backlog": 2})

@@ -106,8 +106,7 @@ def _pick(frame, period, service):
 
 
 @pytest.mark.parametrize(("measure_id", "period", "service", "numerator", "denominator"), RATES)
-def test_rate_measures(mini_db, catalogue_, measure_id, period, service, numerator,
-                       denominator):
+def test_rate_measures(mini_db, catalogue_, measure_id, period, service, numerator, denominator):
     row = _pick(_rows(mini_db, catalogue_, measure_id), period, service)
     assert row["numerator"] == pytest.approx(numerator)
     assert row["denominator"] == pytest.approx(denominator)
@@ -187,15 +186,17 @@ def test_digital_channels_come_from_the_councils_settings(tmp_path):
         database.close()
     # and the definition says which channels count
     assert "(the website, app or email)" in cat["digital_takeup"].definition
-    assert "(the website or app)" in catalogue.load_catalogue(s.catalogue_file)[
-        "digital_takeup"].definition
+    assert (
+        "(the website or app)"
+        in catalogue.load_catalogue(s.catalogue_file)["digital_takeup"].definition
+    )
     with pytest.raises(settings.SettingsError, match="not fax"):
         settings.load({"digital_channels": ["web", "fax"]})
 
 
 def test_a_measure_must_declare_the_filters_meaningful_for_it(tmp_path):
     source = (ROOT / "config" / "measures.toml").read_text(encoding="utf-8")
-    undeclared = source.replace('dimensions = ["service"]  # a share of channels', '#', 1)
+    undeclared = source.replace('dimensions = ["service"]  # a share of channels', "#", 1)
     (tmp_path / "measures.toml").write_text(undeclared, encoding="utf-8")
     with pytest.raises(catalogue.ConfigError, match="digital_takeup must declare dimensions"):
         catalogue.load_catalogue(tmp_path / "measures.toml")

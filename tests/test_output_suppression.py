@@ -33,21 +33,59 @@ from apptest import app, open_page
 from support import ROOT, build
 
 SAMPLE = ROOT / "data" / "sample"
-PAGES = ("", "ethos", "understanding", "access", "end_to_end", "complaints", "service",
-         "actions", "data")
-VIEWS = {"all": {}, "libraries": {"service": "Libraries"},
-         "registration": {"service": "Registration"}, "letter": {"channel": "Letter"},
-         "social": {"channel": "Social media"}}
+PAGES = (
+    "",
+    "ethos",
+    "understanding",
+    "access",
+    "end_to_end",
+    "complaints",
+    "service",
+    "actions",
+    "data",
+)
+VIEWS = {
+    "all": {},
+    "libraries": {"service": "Libraries"},
+    "registration": {"service": "Registration"},
+    "letter": {"channel": "Letter"},
+    "social": {"channel": "Social media"},
+}
 
 # Counts of people or cases, by column header (tables, CSVs, the pack, the report)
 COUNTS = {
-    "Base", "Of", "Number", "Answers", "Decisions", "Contacts", "Contacts classified",
-    "Avoidable contacts", "Calls offered", "Answered within 60 s", "Answered later",
-    "Abandoned", "Visits", "Open cases", "Past their standard", "Complaints",
-    "New complaints", "Escalated to stage 2", "Upheld or partly upheld at stage 1", "Open",
-    "0 to 5 working days", "6 to 10", "11 to 20", "Over 20", "Overdue",
-    "Due in the next 5 working days", "Stage 1", "Stage 2", "Total", "Received in the year",
-    "Answered in the year"}
+    "Base",
+    "Of",
+    "Number",
+    "Answers",
+    "Decisions",
+    "Contacts",
+    "Contacts classified",
+    "Avoidable contacts",
+    "Calls offered",
+    "Answered within 60 s",
+    "Answered later",
+    "Abandoned",
+    "Visits",
+    "Open cases",
+    "Past their standard",
+    "Complaints",
+    "New complaints",
+    "Escalated to stage 2",
+    "Upheld or partly upheld at stage 1",
+    "Open",
+    "0 to 5 working days",
+    "6 to 10",
+    "11 to 20",
+    "Over 20",
+    "Overdue",
+    "Due in the next 5 working days",
+    "Stage 1",
+    "Stage 2",
+    "Total",
+    "Received in the year",
+    "Answered in the year",
+}
 # Numeric columns that are not counts of people or cases: rates, averages, limits, targets,
 # days, and counts of things (actions, rows of an extract, measures)
 FIGURES = re.compile(
@@ -56,12 +94,23 @@ FIGURES = re.compile(
     r"Value|Median working days|90th percentile working days|Days overdue|Progress.*|"
     r"Rows read|Loaded|Rejected|Excluded.*|Line|Minimum base|Measures?|Actions?|"
     r"Group|"  # resident groups: deprivation quintiles are named by number
-    + "|".join(re.escape(w) for w in CHANNEL_WORDS.values()))  # channel shares
-VERDICTS = ("Status", "Variation", "Compared with everyone else", "Compared with other wards",
-            "Change", "Against target", "Difference from the council", "Rank among services",
-            "Since the previous period")
-NO_VERDICT = re.compile(r"(–|nan|None|No comparison|Not comparable|.*Not rated.*|"
-                        r"Not ranked.*)?")
+    + "|".join(re.escape(w) for w in CHANNEL_WORDS.values())
+)  # channel shares
+VERDICTS = (
+    "Status",
+    "Variation",
+    "Compared with everyone else",
+    "Compared with other wards",
+    "Change",
+    "Against target",
+    "Difference from the council",
+    "Rank among services",
+    "Since the previous period",
+)
+NO_VERDICT = re.compile(
+    r"(–|nan|None|No comparison|Not comparable|.*Not rated.*|"
+    r"Not ranked.*)?"
+)
 WITHHELD = re.compile(r"fewer than \d+|not shown|hidden so")
 
 
@@ -91,7 +140,8 @@ def leaks(frame: pd.DataFrame, source: str, min_base: int) -> list[str]:
     and numeric columns nobody has declared."""
     found = []
     withheld_rows = frame.astype(str).apply(
-        lambda row: bool(WITHHELD.search(" ".join(map(str, row)))), axis=1)
+        lambda row: bool(WITHHELD.search(" ".join(map(str, row)))), axis=1
+    )
     if "Suppressed" in frame:
         withheld_rows |= frame["Suppressed"].astype(str).isin(["True", "Yes"])
     for column in frame.columns:
@@ -101,11 +151,16 @@ def leaks(frame: pd.DataFrame, source: str, min_base: int) -> list[str]:
             found += [f"{source}: {name} = {v}" for v in values if _small(v, min_base)]
         elif name in VERDICTS and not ("Action" in frame and name == "Status"):
             # (an action's status beside a complaint theme is not a verdict on its count)
-            judged = _own_withheld(frame) if name in OWN_VERDICTS and "Council" in frame \
+            judged = (
+                _own_withheld(frame)
+                if name in OWN_VERDICTS and "Council" in frame
                 else withheld_rows
-            found += [f"{source}: {name} = {v!r} beside a withheld figure"
-                      for v, hidden in zip(values, judged)
-                      if hidden and not NO_VERDICT.fullmatch(str(v)) and not pd.isna(v)]
+            )
+            found += [
+                f"{source}: {name} = {v!r} beside a withheld figure"
+                for v, hidden in zip(values, judged)
+                if hidden and not NO_VERDICT.fullmatch(str(v)) and not pd.isna(v)
+            ]
         elif _numeric(values) and not FIGURES.fullmatch(name):
             found.append(f"{source}: numeric column {name!r} is not declared a count or not")
     return found
@@ -170,16 +225,29 @@ def paper_leaks(html: str, source: str, min_base: int) -> list[str]:
     """`leaks` for every table of an HTML paper, and its key figures that are counts."""
     parsed = Tables()
     parsed.feed(html)
-    found = [leak for caption, table in parsed.tables
-             for leak in leaks(table.replace("–", None), f"{source} / {caption}", min_base)]
-    found += [f"{source}: key figure {value} {label}" for value, label in KEY_FIGURE.findall(
-        html) if label.startswith("complaints") and _small(value, min_base)]
+    found = [
+        leak
+        for caption, table in parsed.tables
+        for leak in leaks(table.replace("–", None), f"{source} / {caption}", min_base)
+    ]
+    found += [
+        f"{source}: key figure {value} {label}"
+        for value, label in KEY_FIGURE.findall(html)
+        if label.startswith("complaints") and _small(value, min_base)
+    ]
     return found
 
 
 OPEN_METRICS = ("Open", "Already overdue", "Due in the next 5 working days")  # complaints
-COUNT_AXES = {"Number", "Calls offered", "Open complaints", "Complaints referred",
-              "Complaints refused", "New complaints", "Open cases"}
+COUNT_AXES = {
+    "Number",
+    "Calls offered",
+    "Open complaints",
+    "Complaints referred",
+    "Complaints refused",
+    "New complaints",
+    "Open cases",
+}
 
 
 def chart_leaks(spec: dict, source: str, min_base: int) -> list[str]:
@@ -194,23 +262,33 @@ def chart_leaks(spec: dict, source: str, min_base: int) -> list[str]:
     for trace in spec.get("data", []):
         if trace.get("type") == "bar":
             across = trace.get("orientation") == "h"
-            axis = ("xaxis" if across else "yaxis") + (trace.get(
-                "xaxis" if across else "yaxis", "")[1:])
+            axis = ("xaxis" if across else "yaxis") + (
+                trace.get("xaxis" if across else "yaxis", "")[1:]
+            )
             values = trace.get("x" if across else "y") or []
             if isinstance(values, dict):  # a typed array: plotly's binary form
                 continue
             if title(axis) in COUNT_AXES:
-                found += [f"{source}: bar {trace.get('name', '')} = {v}" for v in values
-                          if _small(v, min_base)]
+                found += [
+                    f"{source}: bar {trace.get('name', '')} = {v}"
+                    for v in values
+                    if _small(v, min_base)
+                ]
             texts = trace.get("text") or []
-            found += [f"{source}: bar label {t}" for t in
-                      (texts if isinstance(texts, list) else [texts])
-                      if title(axis) in COUNT_AXES and _small(t, min_base)]
+            found += [
+                f"{source}: bar label {t}"
+                for t in (texts if isinstance(texts, list) else [texts])
+                if title(axis) in COUNT_AXES and _small(t, min_base)
+            ]
         if trace.get("type") == "sankey":
-            found += [f"{source}: flow of {v}" for v in trace["link"]["value"]
-                      if _small(v, min_base)]
-            found += [f"{source}: node {label}" for label in trace["node"]["label"]
-                      if _small(re.search(r"\(([\d,]+)\)$", label)[1], min_base)]
+            found += [
+                f"{source}: flow of {v}" for v in trace["link"]["value"] if _small(v, min_base)
+            ]
+            found += [
+                f"{source}: node {label}"
+                for label in trace["node"]["label"]
+                if _small(re.search(r"\(([\d,]+)\)$", label)[1], min_base)
+            ]
     return found
 
 
@@ -223,8 +301,15 @@ def sample(tmp_path_factory):
     return cache, catalogue.load_catalogue(settings.catalogue_file), settings.min_base
 
 
-def sweep(at, url: str, made: list, catalogue_: dict, min_base: int, papers: dict,
-          layout: str | None = None) -> tuple[list, list]:
+def sweep(
+    at,
+    url: str,
+    made: list,
+    catalogue_: dict,
+    min_base: int,
+    papers: dict,
+    layout: str | None = None,
+) -> tuple[list, list]:
     """Open one page (the overview in a `layout`) and return everything it gives away, and
     the names of the files it offers."""
     made.clear()
@@ -241,8 +326,11 @@ def sweep(at, url: str, made: list, catalogue_: dict, min_base: int, papers: dic
         found += leaks(frame, f"{page} table {n}", min_base)
     for n, chart in enumerate(at.get("plotly_chart")):
         found += chart_leaks(json.loads(chart.proto.spec), f"{page} chart {n}", min_base)
-    found += [f"{page} metric {m.label} = {m.value}" for m in at.metric
-              if m.label.endswith(OPEN_METRICS) and _small(m.value, min_base)]
+    found += [
+        f"{page} metric {m.label} = {m.value}"
+        for m in at.metric
+        if m.label.endswith(OPEN_METRICS) and _small(m.value, min_base)
+    ]
     for name, data in made:
         if name.endswith(".csv"):
             table = pd.read_csv(io.StringIO(data() if callable(data) else data))
@@ -319,8 +407,11 @@ def test_complaint_outcomes_withhold_single_complaints(mini_db):
     # stage 1 answers: upheld CMP1, CMP8 (2); partly upheld CMP3, not upheld CMP2, refused
     # CMP7, withdrawn CMP6 (1 each, withheld); upheld 2 of 6 answers, 2 of 4 decisions
     upheld = _row(panel.table, Stage="Stage 1", Outcome="Upheld")
-    assert (upheld["Complaints"], upheld["Per cent of responses"],
-            upheld["Per cent of decisions"]) == (2, 33.3, 50.0)
+    assert (
+        upheld["Complaints"],
+        upheld["Per cent of responses"],
+        upheld["Per cent of decisions"],
+    ) == (2, 33.3, 50.0)
     for outcome in ("Partly upheld", "Not upheld", "Refused", "Withdrawn"):
         row = _row(panel.table, Stage="Stage 1", Outcome=outcome)
         assert pd.isna(row["Complaints"]) and pd.isna(row["Per cent of responses"])
@@ -329,10 +420,14 @@ def test_complaint_outcomes_withhold_single_complaints(mini_db):
     both = _row(panel.table, Stage="Stage 1", Outcome="Upheld or partly upheld")
     assert pd.isna(both["Complaints"]) and pd.isna(both["Per cent of decisions"])
     # stage 2: one decision (CMP8 not upheld): number, base and per cent all withheld
-    assert _row(panel.table, Stage="Stage 2", Outcome="Upheld or partly upheld")[
-        "Note"] == "fewer than 2"
-    assert panel.title == ("Decisions upheld in full or in part: stage 1: not shown (fewer "
-                           "than 2); stage 2: not shown (fewer than 2)")
+    assert (
+        _row(panel.table, Stage="Stage 2", Outcome="Upheld or partly upheld")["Note"]
+        == "fewer than 2"
+    )
+    assert panel.title == (
+        "Decisions upheld in full or in part: stage 1: not shown (fewer "
+        "than 2); stage 2: not shown (fewer than 2)"
+    )
     assert "partly upheld fewer than 2" in panel.alt
 
 
@@ -354,16 +449,21 @@ def test_complaint_themes_and_learning_withhold_small_counts(mini_db):
 
 def test_refusals_flow_ombudsman_and_open_complaints_withhold_single_complaints(mini_db):
     refusals = panels.refusals_panel(mini_db, MINI, min_base=2)
-    assert refusals.title == ("fewer than 2 complaints refused; most often: made outside the "
-                              "time limit (fewer than 2)")  # CMP7
+    assert refusals.title == (
+        "fewer than 2 complaints refused; most often: made outside the time limit (fewer than 2)"
+    )  # CMP7
     assert refusals.table["Total"].isna().all()
     flow = panels.flow_panel(mini_db, MINI, min_base=2)
     # 8 received; 2 escalated (CMP8, CMP2); 1 referred (CMP8), withheld
-    assert flow.title == ("Of 8 stage 1 complaints received, 2 (25.0%) went to stage 2 and "
-                          "fewer than 2 to an Ombudsman")
+    assert flow.title == (
+        "Of 8 stage 1 complaints received, 2 (25.0%) went to stage 2 and "
+        "fewer than 2 to an Ombudsman"
+    )
     shown = flow.table.dropna(subset=["Complaints"])
     assert dict(zip(shown["To"], shown["Complaints"])) == {
-        "Stage 1: upheld": 2, "Stage 1: not yet answered": 2}
+        "Stage 1: upheld": 2,
+        "Stage 1: not yet answered": 2,
+    }
     sankey = flow.figure.data[0]
     assert sorted(sankey.link.value) == [2, 2]  # single complaints are not drawn
     ombudsman = panels.ombudsman_panel(mini_db, MINI, min_base=2)
@@ -372,15 +472,18 @@ def test_refusals_flow_ombudsman_and_open_complaints_withhold_single_complaints(
     # open on 30 September: CMP4 and CMP5 at stage 1 (Waste, Housing), CMP2 at stage 2; one
     # each, so every row is withheld; CMP4 overdue alone
     opened = panels.open_panel(mini_db, MINI, date(2026, 9, 30), min_base=2)
-    assert opened.title == ("3 complaints open on 30 September 2026: fewer than 2 already "
-                            "overdue, 0 due in the next 5 working days")
+    assert opened.title == (
+        "3 complaints open on 30 September 2026: fewer than 2 already "
+        "overdue, 0 due in the next 5 working days"
+    )
     assert opened.table[["Open", "Overdue", "Longest open (working days)"]].isna().all().all()
 
 
 def test_annual_report_key_figures_withhold_a_single_referral(mini_db):
     cat = catalogue.load_catalogue(ROOT / "config" / "measures.toml")
-    figures = dict((label, value) for value, label in annual_report.key_figures(
-        mini_db, MINI, cat, 2))
+    figures = dict(
+        (label, value) for value, label in annual_report.key_figures(mini_db, MINI, cat, 2)
+    )
     assert figures["complaints received at stage 1"] == "8"
     assert figures["complaints received at stage 2"] == "2"
     assert figures["complaints referred to an Ombudsman"] == "fewer than 2"  # CMP8 only

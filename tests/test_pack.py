@@ -38,9 +38,17 @@ def html(built):
 
 def test_pack_has_every_pillar_in_order(html):
     headings = re.findall(r"<h2 id=\"[^\"]+\">([^<]+)</h2>", html)
-    assert headings == ["Contents", "The scorecard", "Customer ethos",
-                        "Understanding our customers", "Access", "End-to-end experience",
-                        "Complaints", "Action plan exceptions", "Notes on the data"]
+    assert headings == [
+        "Contents",
+        "The scorecard",
+        "Customer ethos",
+        "Understanding our customers",
+        "Access",
+        "End-to-end experience",
+        "Complaints",
+        "Action plan exceptions",
+        "Notes on the data",
+    ]
     assert "Customer service performance report: September 2026</h1>" in html
 
 
@@ -58,8 +66,9 @@ def test_pack_makes_no_network_requests_and_stays_light(html):
 
 def test_pack_figures_and_sentences_are_the_engine_s(html):
     # worked by hand in test_measure_queries: 2 of 4 calls answered within 60 seconds
-    assert ("50.0% of calls were answered within 60 seconds in September 2026, below the "
-            "target of 80%") in html
+    assert (
+        "50.0% of calls were answered within 60 seconds in September 2026, below the target of 80%"
+    ) in html
     assert "Commentary: " not in html.split("Cases resolved within standard")[0][-50:]
 
 
@@ -82,12 +91,35 @@ def test_pdf_has_a_page_per_section_at_least(built, html, tmp_path):
 
 def test_command_line(tmp_path, capsys):
     out = tmp_path / "pack.html"
-    code = pack.main(["--period", "Q2 2026/27", "--out", str(out), "--data", str(MINI),
-                      "--cache", str(tmp_path / "cache")])
+    code = pack.main(
+        [
+            "--period",
+            "Q2 2026/27",
+            "--out",
+            str(out),
+            "--data",
+            str(MINI),
+            "--cache",
+            str(tmp_path / "cache"),
+        ]
+    )
     assert code == 0 and out.exists()
     assert "Customer service performance report: Q2 2026/27" in out.read_text()
-    assert pack.main(["--period", "Smarch 2026", "--out", str(out), "--data", str(MINI),
-                      "--cache", str(tmp_path / "cache")]) == 2
+    assert (
+        pack.main(
+            [
+                "--period",
+                "Smarch 2026",
+                "--out",
+                str(out),
+                "--data",
+                str(MINI),
+                "--cache",
+                str(tmp_path / "cache"),
+            ]
+        )
+        == 2
+    )
     assert "'Smarch 2026' is not a period" in capsys.readouterr().err
 
 
@@ -97,10 +129,13 @@ def test_frozen_figures_show_what_was_reported_and_what_changed(tmp_path, monkey
     s, _ = build(data, tmp_path / "cache", min_base=1, snapshot_dir=tmp_path / "snapshots")
     database = db.Database(s.cache_dir / ingest.current(s)["database"])
     filters = _filters()
-    results = [pack.Pack(database, s, filters, date(2026, 9, 30)).result(m)
-               for m in ("calls_answered_60s", "digital_takeup")]
-    snapshots.freeze(s, filters, results, "<html>pack</html>", date(2026, 9, 30),
-                     today=date(2026, 10, 14))
+    results = [
+        pack.Pack(database, s, filters, date(2026, 9, 30)).result(m)
+        for m in ("calls_answered_60s", "digital_takeup")
+    ]
+    snapshots.freeze(
+        s, filters, results, "<html>pack</html>", date(2026, 9, 30), today=date(2026, 10, 14)
+    )
     database.close()
     # a late call for September arrives: 3 of 5 answered within a minute now
     with open(data / "contacts.csv", "a", encoding="utf-8") as handle:
@@ -110,8 +145,11 @@ def test_frozen_figures_show_what_was_reported_and_what_changed(tmp_path, monkey
     at.run()
     text = "\n".join(texts(at))
     assert not at.exception, at.exception
-    assert any("September 2026 as reported to committee on 14 October 2026. 2 figures have "
-               "been revised since and are marked." in i.value for i in at.info)
+    assert any(
+        "September 2026 as reported to committee on 14 October 2026. 2 figures have "
+        "been revised since and are marked." in i.value
+        for i in at.info
+    )
     assert "Revised since reported to committee: reported 50.0%" in text  # calls
     assert "Revised since reported to committee: reported 40.0%" in text  # digital take-up
 

@@ -29,27 +29,36 @@ FIGURES = {
     "ethos": lambda: pct(
         f"select 100 * sum(numerator::double) / sum(denominator::double) from "
         f"{csv('returns.csv')} where measure_id = 'training_completion' "
-        "and period_start = '2026-09-01'"),
+        "and period_start = '2026-09-01'"
+    ),
     "understanding": lambda: pct(
         f"select 100 * sum(coalesce(weight::double, 1)) filter (where score::int >= 4) / "
         f"sum(coalesce(weight::double, 1)) from {csv('satisfaction.csv.gz')} where survey = "
-        "'post_contact' and responded_on like '2026-09-%'"),
+        "'post_contact' and responded_on like '2026-09-%'"
+    ),
     "access": lambda: pct(
         f"select 100 * count(*) filter (where channel in ('web', 'app') or assisted_digital "
-        f"= 'Y') / count(*) from {csv('contacts.csv.gz')} where {SEPTEMBER}"),
-    "complaints": lambda: "{:.1f} per 1,000".format(scalar(
-        f"select 1000.0 * (select count(*) from {csv('complaints.csv')} where stage = '1' "
-        f"and received_on like '2026-09-%') / (select count(*) from {csv('contacts.csv.gz')} "
-        f"where {SEPTEMBER})")),
+        f"= 'Y') / count(*) from {csv('contacts.csv.gz')} where {SEPTEMBER}"
+    ),
+    "complaints": lambda: "{:.1f} per 1,000".format(
+        scalar(
+            f"select 1000.0 * (select count(*) from {csv('complaints.csv')} where stage = '1' "
+            f"and received_on like '2026-09-%') / (select count(*) from {csv('contacts.csv.gz')} "
+            f"where {SEPTEMBER})"
+        )
+    ),
 }
 
 
 def test_action_plan_overdue_count_matches_the_csv(monkeypatch, cache):
     at = open_page(app(monkeypatch, SAMPLE, cache).run(), "actions")
     overdue = next(m.value for m in at.metric if "Overdue" in m.label)
-    assert str(overdue) == str(scalar(
-        f"select count(*) from {csv('actions.csv')} where due_on < '2026-09-30' and status "
-        "not in ('complete', 'withdrawn')"))
+    assert str(overdue) == str(
+        scalar(
+            f"select count(*) from {csv('actions.csv')} where due_on < '2026-09-30' and status "
+            "not in ('complete', 'withdrawn')"
+        )
+    )
 
 
 def test_data_page_rows_match_the_csv(monkeypatch, cache):
@@ -68,8 +77,11 @@ def cache(tmp_path_factory):
 def test_page_figure_matches_the_csvs(monkeypatch, cache, page):
     at = open_page(app(monkeypatch, SAMPLE, cache).run(), page)
     assert not at.exception
-    shown = "\n".join(texts(at)) + "\n".join(
-        str(m.value) for m in at.metric) + "\n".join(d.value.to_csv() for d in at.dataframe)
+    shown = (
+        "\n".join(texts(at))
+        + "\n".join(str(m.value) for m in at.metric)
+        + "\n".join(d.value.to_csv() for d in at.dataframe)
+    )
     assert FIGURES[page]() in shown
 
 
@@ -77,8 +89,10 @@ def test_measure_page_figure_matches_the_csvs(monkeypatch, cache):
     at = app(monkeypatch, SAMPLE, cache)
     at.query_params["measure"] = "Calls abandoned"
     at = open_page(at.run(), "measure")
-    expected = pct(f"select 100 * count(*) filter (where abandoned = 'Y') / count(*) from "
-                   f"{csv('contacts.csv.gz')} where channel = 'phone' and {SEPTEMBER}")
+    expected = pct(
+        f"select 100 * count(*) filter (where abandoned = 'Y') / count(*) from "
+        f"{csv('contacts.csv.gz')} where channel = 'phone' and {SEPTEMBER}"
+    )
     assert expected in "\n".join(texts(at))
 
 
@@ -89,9 +103,13 @@ def test_service_view_figure_matches_the_csvs(monkeypatch, cache):
     expected = pct(
         f"select 100 * count(*) filter (where channel in ('web', 'app') or assisted_digital "
         f"= 'Y') / count(*) from {csv('contacts.csv.gz')} where service = 'Housing' "
-        f"and {SEPTEMBER}")
-    shown = "\n".join(texts(at)) + "\n".join(d.value.to_csv() for d in at.dataframe) + \
-        "\n".join(str(t.value) for t in at.table)
+        f"and {SEPTEMBER}"
+    )
+    shown = (
+        "\n".join(texts(at))
+        + "\n".join(d.value.to_csv() for d in at.dataframe)
+        + "\n".join(str(t.value) for t in at.table)
+    )
     assert expected in shown
 
 

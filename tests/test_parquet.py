@@ -45,13 +45,18 @@ def test_every_table_reads_back_the_same(both):
         key = list(a.columns)
         pd.testing.assert_frame_equal(
             a.astype(str).sort_values(key).reset_index(drop=True),
-            b[key].astype(str).sort_values(key).reset_index(drop=True), obj=table)
+            b[key].astype(str).sort_values(key).reset_index(drop=True),
+            obj=table,
+        )
 
 
-@pytest.mark.parametrize("filters", [
-    measures.Filters("month", date(2026, 7, 1), date(2026, 9, 30)),
-    measures.Filters("quarter", date(2026, 4, 1), date(2026, 9, 30), ("Housing",), ("phone",)),
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        measures.Filters("month", date(2026, 7, 1), date(2026, 9, 30)),
+        measures.Filters("quarter", date(2026, 4, 1), date(2026, 9, 30), ("Housing",), ("phone",)),
+    ],
+)
 def test_every_measure_is_the_same_over_parquet(both, filters):
     s, file_db, parquet_db, _, _ = both
     cat = catalogue.load_catalogue(s.catalogue_file, s.digital_channels)
@@ -61,15 +66,27 @@ def test_every_measure_is_the_same_over_parquet(both, filters):
         b = measures.compute(parquet_db, measure, filters, targets)
         assert a.sentence == b.sentence, measure.id
         pd.testing.assert_frame_equal(a.series, b.series, obj=measure.id)
-    assert any(measures.compute(parquet_db, m, filters, targets).has_figure
-               for m in cat.values())
+    assert any(measures.compute(parquet_db, m, filters, targets).has_figure for m in cat.values())
 
 
 def test_the_command_line_exports_the_served_database(tmp_path, capsys):
     s = load({"data_dir": MINI, "cache_dir": tmp_path / "cache", "settle_seconds": 0})
     ingest.refresh(s)
-    assert parquet.main(["--data", str(MINI), "--cache", str(tmp_path / "cache"),
-                         "--out", str(tmp_path / "out"), "--partition-rows", "5"]) == 0
+    assert (
+        parquet.main(
+            [
+                "--data",
+                str(MINI),
+                "--cache",
+                str(tmp_path / "cache"),
+                "--out",
+                str(tmp_path / "out"),
+                "--partition-rows",
+                "5",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "contacts" in out and "by month of received_at" in out
     assert db.Database(tmp_path / "out").query("tables/loads")["extract"].nunique() == 9
@@ -82,8 +99,9 @@ def test_the_dashboard_serves_a_parquet_folder(monkeypatch, both, tmp_path):
 
     _, _, _, _, folder = both
     from_file = open_page(app(monkeypatch, MINI, tmp_path / "file").run(), "access")
-    from_parquet = open_page(app(monkeypatch, MINI, tmp_path / "unused", parquet=folder).run(),
-                             "access")
+    from_parquet = open_page(
+        app(monkeypatch, MINI, tmp_path / "unused", parquet=folder).run(), "access"
+    )
     assert not from_parquet.exception
     assert texts(from_parquet) == texts(from_file)
     assert any("%" in t for t in texts(from_parquet))
@@ -93,8 +111,9 @@ def test_the_dashboard_serves_a_parquet_folder(monkeypatch, both, tmp_path):
 def test_a_parquet_setting_must_name_a_parquet_folder(tmp_path):
     from scorecard.settings import SettingsError
 
-    with pytest.raises(SettingsError, match="not a folder written by python -m "
-                                            "scorecard.ingest.parquet"):
+    with pytest.raises(
+        SettingsError, match="not a folder written by python -m scorecard.ingest.parquet"
+    ):
         load({"data_dir": MINI, "parquet_dir": tmp_path})
 
 
@@ -112,13 +131,26 @@ def test_many_councils_share_one_store(tmp_path):
     store = tmp_path / "store"
     for name, data in (("a", MINI), ("b", other)):
         s, result = build(data, tmp_path / f"cache-{name}")
-        parquet.export(tmp_path / f"cache-{name}" / result.database, store / f"council={name}",
-                       partition_rows=5)
-    loaded = {name: db.Database(store / f"council={name}").query("tables/loads").set_index(
-        "extract").loc["complaints", "loaded"] for name in ("a", "b")}
+        parquet.export(
+            tmp_path / f"cache-{name}" / result.database,
+            store / f"council={name}",
+            partition_rows=5,
+        )
+    loaded = {
+        name: db.Database(store / f"council={name}")
+        .query("tables/loads")
+        .set_index("extract")
+        .loc["complaints", "loaded"]
+        for name in ("a", "b")
+    }
     assert loaded == {"a": 10, "b": 11}  # each council served from its own folder
-    regional = duckdb.connect().execute(
-        "select council, count(*) from read_parquet($files, hive_partitioning = true) "
-        "group by council order by council",
-        {"files": str(store / "*" / "complaints" / "*" / "*.parquet")}).fetchall()
+    regional = (
+        duckdb.connect()
+        .execute(
+            "select council, count(*) from read_parquet($files, hive_partitioning = true) "
+            "group by council order by council",
+            {"files": str(store / "*" / "complaints" / "*" / "*.parquet")},
+        )
+        .fetchall()
+    )
     assert regional == [("a", 10), ("b", 11)]  # and the store read as one, by council

@@ -22,8 +22,7 @@ def _read_served(s):
     con = db.connect(s.cache_dir / pointer["database"])
     try:
         count = con.execute("select count(*) from contacts").fetchall()[0][0]
-        loaded = con.execute("select loaded from loads where extract = 'contacts'"
-                             ).fetchall()[0][0]
+        loaded = con.execute("select loaded from loads where extract = 'contacts'").fetchall()[0][0]
         views = con.execute("select count(*) from contacts_monthly").fetchall()[0][0]
         return count, loaded, views
     finally:
@@ -75,8 +74,10 @@ def test_a_failed_refresh_is_reported_and_the_old_database_kept(tmp_path):
     assert not failed.ok and failed.database == first.database
     status = ingest.status(s)
     assert status["ok"] is False
-    assert status["problems"] == ["contacts.csv: is not a text file (it holds bytes no CSV "
-                                  "export writes). Export the extract as CSV text."]
+    assert status["problems"] == [
+        "contacts.csv: is not a text file (it holds bytes no CSV "
+        "export writes). Export the extract as CSV text."
+    ]
     assert _read_served(s)[0] == 12
 
 
@@ -91,9 +92,14 @@ def test_a_failed_refresh_stays_reported_until_the_file_is_fixed(tmp_path):
     failed = ingest.refresh(s)
     again = ingest.refresh(s)
     assert (again.ok, again.rebuilt, again.database) == (False, False, first.database)
-    assert again.problems == failed.problems == [
-        "contacts.csv: is not a text file (it holds bytes no CSV export writes). Export the "
-        "extract as CSV text."]
+    assert (
+        again.problems
+        == failed.problems
+        == [
+            "contacts.csv: is not a text file (it holds bytes no CSV export writes). Export the "
+            "extract as CSV text."
+        ]
+    )
     (data / "contacts.csv").write_bytes(good + b"")
     fixed = ingest.refresh(s)
     assert fixed.ok and fixed.problems == []

@@ -24,36 +24,46 @@ BANK_HOLIDAYS = np.array(
 )
 HEADERS = {
     "contacts.csv.gz": "contact_id,received_at,channel,service,site,wait_seconds,handle_seconds,"
-                       "abandoned,avoidable,resolved_first_contact,assisted_digital,avoidable_reason",
+    "abandoned,avoidable,resolved_first_contact,assisted_digital,avoidable_reason",
     "cases.csv.gz": "case_id,service,channel,opened_at,closed_at,standard_days,services_involved,"
-                    "reopened,status",
+    "reopened,status",
     "satisfaction.csv.gz": "response_id,survey,responded_on,question,score,weight,service,channel,"
-                           "age_band,sex,disability,ethnicity,first_language_english,"
-                           "imd_quintile,ward",
+    "age_band,sex,disability,ethnicity,first_language_english,"
+    "imd_quintile,ward",
     "complaints.csv": "complaint_id,stage,service,channel,received_on,acknowledged_on,extended_to,"
-                      "responded_on,outcome,category,contractor,ombudsman,ombudsman_outcome,"
-                      "refusal_reason",
+    "responded_on,outcome,category,contractor,ombudsman,ombudsman_outcome,"
+    "refusal_reason",
     "returns.csv": "measure_id,period_start,service,contractor,numerator,denominator",
     "targets.csv": "measure_id,service,from_period,target,amber_margin",
     "actions.csv": "action_id,pillar,title,owner,due_on,status,progress_pct,last_update_on,update,"
-                   "measures,categories",
+    "measures,categories",
     "events.csv": "date,label,pillar,measure,rebase",
-    "commentary.csv": "measure,period,service,commentary,corrective_action,owner_role,"
-                      "status",
+    "commentary.csv": "measure,period,service,commentary,corrective_action,owner_role,status",
 }
-RANDOM_FILES = ("contacts.csv.gz", "cases.csv.gz", "satisfaction.csv.gz", "complaints.csv",
-                "returns.csv")
+RANDOM_FILES = (
+    "contacts.csv.gz",
+    "cases.csv.gz",
+    "satisfaction.csv.gz",
+    "complaints.csv",
+    "returns.csv",
+)
 FIXED_FILES = ("returns.csv", "targets.csv", "actions.csv", "events.csv", "commentary.csv")
 DATES = {
-    "contacts.csv.gz": ["received_at"], "cases.csv.gz": ["opened_at", "closed_at"],
+    "contacts.csv.gz": ["received_at"],
+    "cases.csv.gz": ["opened_at", "closed_at"],
     "satisfaction.csv.gz": ["responded_on"],
     "complaints.csv": ["received_on", "acknowledged_on", "extended_to", "responded_on"],
-    "returns.csv": ["period_start"], "targets.csv": ["from_period"],
-    "actions.csv": ["due_on", "last_update_on"], "events.csv": ["date"],
+    "returns.csv": ["period_start"],
+    "targets.csv": ["from_period"],
+    "actions.csv": ["due_on", "last_update_on"],
+    "events.csv": ["date"],
     "commentary.csv": ["period"],
 }
-CENTRES = ("Northgate Customer Service Centre", "Riverside Customer Service Centre",
-           "Market Hall Customer Service Centre")
+CENTRES = (
+    "Northgate Customer Service Centre",
+    "Riverside Customer Service Centre",
+    "Market Hall Customer Service Centre",
+)
 
 
 def raw(path: Path) -> bytes:
@@ -89,9 +99,12 @@ def sample(tmp_path_factory) -> tuple[Path, dict[str, int]]:
 def data(sample) -> dict[str, pd.DataFrame]:
     """Every extract read with pandas, dates parsed, blanks as missing."""
     out, _ = sample
-    return {name.split(".")[0]: pd.read_csv(out / name, keep_default_na=False, na_values=[""],
-                                            parse_dates=cols)
-            for name, cols in DATES.items()}
+    return {
+        name.split(".")[0]: pd.read_csv(
+            out / name, keep_default_na=False, na_values=[""], parse_dates=cols
+        )
+        for name, cols in DATES.items()
+    }
 
 
 # ---------------------------------------------------------------- layout, determinism, scale
@@ -174,8 +187,9 @@ def test_contact_sites(data):
     f2f = c[c["channel"] == "face_to_face"]
     assert f2f["site"].isin(CENTRES).all()
     assert f2f["site"].value_counts().idxmax() == "Market Hall Customer Service Centre"
-    assert (f2f.groupby("site")["wait_seconds"].mean().idxmax()
-            == "Market Hall Customer Service Centre")
+    assert (
+        f2f.groupby("site")["wait_seconds"].mean().idxmax() == "Market Hall Customer Service Centre"
+    )
     assert 5 <= f2f["wait_seconds"].median() / 60 <= 20
 
 
@@ -389,8 +403,11 @@ def test_complaint_themes_contractors_and_ombudsman(data):
     assert themes.loc["Council Tax"].idxmax() == "Billing error"
     damage = (q["category"] == "Damage to property").groupby(q["service"] == "Highways").mean()
     assert damage[True] >= 0.2 and damage[False] <= 0.1  # ~30% for Highways
-    pairs = (("Greenway Waste Services", "Waste and Recycling"),
-             ("Roadstone Highways Ltd", "Highways"), ("CareWell Homecare", "Adult Social Care"))
+    pairs = (
+        ("Greenway Waste Services", "Waste and Recycling"),
+        ("Roadstone Highways Ltd", "Highways"),
+        ("CareWell Homecare", "Adult Social Care"),
+    )
     first = q[q["stage"] == 1]
     for contractor, service in pairs:
         assert q.loc[q["contractor"] == contractor, "service"].eq(service).all()
@@ -460,8 +477,11 @@ def test_events_and_commentary(data):
     assert 6 <= len(e) <= 12
     telephony = e[e["label"] == "New telephony system live"]
     assert set(telephony["date"]) == {pd.Timestamp("2024-07-01")}
-    assert set(telephony["measure"]) == {"calls_answered_60s", "call_abandonment",
-                                         "average_speed_of_answer"}
+    assert set(telephony["measure"]) == {
+        "calls_answered_60s",
+        "call_abandonment",
+        "average_speed_of_answer",
+    }
     assert (telephony["rebase"] == "Y").all()
     assert e.set_index("label").loc["Complaint Handling Code in force", "pillar"] == "complaints"
     c = data["commentary"]

@@ -26,8 +26,9 @@ def engine(tmp_path_factory):
     database = db.Database(s.cache_dir / ingest.current(s)["database"])
     cat = catalogue.load_catalogue(s.catalogue_file)
     targets = measures.Targets(database.query("tables/targets"))
-    yield lambda measure_id, filters=SEP: measures.compute(database, cat[measure_id], filters,
-                                                           targets)
+    yield lambda measure_id, filters=SEP: measures.compute(
+        database, cat[measure_id], filters, targets
+    )
     database.close()
 
 
@@ -35,8 +36,10 @@ def engine(tmp_path_factory):
 def cases():
     frame = pd.read_csv(SAMPLE / "cases.csv.gz", parse_dates=["opened_at", "closed_at"])
     closed = frame[frame["status"] == "closed"].copy()
-    bank = [np.datetime64(d) for d in holidays.country_holidays("GB", subdiv="ENG",
-                                                                 years=range(2021, 2028))]
+    bank = [
+        np.datetime64(d)
+        for d in holidays.country_holidays("GB", subdiv="ENG", years=range(2021, 2028))
+    ]
     opened = closed["opened_at"].dt.date.to_numpy("datetime64[D]")
     shut = closed["closed_at"].dt.date.to_numpy("datetime64[D]")
     # working days after the day opened up to and including the day closed
@@ -48,12 +51,12 @@ def _september(frame, column):
     return frame[frame[column].dt.strftime("%Y-%m") == "2026-09"]
 
 
-@pytest.mark.parametrize(("measure_id", "q"), [("days_to_resolve_median", 0.5),
-                                               ("days_to_resolve_p90", 0.9)])
+@pytest.mark.parametrize(
+    ("measure_id", "q"), [("days_to_resolve_median", 0.5), ("days_to_resolve_p90", 0.9)]
+)
 def test_resolution_quantiles_match_the_raw_cases(engine, cases, measure_id, q):
     # the observed value: the smallest number of days with at least q of the cases within it
-    expected = np.percentile(_september(cases, "closed_at")["days"], 100 * q,
-                             method="inverted_cdf")
+    expected = np.percentile(_september(cases, "closed_at")["days"], 100 * q, method="inverted_cdf")
     assert engine(measure_id).latest["value"] == pytest.approx(expected)
 
 
@@ -78,7 +81,8 @@ def test_average_speed_of_answer_matches_the_raw_calls(engine):
     calls = _september(contacts[contacts["channel"] == "phone"], "received_at")
     answered = calls[(calls["abandoned"] == "N") & calls["wait_seconds"].notna()]
     assert engine("average_speed_of_answer").latest["value"] == pytest.approx(
-        answered["wait_seconds"].mean())
+        answered["wait_seconds"].mean()
+    )
 
 
 def test_a_median_of_whole_days_gets_a_run_chart_not_a_false_signal(engine):

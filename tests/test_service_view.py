@@ -27,8 +27,9 @@ def strategy(mini_settings):
 
 
 def _compare(mini_db, strategy, catalogue_, targets, service, min_base=1):
-    table = service_view.comparison(mini_db, strategy, catalogue_, targets, FILTERS, service,
-                                    min_base)
+    table = service_view.comparison(
+        mini_db, strategy, catalogue_, targets, FILTERS, service, min_base
+    )
     return table.drop_duplicates("measure_id").set_index("measure_id")
 
 
@@ -72,8 +73,10 @@ def test_suppressed_figures_get_no_rank(mini_db, strategy, catalogue_, targets):
     assert row["suppressed"] and pd.isna(row["rank"])
     shown = service_view.display(waste.reset_index(), WASTE).set_index("Measure")
     assert shown.loc["Calls answered within 60 seconds", WASTE] == "fewer than 2"
-    assert shown.loc["Calls answered within 60 seconds", "Rank among services"] == \
-        "Not ranked (too few to show)"
+    assert (
+        shown.loc["Calls answered within 60 seconds", "Rank among services"]
+        == "Not ranked (too few to show)"
+    )
     # and Housing's own figure (1 of 3) is not shown either: with it beside the council's
     # (2 of 4), Waste's would be 2 - 1 = 1 of 4 - 3 = 1 call
     housing = _compare(mini_db, strategy, catalogue_, targets, HOUSING, min_base=2)
@@ -115,30 +118,53 @@ def test_measures_without_a_service_are_council_wide_only(strategy, catalogue_):
     assert all("service" not in catalogue_[m].dimensions for m in council)
 
 
-@pytest.mark.parametrize(("n", "words"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"),
-                                          (11, "11th"), (12, "12th"), (13, "13th"),
-                                          (21, "21st"), (22, "22nd"), (111, "111th")])
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (111, "111th"),
+    ],
+)
 def test_ordinal(n, words):
     assert service_view.ordinal(n) == words
 
 
 def test_finding_names_the_furthest_behind():
-    table = pd.DataFrame({
-        "measure_id": ["a", "b", "c", "d", "e"],
-        "measure": ["Calls answered", "Cases resolved within standard", "Digital take-up",
-                    "Complaints upheld", "Trust"],
-        "versus": ["worse", "worse", "better", "level", "not comparable"],
-        "value": [70.0, 30.0, 60.0, 40.0, None], "council": [80.0, 50.0, 50.0, 40.0, 55.0],
-        "unit": ["percent"] * 5, "decimals": [1] * 5,
-        # relative to the council: 10 points behind 80 = 0.125; 20 behind 50 = 0.4
-        "relative_gap": [0.125, 0.4, 0.2, 0.0, None],
-    })
+    table = pd.DataFrame(
+        {
+            "measure_id": ["a", "b", "c", "d", "e"],
+            "measure": [
+                "Calls answered",
+                "Cases resolved within standard",
+                "Digital take-up",
+                "Complaints upheld",
+                "Trust",
+            ],
+            "versus": ["worse", "worse", "better", "level", "not comparable"],
+            "value": [70.0, 30.0, 60.0, 40.0, None],
+            "council": [80.0, 50.0, 50.0, 40.0, 55.0],
+            "unit": ["percent"] * 5,
+            "decimals": [1] * 5,
+            # relative to the council: 10 points behind 80 = 0.125; 20 behind 50 = 0.4
+            "relative_gap": [0.125, 0.4, 0.2, 0.0, None],
+        }
+    )
     assert service_view.finding(table, HOUSING) == (
         "Housing is behind the council on 2 of 4 measures and ahead on 1; furthest behind "
-        "on cases resolved within standard (30.0% against 50.0%)")
+        "on cases resolved within standard (30.0% against 50.0%)"
+    )
     ahead = table[table["versus"] != "worse"]
     assert service_view.finding(ahead, HOUSING) == (
-        "Housing is level with or ahead of the council on all 2 measures compared")
+        "Housing is level with or ahead of the council on all 2 measures compared"
+    )
 
 
 def _access_table(at):
@@ -154,8 +180,11 @@ def test_service_page_from_the_url(monkeypatch, tmp_path):
     assert at.title[0].value == "Service view"
     assert at.selectbox(key="service_view").value == HOUSING
     row = _access_table(at).set_index("Measure").loc["Digital take-up"]
-    assert (row[HOUSING], row["Council"], row["Rank among services"]) == \
-        ("50.0%", "40.0%", "1st of 2")
+    assert (row[HOUSING], row["Council"], row["Rank among services"]) == (
+        "50.0%",
+        "40.0%",
+        "1st of 2",
+    )
     assert len(at.get("plotly_chart")) == 1
     assert any(t.startswith("Housing is behind the council on") for t in texts(at))
 
@@ -168,5 +197,8 @@ def test_service_page_follows_a_single_sidebar_service(monkeypatch, tmp_path):
     assert at.selectbox(key="service_view").value == WASTE
     row = _access_table(at).set_index("Measure").loc["Digital take-up"]
     # Waste 1 of 4 (C05) = 25.0%, behind Housing's 50.0%
-    assert (row[WASTE], row["Council"], row["Rank among services"]) == \
-        ("25.0%", "40.0%", "2nd of 2")
+    assert (row[WASTE], row["Council"], row["Rank among services"]) == (
+        "25.0%",
+        "40.0%",
+        "2nd of 2",
+    )

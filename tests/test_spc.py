@@ -38,8 +38,13 @@ def assert_points(frame, expected):
 def assert_limits(frame, centre, lower, upper, near_lower, near_upper, segment=0):
     """Every row of the segment carries the same hand-worked centre and limits."""
     rows = frame[frame["segment"] == segment]
-    want = {"centre": centre, "lower": lower, "upper": upper,
-            "near_lower": near_lower, "near_upper": near_upper}
+    want = {
+        "centre": centre,
+        "lower": lower,
+        "upper": upper,
+        "near_lower": near_lower,
+        "near_upper": near_upper,
+    }
     for column, value in want.items():
         expected = [pytest.approx(value, abs=1e-4, nan_ok=True)] * len(rows)
         assert rows[column].tolist() == expected, column
@@ -329,7 +334,20 @@ def test_twelve_points_have_no_limits_and_nothing_special():
 # --- rebasing -----------------------------------------------------------------
 
 S18 = [10, 11, 10, 9, 10, 11, 10, 9, 12, 8, 9, 10, 11] + [
-    12, 13, 14, 13, 12, 13, 14, 13, 12, 13, 14, 13, 13]
+    12,
+    13,
+    14,
+    13,
+    12,
+    13,
+    14,
+    13,
+    12,
+    13,
+    14,
+    13,
+    13,
+]
 
 
 def test_rebase_gives_each_segment_its_own_limits():
@@ -386,32 +404,38 @@ def test_nan_points_do_not_count_towards_thirteen():
 # --- icons ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("values", "better", "variation"), [
-    (S1, "higher", "common"),
-    (S2, "higher", "improvement_high"),
-    (S2, "lower", "concern_high"),
-    (S3, "lower", "improvement_low"),
-    (S3, "higher", "concern_low"),
-    (S2, None, "neutral_high"),
-    (S3, None, "neutral_low"),
-    (S8, "lower", "improvement_low"),
-    (S2 + [math.nan], "higher", "improvement_high"),  # latest plotted point
-])
+@pytest.mark.parametrize(
+    ("values", "better", "variation"),
+    [
+        (S1, "higher", "common"),
+        (S2, "higher", "improvement_high"),
+        (S2, "lower", "concern_high"),
+        (S3, "lower", "improvement_low"),
+        (S3, "higher", "concern_low"),
+        (S2, None, "neutral_high"),
+        (S3, None, "neutral_low"),
+        (S8, "lower", "improvement_low"),
+        (S2 + [math.nan], "higher", "improvement_high"),  # latest plotted point
+    ],
+)
 def test_variation_icon(values, better, variation):
     assert icons(xmr(values, better), better)[0] == variation
     assert variation in VARIATION_CODES
 
 
-@pytest.mark.parametrize(("better", "target", "assurance"), [
-    ("higher", 3, "pass"),  # S1 limits are 4.68 to 15.32
-    ("higher", 16, "fail"),
-    ("higher", 10, "hit_and_miss"),
-    ("lower", 16, "pass"),
-    ("lower", 3, "fail"),
-    ("lower", 15, "hit_and_miss"),
-    ("higher", None, "none"),
-    (None, 3, "none"),
-])
+@pytest.mark.parametrize(
+    ("better", "target", "assurance"),
+    [
+        ("higher", 3, "pass"),  # S1 limits are 4.68 to 15.32
+        ("higher", 16, "fail"),
+        ("higher", 10, "hit_and_miss"),
+        ("lower", 16, "pass"),
+        ("lower", 3, "fail"),
+        ("lower", 15, "hit_and_miss"),
+        ("higher", None, "none"),
+        (None, 3, "none"),
+    ],
+)
 def test_assurance_icon(better, target, assurance):
     assert icons(xmr(S1, better), better, target)[1] == assurance
     assert assurance in ASSURANCE_CODES
@@ -436,17 +460,23 @@ S24 = [6, 10] * 7 + [12] * 14
 
 def test_explain_names_the_rule():
     assert explain(xmr(S1, "higher"), "higher") == (
-        "no significant change over time: every point within the expected range")
+        "no significant change over time: every point within the expected range"
+    )
     assert explain(xmr(S2, "higher"), "higher") == (
-        "this is a real improvement: the latest point is above the upper process limit")
+        "this is a real improvement: the latest point is above the upper process limit"
+    )
     assert explain(xmr(S2, "lower"), "lower") == (
-        "this is a real concern: the latest point is above the upper process limit")
+        "this is a real concern: the latest point is above the upper process limit"
+    )
     assert explain(xmr(S4, None), None) == (
-        "this is a real change: seven points in a row above the average")
+        "this is a real change: seven points in a row above the average"
+    )
     assert explain(xmr(S6, "higher"), "higher") == (
-        "this is a real improvement: seven points in a row, each higher than the one before")
+        "this is a real improvement: seven points in a row, each higher than the one before"
+    )
     assert explain(xmr(S8, "lower"), "lower") == (
-        "this is a real improvement: seven points in a row, each lower than the one before")
+        "this is a real improvement: seven points in a row, each lower than the one before"
+    )
 
 
 def test_explain_two_of_three_and_long_runs():
@@ -457,14 +487,16 @@ def test_explain_two_of_three_and_long_runs():
     assert_points(frame, low(12, 14) | high(16, 18))
     assert explain(frame, "higher") == (
         "this is a real improvement: two of the last three points near or beyond "
-        "the upper process limit")
+        "the upper process limit"
+    )
     # S24: mean 280/28 = 10; MRs 13 x 4 + 2 + 13 x 0 = 54, mR = 2, limits 4.68, 15.32.
     # (6,10,6) is not all below the centre, so 6 beyond 6.4533 is not two of three.
     frame = xmr(S24, "higher")
     assert_limits(frame, 10, 4.68, 15.32, 6.4533, 13.5467)
     assert_points(frame, high(*range(14, 28)))
     assert explain(frame, "higher") == (
-        "this is a real improvement: 14 points in a row above the average")
+        "this is a real improvement: 14 points in a row above the average"
+    )
 
 
 def test_empty_series():
@@ -484,18 +516,30 @@ def test_bad_polarity_is_refused():
 
 
 # --- data too coarse for process limits (run chart, no verdict) ---------------------------
-@pytest.mark.parametrize(("values", "whole", "reason"), [
-    # the reviewer's case: a median of whole working days, 7.0 every quarter but one 6.0
-    ([6.0] + [7.0] * 15, False, "only 2 different values in 16 points"),
-    ([5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 8, 8, 9, 9], False,
-     "most figures are the same as the one before"),
-    ([10, 11, 10, 9] * 4, False, "only 3 different values in 16 points"),
-    # five levels, but steps of 0, 1 or 2 only: Wheeler's chunky-data rule
-    ([1, 2, 3, 4, 5, 4, 3, 2, 1, 2, 3, 4, 5, 4], False,
-     "the change from one point to the next takes only 1 value"),
-    ([23.0] * 6 + [24.0] * 7, True, "a median or percentile of whole numbers moves in whole "
-                                    "steps"),
-])
+@pytest.mark.parametrize(
+    ("values", "whole", "reason"),
+    [
+        # the reviewer's case: a median of whole working days, 7.0 every quarter but one 6.0
+        ([6.0] + [7.0] * 15, False, "only 2 different values in 16 points"),
+        (
+            [5, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 8, 8, 9, 9],
+            False,
+            "most figures are the same as the one before",
+        ),
+        ([10, 11, 10, 9] * 4, False, "only 3 different values in 16 points"),
+        # five levels, but steps of 0, 1 or 2 only: Wheeler's chunky-data rule
+        (
+            [1, 2, 3, 4, 5, 4, 3, 2, 1, 2, 3, 4, 5, 4],
+            False,
+            "the change from one point to the next takes only 1 value",
+        ),
+        (
+            [23.0] * 6 + [24.0] * 7,
+            True,
+            "a median or percentile of whole numbers moves in whole steps",
+        ),
+    ],
+)
 def test_coarse_data_get_a_run_chart(values, whole, reason):
     assert spc.too_coarse(values, whole_steps=whole) == reason
     frame = spc.run_chart(values, target=7)
@@ -504,9 +548,12 @@ def test_coarse_data_get_a_run_chart(values, whole, reason):
     assert spc.icons(frame, "lower")[0] == "common"
 
 
-@pytest.mark.parametrize("values", [
-    [78.2, 80.1, 79.4, 81.2, 77.9, 80.6, 79.1, 82.0, 78.8, 80.3, 79.9, 81.5, 78.4],
-    [6.0] + [7.0] * 11,  # coarse, but 12 points have no limits anyway
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        [78.2, 80.1, 79.4, 81.2, 77.9, 80.6, 79.1, 82.0, 78.8, 80.3, 79.9, 81.5, 78.4],
+        [6.0] + [7.0] * 11,  # coarse, but 12 points have no limits anyway
+    ],
+)
 def test_fine_or_short_series_are_not_called_coarse(values):
     assert spc.too_coarse(values) is None

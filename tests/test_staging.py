@@ -19,12 +19,14 @@ from scorecard.ingest import mapping
 
 from support import ROOT, build
 
-CALLS = ("Ref\tDate\tTime\tQueue In\tQueue Out\tOutcome\n"
-         "A1\t01/09/2026\t09:00:00\t01/09/2026 09:00:05\t01/09/2026 09:00:35\tANS\n"  # 30 s
-         "A2\t01/09/2026\t09:10:00\t01/09/2026 09:10:05\t01/09/2026 09:12:05\tANS\n"  # 120 s
-         "A3\t01/09/2026\t09:20:00\t01/09/2026 09:20:05\t01/09/2026 09:20:50\tABN\n"  # 45 s
-         "A4\t01/09/2026\t09:30:00\t\t\tPHN\n"  # phantom: left out with a reason
-         "A5\t01/09/2026\t09:40:00\t01/09/2026 09:40:05\t01/09/2026 09:40:05\tABN\n")  # 0 s
+CALLS = (
+    "Ref\tDate\tTime\tQueue In\tQueue Out\tOutcome\n"
+    "A1\t01/09/2026\t09:00:00\t01/09/2026 09:00:05\t01/09/2026 09:00:35\tANS\n"  # 30 s
+    "A2\t01/09/2026\t09:10:00\t01/09/2026 09:10:05\t01/09/2026 09:12:05\tANS\n"  # 120 s
+    "A3\t01/09/2026\t09:20:00\t01/09/2026 09:20:05\t01/09/2026 09:20:50\tABN\n"  # 45 s
+    "A4\t01/09/2026\t09:30:00\t\t\tPHN\n"  # phantom: left out with a reason
+    "A5\t01/09/2026\t09:40:00\t01/09/2026 09:40:05\t01/09/2026 09:40:05\tABN\n"
+)  # 0 s
 STAGING = """
 select
     _file, _line,
@@ -47,8 +49,9 @@ scope = { channels = ["phone"] }
 """
 
 
-def _council(tmp_path: Path, files: dict[str, str], sql: str = STAGING,
-             text: str = MAPPING) -> Path:
+def _council(
+    tmp_path: Path, files: dict[str, str], sql: str = STAGING, text: str = MAPPING
+) -> Path:
     data = tmp_path / "data"
     data.mkdir()
     for name, body in files.items():
@@ -78,9 +81,11 @@ def test_a_staging_query_computes_flags_and_leaves_rows_out_with_reasons(tmp_pat
     excluded = database.query("tables/exclusions")
     assert excluded[["file", "line", "reason"]].values.tolist() == [
         ["calls_2026-09.tsv", 5, "phantom call"],
-        ["calls_2026-09.tsv", 6, "not selected by the staging query contacts.sql"]]
-    rows = database._con.execute("select contact_id, wait_seconds, abandoned from contacts "
-                                 "order by 1").fetchall()
+        ["calls_2026-09.tsv", 6, "not selected by the staging query contacts.sql"],
+    ]
+    rows = database._con.execute(
+        "select contact_id, wait_seconds, abandoned from contacts order by 1"
+    ).fetchall()
     assert rows == [("A1", 30, False), ("A2", 120, False), ("A3", 45, True)]
     database.close()
 
@@ -88,23 +93,27 @@ def test_a_staging_query_computes_flags_and_leaves_rows_out_with_reasons(tmp_pat
 def test_several_files_are_one_extract_and_duplicates_name_the_other_file(tmp_path):
     august = CALLS.replace("01/09/2026", "03/08/2026").replace("A2\t", "B2\t")
     august = august.replace("A3\t", "B3\t").replace("A5\t", "B5\t").replace("A4\t", "B4\t")
-    s, result = build(_council(tmp_path, {"calls_2026-09.tsv": CALLS,
-                                          "calls_2026-08.tsv": august}), tmp_path / "cache")
+    s, result = build(
+        _council(tmp_path, {"calls_2026-09.tsv": CALLS, "calls_2026-08.tsv": august}),
+        tmp_path / "cache",
+    )
     report = _report(result)
     assert report.file == "calls_2026-08.tsv, calls_2026-09.tsv"
     # 10 calls: B1..B5 and A1..A5 except A1 is in both files (august keeps A1)
     assert (report.rows_read, report.loaded, report.excluded, report.rejected) == (10, 5, 4, 1)
     rejects = _database(s).table("rejects")
     assert rejects[["file", "line", "reason"]].values.tolist() == [
-        ["calls_2026-09.tsv", 2, "duplicate contact_id: first seen on line 2 of "
-                                 "calls_2026-08.tsv"]]
+        ["calls_2026-09.tsv", 2, "duplicate contact_id: first seen on line 2 of calls_2026-08.tsv"]
+    ]
 
 
 def test_wide_to_long_with_a_date_from_the_file_name(tmp_path):
-    survey = ("Resp,Q1,Q2,Wt\n"
-              "R1,5,4,1.0\n"
-              "R2,9,2,2.0\n"  # Q1 don't know
-              "R3,,3,1.5\n")  # Q1 skipped: no answer at all
+    survey = (
+        "Resp,Q1,Q2,Wt\n"
+        "R1,5,4,1.0\n"
+        "R2,9,2,2.0\n"  # Q1 don't know
+        "R3,,3,1.5\n"
+    )  # Q1 skipped: no answer at all
     sql = """
     with answers as (unpivot source on q1, q2 into name q value score)
     select _file, _line, resp as response_id, 'resident_survey' as survey,
@@ -114,65 +123,101 @@ def test_wide_to_long_with_a_date_from_the_file_name(tmp_path):
         score, wt as weight
     from answers
     """
-    text = ('[satisfaction]\nfile = "wave_2025-11.csv"\nstaging = "contacts.sql"\n'
-            'missing = { score = ["9"] }\nscope = { surveys = ["resident_survey"] }\n')
-    s, result = build(_council(tmp_path, {"wave_2025-11.csv": survey}, sql, text),
-                      tmp_path / "cache")
+    text = (
+        '[satisfaction]\nfile = "wave_2025-11.csv"\nstaging = "contacts.sql"\n'
+        'missing = { score = ["9"] }\nscope = { surveys = ["resident_survey"] }\n'
+    )
+    s, result = build(
+        _council(tmp_path, {"wave_2025-11.csv": survey}, sql, text), tmp_path / "cache"
+    )
     report = _report(result, "satisfaction")
     # 3 rows gave 5 answers (R3's blank Q1 is no answer); R2's Q1 = 9 is excluded by design
-    assert (report.rows_read, report.staged, report.loaded, report.excluded,
-            report.rejected) == (3, 5, 4, 1, 0)
+    assert (report.rows_read, report.staged, report.loaded, report.excluded, report.rejected) == (
+        3,
+        5,
+        4,
+        1,
+        0,
+    )
     database = _database(s)
-    got = database._con.execute("select response_id, question, score, responded_on from "
-                                "satisfaction order by 1, 2").fetchall()
+    got = database._con.execute(
+        "select response_id, question, score, responded_on from satisfaction order by 1, 2"
+    ).fetchall()
     assert got[0] == ("R1", "satisfied_with_council", 5, date(2025, 11, 1))
     catalogue = load_catalogue(s.catalogue_file)
-    staff = measures.compute(database, catalogue["staff_customer_focus"],
-                             measures.Filters("month", date(2025, 11, 1), date(2025, 11, 1)),
-                             measures.Targets(database.query("tables/targets")))
-    assert staff.absent == ("Not measured: the satisfaction extract covers the resident "
-                            "survey only")
+    staff = measures.compute(
+        database,
+        catalogue["staff_customer_focus"],
+        measures.Filters("month", date(2025, 11, 1), date(2025, 11, 1)),
+        measures.Targets(database.query("tables/targets")),
+    )
+    assert staff.absent == (
+        "Not measured: the satisfaction extract covers the resident survey only"
+    )
     database.close()
 
 
 def test_declared_scope_rejects_rows_outside_it_and_says_what_is_not_measured(tmp_path):
-    sql = STAGING.replace("'phone' as channel", "case when ref = 'A2' then 'web' "
-                                                "else 'phone' end as channel")
+    sql = STAGING.replace(
+        "'phone' as channel", "case when ref = 'A2' then 'web' else 'phone' end as channel"
+    )
     s, result = build(_council(tmp_path, {"calls_2026-09.tsv": CALLS}, sql), tmp_path / "cache")
     assert result.ok
     assert (_report(result).loaded, _report(result).rejected) == (2, 1)
     rejects = _database(s).table("rejects")
     assert rejects[["line", "column_name", "value", "reason"]].values.tolist() == [
-        [3, "channel", "web", "is outside what the extract covers (phone)"]]
+        [3, "channel", "web", "is outside what the extract covers (phone)"]
+    ]
     database = _database(s)
     covered = coverage.load(database)
     catalogue = load_catalogue(s.catalogue_file)
-    assert coverage.measure_absence(covered, catalogue["digital_takeup"]) == \
-        "Not measured: the contacts extract covers phone only"
+    assert (
+        coverage.measure_absence(covered, catalogue["digital_takeup"])
+        == "Not measured: the contacts extract covers phone only"
+    )
     assert coverage.measure_absence(covered, catalogue["calls_answered_60s"]) is None
-    assert coverage.measure_absence(covered, catalogue["f2f_average_wait"]) == \
-        "Not measured: the contacts extract covers phone only"
-    assert coverage.measure_absence(covered, catalogue["complaints_upheld"]) == \
-        "Not supplied: no complaints extract"
+    assert (
+        coverage.measure_absence(covered, catalogue["f2f_average_wait"])
+        == "Not measured: the contacts extract covers phone only"
+    )
+    assert (
+        coverage.measure_absence(covered, catalogue["complaints_upheld"])
+        == "Not supplied: no complaints extract"
+    )
     database.close()
 
 
-@pytest.mark.parametrize(("sql", "message"), [
-    ("select _file, _line, ref as contact_id from sourcee",
-     "contacts.sql: the staging query failed: Catalog Error: Table with name sourcee does not "
-     "exist!"),
-    ("select * from read_csv('/etc/passwd')",
-     'contacts.sql: the staging query failed: Permission Error: Cannot access file '
-     '"/etc/passwd" - file system operations are disabled by configuration'),
-    ("copy (select 1) to 'out.csv'",
-     "contacts.sql: the staging query must be exactly one SELECT"),
-    ("select 1 as a; select 2 as b", "contacts.sql: the staging query must be exactly one "
-                                     "SELECT"),
-    ("select ref as contact_id from source",
-     "contacts.sql: the staging query must keep _file and _line from source"),
-    ("select _file, _line, ref as contact_id from source",
-     "contacts.sql: missing required column(s) received_at, channel, service"),
-])
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        (
+            "select _file, _line, ref as contact_id from sourcee",
+            "contacts.sql: the staging query failed: Catalog Error: Table with name sourcee "
+            "does not exist!",
+        ),
+        (
+            "select * from read_csv('/etc/passwd')",
+            "contacts.sql: the staging query failed: Permission Error: Cannot access file "
+            '"/etc/passwd" - file system operations are disabled by configuration',
+        ),
+        (
+            "copy (select 1) to 'out.csv'",
+            "contacts.sql: the staging query must be exactly one SELECT",
+        ),
+        (
+            "select 1 as a; select 2 as b",
+            "contacts.sql: the staging query must be exactly one SELECT",
+        ),
+        (
+            "select ref as contact_id from source",
+            "contacts.sql: the staging query must keep _file and _line from source",
+        ),
+        (
+            "select _file, _line, ref as contact_id from source",
+            "contacts.sql: missing required column(s) received_at, channel, service",
+        ),
+    ],
+)
 def test_a_faulty_staging_query_is_one_message_naming_its_file(tmp_path, sql, message):
     s, result = build(_council(tmp_path, {"calls_2026-09.tsv": CALLS}, sql), tmp_path / "cache")
     assert not result.ok
@@ -180,31 +225,54 @@ def test_a_faulty_staging_query_is_one_message_naming_its_file(tmp_path, sql, me
     assert _report(result).status == "failed"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[[contacts]]\nfile = 'a.csv'\n", "mapping.toml: [[contacts]] is an array of tables; "
-                                       "write [contacts] (one table per extract)."),
-    ("contacts = 'calls.csv'\n", "mapping.toml: contacts must be a table ([contacts])"),
-    ("[contacts]\ncolumns = 'Ref'\n", "mapping.toml: [contacts] columns: expected a table of "
-                                      "our column = your column"),
-    ("[contacts]\nvalues.channel = 'phone'\n",
-     "mapping.toml: [contacts] values.channel: expected a table of your code = our code"),
-    ("[contacts]\nmissing = { channel = { a = 1 } }\n",
-     "mapping.toml: [contacts] missing.channel: expected codes (text, or a list of text)"),
-    ("[contacts]\nsupplied = 'no'\n", "mapping.toml: [contacts] supplied: expected true or "
-                                      "false."),
-    ("[contacts]\nscope = { channels = ['telephone'] }\n",
-     "mapping.toml: [contacts] scope.channels: telephone is not one of: phone, web"),
-    ("[contacts]\nscope = { from = '2026-13-01' }\n",
-     "mapping.toml: [contacts] scope.from: expected a date as YYYY-MM-DD"),
-    ("[contacts]\nstaging = 'nope.sql'\n",
-     "mapping.toml: [contacts] staging: the staging query nope.sql was not found"),
-    ("[contacts]\nfile = '../secret.csv'\n", "mapping.toml: [contacts] file: must name a file "
-                                             "inside the data folder"),
-    ("[contacts]\nfile = '/etc/passwd'\n", "mapping.toml: [contacts] file: must name a file "
-                                           "inside the data folder"),
-])
-def test_a_mapping_mistake_names_the_file_the_key_and_what_was_expected(tmp_path, text,
-                                                                        message):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[[contacts]]\nfile = 'a.csv'\n",
+            "mapping.toml: [[contacts]] is an array of tables; "
+            "write [contacts] (one table per extract).",
+        ),
+        ("contacts = 'calls.csv'\n", "mapping.toml: contacts must be a table ([contacts])"),
+        (
+            "[contacts]\ncolumns = 'Ref'\n",
+            "mapping.toml: [contacts] columns: expected a table of our column = your column",
+        ),
+        (
+            "[contacts]\nvalues.channel = 'phone'\n",
+            "mapping.toml: [contacts] values.channel: expected a table of your code = our code",
+        ),
+        (
+            "[contacts]\nmissing = { channel = { a = 1 } }\n",
+            "mapping.toml: [contacts] missing.channel: expected codes (text, or a list of text)",
+        ),
+        (
+            "[contacts]\nsupplied = 'no'\n",
+            "mapping.toml: [contacts] supplied: expected true or false.",
+        ),
+        (
+            "[contacts]\nscope = { channels = ['telephone'] }\n",
+            "mapping.toml: [contacts] scope.channels: telephone is not one of: phone, web",
+        ),
+        (
+            "[contacts]\nscope = { from = '2026-13-01' }\n",
+            "mapping.toml: [contacts] scope.from: expected a date as YYYY-MM-DD",
+        ),
+        (
+            "[contacts]\nstaging = 'nope.sql'\n",
+            "mapping.toml: [contacts] staging: the staging query nope.sql was not found",
+        ),
+        (
+            "[contacts]\nfile = '../secret.csv'\n",
+            "mapping.toml: [contacts] file: must name a file inside the data folder",
+        ),
+        (
+            "[contacts]\nfile = '/etc/passwd'\n",
+            "mapping.toml: [contacts] file: must name a file inside the data folder",
+        ),
+    ],
+)
+def test_a_mapping_mistake_names_the_file_the_key_and_what_was_expected(tmp_path, text, message):
     (tmp_path / "mapping.toml").write_text(text, encoding="utf-8")
     with pytest.raises(mapping.MappingError) as caught:
         mapping.load(tmp_path / "mapping.toml")
@@ -219,20 +287,29 @@ def test_a_file_outside_the_data_folder_is_never_read_or_echoed(tmp_path):
     text = '[contacts]\nfile = "link.csv"\n'
     (data / "mapping.toml").write_text(text, encoding="utf-8")
     _, result = build(data, tmp_path / "cache")
-    assert result.problems == ["contacts: the mapping names link.csv, but no such file is in "
-                               "the extracts folder."]
+    assert result.problems == [
+        "contacts: the mapping names link.csv, but no such file is in the extracts folder."
+    ]
     assert "hunter2" not in str(result) and "password" not in str(result)
 
 
-@pytest.mark.parametrize(("folder", "extract", "counts"), [
-    ("telephony", "contacts", (297, None, 274, 23, 0)),
-    ("resident_survey", "satisfaction", (240, 466, 422, 44, 0)),
-    ("request_log", "cases", (400, None, 400, 0, 0)),
-])
+@pytest.mark.parametrize(
+    ("folder", "extract", "counts"),
+    [
+        ("telephony", "contacts", (297, None, 274, 23, 0)),
+        ("resident_survey", "satisfaction", (240, 466, 422, 44, 0)),
+        ("request_log", "cases", (400, None, 400, 0, 0)),
+    ],
+)
 def test_the_shipped_examples_load_as_documented(tmp_path, folder, extract, counts):
     # docs/mapping.md quotes these counts
     _, result = build(ROOT / "data" / "examples" / folder, tmp_path / "cache")
     assert result.ok and not result.flags, (result.problems, result.flags)
     report = _report(result, extract)
-    assert (report.rows_read, report.staged, report.loaded, report.excluded,
-            report.rejected) == counts
+    assert (
+        report.rows_read,
+        report.staged,
+        report.loaded,
+        report.excluded,
+        report.rejected,
+    ) == counts

@@ -23,24 +23,42 @@ from apptest import app, open_page, texts
 from support import MINI, ROOT, build
 
 NAMES = [e.name for e in contracts.EXTRACTS]
-SUBSETS = ({"none": []} | {f"only {n}": [n] for n in NAMES}
-           | {f"all but {n}": [x for x in NAMES if x != n] for n in NAMES})
-PAGES = ["", "ethos", "understanding", "access", "end_to_end", "complaints", "data", "measure",
-         "service", "actions"]
+SUBSETS = (
+    {"none": []}
+    | {f"only {n}": [n] for n in NAMES}
+    | {f"all but {n}": [x for x in NAMES if x != n] for n in NAMES}
+)
+PAGES = [
+    "",
+    "ethos",
+    "understanding",
+    "access",
+    "end_to_end",
+    "complaints",
+    "data",
+    "measure",
+    "service",
+    "actions",
+]
 REAL = ROOT / "data" / "real"
 SHIPPED = {
-    "la311": (REAL, {"mapping": ROOT / "mappings" / "la311.toml"},
-              ["cases", "contacts"]),
-    "housing ombudsman": (REAL, {"mapping": ROOT / "mappings" / "housing_ombudsman.toml"},
-                          ["complaints"]),
+    "la311": (REAL, {"mapping": ROOT / "mappings" / "la311.toml"}, ["cases", "contacts"]),
+    "housing ombudsman": (
+        REAL,
+        {"mapping": ROOT / "mappings" / "housing_ombudsman.toml"},
+        ["complaints"],
+    ),
     "example telephony": (ROOT / "data" / "examples" / "telephony", {}, ["contacts"]),
-    "example resident survey": (ROOT / "data" / "examples" / "resident_survey", {},
-                                ["satisfaction"]),
-    "example request log": (ROOT / "data" / "examples" / "request_log", {},
-                            ["cases", "contacts"]),
+    "example resident survey": (
+        ROOT / "data" / "examples" / "resident_survey",
+        {},
+        ["satisfaction"],
+    ),
+    "example request log": (ROOT / "data" / "examples" / "request_log", {}, ["cases", "contacts"]),
 }
-STRATEGY = catalogue.load_strategy(ROOT / "config" / "strategy.toml",
-                                   ROOT / "config" / "measures.toml")
+STRATEGY = catalogue.load_strategy(
+    ROOT / "config" / "strategy.toml", ROOT / "config" / "measures.toml"
+)
 MEASURES = catalogue.load_catalogue(ROOT / "config" / "measures.toml")
 PILLAR_MEASURES = [MEASURES[m] for p in STRATEGY.pillars for m in p.measures]
 
@@ -64,8 +82,9 @@ def _every_page(at) -> dict[str, str]:
     for url in PAGES:
         at = open_page(at, url) if url else at
         assert not at.exception, (url, at.exception[0].message if at.exception else "")
-        alerts = [e.value for kind in ("info", "warning", "error", "success")
-                  for e in getattr(at, kind)]
+        alerts = [
+            e.value for kind in ("info", "warning", "error", "success") for e in getattr(at, kind)
+        ]
         shown[url] = "\n".join(texts(at) + alerts + [str(m.value) for m in at.metric])
         if not url:
             tally = {m.label.split(": ")[-1]: int(m.value) for m in at.metric}
@@ -75,8 +94,11 @@ def _every_page(at) -> dict[str, str]:
 
 def _absent_words(supplied: list[str]) -> dict[str, str]:
     """Measure title -> the words that must say it is not supplied."""
-    return {m.title: f"Not supplied: no {_missing_source(m, supplied)} extract"
-            for m in PILLAR_MEASURES if _missing_source(m, supplied)}
+    return {
+        m.title: f"Not supplied: no {_missing_source(m, supplied)} extract"
+        for m in PILLAR_MEASURES
+        if _missing_source(m, supplied)
+    }
 
 
 def _check_overview(shown: dict, supplied: list[str]) -> None:
@@ -90,8 +112,10 @@ def _check_overview(shown: dict, supplied: list[str]) -> None:
     counted = sum(shown["tally"].values())
     assert counted <= len(PILLAR_MEASURES) - len(absent)
     if absent:
-        assert f"{len(absent)} measure{'s' if len(absent) > 1 else ''} not supplied or not " \
-               "measured" in overview
+        assert (
+            f"{len(absent)} measure{'s' if len(absent) > 1 else ''} not supplied or not "
+            "measured" in overview
+        )
 
 
 @pytest.mark.parametrize("subset", SUBSETS)
@@ -119,15 +143,25 @@ def _papers(s) -> tuple[str, str]:
         filters = pack.filters_for(quarter, covered.as_at, covered.first)
         html = pack.render(database, s, filters, covered.as_at)
         year = cal.fy_label(cal.fy_start(covered.as_at))
-        report = annual_report.build(database, s, catalogue.load_catalogue(s.catalogue_file),
-                                     year, covered.as_at).render()
+        report = annual_report.build(
+            database, s, catalogue.load_catalogue(s.catalogue_file), year, covered.as_at
+        ).render()
     finally:
         database.close()
     return html, report
 
 
-@pytest.mark.parametrize("subset", ["none", "only contacts", "only complaints",
-                                    "all but complaints", "all but actions", "all but targets"])
+@pytest.mark.parametrize(
+    "subset",
+    [
+        "none",
+        "only contacts",
+        "only complaints",
+        "all but complaints",
+        "all but actions",
+        "all but targets",
+    ],
+)
 def test_committee_pack_and_annual_report_on_a_subset(subset, tmp_path):
     supplied = SUBSETS[subset]
     s, result = build(_subset(tmp_path, supplied), tmp_path / "cache", min_base=1)

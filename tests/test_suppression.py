@@ -9,8 +9,9 @@ from scorecard.engine.suppression import count_text, protect, rate, small, withh
 
 
 def _frame(bases):
-    return pd.DataFrame({"group": list("ABCD")[: len(bases)], "base": bases,
-                         "value": [50.0] * len(bases)})
+    return pd.DataFrame(
+        {"group": list("ABCD")[: len(bases)], "base": bases, "value": [50.0] * len(bases)}
+    )
 
 
 def test_nothing_hidden_when_every_base_is_large_enough():
@@ -25,7 +26,10 @@ def test_one_small_group_takes_the_next_smallest_with_it():
     out = protect(_frame([8, 35, 12]), min_base=10)
     assert out["suppressed"].tolist() == [True, False, True]
     assert out["suppressed_reason"].tolist() == [
-        "fewer than 10", "", "hidden so a small group cannot be worked out"]
+        "fewer than 10",
+        "",
+        "hidden so a small group cannot be worked out",
+    ]
     assert out["value"].isna().tolist() == [True, False, True]
     assert out["base"].isna().tolist() == [True, False, True]
 
@@ -46,9 +50,14 @@ def test_every_period_at_once_agrees_with_one_table_at_a_time():
     from scorecard.engine.suppression import hidden_by_period, hidden_groups
 
     rng = random.Random(7)
-    rows = pd.DataFrame([{"period_start": p, "service": s, "base": rng.choice([0, 3, 9, 10, 11,
-                                                                              25, 40, 40])}
-                         for p in range(60) for s in "ABCDEF" if rng.random() > 0.2])
+    rows = pd.DataFrame(
+        [
+            {"period_start": p, "service": s, "base": rng.choice([0, 3, 9, 10, 11, 25, 40, 40])}
+            for p in range(60)
+            for s in "ABCDEF"
+            if rng.random() > 0.2
+        ]
+    )
     expected = {p: hidden_groups(part, 10) for p, part in rows.groupby("period_start")}
     assert hidden_by_period(rows, 10) == expected
     assert any(len(h) >= 2 for h in expected.values())  # complementary cases were tried
@@ -56,9 +65,16 @@ def test_every_period_at_once_agrees_with_one_table_at_a_time():
 
 # --- Counts: the primary rule in every published table -------------------------------------
 
+
 def test_a_count_from_1_to_min_base_less_one_is_small():
     assert [small(n, 10) for n in (0, 1, 9, 10, None, float("nan"))] == [
-        False, True, True, False, False, False]
+        False,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
     assert count_text(3, 10, "complaint") == "fewer than 10 complaints"
     assert count_text(1, 1, "complaint") == "1 complaint"
     assert count_text(1204, 10, "complaint") == "1,204 complaints"
@@ -75,15 +91,24 @@ def test_a_rate_is_withheld_with_a_small_base_or_a_small_count():
 def test_below_the_minimum_base_number_base_and_per_cent_are_all_withheld():
     # the complaints timeliness CSV for Libraries once read "Number 3, Of 8" beside a blank
     # per cent; the number, its base and the per cent all go, and the note says why
-    table = pd.DataFrame({"Measure": ["On time", "Extended", "Pending"],
-                          "Number": [3, 3, 4], "Of": [8, 62, None],
-                          "Per cent": [37.5, 4.8, None], "Note": ["", "", ""]})
+    table = pd.DataFrame(
+        {
+            "Measure": ["On time", "Extended", "Pending"],
+            "Number": [3, 3, 4],
+            "Of": [8, 62, None],
+            "Per cent": [37.5, 4.8, None],
+            "Note": ["", "", ""],
+        }
+    )
     out = withhold(table, 10, counts=["Number"], bases=["Of"], derived=["Per cent"])
     assert out["Number"].isna().tolist() == [True, True, True]
     assert out["Of"].tolist()[1] == 62 and out["Of"].isna().tolist() == [True, False, True]
     assert out["Per cent"].isna().all()
-    assert out["Note"].tolist() == ["fewer than 10", "Number: fewer than 10",
-                                    "Number: fewer than 10"]
+    assert out["Note"].tolist() == [
+        "fewer than 10",
+        "Number: fewer than 10",
+        "Number: fewer than 10",
+    ]
     assert str(out["Number"].dtype) == "Int64"  # whole numbers in the CSV, never '3.0'
 
 
@@ -91,16 +116,23 @@ def test_a_withheld_part_of_a_total_on_its_row_takes_the_next_smallest_with_it()
     # 103 calls offered: 80 answered within 60 s, 20 later, 3 abandoned. With the 3 alone
     # withheld, 103 - 80 - 20 gives it back, so 20 (the next smallest) goes too; the service
     # level depends on the 80 only and stays
-    calls = pd.DataFrame({"Offered": [103], "Within": [80], "Later": [20], "Abandoned": [3],
-                          "Level": [77.7]})
-    out = withhold(calls, 10, bases=["Offered"], counts=["Within", "Later", "Abandoned"],
-                   derived={"Level": ["Within"]},
-                   total=("Offered", ["Within", "Later", "Abandoned"]))
+    calls = pd.DataFrame(
+        {"Offered": [103], "Within": [80], "Later": [20], "Abandoned": [3], "Level": [77.7]}
+    )
+    out = withhold(
+        calls,
+        10,
+        bases=["Offered"],
+        counts=["Within", "Later", "Abandoned"],
+        derived={"Level": ["Within"]},
+        total=("Offered", ["Within", "Later", "Abandoned"]),
+    )
     assert out.loc[0, ["Offered", "Within"]].tolist() == [103, 80]
     assert pd.isna(out.loc[0, "Later"]) and pd.isna(out.loc[0, "Abandoned"])
     assert out.loc[0, "Level"] == 77.7
-    assert out.loc[0, "Note"] == ("Abandoned: fewer than 10; "
-                                  "Later: hidden so a small group cannot be worked out")
+    assert out.loc[0, "Note"] == (
+        "Abandoned: fewer than 10; Later: hidden so a small group cannot be worked out"
+    )
 
 
 def test_a_withheld_count_in_a_published_column_total_takes_the_next_smallest():
@@ -109,8 +141,7 @@ def test_a_withheld_count_in_a_published_column_total_takes_the_next_smallest():
     out = withhold(reasons, 10, counts=["Total"], summed=["Total"])
     assert out["Total"].isna().tolist() == [True, True, False]
     # by group: each stage's outcomes add up to its answers (given by the per cents)
-    outcomes = pd.DataFrame({"Stage": ["1", "1", "1", "2", "2"],
-                             "Complaints": [30, 12, 5, 40, 20]})
+    outcomes = pd.DataFrame({"Stage": ["1", "1", "1", "2", "2"], "Complaints": [30, 12, 5, 40, 20]})
     out = withhold(outcomes, 10, counts=["Complaints"], summed=["Complaints"], by="Stage")
     assert out["Complaints"].isna().tolist() == [False, True, True, False, False]
 
@@ -120,11 +151,20 @@ def test_a_withheld_total_is_not_left_to_be_added_up_from_its_parts():
     # published above the table, 57 - 30 would give the 2 back, so 25 goes too; its bands
     # 15 and 10 would add back up to 25, so the smaller (10) goes as well
     table = pd.DataFrame({"Open": [2, 25, 30], "New": [2, 15, 20], "Old": [0, 10, 10]})
-    out = withhold(table, 10, bases=["Open"], counts=["New", "Old"],
-                   total=("Open", ["New", "Old"]), summed=["Open"])
+    out = withhold(
+        table,
+        10,
+        bases=["Open"],
+        counts=["New", "Old"],
+        total=("Open", ["New", "Old"]),
+        summed=["Open"],
+    )
     assert out["Open"].isna().tolist() == [True, True, False]
     assert out["New"].isna().tolist() == [True, False, False]
     assert out["Old"].isna().tolist() == [True, True, False]
     assert out["Note"].tolist() == [
-        "fewer than 10", "Open: hidden so a small group cannot be worked out; "
-        "Old: hidden so a small group cannot be worked out", ""]
+        "fewer than 10",
+        "Open: hidden so a small group cannot be worked out; "
+        "Old: hidden so a small group cannot be worked out",
+        "",
+    ]

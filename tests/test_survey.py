@@ -136,28 +136,35 @@ def test_interval_from_sums_matches_the_row_version():
     assert all(math.isnan(v) for v in interval_from_sums(0, 0, 0))
 
 
-@pytest.mark.parametrize(("p1", "n1", "p2", "n2", "better", "words"), [
-    (0.60, 80, 0.80, 70, "higher", "better"),  # real rise: 5.24 to 33.39 points
-    (0.60, 80, 0.80, 70, "lower", "worse"),
-    (0.80, 70, 0.60, 80, "higher", "worse"),  # real fall
-    (0.80, 70, 0.60, 80, "lower", "better"),
-    (0.60, 80, 0.80, 70, None, "higher"),
-    (0.50, 10, 0.70, 10, "higher", "no real change"),  # small samples overlap
-    (5 / 56, 56, 0.0, 29, "lower", "no real change"),  # Table II (d): spans 0
-])
+@pytest.mark.parametrize(
+    ("p1", "n1", "p2", "n2", "better", "words"),
+    [
+        (0.60, 80, 0.80, 70, "higher", "better"),  # real rise: 5.24 to 33.39 points
+        (0.60, 80, 0.80, 70, "lower", "worse"),
+        (0.80, 70, 0.60, 80, "higher", "worse"),  # real fall
+        (0.80, 70, 0.60, 80, "lower", "better"),
+        (0.60, 80, 0.80, 70, None, "higher"),
+        (0.50, 10, 0.70, 10, "higher", "no real change"),  # small samples overlap
+        (5 / 56, 56, 0.0, 29, "lower", "no real change"),  # Table II (d): spans 0
+    ],
+)
 def test_change_words(p1, n1, p2, n2, better, words):
     assert change_words(p1, n1, p2, n2, better) == words
 
 
 def test_a_lower_group_that_is_not_flagged_is_named_with_its_base():
     from scorecard.engine import groups
-    table = pd.DataFrame({
-        "dimension": ["age"] * 4 + ["disability"] * 2,
-        "resident_group": ["16-24", "35-44", "45-54", "75+", "Disabled", "Not disabled"],
-        "value": [54.9, 55.5, 70.0, 40.0, 60.0, 65.0],
-        "base": [41, 412, 380, 6, 200, 800],
-        "suppressed": [False, False, False, True, False, False],
-        "versus_rest": ["", "lower", "", "", "", ""]})
+
+    table = pd.DataFrame(
+        {
+            "dimension": ["age"] * 4 + ["disability"] * 2,
+            "resident_group": ["16-24", "35-44", "45-54", "75+", "Disabled", "Not disabled"],
+            "value": [54.9, 55.5, 70.0, 40.0, 60.0, 65.0],
+            "base": [41, 412, 380, 6, 200, 800],
+            "suppressed": [False, False, False, True, False, False],
+            "versus_rest": ["", "lower", "", "", "", ""],
+        }
+    )
     # 16-24 is below the flagged 35-44 but has a tenth of the answers; 75+ is suppressed
     # (never described); no disability group is flagged, so none is named
     assert groups.lower_but_not_flagged(table) == ["aged 16-24 (54.9% of 41 answers)"]

@@ -31,16 +31,30 @@ CASH_OFFICE_CLOSED = np.datetime64("2023-10", "M")
 STORM_MONTH = np.datetime64("2025-01", "M")
 HOLIDAYS = holiday_array()  # the one working-day calendar: scorecard.engine.calendar
 
-SERVICES = ("Waste and Recycling", "Highways", "Council Tax", "Benefits", "Housing", "Planning",
-            "Adult Social Care", "Children's Services", "Libraries", "Registration")
+SERVICES = (
+    "Waste and Recycling",
+    "Highways",
+    "Council Tax",
+    "Benefits",
+    "Housing",
+    "Planning",
+    "Adult Social Care",
+    "Children's Services",
+    "Libraries",
+    "Registration",
+)
 HOUSING, HIGHWAYS = SERVICES.index("Housing"), SERVICES.index("Highways")
 STANDARD_DAYS = (5, 10, 10, 15, 15, 40, 20, 15, 5, 5)  # working days, in SERVICES order
 CONTACT_MIX = (0.20, 0.09, 0.20, 0.12, 0.11, 0.05, 0.07, 0.05, 0.05, 0.06)
 CASE_MIX = (0.22, 0.11, 0.14, 0.11, 0.16, 0.05, 0.07, 0.04, 0.05, 0.05)
 COMPLAINT_MIX = (0.22, 0.12, 0.15, 0.10, 0.18, 0.05, 0.08, 0.05, 0.02, 0.03)
 STAFF_IN_POST = (180, 120, 90, 110, 160, 60, 300, 240, 70, 25)  # training return denominators
-SEASONAL = {"Council Tax": {3: 2.3, 4: 2.3}, "Highways": {12: 1.7, 1: 1.7, 2: 1.7},
-            "Waste and Recycling": {12: 1.2, 1: 1.25}, "Benefits": {4: 1.2}}
+SEASONAL = {
+    "Council Tax": {3: 2.3, 4: 2.3},
+    "Highways": {12: 1.7, 1: 1.7, 2: 1.7},
+    "Waste and Recycling": {12: 1.2, 1: 1.25},
+    "Benefits": {4: 1.2},
+}
 
 CHANNELS = ("phone", "web", "email", "face_to_face", "webchat", "letter", "social", "app")
 PHONE, WEB, EMAIL, F2F, WEBCHAT, LETTER, SOCIAL, APP = range(8)
@@ -48,13 +62,42 @@ PHONE, WEB, EMAIL, F2F, WEBCHAT, LETTER, SOCIAL, APP = range(8)
 SHARE_START = (0.51, 0.22, 0.11, 0.08, 0.03, 0.03, 0.02, 0.03)
 SHARE_END = (0.29, 0.32, 0.08, 0.05, 0.05, 0.01, 0.02, 0.18)
 HANDLE_MEDIAN = (330, 0, 300, 540, 600, 0, 0, 0)  # seconds of staff time by channel
-SITES = ("Contact Centre", "Online", "Northgate Customer Service Centre",
-         "Riverside Customer Service Centre", "Market Hall Customer Service Centre")
+SITES = (
+    "Contact Centre",
+    "Online",
+    "Northgate Customer Service Centre",
+    "Riverside Customer Service Centre",
+    "Market Hall Customer Service Centre",
+)
 CC, ONLINE, NORTHGATE, RIVERSIDE, MARKET_HALL = range(5)
 
 OFFICE_HOURS = (0,) * 8 + (1.0, 1.6, 1.5, 1.3, 1.0, 1.1, 1.1, 1.0, 0.8, 0.5) + (0,) * 6
-ONLINE_HOURS = (0.3, 0.2, 0.15, 0.1, 0.1, 0.15, 0.3, 0.6, 0.9, 1.0, 1.0, 1.0,
-                1.1, 1.0, 1.0, 1.0, 1.0, 1.1, 1.3, 1.6, 1.6, 1.4, 1.0, 0.6)
+ONLINE_HOURS = (
+    0.3,
+    0.2,
+    0.15,
+    0.1,
+    0.1,
+    0.15,
+    0.3,
+    0.6,
+    0.9,
+    1.0,
+    1.0,
+    1.0,
+    1.1,
+    1.0,
+    1.0,
+    1.0,
+    1.0,
+    1.1,
+    1.3,
+    1.6,
+    1.6,
+    1.4,
+    1.0,
+    0.6,
+)
 # (hour weights, Mon..Sun weights, open 15-minute slots or None, closed on bank holidays)
 PATTERNS = {
     "phone": (OFFICE_HOURS, (1.35, 1.1, 1.0, 0.95, 0.85, 0.25, 0.0), (34, 70), True),
@@ -64,19 +107,52 @@ PATTERNS = {
 CHANNEL_PATTERN = ("phone", "online", "online", "office", "office", "office", "online", "online")
 
 SURVEYS = ("resident_survey", "post_contact", "staff_survey", "mystery_shop")
-QUESTIONS = ("satisfied_with_council", "trust_council", "overall_satisfaction", "customer_focused",
-             "greeting", "prompt_response", "accurate_information", "clear_next_steps", "courtesy")
+QUESTIONS = (
+    "satisfied_with_council",
+    "trust_council",
+    "overall_satisfaction",
+    "customer_focused",
+    "greeting",
+    "prompt_response",
+    "accurate_information",
+    "clear_next_steps",
+    "courtesy",
+)
 AGE_BANDS = ("16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
 AGE_P = (0.11, 0.17, 0.16, 0.17, 0.16, 0.13, 0.10)
-ETHNICITIES = ("White British", "White other", "Asian or Asian British", "Black or Black British",
-               "Mixed or multiple", "Other")
+ETHNICITIES = (
+    "White British",
+    "White other",
+    "Asian or Asian British",
+    "Black or Black British",
+    "Mixed or multiple",
+    "Other",
+)
 ETHNICITY_P = (0.80, 0.06, 0.07, 0.03, 0.025, 0.015)
 IMD_P = (0.24, 0.22, 0.20, 0.18, 0.16)
 IMD_EFFECT = (-0.12, -0.04, 0.0, 0.04, 0.07)  # quintile 1 (most deprived) is least satisfied
-WARDS = ("Abbey Fields", "Ashby North", "Bridge End", "Castle Hill", "Chapel Green",
-         "Eastvale Central", "Fenwick", "Hartley", "Holme Park", "Kingsmead", "Lowfield",
-         "Market Ward", "Millbrook", "Northgate", "Oakwood", "Priory", "Riverside", "St Peter's",
-         "Southfields", "Westbury")
+WARDS = (
+    "Abbey Fields",
+    "Ashby North",
+    "Bridge End",
+    "Castle Hill",
+    "Chapel Green",
+    "Eastvale Central",
+    "Fenwick",
+    "Hartley",
+    "Holme Park",
+    "Kingsmead",
+    "Lowfield",
+    "Market Ward",
+    "Millbrook",
+    "Northgate",
+    "Oakwood",
+    "Priory",
+    "Riverside",
+    "St Peter's",
+    "Southfields",
+    "Westbury",
+)
 # Post-contact satisfaction by channel for respondents neither 65+ nor disabled.
 POST_CONTACT_P = (0.82, 0.78, 0.72, 0.85, 0.78, 0.70, 0.65, 0.63)
 DIGITAL_PENALTY = 0.24  # older and disabled respondents find web and app much harder
@@ -84,45 +160,67 @@ MYSTERY_CHANNELS = (PHONE, F2F, EMAIL, WEB)
 MYSTERY_P = (0.89, 0.91, 0.79, 0.77)
 MYSTERY_QUESTION_SHIFT = (0.04, -0.03, 0.0, -0.06, 0.05)
 
-CATEGORIES = ("Missed bin collection", "Delay", "Communication", "Staff conduct",
-              "Quality of service", "Policy or decision", "Damage to property", "Billing error")
-CATEGORY_MIX = {None: (0, 25, 22, 10, 20, 15, 3, 5),  # weights in CATEGORIES order
-                "Waste and Recycling": (50, 8, 12, 8, 12, 5, 5, 0),
-                "Council Tax": (0, 15, 20, 7, 8, 10, 0, 40),
-                "Highways": (0, 20, 15, 5, 20, 10, 30, 0),
-                "Housing": (0, 30, 20, 7, 30, 8, 5, 0)}
-AVOIDABLE_REASONS = ("Progress chasing", "Repeat contact", "Unclear information",
-                     "Wrong department", "Failure to act")
-AVOIDABLE_MIX = {None: (0.35, 0.25, 0.20, 0.10, 0.10),  # shares in AVOIDABLE_REASONS order
-                 "Council Tax": (0.20, 0.20, 0.45, 0.05, 0.10),
-                 "Waste and Recycling": (0.30, 0.15, 0.10, 0.05, 0.40),
-                 "Highways": (0.45, 0.20, 0.10, 0.10, 0.15)}
+CATEGORIES = (
+    "Missed bin collection",
+    "Delay",
+    "Communication",
+    "Staff conduct",
+    "Quality of service",
+    "Policy or decision",
+    "Damage to property",
+    "Billing error",
+)
+CATEGORY_MIX = {
+    None: (0, 25, 22, 10, 20, 15, 3, 5),  # weights in CATEGORIES order
+    "Waste and Recycling": (50, 8, 12, 8, 12, 5, 5, 0),
+    "Council Tax": (0, 15, 20, 7, 8, 10, 0, 40),
+    "Highways": (0, 20, 15, 5, 20, 10, 30, 0),
+    "Housing": (0, 30, 20, 7, 30, 8, 5, 0),
+}
+AVOIDABLE_REASONS = (
+    "Progress chasing",
+    "Repeat contact",
+    "Unclear information",
+    "Wrong department",
+    "Failure to act",
+)
+AVOIDABLE_MIX = {
+    None: (0.35, 0.25, 0.20, 0.10, 0.10),  # shares in AVOIDABLE_REASONS order
+    "Council Tax": (0.20, 0.20, 0.45, 0.05, 0.10),
+    "Waste and Recycling": (0.30, 0.15, 0.10, 0.05, 0.40),
+    "Highways": (0.45, 0.20, 0.10, 0.10, 0.15),
+}
 CONTRACTORS = ("Greenway Waste Services", "Roadstone Highways Ltd", "CareWell Homecare")
 CONTRACTOR_SERVICE = (0, 1, 6)  # index into SERVICES
 CONTRACTOR_PASS = (0.88, 0.90, 0.78)
 OUTCOMES = ("upheld", "partly_upheld", "not_upheld", "withdrawn", "refused")
-REFUSALS = ("out_of_time", "legal_proceedings", "not_a_complaint", "duplicate",
-            "unreasonable_behaviour")
+REFUSALS = (
+    "out_of_time",
+    "legal_proceedings",
+    "not_a_complaint",
+    "duplicate",
+    "unreasonable_behaviour",
+)
 COMPLAINT_CHANNELS = (PHONE, WEB, EMAIL, LETTER, F2F)
 OMBUDSMEN = ("none", "lgsco", "housing")
 OMBUDSMAN_OUTCOMES = ("upheld", "not_upheld", "not_investigated")
 
 COLUMNS = {
     "contacts.csv.gz": "contact_id,received_at,channel,service,site,wait_seconds,handle_seconds,"
-                       "abandoned,avoidable,resolved_first_contact,assisted_digital,"
-                       "avoidable_reason",
+    "abandoned,avoidable,resolved_first_contact,assisted_digital,"
+    "avoidable_reason",
     "cases.csv.gz": "case_id,service,channel,opened_at,closed_at,standard_days,services_involved,"
-                    "reopened,status",
+    "reopened,status",
     "satisfaction.csv.gz": "response_id,survey,responded_on,question,score,weight,service,channel,"
-                           "age_band,sex,disability,ethnicity,first_language_english,"
-                           "imd_quintile,ward",
+    "age_band,sex,disability,ethnicity,first_language_english,"
+    "imd_quintile,ward",
     "complaints.csv": "complaint_id,stage,service,channel,received_on,acknowledged_on,extended_to,"
-                      "responded_on,outcome,category,contractor,ombudsman,ombudsman_outcome,"
-                      "refusal_reason",
+    "responded_on,outcome,category,contractor,ombudsman,ombudsman_outcome,"
+    "refusal_reason",
     "returns.csv": "measure_id,period_start,service,contractor,numerator,denominator",
     "targets.csv": "measure_id,service,from_period,target,amber_margin",
     "actions.csv": "action_id,pillar,title,owner,due_on,status,progress_pct,last_update_on,update,"
-                   "measures,categories",
+    "measures,categories",
     "events.csv": "date,label,pillar,measure,rebase",
     "commentary.csv": "measure,period,service,commentary,corrective_action,owner_role,status",
 }
@@ -159,8 +257,10 @@ TARGETS = {
     "complaints_escalated": ((12, 12, 11, 11, 10), 2),
     "actions_on_track": ((80,) * 5, 5),
 }
-SERVICE_TARGETS = {("cases_within_standard", "Housing"): ((70, 73, 75, 78, 80), 5),
-                   ("cases_within_standard", "Planning"): ((75, 78, 80, 83, 85), 5)}
+SERVICE_TARGETS = {
+    ("cases_within_standard", "Housing"): ((70, 73, 75, 78, 80), 5),
+    ("cases_within_standard", "Planning"): ((75, 78, 80, 83, 85), 5),
+}
 
 # One action per block: pillar|due_on|status|progress_pct|last_update_on, then title|owner,
 # measures|categories and the latest update on indented continuation lines.
@@ -294,51 +394,98 @@ EVENTS = (  # rebase Y: a known change to the process, so SPC limits restart the
     ("2024-07-01", "New telephony system live", "access", "calls_answered_60s", "Y"),
     ("2024-07-01", "New telephony system live", "access", "call_abandonment", "Y"),
     ("2024-07-01", "New telephony system live", "access", "average_speed_of_answer", "Y"),
-    ("2025-01-24", "Winter storm: fallen trees and flooding on highways", "end_to_end",
-     "cases_within_standard", ""),
+    (
+        "2025-01-24",
+        "Winter storm: fallen trees and flooding on highways",
+        "end_to_end",
+        "cases_within_standard",
+        "",
+    ),
     ("2025-04-01", "Central complaints team formed", "complaints", "stage1_on_time", ""),
     ("2026-04-01", "Complaint Handling Code in force", "complaints", "stage1_on_time", ""),
 )
 COMMENTARY = (
-    ("cases_within_standard", "2026-09-01", "Housing",
-     "Only around 62% of housing cases closed within standard, against a target of 80%. "
-     "The repairs backlog built up in 2025 is still being worked through.",
-     "Backlog team extended to March 2027 and weekly case reviews with repairs supervisors.",
-     "Head of Housing Services", "approved"),
-    ("days_to_resolve_p90", "2026-09-01", "Housing",
-     "The slowest tenth of housing cases take over five weeks, mostly repairs that need a "
-     "contractor visit.",
-     "Contractor appointments to be booked at first contact once the CRM link goes live.",
-     "Head of Housing Services", "approved"),
-    ("post_contact_satisfaction", "2026-09-01", "",
-     "Satisfaction is held down by the reporting app, where only about 55% of respondents are "
-     "satisfied compared with over 80% on the phone. Older and disabled residents rate it lowest.",
-     "App redesign with older and disabled residents (action A10); interim fixes in October.",
-     "Digital Services Manager", "approved"),
-    ("stage1_on_time", "2026-09-01", "",
-     "Counting the extensions agreed with residents, as the Code allows, 84% of stage 1 "
-     "complaints were answered on time against a 90% target; without them only about three in "
-     "four were, so too many need an extension.",
-     "Complaints team to agree response plans at acknowledgement and report risks weekly.",
-     "Complaints and Information Manager", "approved"),
-    ("contractor_checks", "2026-07-01", "Adult Social Care",
-     "CareWell Homecare passed fewer than 80% of standards checks this quarter, mainly on call "
-     "times and updates to families.",
-     "Improvement notice issued and monthly contract meetings until performance recovers.",
-     "Head of Adult Commissioning", "approved"),
-    ("resident_trust", "2026-08-01", "",
-     "Trust in the council is below target in the August wave, lowest in the most deprived areas.",
-     "Ward-level 'you said, we did' updates planned with the communications team.",
-     "Head of Communications", "approved"),
-    ("avoidable_contact", "2026-09-01", "",
-     "Avoidable contact is slightly above target, mainly chasing calls about bins and repairs.",
-     "Bin collection text alerts to cover all rounds by the end of October.",
-     "Head of Waste Services", "approved"),
-    ("f2f_average_wait", "2026-09-01", "",
-     "Average waits at the customer service centres are just above target, longest at Market "
-     "Hall.",
-     "Appointment booking to be introduced at Market Hall first.",
-     "Customer Services Manager", "draft"),
+    (
+        "cases_within_standard",
+        "2026-09-01",
+        "Housing",
+        "Only around 62% of housing cases closed within standard, against a target of 80%. "
+        "The repairs backlog built up in 2025 is still being worked through.",
+        "Backlog team extended to March 2027 and weekly case reviews with repairs supervisors.",
+        "Head of Housing Services",
+        "approved",
+    ),
+    (
+        "days_to_resolve_p90",
+        "2026-09-01",
+        "Housing",
+        "The slowest tenth of housing cases take over five weeks, mostly repairs that need a "
+        "contractor visit.",
+        "Contractor appointments to be booked at first contact once the CRM link goes live.",
+        "Head of Housing Services",
+        "approved",
+    ),
+    (
+        "post_contact_satisfaction",
+        "2026-09-01",
+        "",
+        "Satisfaction is held down by the reporting app, where only about 55% of respondents "
+        "are satisfied compared with over 80% on the phone. Older and disabled residents rate "
+        "it lowest.",
+        "App redesign with older and disabled residents (action A10); interim fixes in October.",
+        "Digital Services Manager",
+        "approved",
+    ),
+    (
+        "stage1_on_time",
+        "2026-09-01",
+        "",
+        "Counting the extensions agreed with residents, as the Code allows, 84% of stage 1 "
+        "complaints were answered on time against a 90% target; without them only about three in "
+        "four were, so too many need an extension.",
+        "Complaints team to agree response plans at acknowledgement and report risks weekly.",
+        "Complaints and Information Manager",
+        "approved",
+    ),
+    (
+        "contractor_checks",
+        "2026-07-01",
+        "Adult Social Care",
+        "CareWell Homecare passed fewer than 80% of standards checks this quarter, mainly on call "
+        "times and updates to families.",
+        "Improvement notice issued and monthly contract meetings until performance recovers.",
+        "Head of Adult Commissioning",
+        "approved",
+    ),
+    (
+        "resident_trust",
+        "2026-08-01",
+        "",
+        "Trust in the council is below target in the August wave, lowest in the most deprived "
+        "areas.",
+        "Ward-level 'you said, we did' updates planned with the communications team.",
+        "Head of Communications",
+        "approved",
+    ),
+    (
+        "avoidable_contact",
+        "2026-09-01",
+        "",
+        "Avoidable contact is slightly above target, mainly chasing calls about bins and repairs.",
+        "Bin collection text alerts to cover all rounds by the end of October.",
+        "Head of Waste Services",
+        "approved",
+    ),
+    (
+        "f2f_average_wait",
+        "2026-09-01",
+        "",
+        "Average waits at the customer service centres are just above target, longest at Market "
+        "Hall.",
+        "Appointment booking to be introduced at Market Hall first.",
+        "Customer Services Manager",
+        "draft",
+    ),
 )
 
 
@@ -524,12 +671,14 @@ def _contact_sites(rng: Rng, month: np.datetime64, chan: Arr, days: Arr, secs: A
     return np.where(assisted, helper, site), assisted
 
 
-def _waits(rng: Rng, month: np.datetime64, chan: Arr, site: Arr, abandoned: Arr,
-           rates: tuple) -> Arr:
+def _waits(
+    rng: Rng, month: np.datetime64, chan: Arr, site: Arr, abandoned: Arr, rates: tuple
+) -> Arr:
     """Queue seconds: phone (answered or until hanging up) and face to face; 0 elsewhere."""
     n, (_, within_60, tail) = chan.size, rates
-    answered = np.where(rng.random(n) < within_60, 60 * rng.beta(1.3, 2.5, n),
-                        61 + rng.exponential(tail, n))
+    answered = np.where(
+        rng.random(n) < within_60, 60 * rng.beta(1.3, 2.5, n), 61 + rng.exponential(tail, n)
+    )
     market_hall = 16.0 if month < CASH_OFFICE_CLOSED else 12.5  # its queue eased after closure
     median = np.select([site == MARKET_HALL, site == NORTHGATE], [market_hall, 9.0], 8.0)
     in_person = 60 * rng.lognormal(np.log(median), 0.45)
@@ -555,19 +704,22 @@ def _contact_month(rng: Rng, m: int, counts: Arr, first_id: int) -> pd.DataFrame
     fcr_asked = np.isin(chan, (PHONE, F2F, WEBCHAT)) & ~abandoned
     fcr_p = 0.70 + 0.07 * t + np.select([f2f, chan == WEBCHAT], [0.05, -0.05], 0.0)
     avoidable = classified & (rng.random(n) < 0.27 - 0.09 * t)
-    return pd.DataFrame({
-        "contact_id": _ids("CT", n, 9, first_id),
-        "received_at": month.astype("datetime64[s]") + secs.astype("timedelta64[s]"),
-        "channel": _cat(chan, CHANNELS), "service": _cat(svc, SERVICES),
-        "site": _cat(site, SITES),
-        "wait_seconds": _int(wait.round(), phone | f2f),
-        "handle_seconds": _int(handle.round(), handled),
-        "abandoned": _yn(abandoned, phone),
-        "avoidable": _yn(avoidable, classified),
-        "resolved_first_contact": _yn(rng.random(n) < fcr_p, fcr_asked),
-        "assisted_digital": _yn(assisted),
-        "avoidable_reason": _avoidable_reasons(rng, svc, avoidable),
-    })
+    return pd.DataFrame(
+        {
+            "contact_id": _ids("CT", n, 9, first_id),
+            "received_at": month.astype("datetime64[s]") + secs.astype("timedelta64[s]"),
+            "channel": _cat(chan, CHANNELS),
+            "service": _cat(svc, SERVICES),
+            "site": _cat(site, SITES),
+            "wait_seconds": _int(wait.round(), phone | f2f),
+            "handle_seconds": _int(handle.round(), handled),
+            "abandoned": _yn(abandoned, phone),
+            "avoidable": _yn(avoidable, classified),
+            "resolved_first_contact": _yn(rng.random(n) < fcr_p, fcr_asked),
+            "assisted_digital": _yn(assisted),
+            "avoidable_reason": _avoidable_reasons(rng, svc, avoidable),
+        }
+    )
 
 
 def _avoidable_reasons(rng: Rng, svc: Arr, avoidable: Arr) -> Arr:
@@ -651,14 +803,18 @@ def _cases(rng: Rng, scale: float) -> pd.DataFrame:
     is_open = _a_few(rng, forgotten, max(3, round(0.002 * n))) | (closed >= END_TS)
     status = np.where(is_open, 0, np.where(cancelled, 2, 1))
     reopened = (status == 1) & (rng.random(n) < 0.04)
-    frame = pd.DataFrame({
-        "service": _cat(svc, SERVICES),
-        "channel": _cat(chan, CHANNELS), "opened_at": opened,
-        "closed_at": np.where(is_open, np.datetime64("NaT", "s"), closed),
-        "standard_days": standard, "services_involved": involved,
-        "reopened": _yn(reopened, ~is_open),
-        "status": _cat(status, ("open", "closed", "cancelled")),
-    })
+    frame = pd.DataFrame(
+        {
+            "service": _cat(svc, SERVICES),
+            "channel": _cat(chan, CHANNELS),
+            "opened_at": opened,
+            "closed_at": np.where(is_open, np.datetime64("NaT", "s"), closed),
+            "standard_days": standard,
+            "services_involved": involved,
+            "reopened": _yn(reopened, ~is_open),
+            "status": _cat(status, ("open", "closed", "cancelled")),
+        }
+    )
     frame = _with_carry_over(frame)
     frame.insert(0, "case_id", _ids("CS", len(frame), 8))
     return frame
@@ -681,18 +837,23 @@ def _with_carry_over(frame: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- satisfaction
 def _people(rng: Rng, n: int) -> dict[str, Arr]:
     """True demographics of n respondents as category codes."""
-    return {"age": rng.choice(7, n, p=AGE_P), "sex": rng.choice(2, n, p=(0.52, 0.48)),
-            "dis": (rng.random(n) < 0.18).astype(np.int64),
-            "eth": rng.choice(6, n, p=ETHNICITY_P),
-            "fle": (rng.random(n) < 0.92).astype(np.int64), "imd": rng.choice(5, n, p=IMD_P),
-            "ward": rng.integers(0, len(WARDS), n)}
+    return {
+        "age": rng.choice(7, n, p=AGE_P),
+        "sex": rng.choice(2, n, p=(0.52, 0.48)),
+        "dis": (rng.random(n) < 0.18).astype(np.int64),
+        "eth": rng.choice(6, n, p=ETHNICITY_P),
+        "fle": (rng.random(n) < 0.92).astype(np.int64),
+        "imd": rng.choice(5, n, p=IMD_P),
+        "ward": rng.integers(0, len(WARDS), n),
+    }
 
 
 def _reported(rng: Rng, people: dict[str, Arr]) -> dict[str, Arr]:
     """Demographics as reported: about 3% 'prefer not to say' (blank) per question."""
     asked = ("age", "sex", "dis", "eth", "fle")  # deprivation and ward come from the address
-    return {k: np.where((rng.random(v.size) < 0.03) & (k in asked), -1, v)
-            for k, v in people.items()}
+    return {
+        k: np.where((rng.random(v.size) < 0.03) & (k in asked), -1, v) for k, v in people.items()
+    }
 
 
 def _likert(rng: Rng, satisfied: Arr) -> Arr:
@@ -705,8 +866,14 @@ def _likert(rng: Rng, satisfied: Arr) -> Arr:
 def _answers(survey: int, day: Arr, question: Arr, score: Arr, **cols) -> pd.DataFrame:
     """Answer-level frame of codes; columns not given are blank (-1), weight defaults to 1."""
     n = day.size
-    frame = {"survey": np.full(n, survey), "resp": np.arange(n), "day": day, "q": question,
-             "score": score, "wk": np.full(n, 1000)}
+    frame = {
+        "survey": np.full(n, survey),
+        "resp": np.arange(n),
+        "day": day,
+        "q": question,
+        "score": score,
+        "wk": np.full(n, 1000),
+    }
     blanks = ("svc", "chan", "age", "sex", "dis", "eth", "fle", "imd", "ward")
     frame.update({k: np.full(n, -1) for k in blanks})
     frame.update(cols)
@@ -726,8 +893,9 @@ def _resident_survey(rng: Rng, scale: float) -> pd.DataFrame:
     trusts = _quota(rng, p_sat - 0.05, group, trust_priority)
     weight = np.round(np.clip(rng.lognormal(-0.05, 0.35, n), 0.4, 2.5) * 1000).astype(np.int64)
     day = _random_days(rng, month_index, 1.0)
-    frame = _answers(0, day, np.zeros(n, np.int64), _likert(rng, satisfied), wk=weight,
-                     **_reported(rng, people))
+    frame = _answers(
+        0, day, np.zeros(n, np.int64), _likert(rng, satisfied), wk=weight, **_reported(rng, people)
+    )
     return pd.concat([frame, frame.assign(q=1, score=_likert(rng, trusts))], ignore_index=True)
 
 
@@ -741,8 +909,15 @@ def _post_contact(rng: Rng, scale: float) -> pd.DataFrame:
     p = np.array(POST_CONTACT_P)[chan] - DIGITAL_PENALTY * barrier
     satisfied = _quota(rng, p, chan * 2 + barrier)
     day = _random_days(rng, month_index, 0.6)
-    return _answers(1, day, np.full(n, 2), _likert(rng, satisfied), chan=chan,
-                    svc=rng.choice(len(SERVICES), n, p=CONTACT_MIX), **_reported(rng, people))
+    return _answers(
+        1,
+        day,
+        np.full(n, 2),
+        _likert(rng, satisfied),
+        chan=chan,
+        svc=rng.choice(len(SERVICES), n, p=CONTACT_MIX),
+        **_reported(rng, people),
+    )
 
 
 def _staff_survey(rng: Rng, scale: float) -> pd.DataFrame:
@@ -754,8 +929,9 @@ def _staff_survey(rng: Rng, scale: float) -> pd.DataFrame:
     agree = _quota(rng, np.array((0.62, 0.66, 0.70, 0.74))[year], year)
     staff_p = np.array(STAFF_IN_POST) / sum(STAFF_IN_POST)
     day = _random_days(rng, month_index, 0.0)
-    return _answers(2, day, np.full(n, 3), _likert(rng, agree),
-                    svc=rng.choice(len(SERVICES), n, p=staff_p))
+    return _answers(
+        2, day, np.full(n, 3), _likert(rng, agree), svc=rng.choice(len(SERVICES), n, p=staff_p)
+    )
 
 
 def _mystery_shop(rng: Rng, scale: float) -> pd.DataFrame:
@@ -765,8 +941,10 @@ def _mystery_shop(rng: Rng, scale: float) -> pd.DataFrame:
     which = rng.choice(4, n, p=(0.35, 0.25, 0.2, 0.2))
     day, svc = _random_days(rng, month_index, 0.0), rng.choice(len(SERVICES), n, p=CONTACT_MIX)
     chan = np.array(MYSTERY_CHANNELS)[which]
-    visits = [_answers(3, day, np.full(n, 4 + k), np.zeros(n, np.int64), svc=svc, chan=chan)
-              for k in range(5)]
+    visits = [
+        _answers(3, day, np.full(n, 4 + k), np.zeros(n, np.int64), svc=svc, chan=chan)
+        for k in range(5)
+    ]
     met_p = np.tile(np.array(MYSTERY_P)[which], 5) + np.repeat(MYSTERY_QUESTION_SHIFT, n)
     met = _quota(rng, met_p, np.tile(which, 5) * 5 + np.repeat(np.arange(5), n))
     return pd.concat(visits, ignore_index=True).assign(score=np.where(met, 5, 1))
@@ -781,19 +959,25 @@ def _satisfaction(rng: Rng, scale: float) -> pd.DataFrame:
     code = {k: a[k].to_numpy()[order] for k in a.columns}
     key = key[order]
     respondent = np.cumsum(np.r_[True, key[1:] != key[:-1]])[: key.size]  # in date order
-    return pd.DataFrame({
-        "response_id": _padded("SR", respondent, 8),
-        "survey": _cat(code["survey"], SURVEYS), "responded_on": code["day"],
-        "question": _cat(code["q"], QUESTIONS), "score": code["score"],
-        "weight": _decimals(code["wk"]), "service": _cat(code["svc"], SERVICES),
-        "channel": _cat(code["chan"], CHANNELS), "age_band": _cat(code["age"], AGE_BANDS),
-        "sex": _cat(code["sex"], ("female", "male")),
-        "disability": _yn(np.maximum(code["dis"], 0), code["dis"] >= 0),
-        "ethnicity": _cat(code["eth"], ETHNICITIES),
-        "first_language_english": _yn(np.maximum(code["fle"], 0), code["fle"] >= 0),
-        "imd_quintile": _int(code["imd"] + 1, code["imd"] >= 0),
-        "ward": _cat(code["ward"], WARDS),
-    })
+    return pd.DataFrame(
+        {
+            "response_id": _padded("SR", respondent, 8),
+            "survey": _cat(code["survey"], SURVEYS),
+            "responded_on": code["day"],
+            "question": _cat(code["q"], QUESTIONS),
+            "score": code["score"],
+            "weight": _decimals(code["wk"]),
+            "service": _cat(code["svc"], SERVICES),
+            "channel": _cat(code["chan"], CHANNELS),
+            "age_band": _cat(code["age"], AGE_BANDS),
+            "sex": _cat(code["sex"], ("female", "male")),
+            "disability": _yn(np.maximum(code["dis"], 0), code["dis"] >= 0),
+            "ethnicity": _cat(code["eth"], ETHNICITIES),
+            "first_language_english": _yn(np.maximum(code["fle"], 0), code["fle"] >= 0),
+            "imd_quintile": _int(code["imd"] + 1, code["imd"] >= 0),
+            "ward": _cat(code["ward"], WARDS),
+        }
+    )
 
 
 # ---------------------------------------------------------------- complaints
@@ -808,8 +992,9 @@ def _extension(rng: Rng, eligible: Arr, share: float, limit: int) -> Arr:
     n = eligible.size
     granted = eligible & (rng.random(n) < share)
     too_long = _quota(rng, 0.10 * granted)
-    extra = np.where(too_long, rng.integers(limit + 1, 2 * limit + 1, n),
-                     rng.integers(1, limit + 1, n))
+    extra = np.where(
+        too_long, rng.integers(limit + 1, 2 * limit + 1, n), rng.integers(1, limit + 1, n)
+    )
     return np.where(granted, extra, 0)
 
 
@@ -831,11 +1016,14 @@ def _complaint_stage(rng: Rng, received: Arr, stage: int) -> dict[str, Arr]:
     ack = add_working_days(received, _acknowledgement_days(rng, n))
     extra = _extension(rng, substantive, 0.15 if stage == 1 else 0.20, limit)
     on_time = _quota(rng, np.full(n, 0.88 if stage == 1 else 0.70))
-    days = np.where(substantive, _response_days(rng, on_time, extra, limit),
-                    rng.integers(1, 6, n))
+    days = np.where(substantive, _response_days(rng, on_time, extra, limit), rng.integers(1, 6, n))
     extended = np.where(extra > 0, add_working_days(ack, limit + extra), np.datetime64("NaT"))
-    return {"ack": ack, "extended": extended.astype("datetime64[D]"),
-            "responded": add_working_days(ack, days), "outcome": outcome}
+    return {
+        "ack": ack,
+        "extended": extended.astype("datetime64[D]"),
+        "responded": add_working_days(ack, days),
+        "outcome": outcome,
+    }
 
 
 def _close_out(rng: Rng, rows: dict[str, Arr], received: Arr) -> None:
@@ -865,12 +1053,16 @@ def _complaint_frame(rng: Rng, stage: int, ix: Arr, rows: dict[str, Arr], extra:
     m, outcome = ix.size, rows["outcome"]
     chan_p = (0.25, 0.40, 0.20, 0.08, 0.07) if stage == 1 else (0.10, 0.45, 0.35, 0.10, 0.0)
     return {
-        "complaint_id": extra["ids"][ix], "stage": np.full(m, stage),
+        "complaint_id": extra["ids"][ix],
+        "stage": np.full(m, stage),
         "service": _cat(extra["svc"][ix], SERVICES),
         "channel": _cat(np.array(COMPLAINT_CHANNELS)[rng.choice(5, m, p=chan_p)], CHANNELS),
-        "received_on": rows["received"], "acknowledged_on": rows["ack"],
-        "extended_to": rows["extended"], "responded_on": rows["responded"],
-        "outcome": _cat(outcome, OUTCOMES), "category": _cat(extra["category"][ix], CATEGORIES),
+        "received_on": rows["received"],
+        "acknowledged_on": rows["ack"],
+        "extended_to": rows["extended"],
+        "responded_on": rows["responded"],
+        "outcome": _cat(outcome, OUTCOMES),
+        "category": _cat(extra["category"][ix], CATEGORIES),
         "contractor": _cat(extra["contractor"][ix], CONTRACTORS),
         "ombudsman": _cat(rows.get("body", np.zeros(m)), OMBUDSMEN),
         "ombudsman_outcome": _cat(rows.get("body_outcome", np.full(m, -1)), OMBUDSMAN_OUTCOMES),
@@ -891,20 +1083,27 @@ def _complaints(rng: Rng, scale: float) -> pd.DataFrame:
     contractor_of = np.full(len(SERVICES), -1)
     contractor_of[list(CONTRACTOR_SERVICE)] = np.arange(3)
     about_contractor = _quota(rng, 0.15 * (contractor_of[svc] >= 0), svc)
-    shared = {"ids": _ids("CMP", n, 6), "svc": svc, "category": _pick(rng, mix, svc),
-              "contractor": np.where(about_contractor, contractor_of[svc], -1)}
+    shared = {
+        "ids": _ids("CMP", n, 6),
+        "svc": svc,
+        "category": _pick(rng, mix, svc),
+        "contractor": np.where(about_contractor, contractor_of[svc], -1),
+    }
     one = _complaint_stage(rng, received, 1) | {"received": received}
     escalate_p = np.array((0.05, 0.12, 0.17, 0.0, 0.0))[one["outcome"]]  # the unhappy escalate
     _close_out(rng, one, received)
-    escalated = np.flatnonzero(_quota(rng, np.where(one["outcome"] >= 0, escalate_p, 0.0),
-                                      one["outcome"]))
+    escalated = np.flatnonzero(
+        _quota(rng, np.where(one["outcome"] >= 0, escalate_p, 0.0), one["outcome"])
+    )
     received2 = add_working_days(one["responded"][escalated], rng.integers(1, 11, escalated.size))
     idx, received2 = escalated[received2 <= END], received2[received2 <= END]
     two = _complaint_stage(rng, received2, 2) | {"received": received2}
     _close_out(rng, two, received2)
     two["body"], two["body_outcome"] = _ombudsman(rng, svc[idx], two)
-    frames = [pd.DataFrame(_complaint_frame(rng, 1, np.arange(n), one, shared)),
-              pd.DataFrame(_complaint_frame(rng, 2, idx, two, shared))]
+    frames = [
+        pd.DataFrame(_complaint_frame(rng, 1, np.arange(n), one, shared)),
+        pd.DataFrame(_complaint_frame(rng, 2, idx, two, shared)),
+    ]
     both = pd.concat(frames, ignore_index=True).sort_values("_order", kind="stable")
     return both.drop(columns="_order")
 
@@ -917,14 +1116,31 @@ def _returns(rng: Rng) -> list[tuple]:
         denominator = np.clip(staff + rng.integers(-3, 4, staff.size), 20, 300)
         rate = np.clip(0.78 + 0.16 * _progress()[m] + rng.normal(0, 0.015, staff.size), 0, 0.99)
         numerator = rng.binomial(denominator, rate)
-        rows += [("training_completion", str(month.astype("datetime64[D]")), SERVICES[k], "",
-                  int(numerator[k]), int(denominator[k])) for k in range(staff.size)]
+        rows += [
+            (
+                "training_completion",
+                str(month.astype("datetime64[D]")),
+                SERVICES[k],
+                "",
+                int(numerator[k]),
+                int(denominator[k]),
+            )
+            for k in range(staff.size)
+        ]
     for month in MONTHS[::3]:
         checks = rng.integers(30, 61, 3)
         passed = rng.binomial(checks, CONTRACTOR_PASS)
-        rows += [("contractor_checks", str(month.astype("datetime64[D]")),
-                  SERVICES[CONTRACTOR_SERVICE[k]], CONTRACTORS[k], int(passed[k]), int(checks[k]))
-                 for k in range(3)]
+        rows += [
+            (
+                "contractor_checks",
+                str(month.astype("datetime64[D]")),
+                SERVICES[CONTRACTOR_SERVICE[k]],
+                CONTRACTORS[k],
+                int(passed[k]),
+                int(checks[k]),
+            )
+            for k in range(3)
+        ]
     return rows
 
 
@@ -937,9 +1153,11 @@ def _targets() -> list[tuple]:
     """One row per measure (and service, where set) per financial year."""
     years = [f"{y}-04-01" for y in range(2022, 2027)]
     items = [((measure, ""), spec) for measure, spec in TARGETS.items()]
-    return [(measure, service, year, _num(value), _num(margin))
-            for (measure, service), (values, margin) in items + list(SERVICE_TARGETS.items())
-            for year, value in zip(years, values, strict=True)]
+    return [
+        (measure, service, year, _num(value), _num(margin))
+        for (measure, service), (values, margin) in items + list(SERVICE_TARGETS.items())
+        for year, value in zip(years, values, strict=True)
+    ]
 
 
 def _actions() -> list[tuple]:
@@ -948,8 +1166,21 @@ def _actions() -> list[tuple]:
     for i, block in enumerate(re.split(r"\n(?=\S)", ACTIONS.strip()), start=1):
         fields = [f.strip() for f in "".join(block.split("\n")).split("|")]
         pillar, due, status, pct, updated, title, owner, measures, categories, note = fields
-        rows.append((f"A{i:02d}", pillar, title, owner, due, status, pct, updated, note,
-                     measures, categories))
+        rows.append(
+            (
+                f"A{i:02d}",
+                pillar,
+                title,
+                owner,
+                due,
+                status,
+                pct,
+                updated,
+                note,
+                measures,
+                categories,
+            )
+        )
     return rows
 
 
@@ -975,8 +1206,13 @@ def _write(path: Path, header: str, chunks, date_format: str | None = None) -> i
             writer.writerow(header.split(","))
             for chunk in chunks:
                 if isinstance(chunk, pd.DataFrame):
-                    chunk.to_csv(text, header=False, index=False, lineterminator="\n",
-                                 date_format=date_format)
+                    chunk.to_csv(
+                        text,
+                        header=False,
+                        index=False,
+                        lineterminator="\n",
+                        date_format=date_format,
+                    )
                 else:
                     writer.writerows(chunk)
                 rows += len(chunk)
@@ -1000,8 +1236,9 @@ def generate(out: Path, scale: float = 1.0, seed: int = 20260930) -> dict[str, i
         "commentary.csv": (lambda: [COMMENTARY], None),
     }
     (out / "council.toml").write_text(COUNCIL_SETTINGS, encoding="utf-8")
-    return {name: _write(out / name, COLUMNS[name], make(), fmt)
-            for name, (make, fmt) in jobs.items()}
+    return {
+        name: _write(out / name, COLUMNS[name], make(), fmt) for name, (make, fmt) in jobs.items()
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -31,7 +31,7 @@ LABEL_LENGTH = 48
 
 
 def _short(text: str, length: int = LABEL_LENGTH) -> str:
-    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def _panels(groups: list, height_per: int, spacing_px: int = 60, shared: bool = False):
@@ -50,9 +50,19 @@ def _panels(groups: list, height_per: int, spacing_px: int = 60, shared: bool = 
         if shared and n != suffixes[-1]:
             layout[f"xaxis{n}"]["matches"] = f"x{suffixes[-1]}"
         layout[f"yaxis{n}"] = {"anchor": f"x{n}", "domain": [max(bottom, 0.0), top]}
-        titles.append(dict(x=0, y=top, xref="paper", yref="paper", xanchor="left",
-                           yanchor="bottom", showarrow=False, text=f"<b>{title}</b>",
-                           font=dict(size=15, color=INK)))
+        titles.append(
+            dict(
+                x=0,
+                y=top,
+                xref="paper",
+                yref="paper",
+                xanchor="left",
+                yanchor="bottom",
+                showarrow=False,
+                text=f"<b>{title}</b>",
+                font=dict(size=15, color=INK),
+            )
+        )
         top = bottom - gap
     layout["annotations"] = titles
     return layout, height, suffixes
@@ -67,8 +77,14 @@ def _every_axis(layout: dict, letter: str, **props) -> None:
 
 def _category_axis(labels: list[str]) -> dict:
     """A panel's axis of labels in the given order, first at the top."""
-    return {"type": "category", "categoryorder": "array", "categoryarray": labels,
-            "autorange": "reversed", "automargin": True, "showgrid": False}
+    return {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": labels,
+        "autorange": "reversed",
+        "automargin": True,
+        "showgrid": False,
+    }
 
 
 PANEL_MARGIN = dict(l=10, r=20, t=95, b=40)
@@ -78,78 +94,160 @@ PANEL_LEGEND = dict(yref="container", y=0.995, yanchor="top")
 def action_timeline(frame, as_at: date, pillar_order: list[str]) -> go.Figure:
     """Each action's due date in a panel per pillar, marked by state; overdue ones get a line
     from the due date to the as at date, which is drawn across every panel."""
-    groups = [(p, frame[frame["pillar_title"] == p]) for p in pillar_order
-              if (frame["pillar_title"] == p).any()]
+    groups = [
+        (p, frame[frame["pillar_title"] == p])
+        for p in pillar_order
+        if (frame["pillar_title"] == p).any()
+    ]
     layout, height, suffixes = _panels(groups, 30, 75, shared=True)
     data, shapes = [], []
     for row, ((_, rows), n) in enumerate(zip(groups, suffixes), start=1):
         labels = [_short(f"{a} {t}") for a, t in zip(rows["action_id"], rows["title"])]
         late = rows["overdue"].to_numpy()
         xs, ys = [], []
-        for label, due in zip([lab for lab, x in zip(labels, late) if x],
-                              rows.loc[late, "due_on"]):
+        for label, due in zip([lab for lab, x in zip(labels, late) if x], rows.loc[late, "due_on"]):
             xs += [str(due.date()), str(as_at), None]
             ys += [label, label, None]
-        data.append(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip",
-                         line=dict(color=RAG_COLOURS["red"], width=3), showlegend=False,
-                         xaxis=f"x{n}", yaxis=f"y{n}"))
+        data.append(
+            dict(
+                type="scatter",
+                x=xs,
+                y=ys,
+                mode="lines",
+                hoverinfo="skip",
+                line=dict(color=RAG_COLOURS["red"], width=3),
+                showlegend=False,
+                xaxis=f"x{n}",
+                yaxis=f"y{n}",
+            )
+        )
         for state, (words, colour, symbol) in STATE_STYLE.items():
             mask = (rows["state"] == state).to_numpy()
             if mask.any():
-                data.append(_state_points(rows[mask], [lab for lab, m in zip(labels, mask)
-                                                       if m], words, colour, symbol,
-                                          groups, row) | dict(xaxis=f"x{n}", yaxis=f"y{n}"))
+                data.append(
+                    _state_points(
+                        rows[mask],
+                        [lab for lab, m in zip(labels, mask) if m],
+                        words,
+                        colour,
+                        symbol,
+                        groups,
+                        row,
+                    )
+                    | dict(xaxis=f"x{n}", yaxis=f"y{n}")
+                )
         layout[f"yaxis{n}"] |= _category_axis(labels)
-        shapes.append(dict(type="line", x0=str(as_at), x1=str(as_at), xref=f"x{n}", y0=0,
-                           y1=1, yref=f"y{n} domain",
-                           line=dict(color=INK, width=2, dash="dash")))
-    data.append(dict(type="scatter", x=[None], y=[None], mode="lines",
-                     name=f"As at {fmt.long_date(as_at)}",
-                     line=dict(color=INK, width=2, dash="dash"), xaxis="x", yaxis="y"))
+        shapes.append(
+            dict(
+                type="line",
+                x0=str(as_at),
+                x1=str(as_at),
+                xref=f"x{n}",
+                y0=0,
+                y1=1,
+                yref=f"y{n} domain",
+                line=dict(color=INK, width=2, dash="dash"),
+            )
+        )
+    data.append(
+        dict(
+            type="scatter",
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=f"As at {fmt.long_date(as_at)}",
+            line=dict(color=INK, width=2, dash="dash"),
+            xaxis="x",
+            yaxis="y",
+        )
+    )
     shared = axes(data, "", height)
     _every_axis(layout, "y", **shared["yaxis"])
     # one date scale for every pillar, labelled on each panel so no panel needs the last
-    _every_axis(layout, "x", **shared["xaxis"], showgrid=True, gridcolor="#EEEEEE",
-                showticklabels=True)
-    return figure(data, layout | {"height": height, "shapes": shapes, "hovermode": "closest",
-                                  "margin": PANEL_MARGIN, "legend": PANEL_LEGEND})
+    _every_axis(
+        layout, "x", **shared["xaxis"], showgrid=True, gridcolor="#EEEEEE", showticklabels=True
+    )
+    return figure(
+        data,
+        layout
+        | {
+            "height": height,
+            "shapes": shapes,
+            "hovermode": "closest",
+            "margin": PANEL_MARGIN,
+            "legend": PANEL_LEGEND,
+        },
+    )
 
 
 def _state_points(rows, labels, words, colour, symbol, groups, row) -> dict:
     """One state's markers in one panel; the legend lists each state once."""
-    first = not any((g["state"] == rows["state"].iloc[0]).any() for _, g in groups[:row - 1])
-    hover = [f"{a} {t}<br>Due {fmt.long_date(d.date())} · {s}" +
-             (f" · {int(n)} days overdue" if o else "")
-             for a, t, d, s, o, n in zip(rows["action_id"], rows["title"], rows["due_on"],
-                                         rows["status_word"], rows["overdue"],
-                                         rows["days_overdue"].fillna(0))]
-    return dict(type="scatter", x=[str(d.date()) for d in rows["due_on"]], y=labels,
-                mode="markers", name=words, legendgroup=words, showlegend=first, text=hover,
-                hovertemplate="%{text}<extra></extra>",
-                marker=dict(size=13, color=colour, symbol=symbol,
-                            line=dict(width=2 if symbol in ("x", "circle-open") else 1,
-                                      color=colour if symbol == "circle-open" else "white")))
+    first = not any((g["state"] == rows["state"].iloc[0]).any() for _, g in groups[: row - 1])
+    hover = [
+        f"{a} {t}<br>Due {fmt.long_date(d.date())} · {s}"
+        + (f" · {int(n)} days overdue" if o else "")
+        for a, t, d, s, o, n in zip(
+            rows["action_id"],
+            rows["title"],
+            rows["due_on"],
+            rows["status_word"],
+            rows["overdue"],
+            rows["days_overdue"].fillna(0),
+        )
+    ]
+    return dict(
+        type="scatter",
+        x=[str(d.date()) for d in rows["due_on"]],
+        y=labels,
+        mode="markers",
+        name=words,
+        legendgroup=words,
+        showlegend=first,
+        text=hover,
+        hovertemplate="%{text}<extra></extra>",
+        marker=dict(
+            size=13,
+            color=colour,
+            symbol=symbol,
+            line=dict(
+                width=2 if symbol in ("x", "circle-open") else 1,
+                color=colour if symbol == "circle-open" else "white",
+            ),
+        ),
+    )
 
 
 def timeline_alt_text(frame, as_at: date) -> str:
     """Screen-reader description of the timeline: how many, and each overdue action."""
     overdue = frame[frame["overdue"]]
-    text = (f"Timeline of {len(frame)} actions by due date, one panel per pillar, with a "
-            f"dashed line at the as at date, {fmt.long_date(as_at)}. ")
+    text = (
+        f"Timeline of {len(frame)} actions by due date, one panel per pillar, with a "
+        f"dashed line at the as at date, {fmt.long_date(as_at)}. "
+    )
     if overdue.empty:
         return text + "No action is overdue."
-    return text + f"{len(overdue)} overdue: " + "; ".join(
-        f"{a} {t}, due {fmt.long_date(d.date())}, {int(n)} days overdue"
-        for a, t, d, n in zip(overdue["action_id"], overdue["title"], overdue["due_on"],
-                              overdue["days_overdue"])) + "."
+    return (
+        text
+        + f"{len(overdue)} overdue: "
+        + "; ".join(
+            f"{a} {t}, due {fmt.long_date(d.date())}, {int(n)} days overdue"
+            for a, t, d, n in zip(
+                overdue["action_id"], overdue["title"], overdue["due_on"], overdue["days_overdue"]
+            )
+        )
+        + "."
+    )
 
 
 def service_vs_council(table, service: str) -> go.Figure:
     """Dumbbells of a service's figure against the council's, one panel per unit so every
     axis is in one unit; the service's marker says better, worse or level."""
     shown = table[table["versus"].isin(VERSUS_STYLE)].drop_duplicates("measure_id")
-    groups = [(AXIS_TITLES.get(u, u), shown[shown["unit"] == u]) for u in UNIT_ORDER
-              if (shown["unit"] == u).any()]
+    groups = [
+        (AXIS_TITLES.get(u, u), shown[shown["unit"] == u])
+        for u in UNIT_ORDER
+        if (shown["unit"] == u).any()
+    ]
     layout, height, suffixes = _panels(groups, 34, 75)
     data, in_legend = [], set()
     for (_, rows), n in zip(groups, suffixes):
@@ -158,13 +256,25 @@ def service_vs_council(table, service: str) -> go.Figure:
             data.append(trace | dict(xaxis=f"x{n}", yaxis=f"y{n}"))
         layout[f"yaxis{n}"] |= _category_axis(labels)
         unit = rows["unit"].iloc[0]
-        layout[f"xaxis{n}"] |= {"ticksuffix": "%" if unit == "percent" else "",
-                                "rangemode": "tozero", "showgrid": True,
-                                "gridcolor": "#EEEEEE", "zeroline": False}
+        layout[f"xaxis{n}"] |= {
+            "ticksuffix": "%" if unit == "percent" else "",
+            "rangemode": "tozero",
+            "showgrid": True,
+            "gridcolor": "#EEEEEE",
+            "zeroline": False,
+        }
         if unit == "percent":
             layout[f"xaxis{n}"]["range"] = [0, 102]
-    return figure(data, layout | {"height": height, "hovermode": "closest",
-                                  "margin": PANEL_MARGIN, "legend": PANEL_LEGEND})
+    return figure(
+        data,
+        layout
+        | {
+            "height": height,
+            "hovermode": "closest",
+            "margin": PANEL_MARGIN,
+            "legend": PANEL_LEGEND,
+        },
+    )
 
 
 def _dumbbells(rows, labels, service, in_legend: set) -> list[dict]:
@@ -175,29 +285,53 @@ def _dumbbells(rows, labels, service, in_legend: set) -> list[dict]:
     for label, own, theirs in zip(labels, rows["value"], council):
         xs += [theirs, float(own), None]
         ys += [label, label, None]
-    text = [fmt.value(v, u, d) for v, u, d in zip(rows["council"], rows["unit"],
-                                                   rows["decimals"])]
-    traces = [dict(type="scatter", x=xs, y=ys, mode="lines",
-                   line=dict(color="#BBBBBB", width=4), hoverinfo="skip", showlegend=False),
-              dict(type="scatter", x=council, y=labels, mode="markers",
-                   name="Council (all services)", legendgroup="council",
-                   showlegend=_first(in_legend, "Council (all services)"), text=text,
-                   hovertemplate="%{y}<br>Council: %{text}<extra></extra>",
-                   marker=dict(size=13, symbol="diamond", color=INK))]
+    text = [fmt.value(v, u, d) for v, u, d in zip(rows["council"], rows["unit"], rows["decimals"])]
+    traces = [
+        dict(
+            type="scatter",
+            x=xs,
+            y=ys,
+            mode="lines",
+            line=dict(color="#BBBBBB", width=4),
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+        dict(
+            type="scatter",
+            x=council,
+            y=labels,
+            mode="markers",
+            name="Council (all services)",
+            legendgroup="council",
+            showlegend=_first(in_legend, "Council (all services)"),
+            text=text,
+            hovertemplate="%{y}<br>Council: %{text}<extra></extra>",
+            marker=dict(size=13, symbol="diamond", color=INK),
+        ),
+    ]
     for versus, (words, colour, symbol) in VERSUS_STYLE.items():
         mask = (rows["versus"] == versus).to_numpy()
         if not mask.any():
             continue
         part = rows[mask]
         name = f"{service}: {words}"
-        traces.append(dict(
-            type="scatter", x=[float(v) for v in part["value"]],
-            y=[lab for lab, m in zip(labels, mask) if m], mode="markers", name=name,
-            legendgroup=versus, showlegend=_first(in_legend, name),
-            text=[fmt.value(v, u, d) for v, u, d in zip(part["value"], part["unit"],
-                                                         part["decimals"])],
-            hovertemplate="%{y}<br>" + service + ": %{text}<extra></extra>",
-            marker=dict(size=14, symbol=symbol, color=colour, line=dict(width=2, color=colour))))
+        traces.append(
+            dict(
+                type="scatter",
+                x=[float(v) for v in part["value"]],
+                y=[lab for lab, m in zip(labels, mask) if m],
+                mode="markers",
+                name=name,
+                legendgroup=versus,
+                showlegend=_first(in_legend, name),
+                text=[
+                    fmt.value(v, u, d)
+                    for v, u, d in zip(part["value"], part["unit"], part["decimals"])
+                ],
+                hovertemplate="%{y}<br>" + service + ": %{text}<extra></extra>",
+                marker=dict(size=14, symbol=symbol, color=colour, line=dict(width=2, color=colour)),
+            )
+        )
     return traces
 
 
@@ -216,7 +350,13 @@ def service_alt_text(table, service: str) -> str:
         return f"Dot chart comparing {service} with the council: no figures to compare."
     pairs = "; ".join(
         f"{m}: {service} {fmt.value(v, u, d)}, council {fmt.value(c, u, d)} ({w})"
-        for m, v, c, u, d, w in zip(shown["measure"], shown["value"], shown["council"],
-                                    shown["unit"], shown["decimals"], shown["versus"]))
-    return f"Dot chart comparing {service} with the council on {len(shown)} measures. " \
-           f"{pairs}."
+        for m, v, c, u, d, w in zip(
+            shown["measure"],
+            shown["value"],
+            shown["council"],
+            shown["unit"],
+            shown["decimals"],
+            shown["versus"],
+        )
+    )
+    return f"Dot chart comparing {service} with the council on {len(shown)} measures. {pairs}."

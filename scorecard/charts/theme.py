@@ -19,8 +19,7 @@ from ..engine import fmt
 
 # Okabe-Ito, reordered so the first colours are the most distinct; all pass 3:1 on white
 # as graphical objects except yellow, kept last and never used for text.
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000",
-           "#F0E442"]
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#F0E442"]
 
 
 INK, MUTED, GRID = "#1A1A1A", "#505050", "#D9D9D9"
@@ -41,8 +40,14 @@ TARGET_COLOUR = "#000000"
 TICK_FORMAT = {"percent": ".0f", "per_1000": ".0f"}
 
 
-AXIS_TITLES = {"percent": "Per cent", "per_1000": "Per 1,000 contacts", "seconds": "Seconds",
-               "minutes": "Minutes", "working_days": "Working days", "count": "Number"}
+AXIS_TITLES = {
+    "percent": "Per cent",
+    "per_1000": "Per 1,000 contacts",
+    "seconds": "Seconds",
+    "minutes": "Minutes",
+    "working_days": "Working days",
+    "count": "Number",
+}
 
 
 def register_template() -> None:
@@ -50,8 +55,11 @@ def register_template() -> None:
     template = go.layout.Template()
     template.layout = go.Layout(
         font=dict(family="Source Sans Pro, Arial, sans-serif", size=15, color=INK),
-        colorway=PALETTE, paper_bgcolor="white", plot_bgcolor="white",
-        margin=dict(l=60, r=20, t=30, b=50), hovermode="x unified",
+        colorway=PALETTE,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin=dict(l=60, r=20, t=30, b=50),
+        hovermode="x unified",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=14)),
         xaxis=dict(showgrid=False, linecolor=MUTED, ticks="outside", tickcolor=MUTED),
         yaxis=dict(gridcolor=GRID, zeroline=False, linecolor=MUTED, rangemode="tozero"),
@@ -91,12 +99,33 @@ def event_marks(events) -> dict:
         return {}
     marks = list(events.itertuples(index=False))
     return {
-        "shapes": [dict(type="line", xref="x", yref="paper", x0=str(e.date), x1=str(e.date),
-                        y0=0, y1=1, line=dict(color=MUTED, width=1, dash="dot"))
-                   for e in marks],
-        "annotations": [dict(x=str(e.date), y=1 - 0.08 * (i % 3), yref="paper", text=e.label,
-                             showarrow=False, xanchor="left", font=dict(size=12, color=MUTED),
-                             bgcolor="rgba(255,255,255,0.85)") for i, e in enumerate(marks)]}
+        "shapes": [
+            dict(
+                type="line",
+                xref="x",
+                yref="paper",
+                x0=str(e.date),
+                x1=str(e.date),
+                y0=0,
+                y1=1,
+                line=dict(color=MUTED, width=1, dash="dot"),
+            )
+            for e in marks
+        ],
+        "annotations": [
+            dict(
+                x=str(e.date),
+                y=1 - 0.08 * (i % 3),
+                yref="paper",
+                text=e.label,
+                showarrow=False,
+                xanchor="left",
+                font=dict(size=12, color=MUTED),
+                bgcolor="rgba(255,255,255,0.85)",
+            )
+            for i, e in enumerate(marks)
+        ],
+    }
 
 
 def vline(x, line: dict, text: str, layer: str | None = None) -> dict:
@@ -105,16 +134,30 @@ def vline(x, line: dict, text: str, layer: str | None = None) -> dict:
     shape = dict(type="line", xref="x", x0=x, x1=x, yref="y domain", y0=0, y1=1, line=line)
     if layer:
         shape["layer"] = layer
-    return {"shapes": [shape],
-            "annotations": [dict(x=x, xref="x", y=1, yref="y domain", text=text,
-                                 showarrow=False, xanchor="center", yanchor="bottom")]}
+    return {
+        "shapes": [shape],
+        "annotations": [
+            dict(
+                x=x,
+                xref="x",
+                y=1,
+                yref="y domain",
+                text=text,
+                showarrow=False,
+                xanchor="center",
+                yanchor="bottom",
+            )
+        ],
+    }
 
 
 def axes(data: list[dict], unit: str, height: int, from_zero: bool = True) -> dict:
     """The layout every time chart shares: its height, the unit's axis title and suffix, and
     a date axis ticked by month (or quarter) where that reads best."""
-    yaxis = {"title": {"text": AXIS_TITLES.get(unit, "")},
-             "ticksuffix": "%" if unit == "percent" else ""}
+    yaxis = {
+        "title": {"text": AXIS_TITLES.get(unit, "")},
+        "ticksuffix": "%" if unit == "percent" else "",
+    }
     if not from_zero:  # SPC charts zoom to the data so the limits can be read
         yaxis["rangemode"] = "normal"
     xaxis = {"type": "date", "tickformat": "%b %Y"}
@@ -124,8 +167,7 @@ def axes(data: list[dict], unit: str, height: int, from_zero: bool = True) -> di
     return {"height": height, "xaxis": xaxis, "yaxis": yaxis}
 
 
-def finish(data: list[dict], unit: str, height: int, from_zero: bool = True,
-            **layout) -> go.Figure:
+def finish(data: list[dict], unit: str, height: int, from_zero: bool = True, **layout) -> go.Figure:
     """A time chart: the traces on the shared axes, with any layout of its own on top."""
     return figure(data, merged(axes(data, unit, height, from_zero), layout))
 
@@ -134,8 +176,15 @@ def month_step(data: list[dict]):
     """A tick a month (or a quarter) on a short date axis, where Plotly would otherwise tick
     every few days and print each month's label several times; Plotly's choice otherwise."""
     xs = [trace.get("x") for trace in data]  # lists or numpy arrays
-    days = sorted({str(x)[:10] for values in xs if values is not None for x in values
-                   if x is not None and not (isinstance(x, float) and x != x)})
+    days = sorted(
+        {
+            str(x)[:10]
+            for values in xs
+            if values is not None
+            for x in values
+            if x is not None and not (isinstance(x, float) and x != x)
+        }
+    )
     if len(days) < 2:
         return "M1"
     try:
@@ -157,19 +206,28 @@ def stacked(values, number: str = ",.0f", suffix: str = "") -> tuple[list, list]
     """A series for stacked bars: lengths, a withheld (blank) figure drawn as none so the
     stack above it stays in place, and hover text that says it is not shown, never 0."""
     floats = plain_floats(values)
-    return ([0.0 if v is None else v for v in floats],
-            [NOT_SHOWN if v is None else f"{v:{number}}{suffix}" for v in floats])
+    return (
+        [0.0 if v is None else v for v in floats],
+        [NOT_SHOWN if v is None else f"{v:{number}}{suffix}" for v in floats],
+    )
 
 
-def horizontal_axes(unit: str, rows: int, right: int, legend: bool = False,
-                     height: int | None = None) -> dict:
+def horizontal_axes(
+    unit: str, rows: int, right: int, legend: bool = False, height: int | None = None
+) -> dict:
     """The layout of a chart of horizontal bars or dots by group: height by rows, the unit
     on the value axis, labels never cut off."""
-    return {"height": height or max(220, 34 * rows + 100), "showlegend": legend,
-            "margin": dict(l=10, r=right, t=30, b=50),
-            "xaxis": {"title": {"text": AXIS_TITLES.get(unit, ""), "standoff": 12},
-                      "automargin": True, "ticksuffix": "%" if unit == "percent" else ""},
-            "yaxis": {"automargin": True}}
+    return {
+        "height": height or max(220, 34 * rows + 100),
+        "showlegend": legend,
+        "margin": dict(l=10, r=right, t=30, b=50),
+        "xaxis": {
+            "title": {"text": AXIS_TITLES.get(unit, ""), "standoff": 12},
+            "automargin": True,
+            "ticksuffix": "%" if unit == "percent" else "",
+        },
+        "yaxis": {"automargin": True},
+    }
 
 
 register_template()

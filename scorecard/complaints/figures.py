@@ -17,21 +17,38 @@ from ..engine.measures import PARAM_DEFAULTS
 from ..engine.suppression import hidden_groups, hides_selection
 
 STAGES = {1: "Stage 1", 2: "Stage 2"}
-OUTCOMES = {"upheld": "Upheld", "partly_upheld": "Partly upheld", "not_upheld": "Not upheld",
-            "refused": "Refused", "withdrawn": "Withdrawn", "open": "Not yet answered"}
+OUTCOMES = {
+    "upheld": "Upheld",
+    "partly_upheld": "Partly upheld",
+    "not_upheld": "Not upheld",
+    "refused": "Refused",
+    "withdrawn": "Withdrawn",
+    "open": "Not yet answered",
+}
 DECISIONS = ("upheld", "partly_upheld", "not_upheld")
-REFUSALS = {"out_of_time": "Made outside the time limit",
-            "duplicate": "Duplicate of a complaint already made",
-            "legal_proceedings": "Subject to legal proceedings",
-            "not_a_complaint": "Not a complaint (a service request or an appeal)",
-            "unreasonable_behaviour": "Unreasonable behaviour policy applied",
-            "not_recorded": "Reason not recorded"}
-OMBUDSMEN = {"lgsco": "Local Government and Social Care Ombudsman",
-             "housing": "Housing Ombudsman"}
-OMBUDSMAN_DECISIONS = {"upheld": "Upheld", "not_upheld": "Not upheld",
-                       "not_investigated": "Not investigated", "pending": "Awaiting a decision"}
-ACTION_STATUSES = {"not_started": "Not started", "on_track": "On track", "at_risk": "At risk",
-                   "delayed": "Delayed", "complete": "Complete", "withdrawn": "Withdrawn"}
+REFUSALS = {
+    "out_of_time": "Made outside the time limit",
+    "duplicate": "Duplicate of a complaint already made",
+    "legal_proceedings": "Subject to legal proceedings",
+    "not_a_complaint": "Not a complaint (a service request or an appeal)",
+    "unreasonable_behaviour": "Unreasonable behaviour policy applied",
+    "not_recorded": "Reason not recorded",
+}
+OMBUDSMEN = {"lgsco": "Local Government and Social Care Ombudsman", "housing": "Housing Ombudsman"}
+OMBUDSMAN_DECISIONS = {
+    "upheld": "Upheld",
+    "not_upheld": "Not upheld",
+    "not_investigated": "Not investigated",
+    "pending": "Awaiting a decision",
+}
+ACTION_STATUSES = {
+    "not_started": "Not started",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "delayed": "Delayed",
+    "complete": "Complete",
+    "withdrawn": "Withdrawn",
+}
 
 
 def words(code, table: dict) -> str:
@@ -56,8 +73,7 @@ class Scope:
 
     def params(self, **extra) -> dict:
         """Bound parameters for a queries/complaints file (lists, or NULL for all)."""
-        return sql_params(self.services, self.channels, start=self.start, end=self.end,
-                          **extra)
+        return sql_params(self.services, self.channels, start=self.start, end=self.end, **extra)
 
 
 def hidden_stages(database, scope: Scope, min_base: int) -> set[int]:
@@ -67,10 +83,13 @@ def hidden_stages(database, scope: Scope, min_base: int) -> set[int]:
     for by, chosen in (("service", scope.services), ("channel", scope.channels)):
         if not chosen:
             continue
-        wider = Scope(scope.start, scope.end, () if by == "service" else scope.services,
-                      () if by == "channel" else scope.channels)
-        rows = database.query("complaints/complaints_by_stage_and_group", by=by,
-                              **wider.params())
+        wider = Scope(
+            scope.start,
+            scope.end,
+            () if by == "service" else scope.services,
+            () if by == "channel" else scope.channels,
+        )
+        rows = database.query("complaints/complaints_by_stage_and_group", by=by, **wider.params())
         for stage, part in rows.groupby("stage"):
             if hides_selection(hidden_groups(part, min_base), chosen):
                 out.add(int(stage))
@@ -176,8 +195,10 @@ def convention(day_zero: str = "received") -> str:
     """The clock convention in words, from the `complaint_day_zero` setting (the settings
     loader accepts only the Codes' "received")."""
     start = f"The day a complaint is {day_zero} is day 0"
-    return (f"{start}; working days exclude weekends and England and Wales bank holidays. "
-            "Complaints are acknowledged within 5 working days and answered within 10 "
-            "working days of acknowledgement at stage 1 (20 at stage 2); an extension may add "
-            "up to 10 more (20 at stage 2). A complaint still open past its deadline counts "
-            "as late; one open and not yet due is pending and shown apart.")
+    return (
+        f"{start}; working days exclude weekends and England and Wales bank holidays. "
+        "Complaints are acknowledged within 5 working days and answered within 10 "
+        "working days of acknowledgement at stage 1 (20 at stage 2); an extension may add "
+        "up to 10 more (20 at stage 2). A complaint still open past its deadline counts "
+        "as late; one open and not yet due is pending and shown apart."
+    )

@@ -18,8 +18,11 @@ from .panels import Panel, count, shown, span, wide
 def service_rates(database, scope: cx.Scope, catalogue: dict, min_base: int) -> pd.DataFrame:
     """Per service over the span: complaints per 1,000 contacts, escalation and upheld rates,
     each from its measure's own query, small groups suppressed."""
-    parts = {"per_1000": "complaints_per_1000_contacts", "escalated": "complaints_escalated",
-             "upheld": "complaints_upheld"}
+    parts = {
+        "per_1000": "complaints_per_1000_contacts",
+        "escalated": "complaints_escalated",
+        "upheld": "complaints_upheld",
+    }
     merged = None
     for name, measure_id in parts.items():
         measure = catalogue[measure_id]
@@ -28,8 +31,13 @@ def service_rates(database, scope: cx.Scope, catalogue: dict, min_base: int) -> 
         rows = rows[rows["service"].notna()].rename(columns={"denominator": "base"})
         rows = protect(rows.reset_index(drop=True), min_base if name != "per_1000" else 1)
         rows[name] = rows["numerator"] / rows["base"] * measure.scale
-        rows = rows.rename(columns={"numerator": f"{name}_n", "base": f"{name}_base",
-                                    "suppressed_reason": f"{name}_note"})
+        rows = rows.rename(
+            columns={
+                "numerator": f"{name}_n",
+                "base": f"{name}_base",
+                "suppressed_reason": f"{name}_note",
+            }
+        )
         keep = rows[["service", name, f"{name}_n", f"{name}_base", f"{name}_note"]]
         merged = keep if merged is None else merged.merge(keep, on="service", how="outer")
     return merged.sort_values("per_1000", ascending=False, na_position="last")
@@ -39,8 +47,9 @@ def theme_counts(database, scope: cx.Scope, grain: str, top: int = 5) -> pd.Data
     """New complaints by theme and period: the `top` themes over the span, the rest as
     'Other themes'."""
     frame = database.query("complaints/categories_by_period", **scope.params(grain=grain))
-    totals = frame.groupby("category")["complaints"].sum().sort_values(ascending=False,
-                                                                      kind="stable")
+    totals = (
+        frame.groupby("category")["complaints"].sum().sort_values(ascending=False, kind="stable")
+    )
     leaders = list(totals.index[:top])
     frame["theme"] = frame["category"].where(frame["category"].isin(leaders), "Other themes")
     out = frame.groupby(["period_start", "theme"], as_index=False)[["complaints", "upheld"]].sum()
@@ -55,16 +64,18 @@ def contractor_counts(database, scope: cx.Scope, min_base: int) -> pd.DataFrame:
     frame = database.query("complaints/complaints_by_contractor", **scope.params())
     frame = frame.rename(columns={"upheld": "numerator", "decisions": "base"})
     frame = protect(frame, min_base, with_total=False)
-    frame["upheld_rate"] = [suppression.rate(n, b, min_base)
-                            for n, b in zip(frame["numerator"], frame["base"])]
+    frame["upheld_rate"] = [
+        suppression.rate(n, b, min_base) for n, b in zip(frame["numerator"], frame["base"])
+    ]
     return frame
 
 
 def learning_rows(database, scope: cx.Scope, top: int = 5) -> pd.DataFrame:
     """The top themes and the action plan items that address them."""
     frame = database.query("complaints/themes_and_actions", **scope.params(top=top))
-    frame["status_words"] = [cx.words(s, cx.ACTION_STATUSES) if isinstance(s, str) else ""
-                             for s in frame["status"]]
+    frame["status_words"] = [
+        cx.words(s, cx.ACTION_STATUSES) if isinstance(s, str) else "" for s in frame["status"]
+    ]
     frame["due_on"] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in frame["due_on"]]
     return frame
 
@@ -74,9 +85,14 @@ RATE_NOTES = {"escalated": "escalation", "upheld": "upheld rate"}
 
 def _notes(frame) -> list[str]:
     """Why a service's rate is blank, in words."""
-    return ["; ".join(f"{word}: {note}" for key, word in RATE_NOTES.items()
-                      if isinstance(note := row[f"{key}_note"], str) and note)
-            for _, row in frame.iterrows()]
+    return [
+        "; ".join(
+            f"{word}: {note}"
+            for key, word in RATE_NOTES.items()
+            if isinstance(note := row[f"{key}_note"], str) and note
+        )
+        for _, row in frame.iterrows()
+    ]
 
 
 def _round(values, decimals: int = 1) -> list:
@@ -86,31 +102,53 @@ def _round(values, decimals: int = 1) -> list:
 def services_panel(database, scope, catalogue: dict, min_base: int) -> Panel:
     """Complaints per 1,000 contacts by service, with escalation and upheld rates."""
     frame = service_rates(database, scope, catalogue, min_base)
-    table = pd.DataFrame({
-        "Service": frame["service"], "New complaints": frame["per_1000_n"].astype("Int64"),
-        "Contacts": frame["per_1000_base"].astype("Int64"),
-        "Per 1,000 contacts": _round(frame["per_1000"]),
-        "Escalated to stage 2 (%)": _round(frame["escalated"]),
-        "Upheld or partly upheld (%)": _round(frame["upheld"]), "Note": _notes(frame)})
-    table = suppression.withhold(table, min_base, bases=["Contacts"], counts=["New complaints"],
-                                 derived=["Per 1,000 contacts"])
+    table = pd.DataFrame(
+        {
+            "Service": frame["service"],
+            "New complaints": frame["per_1000_n"].astype("Int64"),
+            "Contacts": frame["per_1000_base"].astype("Int64"),
+            "Per 1,000 contacts": _round(frame["per_1000"]),
+            "Escalated to stage 2 (%)": _round(frame["escalated"]),
+            "Upheld or partly upheld (%)": _round(frame["upheld"]),
+            "Note": _notes(frame),
+        }
+    )
+    table = suppression.withhold(
+        table,
+        min_base,
+        bases=["Contacts"],
+        counts=["New complaints"],
+        derived=["Per 1,000 contacts"],
+    )
     rated = table.dropna(subset=["Per 1,000 contacts"])
     if rated.empty:
-        return Panel("services", "No contacts recorded to set complaints against", None, table,
-                     "")
+        return Panel("services", "No contacts recorded to set complaints against", None, table, "")
     most, least = rated.iloc[0], rated.iloc[-1]
-    title = (f"Most complaints per 1,000 contacts: {most['Service']} "
-             f"({most['Per 1,000 contacts']:.1f}); fewest: {least['Service']} "
-             f"({least['Per 1,000 contacts']:.1f})") if len(rated) > 1 else (
-        f"{most['Service']}: {most['Per 1,000 contacts']:.1f} complaints per 1,000 contacts")
-    figure = charts.hbars(rated["Service"], rated["Per 1,000 contacts"],
-                          rated["Per 1,000 contacts"].map("{:.1f}".format),
-                          "Complaints per 1,000 contacts")
-    alt = "Bar chart of new complaints per 1,000 contacts by service: " + "; ".join(
-        f"{s} {v:.1f}" for s, v in zip(rated["Service"], rated["Per 1,000 contacts"])) + "."
-    note = (f"{span(scope)}. New complaints: stage 1 received; escalation: stage 1 answers "
-            "taken to stage 2; upheld: decisions at either stage upheld in full or in part. "
-            f"Rates on fewer than {min_base} cases are not shown.")
+    title = (
+        (
+            f"Most complaints per 1,000 contacts: {most['Service']} "
+            f"({most['Per 1,000 contacts']:.1f}); fewest: {least['Service']} "
+            f"({least['Per 1,000 contacts']:.1f})"
+        )
+        if len(rated) > 1
+        else (f"{most['Service']}: {most['Per 1,000 contacts']:.1f} complaints per 1,000 contacts")
+    )
+    figure = charts.hbars(
+        rated["Service"],
+        rated["Per 1,000 contacts"],
+        rated["Per 1,000 contacts"].map("{:.1f}".format),
+        "Complaints per 1,000 contacts",
+    )
+    alt = (
+        "Bar chart of new complaints per 1,000 contacts by service: "
+        + "; ".join(f"{s} {v:.1f}" for s, v in zip(rated["Service"], rated["Per 1,000 contacts"]))
+        + "."
+    )
+    note = (
+        f"{span(scope)}. New complaints: stage 1 received; escalation: stage 1 answers "
+        "taken to stage 2; upheld: decisions at either stage upheld in full or in part. "
+        f"Rates on fewer than {min_base} cases are not shown."
+    )
     return Panel("services", title, figure, table, alt, note)
 
 
@@ -121,29 +159,45 @@ def themes_panel(database, scope, grain: str, min_base: int, top: int = 5) -> Pa
     """New complaints by theme over time, the top themes apart and the rest together (a
     theme with few complaints in a period withheld)."""
     frame = theme_counts(database, scope, grain, top)
-    table = pd.DataFrame({"Period": [cal.period_label(p, grain) for p in frame["period_start"]],
-                          "Theme": frame["theme"], "New complaints": frame["complaints"],
-                          "Upheld or partly upheld at stage 1": frame["upheld"]})
-    table = suppression.withhold(table, min_base, bases=THEME_COUNTS[:1],
-                                 counts=THEME_COUNTS[1:], summed=THEME_COUNTS[:1],
-                                 by="Theme")  # each theme's total is in the alt text
+    table = pd.DataFrame(
+        {
+            "Period": [cal.period_label(p, grain) for p in frame["period_start"]],
+            "Theme": frame["theme"],
+            "New complaints": frame["complaints"],
+            "Upheld or partly upheld at stage 1": frame["upheld"],
+        }
+    )
+    table = suppression.withhold(
+        table,
+        min_base,
+        bases=THEME_COUNTS[:1],
+        counts=THEME_COUNTS[1:],
+        summed=THEME_COUNTS[:1],
+        by="Theme",
+    )  # each theme's total is in the alt text
     if frame.empty:
         return Panel("themes", "No new complaints in the period", None, table, "")
     totals = frame.groupby("theme")["complaints"].sum()
     order = list(frame.sort_values("rank", kind="stable")["theme"].unique())
     leader = order[0]
     share = suppression.rate(totals[leader], totals.sum(), min_base)
-    title = (f"{leader} was the most common theme: "
-             f"{count(totals[leader], '', min_base=min_base)} of "
-             f"{count(totals.sum(), 'new complaint', min_base=min_base)}"
-             + ("" if fmt.missing(share) else f" ({share:.1f}%)"))
-    periods, series = wide(table.assign(period_start=frame["period_start"]), "period_start",
-                           "Theme", "New complaints")
+    title = (
+        f"{leader} was the most common theme: "
+        f"{count(totals[leader], '', min_base=min_base)} of "
+        f"{count(totals.sum(), 'new complaint', min_base=min_base)}"
+        + ("" if fmt.missing(share) else f" ({share:.1f}%)")
+    )
+    periods, series = wide(
+        table.assign(period_start=frame["period_start"]), "period_start", "Theme", "New complaints"
+    )
     colours = dict(zip(order, charts.PALETTE[:top])) | {"Other themes": charts.OTHER}
     labels = None if grain == "month" else [cal.period_label(p, grain) for p in periods]
     figure = charts.trend_stack(periods, {t: series[t] for t in order}, colours, labels)
-    alt = (f"Stacked bar chart of new complaints by theme, {span(scope)}: " + "; ".join(
-        f"{t} {count(totals[t], '', min_base=min_base)}" for t in order) + " over the period.")
+    alt = (
+        f"Stacked bar chart of new complaints by theme, {span(scope)}: "
+        + "; ".join(f"{t} {count(totals[t], '', min_base=min_base)}" for t in order)
+        + " over the period."
+    )
     note = f"Stage 1 complaints received {span(scope)}, by {cal.GRAIN_WORDS[grain].lower()}."
     return Panel("themes", title, figure, table, alt, note)
 
@@ -151,59 +205,107 @@ def themes_panel(database, scope, grain: str, min_base: int, top: int = 5) -> Pa
 def contractors_panel(database, scope, min_base: int) -> Panel:
     """Complaints about each contractor and how many decisions upheld them."""
     frame = contractor_counts(database, scope, min_base)
-    table = pd.DataFrame({"Contractor": frame["contractor"], "Service": frame["service"],
-                          "New complaints": frame["complaints"],
-                          "Escalated to stage 2": frame["escalated"],
-                          "Decisions": frame["base"].astype("Int64"),
-                          "Upheld or partly upheld (%)": _round(frame["upheld_rate"]),
-                          "Note": frame["suppressed_reason"]})
-    table = suppression.withhold(table, min_base, bases=["New complaints"],
-                                 counts=["Escalated to stage 2", "Decisions"],
-                                 derived={"Upheld or partly upheld (%)": ["Decisions"]})
+    table = pd.DataFrame(
+        {
+            "Contractor": frame["contractor"],
+            "Service": frame["service"],
+            "New complaints": frame["complaints"],
+            "Escalated to stage 2": frame["escalated"],
+            "Decisions": frame["base"].astype("Int64"),
+            "Upheld or partly upheld (%)": _round(frame["upheld_rate"]),
+            "Note": frame["suppressed_reason"],
+        }
+    )
+    table = suppression.withhold(
+        table,
+        min_base,
+        bases=["New complaints"],
+        counts=["Escalated to stage 2", "Decisions"],
+        derived={"Upheld or partly upheld (%)": ["Decisions"]},
+    )
     if table.empty:
-        return Panel("contractors", "No complaints about contractors in the period", None,
-                     table, "")
+        return Panel(
+            "contractors", "No complaints about contractors in the period", None, table, ""
+        )
     top = table.iloc[0]
-    upheld = "" if pd.isna(top["Upheld or partly upheld (%)"]) else \
-        f", {top['Upheld or partly upheld (%)']:.1f}% of decisions upheld in full or in part"
-    title = (f"{top['Contractor']} had the most complaints about a contractor: "
-             f"{shown(top['New complaints'], min_base)}{upheld}")
-    figure = charts.hbars(table["Contractor"], table["New complaints"],
-                          [shown(n, min_base) for n in table["New complaints"]],
-                          "New complaints", colour=charts.PALETTE[2])
-    alt = "Bar chart of new complaints about each contractor: " + "; ".join(
-        f"{c} ({s}) {shown(n, min_base)}" for c, s, n in
-        zip(table["Contractor"], table["Service"], table["New complaints"])) + "."
-    note = (f"Stage 1 complaints received {span(scope)} naming a contractor; decisions at "
-            f"either stage. Upheld rates on fewer than {min_base} decisions are not shown.")
+    upheld = (
+        ""
+        if pd.isna(top["Upheld or partly upheld (%)"])
+        else f", {top['Upheld or partly upheld (%)']:.1f}% of decisions upheld in full or in part"
+    )
+    title = (
+        f"{top['Contractor']} had the most complaints about a contractor: "
+        f"{shown(top['New complaints'], min_base)}{upheld}"
+    )
+    figure = charts.hbars(
+        table["Contractor"],
+        table["New complaints"],
+        [shown(n, min_base) for n in table["New complaints"]],
+        "New complaints",
+        colour=charts.PALETTE[2],
+    )
+    alt = (
+        "Bar chart of new complaints about each contractor: "
+        + "; ".join(
+            f"{c} ({s}) {shown(n, min_base)}"
+            for c, s, n in zip(table["Contractor"], table["Service"], table["New complaints"])
+        )
+        + "."
+    )
+    note = (
+        f"Stage 1 complaints received {span(scope)} naming a contractor; decisions at "
+        f"either stage. Upheld rates on fewer than {min_base} decisions are not shown."
+    )
     return Panel("contractors", title, figure, table, alt, note)
 
 
 def _action_rows(frame) -> pd.DataFrame:
     has = frame["action_id"].notna()
-    return pd.DataFrame({
-        "Theme": frame["category"], "New complaints": frame["complaints"],
-        "Upheld or partly upheld at stage 1": frame["upheld"],
-        "Action": frame["action_id"].where(has, "None in the plan"),
-        "What is being done": frame["title"].where(has, ""),
-        "Owner": frame["owner"].where(has, ""), "Status": frame["status_words"],
-        "Due": [fmt.long_date(d) if d else "" for d in frame["due_on"]]})
+    return pd.DataFrame(
+        {
+            "Theme": frame["category"],
+            "New complaints": frame["complaints"],
+            "Upheld or partly upheld at stage 1": frame["upheld"],
+            "Action": frame["action_id"].where(has, "None in the plan"),
+            "What is being done": frame["title"].where(has, ""),
+            "Owner": frame["owner"].where(has, ""),
+            "Status": frame["status_words"],
+            "Due": [fmt.long_date(d) if d else "" for d in frame["due_on"]],
+        }
+    )
 
 
 def learning_panel(database, scope, min_base: int, top: int = 5) -> Panel:
     """For the top themes, the action plan items addressing them (figure-less panel; a
     theme's few complaints withheld)."""
     frame = learning_rows(database, scope, top)
-    table = suppression.withhold(_action_rows(frame), min_base, bases=THEME_COUNTS[:1],
-                                 counts=THEME_COUNTS[1:])
+    table = suppression.withhold(
+        _action_rows(frame), min_base, bases=THEME_COUNTS[:1], counts=THEME_COUNTS[1:]
+    )
     themes = frame.groupby("theme_rank", sort=True).agg(
-        category=("category", "first"), covered=("action_id", lambda a: a.notna().any()))
+        category=("category", "first"), covered=("action_id", lambda a: a.notna().any())
+    )
     missing = list(themes.loc[~themes["covered"], "category"])
-    title = (f"{int(themes['covered'].sum())} of the {len(themes)} most common themes have an "
-             "action in the plan") if len(themes) else "No complaint themes in the period"
+    title = (
+        (
+            f"{int(themes['covered'].sum())} of the {len(themes)} most common themes have an "
+            "action in the plan"
+        )
+        if len(themes)
+        else "No complaint themes in the period"
+    )
     if missing:
         title += "; none yet for " + ", ".join(missing)
-    note = (f"Themes ranked by new (stage 1) complaints received {span(scope)}; actions are "
-            "linked through the complaint themes listed against them in the action plan.")
-    return Panel("learning", title, None, table, "", note,
-                 caption="The most common themes and the actions that address them")
+    note = (
+        f"Themes ranked by new (stage 1) complaints received {span(scope)}; actions are "
+        "linked through the complaint themes listed against them in the action plan."
+    )
+    return Panel(
+        "learning",
+        title,
+        None,
+        table,
+        "",
+        note,
+        caption="The most common themes and the actions that address them",
+    )

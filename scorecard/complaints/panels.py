@@ -66,13 +66,23 @@ def _pct(value) -> str:
     return "" if fmt.missing(value) else f"{value:.1f}%"
 
 
-TIMELINESS = (("Acknowledged within 5 working days", "ack_within_5", "ack_due"),
-              ("Answered on time, no extension", "on_time", "responses_due"),
-              ("Answered on time with permitted extensions", "on_time_with_extension",
-               "responses_due_with_extension"))
-EXTENSIONS = (("Extended", "extended", "responses_due_with_extension"),
-              ("Extended beyond what the Code permits", "extended_beyond_code",
-               "responses_due_with_extension"))
+TIMELINESS = (
+    ("Acknowledged within 5 working days", "ack_within_5", "ack_due"),
+    ("Answered on time, no extension", "on_time", "responses_due"),
+    (
+        "Answered on time with permitted extensions",
+        "on_time_with_extension",
+        "responses_due_with_extension",
+    ),
+)
+EXTENSIONS = (
+    ("Extended", "extended", "responses_due_with_extension"),
+    (
+        "Extended beyond what the Code permits",
+        "extended_beyond_code",
+        "responses_due_with_extension",
+    ),
+)
 
 
 NOT_SHOWN = "not shown for this selection, so a small service cannot be worked out"
@@ -87,16 +97,28 @@ def _timeliness_rows(frame, min_base, hidden: set = frozenset()) -> pd.DataFrame
         out = r.stage in hidden
         for label, met, due in TIMELINESS + EXTENSIONS:
             m, d = int(getattr(r, met)), int(getattr(r, due))
-            rows.append({"Stage": cx.STAGES[r.stage], "Measure": label,
-                         "Number": None if out else m, "Of": None if out else d,
-                         PERCENT: None if out else _round(cx.rate(m, d, min_base)),
-                         "Note": NOT_SHOWN if out else ""})
-        rows.append({"Stage": cx.STAGES[r.stage], "Measure": "Open, not yet due (pending)",
-                     "Number": None if out else int(r.pending), "Of": None, PERCENT: None,
-                     "Note": NOT_SHOWN if out else ""})
+            rows.append(
+                {
+                    "Stage": cx.STAGES[r.stage],
+                    "Measure": label,
+                    "Number": None if out else m,
+                    "Of": None if out else d,
+                    PERCENT: None if out else _round(cx.rate(m, d, min_base)),
+                    "Note": NOT_SHOWN if out else "",
+                }
+            )
+        rows.append(
+            {
+                "Stage": cx.STAGES[r.stage],
+                "Measure": "Open, not yet due (pending)",
+                "Number": None if out else int(r.pending),
+                "Of": None,
+                PERCENT: None,
+                "Note": NOT_SHOWN if out else "",
+            }
+        )
     table = pd.DataFrame(rows, columns=["Stage", "Measure", "Number", "Of", PERCENT, "Note"])
-    return suppression.withhold(table, min_base, counts=["Number"], bases=["Of"],
-                                derived=[PERCENT])
+    return suppression.withhold(table, min_base, counts=["Number"], bases=["Of"], derived=[PERCENT])
 
 
 def _round(value, decimals: int = 1):
@@ -110,15 +132,16 @@ def _stage_words(r, min_base, hidden: set = frozenset()) -> str:
         return f"stage {r.stage}: {NOT_SHOWN}"
     plain = cx.rate(r.on_time, r.responses_due, min_base)
     if fmt.missing(plain):
-        few = "responses due" if suppression.under(r.responses_due, min_base) else \
-            "answered on time"
-        return (f"stage {r.stage}: too few {few} to show "
-                f"({suppression.withheld_words(min_base)})")
+        few = (
+            "responses due" if suppression.under(r.responses_due, min_base) else "answered on time"
+        )
+        return f"stage {r.stage}: too few {few} to show ({suppression.withheld_words(min_base)})"
     extended = cx.rate(r.on_time_with_extension, r.responses_due_with_extension, min_base)
-    with_ext = "" if fmt.missing(extended) else \
-        f", {extended:.1f}% with permitted extensions"
-    return (f"stage {r.stage}: {plain:.1f}% answered within {RESPONSE_DAYS[r.stage]} "
-            f"working days{with_ext}")
+    with_ext = "" if fmt.missing(extended) else f", {extended:.1f}% with permitted extensions"
+    return (
+        f"stage {r.stage}: {plain:.1f}% answered within {RESPONSE_DAYS[r.stage]} "
+        f"working days{with_ext}"
+    )
 
 
 def timeliness_panel(database, scope, min_base: int) -> Panel:
@@ -131,19 +154,30 @@ def timeliness_panel(database, scope, min_base: int) -> Panel:
     stages = {s: list(p[PERCENT]) for s, p in shown.groupby("Stage")}
     labels = {s: [t for t, st in zip(texts, shown["Stage"]) if st == s] for s in stages}
     figure = charts.grouped_rates([t[0] for t in TIMELINESS], stages, labels)
-    alt = ("Bar chart of Complaint Handling Code timeliness by stage: " + "; ".join(
-        f"{s.lower()}, {m.lower()}: {t}" for s, m, t in
-        zip(shown["Stage"], shown["Measure"], texts)) + ".")
-    note = (f"Acknowledgements counted by the date received, responses by the date they were "
-            f"due, {span(scope)}; withdrawn complaints left out; a complaint still open past "
-            "its deadline counts as late; open and not yet due is pending.")
+    alt = (
+        "Bar chart of Complaint Handling Code timeliness by stage: "
+        + "; ".join(
+            f"{s.lower()}, {m.lower()}: {t}"
+            for s, m, t in zip(shown["Stage"], shown["Measure"], texts)
+        )
+        + "."
+    )
+    note = (
+        f"Acknowledgements counted by the date received, responses by the date they were "
+        f"due, {span(scope)}; withdrawn complaints left out; a complaint still open past "
+        "its deadline counts as late; open and not yet due is pending."
+    )
     title = "; ".join(_stage_words(r, min_base, hidden) for r in frame.itertuples())
     # the span in the title: beside a card for one month, the two figures say which is which
     return Panel("timeliness", f"{span(scope)}: {title}", figure, table, alt, note)
 
 
-BANDS = {"open_0_to_5_days": "0 to 5 working days", "open_6_to_10_days": "6 to 10",
-         "open_11_to_20_days": "11 to 20", "open_over_20_days": "Over 20"}
+BANDS = {
+    "open_0_to_5_days": "0 to 5 working days",
+    "open_6_to_10_days": "6 to 10",
+    "open_11_to_20_days": "11 to 20",
+    "open_over_20_days": "Over 20",
+}
 
 
 def open_totals(frame) -> dict:
@@ -159,37 +193,72 @@ def open_panel(database, scope, as_at, min_base: int) -> Panel:
     (a service and stage with few open has its counts withheld)."""
     frame = cx.open_complaints(database, scope)
     totals = open_totals(frame)
-    table = pd.DataFrame({"Stage": [cx.STAGES[s] for s in frame["stage"]],
-                          "Service": frame["service"], "Open": frame["open_complaints"]}
-                         | {w: frame[c] for c, w in BANDS.items()}
-                         | {"Overdue": frame["overdue"],
-                            "Due in the next 5 working days": frame["due_within_5_days"],
-                            "Longest open (working days)": frame["oldest_days_open"]})
-    table = suppression.withhold(table, min_base, bases=["Open"],
-                                 counts=[*BANDS.values(), *OPEN_COUNTS],
-                                 derived={"Longest open (working days)": ["Open"]},
-                                 total=("Open", list(BANDS.values())),
-                                 summed=("Open", *OPEN_COUNTS))  # the totals above the table
-    title = (f"{count(totals['open_complaints'], 'complaint', min_base=min_base)} open on "
-             f"{fmt.long_date(as_at)}: {count(totals['overdue'], '', min_base=min_base)} "
-             f"already overdue, {count(totals['due_within_5_days'], '', min_base=min_base)} "
-             "due in the next 5 working days")
-    labels = [f"{s} ({st.lower()})" + (f": {shown(d, min_base)} overdue" if pd.isna(d) or d
-                                        else "")
-              for s, st, d in zip(table["Service"], table["Stage"], table["Overdue"])]
-    figure = None if frame.empty else charts.stacked_hbars(
-        labels, {w: table[w] for w in BANDS.values()},
-        dict(zip(BANDS.values(), charts.BAND_COLOURS)), "Open complaints")
-    alt = ("Stacked bar chart of open complaints by service and stage, split by working days "
-           "open: " + "; ".join(f"{s} ({st.lower()}) {shown(o, min_base)} open, "
-                                f"{shown(d, min_base)} overdue" for s, st, o, d in
-                                zip(table["Service"], table["Stage"], table["Open"],
-                                    table["Overdue"])) + ".")
-    note = (f"As at {fmt.long_date(as_at)}, whatever period is chosen; working days since "
-            "receipt (day 0). Overdue: past the deadline, including any permitted extension; "
-            "due soon: the deadline falls on or before the fifth working day from today.")
-    return Panel("open", title if len(frame) else f"No complaints open on "
-                 f"{fmt.long_date(as_at)}", figure, table, alt, note)
+    table = pd.DataFrame(
+        {
+            "Stage": [cx.STAGES[s] for s in frame["stage"]],
+            "Service": frame["service"],
+            "Open": frame["open_complaints"],
+        }
+        | {w: frame[c] for c, w in BANDS.items()}
+        | {
+            "Overdue": frame["overdue"],
+            "Due in the next 5 working days": frame["due_within_5_days"],
+            "Longest open (working days)": frame["oldest_days_open"],
+        }
+    )
+    table = suppression.withhold(
+        table,
+        min_base,
+        bases=["Open"],
+        counts=[*BANDS.values(), *OPEN_COUNTS],
+        derived={"Longest open (working days)": ["Open"]},
+        total=("Open", list(BANDS.values())),
+        summed=("Open", *OPEN_COUNTS),
+    )  # the totals above the table
+    title = (
+        f"{count(totals['open_complaints'], 'complaint', min_base=min_base)} open on "
+        f"{fmt.long_date(as_at)}: {count(totals['overdue'], '', min_base=min_base)} "
+        f"already overdue, {count(totals['due_within_5_days'], '', min_base=min_base)} "
+        "due in the next 5 working days"
+    )
+    labels = [
+        f"{s} ({st.lower()})" + (f": {shown(d, min_base)} overdue" if pd.isna(d) or d else "")
+        for s, st, d in zip(table["Service"], table["Stage"], table["Overdue"])
+    ]
+    figure = (
+        None
+        if frame.empty
+        else charts.stacked_hbars(
+            labels,
+            {w: table[w] for w in BANDS.values()},
+            dict(zip(BANDS.values(), charts.BAND_COLOURS)),
+            "Open complaints",
+        )
+    )
+    alt = (
+        "Stacked bar chart of open complaints by service and stage, split by working days "
+        "open: "
+        + "; ".join(
+            f"{s} ({st.lower()}) {shown(o, min_base)} open, {shown(d, min_base)} overdue"
+            for s, st, o, d in zip(
+                table["Service"], table["Stage"], table["Open"], table["Overdue"]
+            )
+        )
+        + "."
+    )
+    note = (
+        f"As at {fmt.long_date(as_at)}, whatever period is chosen; working days since "
+        "receipt (day 0). Overdue: past the deadline, including any permitted extension; "
+        "due soon: the deadline falls on or before the fifth working day from today."
+    )
+    return Panel(
+        "open",
+        title if len(frame) else f"No complaints open on {fmt.long_date(as_at)}",
+        figure,
+        table,
+        alt,
+        note,
+    )
 
 
 def flow_panel(database, scope, min_base: int) -> Panel:
@@ -198,23 +267,40 @@ def flow_panel(database, scope, min_base: int) -> Panel:
     links = cx.flow(database, scope)
     step = links.groupby("step")["complaints"].sum()
     received, escalated, referred = (int(step.get(i, 0)) for i in (1, 2, 4))
-    table = suppression.withhold(pd.DataFrame({
-        "From": links["from_words"], "To": links["to_words"],
-        "Complaints": links["complaints"]}), min_base, counts=["Complaints"],
-        summed=["Complaints"], by=["From", "To"])  # each step's total is in the title
+    table = suppression.withhold(
+        pd.DataFrame(
+            {
+                "From": links["from_words"],
+                "To": links["to_words"],
+                "Complaints": links["complaints"],
+            }
+        ),
+        min_base,
+        counts=["Complaints"],
+        summed=["Complaints"],
+        by=["From", "To"],
+    )  # each step's total is in the title
     share = suppression.rate(escalated, received, min_base)
     share = "" if fmt.missing(share) else f" ({share:.1f}%)"
-    title = (f"Of {count(received, 'stage 1 complaint', min_base=min_base)} received, "
-             f"{count(escalated, '', min_base=min_base)}{share} went to stage 2 and "
-             f"{count(referred, '', min_base=min_base)} to an Ombudsman")
-    alt = ("Flow diagram of complaints: " + "; ".join(
-        f"{f} to {t}: {shown(c, min_base)}" for f, t, c in zip(
-            table["From"], table["To"], table["Complaints"])) + ".")
-    note = (f"Stage 1 complaints received {span(scope)}, followed to their latest stage; an "
-            "Ombudsman referral is read from either stage.")
+    title = (
+        f"Of {count(received, 'stage 1 complaint', min_base=min_base)} received, "
+        f"{count(escalated, '', min_base=min_base)}{share} went to stage 2 and "
+        f"{count(referred, '', min_base=min_base)} to an Ombudsman"
+    )
+    alt = (
+        "Flow diagram of complaints: "
+        + "; ".join(
+            f"{f} to {t}: {shown(c, min_base)}"
+            for f, t, c in zip(table["From"], table["To"], table["Complaints"])
+        )
+        + "."
+    )
+    note = (
+        f"Stage 1 complaints received {span(scope)}, followed to their latest stage; an "
+        "Ombudsman referral is read from either stage."
+    )
     drawn = links[table["Complaints"].notna().to_numpy()]
-    return Panel("flow", title, charts.sankey(drawn) if len(drawn) else None, table, alt,
-                 note)
+    return Panel("flow", title, charts.sankey(drawn) if len(drawn) else None, table, alt, note)
 
 
 OUTCOME_RATES = ("Per cent of responses", "Per cent of decisions")
@@ -228,21 +314,30 @@ def _outcome_table(frame, min_base) -> pd.DataFrame:
     withheld, and so is one more outcome where the stage's per cents would give it back."""
     rows, decisions = [], {}
     for stage, part in frame.groupby("stage"):
-        answered, decisions[stage] = int(part["complaints"].sum()), int(
-            part["decisions"].iloc[0])
+        answered, decisions[stage] = int(part["complaints"].sum()), int(part["decisions"].iloc[0])
         for r in part.itertuples(index=False):
             decided = r.outcome in cx.DECISIONS
-            rows.append({"Stage": cx.STAGES[stage], "Outcome": cx.words(r.outcome, cx.OUTCOMES),
-                         "Complaints": int(r.complaints),
-                         "Per cent of responses": _round(cx.rate(r.complaints, answered,
-                                                                 min_base)),
-                         "Per cent of decisions": _round(cx.rate(r.complaints,
-                                                                 decisions[stage], min_base))
-                         if decided else None})
+            rows.append(
+                {
+                    "Stage": cx.STAGES[stage],
+                    "Outcome": cx.words(r.outcome, cx.OUTCOMES),
+                    "Complaints": int(r.complaints),
+                    "Per cent of responses": _round(cx.rate(r.complaints, answered, min_base)),
+                    "Per cent of decisions": _round(
+                        cx.rate(r.complaints, decisions[stage], min_base)
+                    )
+                    if decided
+                    else None,
+                }
+            )
     table = suppression.withhold(
         pd.DataFrame(rows, columns=["Stage", "Outcome", "Complaints", *OUTCOME_RATES]),
-        min_base, counts=["Complaints"], derived=OUTCOME_RATES, summed=["Complaints"],
-        by="Stage")
+        min_base,
+        counts=["Complaints"],
+        derived=OUTCOME_RATES,
+        summed=["Complaints"],
+        by="Stage",
+    )
     # upheld in full or in part: the two rows added as published (withheld if either is),
     # on the stage's decisions (a base: too few withhold the row)
     upheld = [cx.words(o, cx.OUTCOMES) for o in cx.DECISIONS[:2]]
@@ -250,50 +345,78 @@ def _outcome_table(frame, min_base) -> pd.DataFrame:
     for stage, number in decisions.items():
         part = table[(table["Stage"] == cx.STAGES[stage]) & table["Outcome"].isin(upheld)]
         count = part["Complaints"].sum(skipna=False)
-        combined.append({"Stage": cx.STAGES[stage], "Outcome": UPHELD, "Complaints": count,
-                         "Per cent of responses": None, "decisions": number,
-                         "Per cent of decisions": None if pd.isna(count) else _round(
-                             cx.rate(count, number, min_base)),
-                         "Note": suppression.SECONDARY if pd.isna(count) else ""})
-    combined = suppression.withhold(pd.DataFrame(combined, columns=[*table.columns,
-                                                                   "decisions"]),
-                                    min_base, bases=["decisions"], counts=["Complaints"],
-                                    derived=OUTCOME_RATES)
+        combined.append(
+            {
+                "Stage": cx.STAGES[stage],
+                "Outcome": UPHELD,
+                "Complaints": count,
+                "Per cent of responses": None,
+                "decisions": number,
+                "Per cent of decisions": None
+                if pd.isna(count)
+                else _round(cx.rate(count, number, min_base)),
+                "Note": suppression.SECONDARY if pd.isna(count) else "",
+            }
+        )
+    combined = suppression.withhold(
+        pd.DataFrame(combined, columns=[*table.columns, "decisions"]),
+        min_base,
+        bases=["decisions"],
+        counts=["Complaints"],
+        derived=OUTCOME_RATES,
+    )
     table = pd.concat([table, combined[table.columns]], ignore_index=True)
     order = {s: i for i, s in enumerate(cx.STAGES.values())}
     return table.sort_values("Stage", key=lambda s: s.map(order), kind="stable").reset_index(
-        drop=True)
+        drop=True
+    )
 
 
 def outcomes_panel(database, scope, min_base: int) -> Panel:
     """Upheld, partly upheld and not upheld kept apart, plus refused and withdrawn."""
     table = _outcome_table(cx.outcomes(database, scope), min_base)
     combined = table[table["Outcome"] == UPHELD]
-    parts = [f"{s.lower()}: "
-             f"{_pct(v) or f'not shown ({suppression.withheld_words(min_base)})'}"
-             for s, v in zip(combined["Stage"], combined["Per cent of decisions"])]
-    title = "Decisions upheld in full or in part: " + "; ".join(parts) if parts else \
-        "No complaints were answered in the period"
+    parts = [
+        f"{s.lower()}: {_pct(v) or f'not shown ({suppression.withheld_words(min_base)})'}"
+        for s, v in zip(combined["Stage"], combined["Per cent of decisions"])
+    ]
+    title = (
+        "Decisions upheld in full or in part: " + "; ".join(parts)
+        if parts
+        else "No complaints were answered in the period"
+    )
     single = table[table["Outcome"] != UPHELD]
     # each outcome's share of the stage's answers, as the table shows it (withheld: not drawn)
     stages, shares = wide(single, "Stage", "Outcome", "Per cent of responses")
     series = {o: shares[o] for o in cx.OUTCOMES.values() if o in shares}
-    figure = charts.stacked_hbars(stages, series, charts.OUTCOME_COLOURS,
-                                  "Per cent of complaints answered", percent=True) \
-        if parts else None
-    alt = ("Stacked bar chart of complaint outcomes by stage: " + "; ".join(
-        f"{s.lower()} {o.lower()} {shown(c, min_base)}" for s, o, c in
-        zip(single["Stage"], single["Outcome"], single["Complaints"])) + ".")
-    note = (f"Responses {span(scope)}. Decisions are upheld, partly upheld or not upheld; "
-            "refused and withdrawn complaints are not decisions.")
+    figure = (
+        charts.stacked_hbars(
+            stages, series, charts.OUTCOME_COLOURS, "Per cent of complaints answered", percent=True
+        )
+        if parts
+        else None
+    )
+    alt = (
+        "Stacked bar chart of complaint outcomes by stage: "
+        + "; ".join(
+            f"{s.lower()} {o.lower()} {shown(c, min_base)}"
+            for s, o, c in zip(single["Stage"], single["Outcome"], single["Complaints"])
+        )
+        + "."
+    )
+    note = (
+        f"Responses {span(scope)}. Decisions are upheld, partly upheld or not upheld; "
+        "refused and withdrawn complaints are not decisions."
+    )
     return Panel("outcomes", title, figure, table, alt, note)
 
 
 def refusals_panel(database, scope, min_base: int) -> Panel:
     """Complaints refused, by reason in words (few refusals for a reason withheld)."""
     frame = cx.refusals(database, scope)
-    table = frame.pivot_table(index="reason_words", columns="stage", values="complaints",
-                              aggfunc="sum", fill_value=0)
+    table = frame.pivot_table(
+        index="reason_words", columns="stage", values="complaints", aggfunc="sum", fill_value=0
+    )
     table = table.rename(columns=cx.STAGES).assign(Total=lambda t: t.sum(axis=1))
     table = table.sort_values("Total", ascending=False).rename_axis("Reason").reset_index()
     table.columns.name = None
@@ -301,16 +424,30 @@ def refusals_panel(database, scope, min_base: int) -> Panel:
         return Panel("refusals", "No complaints were refused in the period", None, table, "")
     refused = int(table["Total"].sum())
     stages = [c for c in table.columns if c not in ("Reason", "Total")]
-    table = suppression.withhold(table, min_base, counts=[*stages, "Total"],
-                                 total=("Total", stages), summed=[*stages, "Total"])
+    table = suppression.withhold(
+        table,
+        min_base,
+        counts=[*stages, "Total"],
+        total=("Total", stages),
+        summed=[*stages, "Total"],
+    )
     top = table.iloc[0]
-    title = (f"{count(refused, 'complaint', min_base=min_base)} refused; most often: "
-             f"{top['Reason'].lower()} ({shown(top['Total'], min_base)})")
-    figure = charts.hbars(table["Reason"], table["Total"],
-                          [shown(t, min_base) for t in table["Total"]],
-                          "Complaints refused", colour=charts.OUTCOME_COLOURS["Refused"])
-    alt = "Bar chart of complaints refused by reason: " + "; ".join(
-        f"{r} {shown(t, min_base)}" for r, t in zip(table["Reason"], table["Total"])) + "."
+    title = (
+        f"{count(refused, 'complaint', min_base=min_base)} refused; most often: "
+        f"{top['Reason'].lower()} ({shown(top['Total'], min_base)})"
+    )
+    figure = charts.hbars(
+        table["Reason"],
+        table["Total"],
+        [shown(t, min_base) for t in table["Total"]],
+        "Complaints refused",
+        colour=charts.OUTCOME_COLOURS["Refused"],
+    )
+    alt = (
+        "Bar chart of complaints refused by reason: "
+        + "; ".join(f"{r} {shown(t, min_base)}" for r, t in zip(table["Reason"], table["Total"]))
+        + "."
+    )
     return Panel("refusals", title, figure, table, alt, f"Refusals {span(scope)}.")
 
 
@@ -318,31 +455,55 @@ def ombudsman_panel(database, scope, min_base: int) -> Panel:
     """Referrals to each Ombudsman and their decisions, with the upheld rate of those
     investigated (upheld or not upheld; not investigated and pending left out)."""
     frame = cx.ombudsman(database, scope)
-    table = suppression.withhold(pd.DataFrame({
-        "Ombudsman": frame["ombudsman_words"], "Decision": frame["decision_words"],
-        "Complaints": frame["complaints"]}), min_base, counts=["Complaints"],
-        summed=["Complaints"])  # the title gives the total
+    table = suppression.withhold(
+        pd.DataFrame(
+            {
+                "Ombudsman": frame["ombudsman_words"],
+                "Decision": frame["decision_words"],
+                "Complaints": frame["complaints"],
+            }
+        ),
+        min_base,
+        counts=["Complaints"],
+        summed=["Complaints"],
+    )  # the title gives the total
     upheld = int(frame.loc[frame["decision"] == "upheld", "complaints"].sum())
-    investigated = int(frame.loc[frame["decision"].isin(["upheld", "not_upheld"]),
-                                 "complaints"].sum())
+    investigated = int(
+        frame.loc[frame["decision"].isin(["upheld", "not_upheld"]), "complaints"].sum()
+    )
     rate = cx.rate(upheld, investigated, min_base)
-    verdict = (f"{upheld:,} upheld of {investigated:,} investigated ({rate:.1f}%)"
-               if not fmt.missing(rate) else
-               f"too few investigated to give an upheld rate (fewer than {min_base})"
-               if suppression.under(investigated, min_base) else
-               f"{count(upheld, '', min_base=min_base)} upheld of {investigated:,} investigated")
-    title = (f"{count(frame['complaints'].sum(), 'complaint', min_base=min_base)} went to an "
-             f"Ombudsman: {verdict}"
-             if len(table) else "No complaints went to an Ombudsman in the period")
+    verdict = (
+        f"{upheld:,} upheld of {investigated:,} investigated ({rate:.1f}%)"
+        if not fmt.missing(rate)
+        else f"too few investigated to give an upheld rate (fewer than {min_base})"
+        if suppression.under(investigated, min_base)
+        else f"{count(upheld, '', min_base=min_base)} upheld of {investigated:,} investigated"
+    )
+    title = (
+        f"{count(frame['complaints'].sum(), 'complaint', min_base=min_base)} went to an "
+        f"Ombudsman: {verdict}"
+        if len(table)
+        else "No complaints went to an Ombudsman in the period"
+    )
     ombudsmen, series = wide(table, "Ombudsman", "Decision", "Complaints")
     series = {d: series[d] for d in cx.OMBUDSMAN_DECISIONS.values() if d in series}
     colours = dict(zip(cx.OMBUDSMAN_DECISIONS.values(), charts.DECISION_COLOURS))
-    figure = charts.stacked_hbars(ombudsmen, series, colours,
-                                  "Complaints referred") if len(table) else None
-    alt = "Stacked bar chart of Ombudsman decisions: " + "; ".join(
-        f"{o}, {d.lower()}: {shown(c, min_base)}" for o, d, c in
-        zip(table["Ombudsman"], table["Decision"], table["Complaints"])) + "."
-    note = (f"Complaints whose last council response fell {span(scope)} (the extract holds "
-            "no referral or decision date). Upheld rate: upheld of those the Ombudsman "
-            "investigated.")
+    figure = (
+        charts.stacked_hbars(ombudsmen, series, colours, "Complaints referred")
+        if len(table)
+        else None
+    )
+    alt = (
+        "Stacked bar chart of Ombudsman decisions: "
+        + "; ".join(
+            f"{o}, {d.lower()}: {shown(c, min_base)}"
+            for o, d, c in zip(table["Ombudsman"], table["Decision"], table["Complaints"])
+        )
+        + "."
+    )
+    note = (
+        f"Complaints whose last council response fell {span(scope)} (the extract holds "
+        "no referral or decision date). Upheld rate: upheld of those the Ombudsman "
+        "investigated."
+    )
     return Panel("ombudsman", title, figure, table, alt, note)

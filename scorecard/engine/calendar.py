@@ -68,8 +68,9 @@ def grace_until(deadline: np.ndarray) -> np.ndarray:
     """The last calendar day still counting as each deadline's working day: a Friday
     deadline is met on the Saturday or Sunday (no working day has passed since it)."""
     deadline = np.asarray(deadline, dtype="datetime64[D]")
-    after = np.busday_offset(deadline + np.timedelta64(1, "D"), 0, roll="forward",
-                             busdaycal=workdays())
+    after = np.busday_offset(
+        deadline + np.timedelta64(1, "D"), 0, roll="forward", busdaycal=workdays()
+    )
     return after - np.timedelta64(1, "D")
 
 
@@ -155,8 +156,9 @@ def calendar_frame(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> pd.DataFra
     days = pd.date_range(f"{first}-01-01", f"{last}-12-31", freq="D")
     hol = bank_holidays()
     frame = pd.DataFrame({"date": days.date})
-    frame["is_working_day"] = np.is_busday(days.values.astype("datetime64[D]"),
-                                       busdaycal=workdays())
+    frame["is_working_day"] = np.is_busday(
+        days.values.astype("datetime64[D]"), busdaycal=workdays()
+    )
     frame["wd_index"] = frame["is_working_day"].cumsum().astype("int32")
     frame["grace_until"] = grace_until(days.values).astype(object)
     frame["bank_holiday"] = frame["date"].map(hol)

@@ -97,12 +97,16 @@ def _measure(entry: dict, file: Path) -> Measure:
     known = set(Measure.__dataclass_fields__)
     unknown = set(entry) - known
     if unknown:
-        raise ConfigError(f"{file.name}: measure {entry.get('id')} has unknown key(s) "
-                          f"{', '.join(sorted(unknown))}")
+        raise ConfigError(
+            f"{file.name}: measure {entry.get('id')} has unknown key(s) "
+            f"{', '.join(sorted(unknown))}"
+        )
     if "dimensions" not in entry:
-        raise ConfigError(f"{file.name}: measure {entry.get('id')} must declare dimensions, "
-                          "the filters meaningful for it (service, channel, or [] for "
-                          "neither): a filter it does not name is shown as 'not split by'")
+        raise ConfigError(
+            f"{file.name}: measure {entry.get('id')} must declare dimensions, "
+            "the filters meaningful for it (service, channel, or [] for "
+            "neither): a filter it does not name is shown as 'not split by'"
+        )
     dims = tuple(entry["dimensions"])
     entry = {**entry, "dimensions": dims, "breakdowns": tuple(entry.get("breakdowns", dims))}
     measure = Measure(**entry)
@@ -124,7 +128,7 @@ def _measure(entry: dict, file: Path) -> Measure:
         problems.append(f"source must name its extracts among {', '.join(BY_NAME)}")
     for key, value in measure.needs.items():
         if key not in NEEDS or not (value == "all" or isinstance(value, list)):
-            problems.append(f"needs.{key}: use {', '.join(NEEDS)} = \"all\" or a list")
+            problems.append(f'needs.{key}: use {", ".join(NEEDS)} = "all" or a list')
     if problems:
         raise ConfigError(f"{file.name}: measure {measure.id}: " + "; ".join(problems))
     return measure
@@ -136,8 +140,10 @@ def load_catalogue(file: Path, digital_channels: tuple = ("web", "app")) -> dict
     definition is the council's digital channels in words."""
     entries = tomllib.loads(file.read_text(encoding="utf-8")).get("measure", [])
     words = digital_words(digital_channels)
-    measures = [replace(m, definition=m.definition.replace("{digital_channels}", words))
-                for m in (_measure(e, file) for e in entries)]
+    measures = [
+        replace(m, definition=m.definition.replace("{digital_channels}", words))
+        for m in (_measure(e, file) for e in entries)
+    ]
     ids = [m.id for m in measures]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
@@ -151,15 +157,25 @@ def load_strategy(file: Path, catalogue_file: Path) -> Strategy:
     raw = tomllib.loads(file.read_text(encoding="utf-8"))
     catalogue = load_catalogue(catalogue_file)
     pillars = tuple(
-        Pillar(id=p["id"], title=p["title"], aim=p.get("aim", ""),
-               measures=tuple(p.get("measures", ())), icon=p.get("icon", "flag"),
-               headline=p.get("headline"), charts=tuple(p.get("charts", ())))
+        Pillar(
+            id=p["id"],
+            title=p["title"],
+            aim=p.get("aim", ""),
+            measures=tuple(p.get("measures", ())),
+            icon=p.get("icon", "flag"),
+            headline=p.get("headline"),
+            charts=tuple(p.get("charts", ())),
+        )
         for p in raw.get("pillar", [])
     )
     if not pillars:
         raise ConfigError(f"{file.name}: the strategy has no [[pillar]] entries")
-    strategy = Strategy(title=raw.get("title", "Customer strategy"), vision=raw.get("vision", ""),
-                        pillars=pillars, plan_measures=tuple(raw.get("plan_measures", ())))
+    strategy = Strategy(
+        title=raw.get("title", "Customer strategy"),
+        vision=raw.get("vision", ""),
+        pillars=pillars,
+        plan_measures=tuple(raw.get("plan_measures", ())),
+    )
     _check_strategy(strategy, catalogue, file)
     return strategy
 
@@ -171,11 +187,15 @@ def _check_strategy(strategy: Strategy, catalogue: dict[str, Measure], file: Pat
     for pillar in strategy.pillars:
         unknown = [m for m in pillar.measures if m not in catalogue]
         if unknown:
-            raise ConfigError(f"{file.name}: pillar {pillar.id} lists unknown measure(s) "
-                              f"{', '.join(unknown)}; see config/measures.toml")
+            raise ConfigError(
+                f"{file.name}: pillar {pillar.id} lists unknown measure(s) "
+                f"{', '.join(unknown)}; see config/measures.toml"
+            )
         if pillar.headline and pillar.headline not in pillar.measures:
-            raise ConfigError(f"{file.name}: pillar {pillar.id} headline {pillar.headline} "
-                              "is not one of its measures")
+            raise ConfigError(
+                f"{file.name}: pillar {pillar.id} headline {pillar.headline} "
+                "is not one of its measures"
+            )
     unknown = [m for m in strategy.plan_measures if m not in catalogue]
     if unknown:
         raise ConfigError(f"{file.name}: plan_measures lists unknown {', '.join(unknown)}")

@@ -73,8 +73,12 @@ def _deadlines(days: dict[str, np.ndarray], stage: np.ndarray) -> dict[str, np.n
     permitted = add_working_days(start, 2 * response)
     extended = np.where(np.isnat(days["extended_to"]), due, days["extended_to"])
     extended = np.maximum(due, np.minimum(extended, permitted))
-    return {"ack_due_on": ack_due, "due_on": due, "permitted_due_on": permitted,
-            "extended_due_on": extended}
+    return {
+        "ack_due_on": ack_due,
+        "due_on": due,
+        "permitted_due_on": permitted,
+        "extended_due_on": extended,
+    }
 
 
 def clocks(frame: pd.DataFrame, as_of=None) -> pd.DataFrame:
@@ -95,12 +99,13 @@ def clocks(frame: pd.DataFrame, as_of=None) -> pd.DataFrame:
         "extension_beyond_code": [bool(x) for x in days["extended_to"] > d["permitted_due_on"]],
         # every deadline is judged the same way, as complaints_v does: in time when no
         # working day has passed since it
-        "ack_within_5": _flag(acked, days["acknowledged_on"] <= by["ack_due_on"],
-                              now > by["ack_due_on"]),
+        "ack_within_5": _flag(
+            acked, days["acknowledged_on"] <= by["ack_due_on"], now > by["ack_due_on"]
+        ),
         "on_time": _flag(answered, days["responded_on"] <= by["due_on"], now > by["due_on"]),
-        "on_time_with_extension": _flag(answered,
-                                        days["responded_on"] <= by["extended_due_on"],
-                                        now > by["extended_due_on"]),
+        "on_time_with_extension": _flag(
+            answered, days["responded_on"] <= by["extended_due_on"], now > by["extended_due_on"]
+        ),
         "is_open": [bool(x) for x in ~answered],
         "overdue": [bool(x) for x in ~answered & (now > by["extended_due_on"])],
     }

@@ -20,10 +20,17 @@ from . import fmt
 
 ABSENT = ("missing", "not supplied")
 UNUSABLE = ("failed", "refused")
-SURVEY_WORDS = {"resident_survey": "the resident survey", "post_contact": "the post-contact "
-                "survey", "staff_survey": "the staff survey", "mystery_shop": "mystery shopping"}
-SCOPE_WORDS = {"channels": {c: w.lower() for c, w in CHANNEL_WORDS.items()}, "services": {},
-               "surveys": SURVEY_WORDS}
+SURVEY_WORDS = {
+    "resident_survey": "the resident survey",
+    "post_contact": "the post-contact survey",
+    "staff_survey": "the staff survey",
+    "mystery_shop": "mystery shopping",
+}
+SCOPE_WORDS = {
+    "channels": {c: w.lower() for c, w in CHANNEL_WORDS.items()},
+    "services": {},
+    "surveys": SURVEY_WORDS,
+}
 
 
 @dataclass(frozen=True)
@@ -78,15 +85,26 @@ def _load(database) -> Coverage:
     extracts = {}
     for name in loads.index:
         row = scope.loc[name] if name in scope.index else None
-        declared = {} if row is None else {
-            key: tuple(row[key]) for key in ("channels", "services", "surveys")
-            if row[key] is not None and len(row[key])}
+        declared = (
+            {}
+            if row is None
+            else {
+                key: tuple(row[key])
+                for key in ("channels", "services", "surveys")
+                if row[key] is not None and len(row[key])
+            }
+        )
         extracts[name] = Extract(
-            name, loads.loc[name, "status"], int(loads.loc[name, "loaded"]), declared,
+            name,
+            loads.loc[name, "status"],
+            int(loads.loc[name, "loaded"]),
+            declared,
             None if row is None else _date(row["covers_from"]),
             None if row is None else _date(row["covers_to"]),
-            _date(loads.loc[name, "first_date"]), _date(loads.loc[name, "last_date"]),
-            tuple(_items(loads.loc[name, "empty_columns"])))
+            _date(loads.loc[name, "first_date"]),
+            _date(loads.loc[name, "last_date"]),
+            tuple(_items(loads.loc[name, "empty_columns"])),
+        )
     return Coverage(first, as_at, bool(dates["from_activity"]), extracts)
 
 
@@ -112,8 +130,10 @@ def _scope_gap(extract: Extract, key: str, needed) -> str | None:
     if not declared:
         return None
     if needed == "all" or not set(needed) <= set(declared):
-        return (f"Not measured: the {extract.name} extract covers "
-                f"{_listed(declared, SCOPE_WORDS[key])} only")
+        return (
+            f"Not measured: the {extract.name} extract covers "
+            f"{_listed(declared, SCOPE_WORDS[key])} only"
+        )
     return None
 
 
@@ -128,8 +148,11 @@ def absence(coverage: Coverage, sources, needs: dict | None = None) -> str | Non
     for name in sources:
         extract = coverage.extract(name)
         for key, needed in (needs or {}).items():
-            gap = _column_gap(extract, needed) if key == "columns" else \
-                _scope_gap(extract, key, needed)
+            gap = (
+                _column_gap(extract, needed)
+                if key == "columns"
+                else _scope_gap(extract, key, needed)
+            )
             if gap:
                 return gap
     return None
@@ -168,8 +191,14 @@ def scope_notes(coverage: Coverage, sources) -> list[str]:
     return notes
 
 
-def covered_span(coverage: Coverage, name: str, start: date, end: date,
-                 first: date | None = None, last: date | None = None) -> tuple[date, date]:
+def covered_span(
+    coverage: Coverage,
+    name: str,
+    start: date,
+    end: date,
+    first: date | None = None,
+    last: date | None = None,
+) -> tuple[date, date]:
     """The part of start..end an extract covers: its declared period, else the dates its
     rows span (`first`, `last`), so a rate per day divides by days the data covers."""
     extract = coverage.extract(name)

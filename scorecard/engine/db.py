@@ -59,8 +59,10 @@ def attach_parquet(con, folder: Path | str) -> None:
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     for table, entry in manifest["tables"].items():
         files = literal(str(folder / entry["files"]))
-        con.execute(f"create or replace view {quote_name(table)} as "
-                    f"select * from read_parquet({files}, hive_partitioning = false)")
+        con.execute(
+            f"create or replace view {quote_name(table)} as "
+            f"select * from read_parquet({files}, hive_partitioning = false)"
+        )
     con.execute(sql_text("sources/00_macros"))
     pending = list(manifest["views"])
     while pending:  # a view may read another: create each once what it reads exists
@@ -121,8 +123,11 @@ def run(con, name: str, **params) -> pd.DataFrame:
     return con.execute(sql_text(name), bound).df()
 
 
-CREATES = re.compile(r"create\s+(?:or\s+replace\s+)?(?:table|view|macro)\s+"
-                     r"(?:if\s+not\s+exists\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+CREATES = re.compile(
+    r"create\s+(?:or\s+replace\s+)?(?:table|view|macro)\s+"
+    r"(?:if\s+not\s+exists\s+)?([A-Za-z_][A-Za-z0-9_]*)",
+    re.IGNORECASE,
+)
 
 
 def run_folder(con, folder: str, only=None) -> list[str]:

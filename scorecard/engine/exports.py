@@ -46,8 +46,18 @@ def view_columns(filters, as_at, ignores=()) -> dict:
         services = "All services (not split by service)"
     if "channel" in ignores and filters.channels:
         channels = "All channels (not split by channel)"
-    return dict(zip(VIEW_COLUMNS, (cal.period_label(filters.report_start, filters.grain),
-                                   filters.grain, services, channels, as_at.isoformat())))
+    return dict(
+        zip(
+            VIEW_COLUMNS,
+            (
+                cal.period_label(filters.report_start, filters.grain),
+                filters.grain,
+                services,
+                channels,
+                as_at.isoformat(),
+            ),
+        )
+    )
 
 
 def tidy(frame: pd.DataFrame, view: dict | None) -> pd.DataFrame:
@@ -74,6 +84,8 @@ def _whole_counts(frame: pd.DataFrame, column) -> bool:
 
 def plotly_config(name: str) -> dict:
     """Chart toolbar: download a PNG at twice the screen size, named for the chart."""
-    return {"displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }

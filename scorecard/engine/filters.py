@@ -17,14 +17,20 @@ from . import calendar as cal
 DIMENSIONS = ("service", "channel")
 
 
-def sql_params(services: Iterable[str] = (), channels: Iterable[str] = (),
-               split: Iterable[str] = DIMENSIONS, **extra) -> dict:
+def sql_params(
+    services: Iterable[str] = (),
+    channels: Iterable[str] = (),
+    split: Iterable[str] = DIMENSIONS,
+    **extra,
+) -> dict:
     """`$services` and `$channels` for a query (a list, or None for all), each only where
     the figure is `split` by that dimension (a council-wide survey follows neither), plus
     any other parameters given."""
     split = tuple(split)
-    return {"services": (list(services) or None) if "service" in split else None,
-            "channels": (list(channels) or None) if "channel" in split else None} | extra
+    return {
+        "services": (list(services) or None) if "service" in split else None,
+        "channels": (list(channels) or None) if "channel" in split else None,
+    } | extra
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,24 @@ from datetime import date
 
 import pandas as pd
 
-UNIT_WORDS = {"seconds": ("second", "seconds"), "minutes": ("minute", "minutes"),
-              "working_days": ("working day", "working days")}
-GAP_WORDS = {"percent": ("percentage point", "percentage points"),
-             "per_1000": ("per 1,000", "per 1,000"), "count": ("", "")}
-UNIT_HEADERS = {"percent": "%", "per_1000": "per 1,000", "seconds": "seconds",
-                "minutes": "minutes", "working_days": "working days", "count": "number"}
+UNIT_WORDS = {
+    "seconds": ("second", "seconds"),
+    "minutes": ("minute", "minutes"),
+    "working_days": ("working day", "working days"),
+}
+GAP_WORDS = {
+    "percent": ("percentage point", "percentage points"),
+    "per_1000": ("per 1,000", "per 1,000"),
+    "count": ("", ""),
+}
+UNIT_HEADERS = {
+    "percent": "%",
+    "per_1000": "per 1,000",
+    "seconds": "seconds",
+    "minutes": "minutes",
+    "working_days": "working days",
+    "count": "number",
+}
 
 
 def with_unit(header: str, unit: str) -> str:
@@ -78,11 +90,14 @@ def plain(value, longest: int | None = None) -> str:
     formatting."""
     value = str(value)
     kinds = [unicodedata.category(c) for c in value]  # Cc: newlines, tabs; Cf: bidi marks
-    text = "".join(" " if k in ("Cc", "Zl", "Zp") else c for c, k in zip(value, kinds)
-                   if k[0] != "C" or k == "Cc")
+    text = "".join(
+        " " if k in ("Cc", "Zl", "Zp") else c
+        for c, k in zip(value, kinds)
+        if k[0] != "C" or k == "Cc"
+    )
     text = " ".join(text.split())
     if longest and len(text) > longest:
-        text = text[:longest - 1].rstrip() + "…"
+        text = text[: longest - 1].rstrip() + "…"
     return _MARKUP.sub(r"\\\1", _BREAKS.sub(JOINER + r"\1", text))
 
 

@@ -14,8 +14,13 @@ from . import calendar as cal
 from . import survey
 from .suppression import hidden_by_period, hides_selection, protect
 
-DIMENSIONS = {"age": "Age", "disability": "Disability", "ethnicity": "Ethnicity",
-              "first_language": "First language", "deprivation": "Deprivation of home area"}
+DIMENSIONS = {
+    "age": "Age",
+    "disability": "Disability",
+    "ethnicity": "Ethnicity",
+    "first_language": "First language",
+    "deprivation": "Deprivation of home area",
+}
 
 
 def phrase(dimension: str, group: str) -> str:
@@ -27,9 +32,10 @@ def phrase(dimension: str, group: str) -> str:
     if dimension == "first_language":
         return f"first language {group.replace('Not ', 'not ')}"
     if dimension == "deprivation":
-        return {"1 (most deprived)": "the most deprived areas",
-                "5 (least deprived)": "the least deprived areas"}.get(
-            group, f"deprivation quintile {group}")
+        return {
+            "1 (most deprived)": "the most deprived areas",
+            "5 (least deprived)": "the least deprived areas",
+        }.get(group, f"deprivation quintile {group}")
     return group
 
 
@@ -42,16 +48,23 @@ def span(filters) -> tuple:
 
 def versus_rest(rows: pd.DataFrame) -> list[str]:
     """'lower', 'higher' or '' for each group against the rest of its dimension."""
-    total_num, total_den, total_w2 = (rows["numerator"].sum(), rows["denominator"].sum(),
-                                      rows["sum_w2"].sum())
+    total_num, total_den, total_w2 = (
+        rows["numerator"].sum(),
+        rows["denominator"].sum(),
+        rows["sum_w2"].sum(),
+    )
     words = []
     for r in rows.itertuples(index=False):
         rest_den, rest_w2 = total_den - r.denominator, total_w2 - r.sum_w2
         if r.denominator <= 0 or rest_den <= 0 or rest_w2 <= 0:
             words.append("")
             continue
-        result = survey.difference((total_num - r.numerator) / rest_den, rest_den ** 2 / rest_w2,
-                                   r.numerator / r.denominator, r.denominator ** 2 / r.sum_w2)
+        result = survey.difference(
+            (total_num - r.numerator) / rest_den,
+            rest_den**2 / rest_w2,
+            r.numerator / r.denominator,
+            r.denominator**2 / r.sum_w2,
+        )
         words.append("" if not result["real"] else ("higher" if result["diff"] > 0 else "lower"))
     return words
 
@@ -67,39 +80,58 @@ def lower_but_not_flagged(table: pd.DataFrame) -> list[str]:
         if flagged.empty:
             continue
         quiet = shown[(shown["versus_rest"] == "") & (shown["value"] < flagged["value"].max())]
-        out += [f"{phrase(dimension, r.resident_group)} ({r.value:.1f}% of {int(r.base):,} "
-                "answers)" for r in quiet.itertuples()]
+        out += [
+            f"{phrase(dimension, r.resident_group)} ({r.value:.1f}% of {int(r.base):,} answers)"
+            for r in quiet.itertuples()
+        ]
     return out
 
 
-VERSUS_WORDS = {"lower": "Less satisfied: the interval for the difference is wholly below zero",
-                "higher": "More satisfied: the interval for the difference is wholly above zero",
-                "": "No significant difference: the interval for the difference includes zero"}
+VERSUS_WORDS = {
+    "lower": "Less satisfied: the interval for the difference is wholly below zero",
+    "higher": "More satisfied: the interval for the difference is wholly above zero",
+    "": "No significant difference: the interval for the difference includes zero",
+}
 
 
 def intervals(rows: pd.DataFrame) -> tuple[list, list, list]:
     """Weighted percent and Wilson 95% bounds from numerator, denominator and sum_w2."""
     n_eff = rows["denominator"] ** 2 / rows["sum_w2"]
-    bounds = [survey.interval_from_sums(n, d, e) for n, d, e in
-              zip(rows["numerator"], rows["denominator"], n_eff)]
+    bounds = [
+        survey.interval_from_sums(n, d, e)
+        for n, d, e in zip(rows["numerator"], rows["denominator"], n_eff)
+    ]
     return [b[0] for b in bounds], [b[1] for b in bounds], [b[2] for b in bounds]
 
 
 NOT_SHOWN = "not shown for this selection, so a small group cannot be worked out"
 
 
-def breakdown(database, filters, params: dict, min_base: int,
-              split: tuple = ("service", "channel")) -> pd.DataFrame:
+def breakdown(
+    database, filters, params: dict, min_base: int, split: tuple = ("service", "channel")
+) -> pd.DataFrame:
     """Percent satisfied by dimension and group, with interval, base and verdict, for the
     services and channels chosen where the survey is `split` by them (a council-wide survey
     follows neither). Suppression: small groups, a second group where one could be worked
     out, and a chosen service's (or channel's) group wherever it would give away a small
     group in another."""
     start, end = span(filters)
-    chosen = {"services": list(filters.services) if "service" in split else [],
-              "channels": list(filters.channels) if "channel" in split else []}
-    query = {"survey": None, "question": None, "only_channels": None, "digital": None,
-             "start": start, "end": end} | filters.params(split) | params
+    chosen = {
+        "services": list(filters.services) if "service" in split else [],
+        "channels": list(filters.channels) if "channel" in split else [],
+    }
+    query = (
+        {
+            "survey": None,
+            "question": None,
+            "only_channels": None,
+            "digital": None,
+            "start": start,
+            "end": end,
+        }
+        | filters.params(split)
+        | params
+    )
     raw = database.query("understanding/satisfaction_by_resident_group", **query)
     hidden = _hidden_for_selection(database, query, chosen, min_base)
     frames = []
@@ -110,8 +142,19 @@ def breakdown(database, filters, params: dict, min_base: int,
         forced = rows["resident_group"].isin(hidden.get(dimension, set()))
         frames.append(protect(rows, min_base, forced=forced, forced_reason=NOT_SHOWN))
     if not frames:
-        return pd.DataFrame(columns=["dimension", "resident_group", "value", "low", "high",
-                                     "base", "suppressed", "suppressed_reason", "versus_rest"])
+        return pd.DataFrame(
+            columns=[
+                "dimension",
+                "resident_group",
+                "value",
+                "low",
+                "high",
+                "base",
+                "suppressed",
+                "suppressed_reason",
+                "versus_rest",
+            ]
+        )
     out = pd.concat(frames, ignore_index=True)  # a hidden group's verdict blank (protect)
     out["dimension"] = pd.Categorical(out["dimension"], categories=list(DIMENSIONS))
     return out.sort_values(["dimension", "resident_group"]).reset_index(drop=True)
@@ -126,12 +169,12 @@ def _hidden_for_selection(database, query: dict, chosen: dict, min_base: int) ->
     for by, key in (("service", "services"), ("channel", "channels")):
         if not chosen[key]:
             continue
-        rows = database.query("understanding/resident_group_bases_by_service", by=by,
-                              **(query | {key: None}))
+        rows = database.query(
+            "understanding/resident_group_bases_by_service", by=by, **(query | {key: None})
+        )
         cells = rows.assign(cell=list(zip(rows["dimension"], rows["resident_group"])))
         # each (dimension, group) is a breakdown by service (or channel) of its own
-        for (dimension, group), groups in hidden_by_period(cells, min_base,
-                                                           period="cell").items():
+        for (dimension, group), groups in hidden_by_period(cells, min_base, period="cell").items():
             if hides_selection(groups, chosen[key]):
                 hidden.setdefault(dimension, set()).add(group)
     return hidden

@@ -76,11 +76,9 @@ class MeasureResult:
         """Each service's figure in the latest period, best first (worked out when needed)."""
         if "service" not in self.measure.dimensions or self.absent:
             return self.frame.iloc[0:0]
-        period = self.filters.report_start if self.latest is None else \
-            self.latest["period_start"]
+        period = self.filters.report_start if self.latest is None else self.latest["period_start"]
         if self.groups is None:
-            return service_table(self.frame, self.measure, period, self.targets,
-                                 self.min_base)
+            return service_table(self.frame, self.measure, period, self.targets, self.min_base)
         # suppression decided over every service, then the chosen ones shown
         table = service_table(self.groups, self.measure, period, self.targets, self.min_base)
         return table[table["service"].isin(self.filters.services)].reset_index(drop=True)
@@ -98,10 +96,14 @@ class MeasureResult:
     @property
     def default_target(self) -> bool:
         """True when the latest figure is judged against a default, not the council's own."""
-        return bool(self.latest is not None and self.targets is not None
-                    and not fmt.missing(self.latest["target"])
-                    and self.targets.is_default(self.measure, self.latest["period_start"],
-                                                self.filters.single_service))
+        return bool(
+            self.latest is not None
+            and self.targets is not None
+            and not fmt.missing(self.latest["target"])
+            and self.targets.is_default(
+                self.measure, self.latest["period_start"], self.filters.single_service
+            )
+        )
 
     def complete_on(self, period_start: date) -> date | None:
         """For a lagging measure (escalations, reopened cases), the day a period's figure
@@ -109,7 +111,8 @@ class MeasureResult:
         if not self.measure.lag_days or self.as_at is None:
             return None
         complete = cal.period_end(period_start, self.filters.grain) + timedelta(
-            days=self.measure.lag_days)
+            days=self.measure.lag_days
+        )
         return complete if complete > self.as_at else None
 
     @property
@@ -117,8 +120,9 @@ class MeasureResult:
         """The active filters this measure cannot be split by ('service', 'channel'): its
         figure is then for the council as a whole (or every channel), and says so."""
         chosen = {"service": self.filters.services, "channel": self.filters.channels}
-        return tuple(d for d, picked in chosen.items()
-                     if picked and d not in self.measure.dimensions)
+        return tuple(
+            d for d, picked in chosen.items() if picked and d not in self.measure.dimensions
+        )
 
     @property
     def provisional_until(self) -> date | None:
@@ -129,7 +133,8 @@ class MeasureResult:
     def is_current(self) -> bool:
         """True when the latest figure is for the reporting period itself."""
         return self.latest is not None and (
-            self.latest["period_start"] == self.filters.report_start or self.measure.snapshot)
+            self.latest["period_start"] == self.filters.report_start or self.measure.snapshot
+        )
 
 
 class Targets:
@@ -143,7 +148,8 @@ class Targets:
             service = None if fmt.missing(row.service) else row.service
             margin = None if fmt.missing(row.amber_margin) else float(row.amber_margin)
             self._steps.setdefault((row.measure_id, service), []).append(
-                (pd.Timestamp(row.from_period).date(), float(row.target), margin))
+                (pd.Timestamp(row.from_period).date(), float(row.target), margin)
+            )
 
     def _own(self, measure: Measure, period: date, service: str | None):
         for scope in ([service] if service else []) + [None]:
@@ -193,17 +199,28 @@ def rag(value, target, margin, better: str, decimals: int = 1) -> str:
 
 
 # What a measure's query is given unless the filters or its catalogue params say otherwise
-PARAM_DEFAULTS = {"by": "service", "services": None, "channels": None, "only_channels": None,
-                  "digital": None, "only_ages": None, "stage": None, "question": None,
-                  "older_or_disabled": None, "services_involved": None}
+PARAM_DEFAULTS = {
+    "by": "service",
+    "services": None,
+    "channels": None,
+    "only_channels": None,
+    "digital": None,
+    "only_ages": None,
+    "stage": None,
+    "question": None,
+    "older_or_disabled": None,
+    "services_involved": None,
+}
 
 
 def query_params(measure: Measure, filters: Filters) -> dict:
     """Bound parameters for a measure's query: filters it supports, plus its catalogue params."""
-    first = min(filters.start, cal.shift(filters.report_start, filters.grain,
-                                         -PER_YEAR[filters.grain]))
-    params = PARAM_DEFAULTS | filters.params(measure.dimensions, grain=filters.grain,
-                                             start=first, end=filters.end)
+    first = min(
+        filters.start, cal.shift(filters.report_start, filters.grain, -PER_YEAR[filters.grain])
+    )
+    params = PARAM_DEFAULTS | filters.params(
+        measure.dimensions, grain=filters.grain, start=first, end=filters.end
+    )
     params.update(measure.params)
     if params["services_involved"] == "all":
         params["services_involved"] = None
@@ -220,8 +237,9 @@ def add_values(frame: pd.DataFrame, measure: Measure, min_base: int) -> pd.DataF
         den = frame["denominator"].to_numpy(dtype=float, na_value=np.nan)
         num = frame["numerator"].to_numpy(dtype=float, na_value=np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out["value"] = np.where(den > 0, num / np.where(den > 0, den, np.nan)
-                                    * measure.scale, np.nan)
+            out["value"] = np.where(
+                den > 0, num / np.where(den > 0, den, np.nan) * measure.scale, np.nan
+            )
         if "base" not in out:
             out["base"] = den
     base = pd.Series(out["base"]).to_numpy(dtype=float, na_value=np.nan)
@@ -242,16 +260,24 @@ def _intervals(columns: dict, measure: Measure):
     """Wilson 95% intervals (Kish effective base) for survey measures; NaN otherwise."""
     if not measure.survey or "numerator" not in columns:
         return np.nan, np.nan
-    bounds = [survey.interval_from_sums(n, d, e)[1:] if not s else (np.nan, np.nan)
-              for n, d, e, s in zip(_floats(columns["numerator"]),
-                                    _floats(columns["denominator"]),
-                                    _floats(columns["effective_base"]), columns["suppressed"])]
+    bounds = [
+        survey.interval_from_sums(n, d, e)[1:] if not s else (np.nan, np.nan)
+        for n, d, e, s in zip(
+            _floats(columns["numerator"]),
+            _floats(columns["denominator"]),
+            _floats(columns["effective_base"]),
+            columns["suppressed"],
+        )
+    ]
     return [b[0] for b in bounds], [b[1] for b in bounds]
 
 
 def _floats(values) -> np.ndarray:
-    return pd.Series(values).to_numpy(dtype=float, na_value=np.nan) \
-        if isinstance(values, pd.Series) else np.asarray(values, dtype=float)
+    return (
+        pd.Series(values).to_numpy(dtype=float, na_value=np.nan)
+        if isinstance(values, pd.Series)
+        else np.asarray(values, dtype=float)
+    )
 
 
 def _target_values(periods, services, measure, targets, service_of) -> dict:
@@ -270,8 +296,10 @@ def _target_columns(frame, measure, targets, service_of) -> pd.DataFrame:
 
 
 def _rags(values, columns: dict, measure) -> list[str]:
-    return [rag(v, t, m, measure.better, measure.decimals)
-            for v, t, m in zip(values, columns["target"], columns["amber_margin"])]
+    return [
+        rag(v, t, m, measure.better, measure.decimals)
+        for v, t, m in zip(values, columns["target"], columns["amber_margin"])
+    ]
 
 
 def _with_columns(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
@@ -282,8 +310,10 @@ def _with_columns(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
             frame[name] = values
         return frame
     out = {name: frame[name] for name in frame.columns}
-    out |= {name: pd.Series(values, index=frame.index) if isinstance(values, list)
-            else values for name, values in columns.items()}
+    out |= {
+        name: pd.Series(values, index=frame.index) if isinstance(values, list) else values
+        for name, values in columns.items()
+    }
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -292,8 +322,9 @@ def _values(column: pd.Series):
     return column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
 
 
-def total_series(frame: pd.DataFrame, measure: Measure, filters: Filters,
-                 targets: Targets) -> pd.DataFrame:
+def total_series(
+    frame: pd.DataFrame, measure: Measure, filters: Filters, targets: Targets
+) -> pd.DataFrame:
     """One row per period, every period present (gaps as no data), with target and RAG.
     (Built column by column and made a frame once: this runs for every measure on every
     filter change.)"""
@@ -318,29 +349,34 @@ def total_series(frame: pd.DataFrame, measure: Measure, filters: Filters,
         columns = {name: _values(series[name]) for name in series.columns}
     else:  # every period there: the rows in order, without reindexing
         take = at[np.asarray(rows, dtype=int)]
-        columns = {name: _values(column)[take] for name, column in frame.items()
-                   if name != "service"}
+        columns = {
+            name: _values(column)[take] for name, column in frame.items() if name != "service"
+        }
     columns["label"] = [cal.period_label(p, filters.grain) for p in starts]
-    columns |= _target_values(starts, [None] * len(starts), measure, targets,
-                              lambda _: filters.single_service)
+    columns |= _target_values(
+        starts, [None] * len(starts), measure, targets, lambda _: filters.single_service
+    )
     columns["rag"] = _rags(columns["value"], columns, measure)
     return pd.DataFrame(columns)
 
 
-def service_table(frame: pd.DataFrame, measure: Measure, period: date, targets: Targets,
-                  min_base: int) -> pd.DataFrame:
+def service_table(
+    frame: pd.DataFrame, measure: Measure, period: date, targets: Targets, min_base: int
+) -> pd.DataFrame:
     """Each service's figure for one period, with its own target and RAG, best first; small
     services suppressed so that none can be worked out from the council total."""
     rows = frame[frame["service"].notna() & (frame["period_start"] == period)]
     rows = protect(rows.reset_index(drop=True), min_base)
     rows = _target_columns(rows, measure, targets, lambda s: s)
     ascending = measure.better == "lower"
-    return rows.sort_values(["suppressed", "value"], ascending=[True, ascending]
-                            ).reset_index(drop=True)
+    return rows.sort_values(["suppressed", "value"], ascending=[True, ascending]).reset_index(
+        drop=True
+    )
 
 
-def breakdown_rows(database, measure: Measure, filters: Filters, by: str,
-                    min_base: int) -> pd.DataFrame:
+def breakdown_rows(
+    database, measure: Measure, filters: Filters, by: str, min_base: int
+) -> pd.DataFrame:
     """The measure for every group of one dimension (no filter on that dimension, the other
     filters kept): the rows suppression is decided over."""
     wider = replace(filters, **{"services" if by == "service" else "channels": ()})
@@ -373,8 +409,10 @@ def _protect_selection(frame, measure, filters, groups, database, min_base) -> p
     """Hide the chosen services' (or channels') figure in any period where showing it would
     let a suppressed service (or channel) be worked out (suppression.hides_selection)."""
     hidden: set = set()
-    for by, chosen, rows in (("service", filters.services, groups),
-                             ("channel", filters.channels, None)):
+    for by, chosen, rows in (
+        ("service", filters.services, groups),
+        ("channel", filters.channels, None),
+    ):
         if not chosen or by not in measure.dimensions:
             continue
         if rows is None:
@@ -397,15 +435,23 @@ def _protect_selection(frame, measure, filters, groups, database, min_base) -> p
 
 def change(latest, earlier, measure: Measure) -> Change:
     """Better, worse or no (real) change, by the measure's polarity."""
-    if latest is None or earlier is None or fmt.missing(latest["value"]) or fmt.missing(
-            earlier["value"]):
+    if (
+        latest is None
+        or earlier is None
+        or fmt.missing(latest["value"])
+        or fmt.missing(earlier["value"])
+    ):
         return Change("not comparable")
     diff = float(latest["value"]) - float(earlier["value"])
     label, value = earlier["label"], float(earlier["value"])
     if measure.survey and "numerator" in earlier:
-        word = survey.change_words(float(earlier["value"]) / 100, float(earlier["effective_base"]),
-                                   float(latest["value"]) / 100, float(latest["effective_base"]),
-                                   measure.better)
+        word = survey.change_words(
+            float(earlier["value"]) / 100,
+            float(earlier["effective_base"]),
+            float(latest["value"]) / 100,
+            float(latest["effective_base"]),
+            measure.better,
+        )
         return Change(word, diff, label, value)
     if round(diff, measure.decimals) == 0:
         return Change("no change", diff, label, value)
@@ -444,13 +490,21 @@ def _previous(series: pd.DataFrame, latest):
     if latest is None:
         return None
     earlier = (series["base"].to_numpy(dtype=float, na_value=0.0) > 0) & (
-        series["period_start"].to_numpy() < latest["period_start"])
+        series["period_start"].to_numpy() < latest["period_start"]
+    )
     hit = np.flatnonzero(earlier)
     return None if not len(hit) else series.iloc[hit[-1]]
 
 
-def breakdown(database, measure: Measure, filters: Filters, targets: Targets, by: str,
-              min_base: int = 10, months: int | None = None) -> pd.DataFrame:
+def breakdown(
+    database,
+    measure: Measure,
+    filters: Filters,
+    targets: Targets,
+    by: str,
+    min_base: int = 10,
+    months: int | None = None,
+) -> pd.DataFrame:
     """The measure for each channel, site, contractor or service (the `service` column holds
     the group), best first, suppressed where small: for the latest period with data, or, with
     `months`, pooled over that many months to the end of the reporting period (surveys)."""
@@ -466,8 +520,9 @@ def breakdown(database, measure: Measure, filters: Filters, targets: Targets, by
         label = f"{months} months to {last_month}"
         period = filters.report_start
     else:
-        latest = _latest(total_series(frame, measure, filters, targets), filters.report_start,
-                         measure.snapshot)
+        latest = _latest(
+            total_series(frame, measure, filters, targets), filters.report_start, measure.snapshot
+        )
         if latest is None:
             return frame.iloc[0:0].assign(target=[], amber_margin=[], rag=[], label=[])
         period, label = latest["period_start"], latest["label"]
@@ -481,8 +536,9 @@ def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()):
     run chart instead where the data are too coarse for process limits. Returns the frame
     and, for a run chart, why."""
     starts = list(series["period_start"])
-    rebase = sorted({next((i for i, p in enumerate(starts) if p >= d), None)
-                     for d in rebase_dates} - {None, 0})
+    rebase = sorted(
+        {next((i for i, p in enumerate(starts) if p >= d), None) for d in rebase_dates} - {None, 0}
+    )
     targets = series["target"].dropna()
     target = float(targets.iloc[-1]) if len(targets) else None
     values = series["value"].astype(float).to_numpy()
@@ -494,19 +550,22 @@ def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()):
 
 def rebase_dates(database) -> dict[str, list[date]]:
     """Known process changes (new telephony, a new form) by measure: SPC restarts there."""
+
     def load():
         rebases = database.query("tables/rebase_dates")
         out: dict[str, list[date]] = {}
         for measure_id, day in zip(rebases["measure"], pd.to_datetime(rebases["date"]).dt.date):
             out.setdefault(measure_id, []).append(day)
         return out
+
     return database.memo(("rebase_dates",), load)
 
 
 # Measures judged side by side: while one waits on its query (DuckDB works outside Python's
 # lock), another is judged. One pool for the whole server, so viewers never add threads.
-_POOL = ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 2)),
-                           thread_name_prefix="measures")
+_POOL = ThreadPoolExecutor(
+    max_workers=max(2, min(4, os.cpu_count() or 2)), thread_name_prefix="measures"
+)
 
 
 def compute_many(database, jobs, targets: Targets, min_base: int = 10) -> list[MeasureResult]:
@@ -517,25 +576,47 @@ def compute_many(database, jobs, targets: Targets, min_base: int = 10) -> list[M
     return list(_POOL.map(lambda job: compute(database, *job, targets, min_base), jobs))
 
 
-def compute(database, measure: Measure, filters: Filters, targets: Targets,
-            min_base: int = 10) -> MeasureResult:
+def compute(
+    database, measure: Measure, filters: Filters, targets: Targets, min_base: int = 10
+) -> MeasureResult:
     """Run a measure's query and judge it: the one calculation behind every card and chart.
     Results are cached per data version, measure and filters."""
     key = ("compute", measure, filters, min_base)
     return database.memo(key, lambda: _compute(database, measure, filters, targets, min_base))
 
 
-SERIES_COLUMNS = ("period_start", "value", "base", "effective_base", "suppressed", "low",
-                  "high", "label", "target", "amber_margin", "rag")
+SERIES_COLUMNS = (
+    "period_start",
+    "value",
+    "base",
+    "effective_base",
+    "suppressed",
+    "low",
+    "high",
+    "label",
+    "target",
+    "amber_margin",
+    "rag",
+)
 
 
 def _absent(measure, filters, targets, min_base, reason: str) -> MeasureResult:
     """The result for a measure the data cannot give: no figure, never rated, and why."""
     empty = pd.DataFrame(columns=list(SERIES_COLUMNS))
-    return MeasureResult(measure, filters, empty, empty.assign(service=[]), None,
-                         Change("not comparable"), Change("not comparable"), "",
-                         f"{reason}.", measure.min_base or min_base, targets=targets,
-                         absent=reason)
+    return MeasureResult(
+        measure,
+        filters,
+        empty,
+        empty.assign(service=[]),
+        None,
+        Change("not comparable"),
+        Change("not comparable"),
+        "",
+        f"{reason}.",
+        measure.min_base or min_base,
+        targets=targets,
+        absent=reason,
+    )
 
 
 def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
@@ -547,24 +628,40 @@ def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
     if groups is not None and filters.single_service:
         frame = _one_service(groups, filters.single_service)  # the same query, not again
     else:
-        frame = add_values(database.query(measure.sql, **query_params(measure, filters)),
-                           measure, min_base)
+        frame = add_values(
+            database.query(measure.sql, **query_params(measure, filters)), measure, min_base
+        )
     frame = _protect_selection(frame, measure, filters, groups, database, min_base)
     series = total_series(frame, measure, filters, targets)
     latest = _latest(series, filters.report_start, measure.snapshot)
     grain = filters.grain
     vs_previous = change(latest, _previous(series, latest), measure)
-    year_ago = None if latest is None else _row_at(
-        series, cal.shift(latest["period_start"], grain, -PER_YEAR[grain]))
+    year_ago = (
+        None
+        if latest is None
+        else _row_at(series, cal.shift(latest["period_start"], grain, -PER_YEAR[grain]))
+    )
     vs_last_year = change(latest, year_ago, measure)
     shown = series[series["period_start"] >= cal.period_start(filters.start, grain)]
     shown = shown.reset_index(drop=True)
-    result = MeasureResult(measure, filters, shown, frame, latest, vs_previous, vs_last_year,
-                           distance(latest, measure), "", min_base, targets=targets,
-                           groups=groups)
+    result = MeasureResult(
+        measure,
+        filters,
+        shown,
+        frame,
+        latest,
+        vs_previous,
+        vs_last_year,
+        distance(latest, measure),
+        "",
+        min_base,
+        targets=targets,
+        groups=groups,
+    )
     if not measure.snapshot:
-        result.spc, result.coarse = spc_frame(shown, measure,
-                                              rebase_dates(database).get(measure.id, []))
+        result.spc, result.coarse = spc_frame(
+            shown, measure, rebase_dates(database).get(measure.id, [])
+        )
         result.variation, result.assurance = spc.icons(result.spc, measure.better)
     covered = coverage.load(database)
     result.as_at = covered.as_at

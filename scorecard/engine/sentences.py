@@ -59,8 +59,10 @@ def verdict(result) -> str:
     reason = spc.explain(result.spc, m.better)
     when = f"this {result.filters.grain}" if result.is_current else f"in {fmt_period(result)}"
     if signal == "common" and rag in ("red", "amber"):
-        return (f"{glossary.STATUS[rag].lower()} {when}, but "
-                f"{glossary.NO_SIGNIFICANT_CHANGE.lower()} over time: no evidence of a decline")
+        return (
+            f"{glossary.STATUS[rag].lower()} {when}, but "
+            f"{glossary.NO_SIGNIFICANT_CHANGE.lower()} over time: no evidence of a decline"
+        )
     if signal == "improvement" and rag == "red":
         return f"still off target, but {reason}"
     if signal == "concern" and rag == "green":
@@ -75,12 +77,15 @@ def summary(result) -> str:
     if latest is None:
         return f"No data for {m.title.lower()} in the periods chosen."
     if latest["suppressed"] and hidden_text(latest, result.min_base) == "not shown":
-        return (f"{m.title} is not shown for {period} with these filters: with it, a figure "
-                f"on fewer than {result.min_base} cases could be worked out from the others "
-                "published.")
+        return (
+            f"{m.title} is not shown for {period} with these filters: with it, a figure "
+            f"on fewer than {result.min_base} cases could be worked out from the others "
+            "published."
+        )
     if latest["suppressed"]:
-        return (f"Too few cases to report {m.title.lower()} in {period} "
-                f"(fewer than {result.min_base}).")
+        return (
+            f"Too few cases to report {m.title.lower()} in {period} (fewer than {result.min_base})."
+        )
     text = m.statement.replace("{value}", fmt.bare(latest["value"], m.unit, m.decimals))
     text = f"{text} in {period}"
     target = target_clause(result)
@@ -113,12 +118,16 @@ def notes(result) -> list[str]:
     out, m, latest = [], result.measure, result.latest
     if latest is not None and not result.is_current:
         chosen = cal.period_label(result.filters.report_start, result.filters.grain)
-        out.append(f"No figure for {chosen}: the last available is {latest['label']}'s, "
-                   "rated against that period's target.")
+        out.append(
+            f"No figure for {chosen}: the last available is {latest['label']}'s, "
+            "rated against that period's target."
+        )
     if result.provisional_until:
-        out.append(f"Provisional: {latest['label']} is not complete until "
-                   f"{fmt.long_date(result.provisional_until)} ({m.lag_days} days after it "
-                   "ends), and the figure may rise until then.")
+        out.append(
+            f"Provisional: {latest['label']} is not complete until "
+            f"{fmt.long_date(result.provisional_until)} ({m.lag_days} days after it "
+            "ends), and the figure may rise until then."
+        )
     if latest is not None and not latest["suppressed"] and 0 < latest["base"] < 30:
         unit = "answers" if m.survey or m.source == "satisfaction" else "cases"
         out.append(f"Small base: {int(latest['base'])} {unit}; treat with caution.")

@@ -41,16 +41,47 @@ NEAR = 2 / 3 * SIGMA  # the two-sigma line used by the two-of-three rule
 MIN_POINTS = 13  # fewer points than this in a segment: no limits
 RULES = ("astronomical", "trend", "two_of_three", "shift")  # highest priority first
 LIMITS = ("centre", "lower", "upper", "near_lower", "near_upper")
-COLUMNS = ("value", "segment", "moving_range", *LIMITS, "target",
-           "special", "direction", "signal", "astronomical", "shift", "trend",
-           "two_of_three")
+COLUMNS = (
+    "value",
+    "segment",
+    "moving_range",
+    *LIMITS,
+    "target",
+    "special",
+    "direction",
+    "signal",
+    "astronomical",
+    "shift",
+    "trend",
+    "two_of_three",
+)
 
-VARIATION_CODES = ("common", "improvement_high", "improvement_low", "concern_high",
-                   "concern_low", "neutral_high", "neutral_low")
+VARIATION_CODES = (
+    "common",
+    "improvement_high",
+    "improvement_low",
+    "concern_high",
+    "concern_low",
+    "neutral_high",
+    "neutral_low",
+)
 ASSURANCE_CODES = ("pass", "fail", "hit_and_miss", "none")
 
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six",
-                 "seven", "eight", "nine", "ten", "eleven", "twelve")
+_NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
 _VERDICT = {
     "improvement": "this is a real improvement",
     "concern": "this is a real concern",
@@ -78,9 +109,15 @@ def xmr(values, better, target=None, *, run=7, trend=7, rebase=()):
 def _frame(columns: dict) -> pd.DataFrame:
     """The XmR frame in its column order, built in one step ('direction' keeps None)."""
     n = len(columns["value"])
-    return pd.DataFrame({name: pd.Series(columns[name], dtype=object, index=range(n))
-                         if name == "direction" else columns[name] for name in COLUMNS},
-                        index=range(n))
+    return pd.DataFrame(
+        {
+            name: pd.Series(columns[name], dtype=object, index=range(n))
+            if name == "direction"
+            else columns[name]
+            for name in COLUMNS
+        },
+        index=range(n),
+    )
 
 
 URL_FACTOR = 3.268  # upper range limit of a two-point moving range: 3.268 x its mean
@@ -114,8 +151,10 @@ def too_coarse(values, whole_steps: bool = False) -> str | None:
     below = ranges[ranges <= URL_FACTOR * ranges.mean()]
     levels = len(np.unique(np.round(below, 9)))
     if levels < MIN_RANGE_LEVELS:
-        return (f"the change from one point to the next takes only {levels} "
-                f"value{'s' if levels != 1 else ''}")
+        return (
+            f"the change from one point to the next takes only {levels} "
+            f"value{'s' if levels != 1 else ''}"
+        )
     return None
 
 
@@ -126,10 +165,15 @@ def run_chart(values, target=None):
     shown = x[~np.isnan(x)]
     centre = float(np.median(shown)) if len(shown) else np.nan
     n = len(x)
-    columns = {"value": x, "segment": np.zeros(n, dtype=int), "moving_range": np.full(n, np.nan),
-               "target": np.full(n, np.nan if target is None else float(target)),
-               "special": np.zeros(n, dtype=bool), "direction": [None] * n,
-               "signal": ["common"] * n}
+    columns = {
+        "value": x,
+        "segment": np.zeros(n, dtype=int),
+        "moving_range": np.full(n, np.nan),
+        "target": np.full(n, np.nan if target is None else float(target)),
+        "special": np.zeros(n, dtype=bool),
+        "direction": [None] * n,
+        "signal": ["common"] * n,
+    }
     for name in LIMITS:
         columns[name] = np.full(n, centre if name == "centre" else np.nan)
     for rule in RULES:
@@ -153,8 +197,10 @@ def explain(frame, better):
         return "no data yet: nothing to judge"
     signal = _signal(last["direction"], better)
     if signal == "common":
-        return f"{glossary.NO_SIGNIFICANT_CHANGE.lower()} over time: every point within the " \
+        return (
+            f"{glossary.NO_SIGNIFICANT_CHANGE.lower()} over time: every point within the "
             "expected range"
+        )
     return f"{_VERDICT[signal]}: {_reason(frame, last)}"
 
 
@@ -180,8 +226,10 @@ def _segment_columns(x, run, trend):
     limits = _limits(y)
     flags = _flags(y, limits, run, trend)
     # |x(i) - x(i-1)| between neighbouring real points; the first has none.
-    columns = {"value": x,
-               "moving_range": _put_back(np.abs(np.diff(y, prepend=np.nan)), ok, np.nan)}
+    columns = {
+        "value": x,
+        "moving_range": _put_back(np.abs(np.diff(y, prepend=np.nan)), ok, np.nan),
+    }
     for name in LIMITS:
         columns[name] = np.full(len(x), limits[name], dtype=float)
     for name in RULES:
@@ -344,8 +392,7 @@ def _reason(frame, last):
     seen = frame[(frame["segment"] == last["segment"]) & frame["value"].notna()]
     y = seen.loc[: last.name, "value"].to_numpy()  # its segment, up to the point
     high = last["direction"] == "high"
-    above, upper, higher = ("above", "upper", "higher") if high else (
-        "below", "lower", "lower")
+    above, upper, higher = ("above", "upper", "higher") if high else ("below", "lower", "lower")
     if rule == "astronomical":
         return f"the latest point is {above} the {upper} process limit"
     if rule == "trend":  # n successive steps join n + 1 points
@@ -354,8 +401,7 @@ def _reason(frame, last):
     if rule == "two_of_three":
         beyond = y[-3:] > last["near_upper"] if high else y[-3:] < last["near_lower"]
         count = "all" if beyond.all() else "two"
-        return (f"{count} of the last three points near or beyond "
-                f"the {upper} process limit")
+        return f"{count} of the last three points near or beyond the {upper} process limit"
     count = _trailing(y > last["centre"] if high else y < last["centre"])
     return f"{_words(count)} points in a row {above} the average"
 

@@ -50,14 +50,21 @@ def without_figures(results: list[MeasureResult]) -> str:
     absent = sum(1 for r in results if r.absent)
     earlier = sum(1 for r in results if r.has_figure and not r.is_current)
     no_data = sum(1 for r in results if not r.absent and r.latest is None)
-    parts = [f"{n} measure{'s' if n > 1 else ''} {words}" for n, words in (
-        (absent, "not supplied or not measured (listed with the cards)"),
-        (earlier, "shown with the last available figure"),
-        (no_data, "with no data for the periods chosen")) if n]
+    parts = [
+        f"{n} measure{'s' if n > 1 else ''} {words}"
+        for n, words in (
+            (absent, "not supplied or not measured (listed with the cards)"),
+            (earlier, "shown with the last available figure"),
+            (no_data, "with no data for the periods chosen"),
+        )
+        if n
+    ]
     if not parts:
         return ""
-    return ("Not counted in these totals, as there is no figure for this period: "
-            f"{', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]}.")
+    return (
+        "Not counted in these totals, as there is no figure for this period: "
+        f"{', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]}."
+    )
 
 
 def figure(r: MeasureResult) -> str:
@@ -78,8 +85,9 @@ def target(r: MeasureResult) -> str:
     """The target for the latest figure, or "none"."""
     if r.latest is None or fmt.missing(r.latest["target"]):
         return "none"
-    shown = fmt.value(r.latest["target"], r.measure.unit, 0 if r.latest["target"] % 1 == 0
-                      else r.measure.decimals)
+    shown = fmt.value(
+        r.latest["target"], r.measure.unit, 0 if r.latest["target"] % 1 == 0 else r.measure.decimals
+    )
     return f"{shown} (default)" if r.default_target else shown
 
 
@@ -95,14 +103,17 @@ def variation(r: MeasureResult) -> str:
 
 
 def commentary_word(notes, r: MeasureResult) -> str:
-    """"yes" when there is commentary, "draft" when there is only a draft (which measures
+    """ "yes" when there is commentary, "draft" when there is only a draft (which measures
     still need it is for their owners, listed apart, never in the committee's papers)."""
     note = notes.for_result(r)
     return "" if note is None else "yes" if note["status"] == "approved" else "draft"
 
 
-ATTENTION = {"red": "Off target", "amber": "Near target", "concern": "On target, but getting "
-             "worse over time"}
+ATTENTION = {
+    "red": "Off target",
+    "amber": "Near target",
+    "concern": "On target, but getting worse over time",
+}
 
 
 def attention_reason(r: MeasureResult) -> str:
@@ -145,15 +156,38 @@ def table(notes, sections, revised: dict | None = None) -> pd.DataFrame:
     """A row per measure in strategy order. `sections` pairs each pillar's title with its
     measures' results; `revised` maps measure id to its revision since reported. "Not split
     by" names the filters a figure ignores (shown only while a filter is on)."""
-    frame = pd.DataFrame([
-        {"Pillar": title, "Measure": r.measure.title, "Figure": figure(r),
-         "Not split by": not_split_by(r), "Target": target(r), "Status": standing(r),
-         "Change": variation(r), "Commentary": commentary_word(notes, r),
-         "Revised since reported": (revised or {}).get(r.measure.id, ""),
-         "measure_id": r.measure.id, "rag": r.rag}
-        for title, rs in sections for r in rs],
-        columns=["Pillar", "Measure", "Figure", "Not split by", "Target", "Status", "Change",
-                 "Commentary", "Revised since reported", "measure_id", "rag"])
+    frame = pd.DataFrame(
+        [
+            {
+                "Pillar": title,
+                "Measure": r.measure.title,
+                "Figure": figure(r),
+                "Not split by": not_split_by(r),
+                "Target": target(r),
+                "Status": standing(r),
+                "Change": variation(r),
+                "Commentary": commentary_word(notes, r),
+                "Revised since reported": (revised or {}).get(r.measure.id, ""),
+                "measure_id": r.measure.id,
+                "rag": r.rag,
+            }
+            for title, rs in sections
+            for r in rs
+        ],
+        columns=[
+            "Pillar",
+            "Measure",
+            "Figure",
+            "Not split by",
+            "Target",
+            "Status",
+            "Change",
+            "Commentary",
+            "Revised since reported",
+            "measure_id",
+            "rag",
+        ],
+    )
     if not revised:
         frame = frame.drop(columns="Revised since reported")
     if not frame["Not split by"].any():
@@ -172,21 +206,28 @@ def tidy(sections) -> pd.DataFrame:
             m, latest = r.measure, r.latest
             shown = latest is not None and not latest["suppressed"]
             has_target = latest is not None and not fmt.missing(latest["target"])
-            rows.append({
-                "Pillar": title, "Measure": m.title, "Measure id": m.id,
-                "Figure period": "" if latest is None else latest["label"],
-                "Value": round(float(latest["value"]), m.decimals) if shown else None,
-                "Unit": fmt.UNIT_HEADERS[m.unit],
-                "Base": int(latest["base"]) if shown else None,
-                "Target": float(latest["target"]) if has_target else None,
-                "Default target": r.default_target,
-                "Status": standing(r), "Change": variation(r),
-                "Last available": r.has_figure and not r.is_current,
-                "Suppressed": bool(latest is not None and latest["suppressed"]),
-                "Suppressed because": hidden_text(latest, r.min_base)
-                if latest is not None and latest["suppressed"] else "",
-                "Provisional": r.provisional_until is not None,
-                "Not split by": not_split_by(r),
-                "Why no figure": r.absent})
+            rows.append(
+                {
+                    "Pillar": title,
+                    "Measure": m.title,
+                    "Measure id": m.id,
+                    "Figure period": "" if latest is None else latest["label"],
+                    "Value": round(float(latest["value"]), m.decimals) if shown else None,
+                    "Unit": fmt.UNIT_HEADERS[m.unit],
+                    "Base": int(latest["base"]) if shown else None,
+                    "Target": float(latest["target"]) if has_target else None,
+                    "Default target": r.default_target,
+                    "Status": standing(r),
+                    "Change": variation(r),
+                    "Last available": r.has_figure and not r.is_current,
+                    "Suppressed": bool(latest is not None and latest["suppressed"]),
+                    "Suppressed because": hidden_text(latest, r.min_base)
+                    if latest is not None and latest["suppressed"]
+                    else "",
+                    "Provisional": r.provisional_until is not None,
+                    "Not split by": not_split_by(r),
+                    "Why no figure": r.absent,
+                }
+            )
     frame = pd.DataFrame(rows)
     return frame.astype({"Base": "Int64"}) if len(frame) else frame

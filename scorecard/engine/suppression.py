@@ -50,8 +50,14 @@ def _next_smallest(sizes: np.ndarray, hidden: np.ndarray):
     return shown[np.argsort(sizes[shown], kind="stable")[0]] if len(shown) else None
 
 
-def protect(frame: pd.DataFrame, min_base: int, base: str = "base",
-            with_total: bool = True, forced=None, forced_reason: str = "") -> pd.DataFrame:
+def protect(
+    frame: pd.DataFrame,
+    min_base: int,
+    base: str = "base",
+    with_total: bool = True,
+    forced=None,
+    forced_reason: str = "",
+) -> pd.DataFrame:
     """Mark and blank groups with a base under `min_base`, plus any needed to stop one
     being recovered from the total. Adds `suppressed` and `suppressed_reason`. `forced`
     (a boolean mask) hides groups for another reason, given as `forced_reason`; they count
@@ -59,11 +65,15 @@ def protect(frame: pd.DataFrame, min_base: int, base: str = "base",
     once: it runs for every breakdown shown.)"""
     sizes = frame[base].to_numpy(dtype=float, na_value=np.nan)
     small = under(sizes, min_base)
-    forced = np.zeros(len(frame), dtype=bool) if forced is None else \
-        np.asarray(forced, dtype=bool) & ~small
+    forced = (
+        np.zeros(len(frame), dtype=bool)
+        if forced is None
+        else np.asarray(forced, dtype=bool) & ~small
+    )
     hidden = small | forced
-    reason = np.where(small, withheld_words(min_base),
-                      np.where(forced, forced_reason, "")).astype(object)  # any length
+    reason = np.where(small, withheld_words(min_base), np.where(forced, forced_reason, "")).astype(
+        object
+    )  # any length
     extra = _next_smallest(sizes, hidden) if with_total else None
     if extra is not None:
         hidden[extra] = True
@@ -82,15 +92,21 @@ def protect(frame: pd.DataFrame, min_base: int, base: str = "base",
     return pd.DataFrame(columns, index=frame.index)
 
 
-def hidden_groups(rows: pd.DataFrame, min_base: int, group: str = "service",
-                  base: str = "base") -> set:
+def hidden_groups(
+    rows: pd.DataFrame, min_base: int, group: str = "service", base: str = "base"
+) -> set:
     """The groups a breakdown hides (primary and complementary), by label."""
     marked = protect(rows.reset_index(drop=True), min_base, base)
     return set(marked.loc[marked["suppressed"], group])
 
 
-def hidden_by_period(rows: pd.DataFrame, min_base: int, group: str = "service",
-                     base: str = "base", period: str = "period_start") -> dict:
+def hidden_by_period(
+    rows: pd.DataFrame,
+    min_base: int,
+    group: str = "service",
+    base: str = "base",
+    period: str = "period_start",
+) -> dict:
     """`hidden_groups` for every period of a breakdown at once (the same rule as `protect`,
     worked out in one pass over plain values: it runs for every measure on every filter
     change): period -> the groups hidden."""
@@ -156,8 +172,13 @@ def rate(numerator, denominator, min_base: int, scale: float = 100) -> float:
     """numerator / denominator x `scale`, or NaN where it may not be published: no base, a
     base under `min_base`, or a numerator that is a small count (the rate and its base
     would give it back)."""
-    if missing(denominator) or missing(numerator) or not denominator \
-            or under(denominator, min_base) or small(numerator, min_base):
+    if (
+        missing(denominator)
+        or missing(numerator)
+        or not denominator
+        or under(denominator, min_base)
+        or small(numerator, min_base)
+    ):
         return np.nan
     return scale * numerator / denominator
 
@@ -166,9 +187,17 @@ def _numbers(frame: pd.DataFrame, column) -> np.ndarray:
     return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def withhold(frame: pd.DataFrame, min_base: int, counts=(), bases=(), derived=(),
-             total: tuple | None = None, summed=(), by=None,
-             note: str | None = "Note") -> pd.DataFrame:
+def withhold(
+    frame: pd.DataFrame,
+    min_base: int,
+    counts=(),
+    bases=(),
+    derived=(),
+    total: tuple | None = None,
+    summed=(),
+    by=None,
+    note: str | None = "Note",
+) -> pd.DataFrame:
     """A published table of counts with the primary rule applied: each count of people or
     cases from 1 to `min_base` - 1 is withheld (blank), with anything on its row that would
     give it back, and `note` says why ('fewer than 10').
@@ -196,15 +225,18 @@ def withhold(frame: pd.DataFrame, min_base: int, counts=(), bases=(), derived=()
     secondary = {c: np.zeros(rows, dtype=bool) for c in names}
     totals = _totals(out, total, summed, by)
     while True:  # each pass hides one more count, so this ends
-        extra = next((found for found in (_complement(cells, sizes, *t) for t in totals)
-                      if found), None)
+        extra = next(
+            (found for found in (_complement(cells, sizes, *t) for t in totals) if found), None
+        )
         if extra is None:
             break
         column, i = extra
         cells[column][i] = secondary[column][i] = True
     sources = derived if isinstance(derived, dict) else dict.fromkeys(derived, names)
-    hidden_derived = {c: whole | np.any([cells[d] for d in deps] or [whole], axis=0)
-                      for c, deps in sources.items()}
+    hidden_derived = {
+        c: whole | np.any([cells[d] for d in deps] or [whole], axis=0)
+        for c, deps in sources.items()
+    }
     for column in names:
         values = pd.to_numeric(out[column], errors="coerce").round().astype("Int64")
         out[column] = values.mask(cells[column])
@@ -225,8 +257,11 @@ def _totals(frame: pd.DataFrame, total, summed, by) -> list[tuple]:
         out += [(head, i, [(p, i) for p in parts]) for i in range(len(frame))]
     keys = [None] if by is None else ([by] if isinstance(by, str) else list(by))
     for key in keys:
-        groups = [np.arange(len(frame))] if key is None else \
-            [np.flatnonzero((frame[key] == g).to_numpy()) for g in frame[key].unique()]
+        groups = (
+            [np.arange(len(frame))]
+            if key is None
+            else [np.flatnonzero((frame[key] == g).to_numpy()) for g in frame[key].unique()]
+        )
         out += [(None, None, [(c, i) for i in rows]) for c in summed for rows in groups]
     return out
 

@@ -63,8 +63,7 @@ def weighted_percent(satisfied, weights=None, z=Z95):
     w = w[answered]
     n_eff = kish_neff(w)
     pct, low, high = interval_from_sums(float(np.sum(w * yes)), float(np.sum(w)), n_eff, z)
-    return {"pct": pct, "n": int(answered.sum()), "n_eff": n_eff,
-            "low": low, "high": high}
+    return {"pct": pct, "n": int(answered.sum()), "n_eff": n_eff, "low": low, "high": high}
 
 
 def interval_from_sums(weighted_successes, weighted_total, n_eff, z=Z95):

@@ -22,18 +22,23 @@ def trend_table(result: MeasureResult) -> pd.DataFrame:
     flag saying why; a lagging measure's recent periods are flagged provisional."""
     m, s = result.measure, result.series
     hidden = s["suppressed"].astype(bool)
-    out = pd.DataFrame({
-        "Period": s["label"],
-        "Period start": [p.isoformat() for p in s["period_start"]],
-        value_column(result): [None if fmt.missing(v) else round(v, m.decimals)
-                               for v in s["value"]],
-        "Base": s["base"].astype(int).astype("Int64").mask(hidden),
-        fmt.with_unit("Target", m.unit): s["target"],
-        "Status": ["" if h else RAG_WORDS[r] for h, r in zip(hidden, s["rag"])],
-        "Suppressed": hidden,
-        "Suppressed because": [hidden_text(row, result.min_base) if h else ""
-                               for h, (_, row) in zip(hidden, s.iterrows())],
-    })
+    out = pd.DataFrame(
+        {
+            "Period": s["label"],
+            "Period start": [p.isoformat() for p in s["period_start"]],
+            value_column(result): [
+                None if fmt.missing(v) else round(v, m.decimals) for v in s["value"]
+            ],
+            "Base": s["base"].astype(int).astype("Int64").mask(hidden),
+            fmt.with_unit("Target", m.unit): s["target"],
+            "Status": ["" if h else RAG_WORDS[r] for h, r in zip(hidden, s["rag"])],
+            "Suppressed": hidden,
+            "Suppressed because": [
+                hidden_text(row, result.min_base) if h else ""
+                for h, (_, row) in zip(hidden, s.iterrows())
+            ],
+        }
+    )
     if m.lag_days:
         out["Provisional"] = [result.complete_on(p) is not None for p in s["period_start"]]
     return out
@@ -42,8 +47,10 @@ def trend_table(result: MeasureResult) -> pd.DataFrame:
 def spc_words(result: MeasureResult) -> str:
     """What the trend chart can say: the SPC verdict, or why it gives none."""
     if result.coarse:
-        return (f"Too few distinct values for a process chart ({result.coarse}): shown as a "
-                "run chart, with no verdict on special causes")
+        return (
+            f"Too few distinct values for a process chart ({result.coarse}): shown as a "
+            "run chart, with no verdict on special causes"
+        )
     if has_limits(result):
         return glossary.variation(result.variation)
     return glossary.TOO_FEW_POINTS
@@ -55,14 +62,17 @@ def spc_table(result: MeasureResult) -> pd.DataFrame:
     table = trend_table(result)
     if m.survey:
         table["95% interval"] = [
-            "" if fmt.missing(lo) else f"{lo:.1f} to {hi:.1f}" for lo, hi in zip(s["low"],
-                                                                              s["high"])]
+            "" if fmt.missing(lo) else f"{lo:.1f} to {hi:.1f}"
+            for lo, hi in zip(s["low"], s["high"])
+        ]
     if frame is not None:
         table["Average"] = frame["centre"].round(m.decimals)
         table["Lower limit"] = frame["lower"].round(m.decimals)
         table["Upper limit"] = frame["upper"].round(m.decimals)
         limits = has_limits(result)
         # a period whose figure is not shown (or with none) carries no verdict: no point
-        table["Variation"] = [glossary.POINTS[g] if limits and not fmt.missing(v) else ""
-                              for g, v in zip(frame["signal"], frame["value"])]
+        table["Variation"] = [
+            glossary.POINTS[g] if limits and not fmt.missing(v) else ""
+            for g, v in zip(frame["signal"], frame["value"])
+        ]
     return table

@@ -23,8 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROLES = ("viewer", "editor", "administrator")
-ROLE_WORDS = {"viewer": "Viewer", "editor": "Editor", "administrator": "Administrator",
-              "public": "Public"}
+ROLE_WORDS = {
+    "viewer": "Viewer",
+    "editor": "Editor",
+    "administrator": "Administrator",
+    "public": "Public",
+}
 
 
 class AccessError(ValueError):
@@ -73,9 +77,11 @@ class Rules:
         groups = {str(g).lower() for g in ([groups] if isinstance(groups, str) else groups)}
         for role in reversed(ROLES):
             grant = self.grants.get(role, {})
-            if (email and email in grant.get("emails", ())) or \
-                    (domain and domain in grant.get("domains", ())) or \
-                    groups & set(grant.get("groups", ())):
+            if (
+                (email and email in grant.get("emails", ()))
+                or (domain and domain in grant.get("domains", ()))
+                or groups & set(grant.get("groups", ()))
+            ):
                 return role
         return None
 
@@ -95,26 +101,37 @@ def load_rules(file: Path) -> Rules:
     try:
         raw = tomllib.loads(Path(file).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise AccessError(f"The access file {Path(file).name} does not exist; internal mode "
-                          "needs one (docs/access.md).") from None
+        raise AccessError(
+            f"The access file {Path(file).name} does not exist; internal mode "
+            "needs one (docs/access.md)."
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise AccessError(f"{Path(file).name}: is not valid TOML ({exc}).") from exc
     known = set(ROLES) | {"group_claim", "provider", "provider_name"}
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise AccessError(f"{Path(file).name}: unknown key(s) {', '.join(unknown)}; it may set "
-                          f"{', '.join(sorted(known))}.")
+        raise AccessError(
+            f"{Path(file).name}: unknown key(s) {', '.join(unknown)}; it may set "
+            f"{', '.join(sorted(known))}."
+        )
     grants = {}
     for role in ROLES:
         grant = raw.get(role, {})
         wrong = sorted(set(grant) - {"emails", "domains", "groups"})
         if wrong or not all(isinstance(v, list) for v in grant.values()):
-            raise AccessError(f"{Path(file).name}: [{role}] may list emails, domains and "
-                              "groups, each as a list of text.")
-        grants[role] = {k: tuple(str(x).strip().lower().lstrip("@") for x in v)
-                        for k, v in grant.items()}
-    return Rules(grants, str(raw.get("group_claim", "groups")), str(raw.get("provider", "")),
-                 str(raw.get("provider_name", "your council account")))
+            raise AccessError(
+                f"{Path(file).name}: [{role}] may list emails, domains and "
+                "groups, each as a list of text."
+            )
+        grants[role] = {
+            k: tuple(str(x).strip().lower().lstrip("@") for x in v) for k, v in grant.items()
+        }
+    return Rules(
+        grants,
+        str(raw.get("group_claim", "groups")),
+        str(raw.get("provider", "")),
+        str(raw.get("provider_name", "your council account")),
+    )
 
 
 def is_local(address, headers: dict) -> bool:

@@ -39,9 +39,20 @@ create table if not exists audit (
     detail text not null               -- JSON: period, filters, reason
 );
 """
-COMMENTARY_COLUMNS = ("id", "measure", "period", "service", "commentary", "corrective_action",
-                      "owner_role", "status", "author", "written_at", "approved_by",
-                      "approved_at")
+COMMENTARY_COLUMNS = (
+    "id",
+    "measure",
+    "period",
+    "service",
+    "commentary",
+    "corrective_action",
+    "owner_role",
+    "status",
+    "author",
+    "written_at",
+    "approved_by",
+    "approved_at",
+)
 
 
 def now() -> str:
@@ -78,31 +89,46 @@ class AppDatabase:
         """Every entry written in the app, oldest first."""
         return self._rows(f"select {', '.join(COMMENTARY_COLUMNS)} from commentary order by id")
 
-    def write_commentary(self, measure: str, period: str, service: str, text: str,
-                         action: str, owner_role: str, author: str) -> int:
+    def write_commentary(
+        self,
+        measure: str,
+        period: str,
+        service: str,
+        text: str,
+        action: str,
+        owner_role: str,
+        author: str,
+    ) -> int:
         """A new draft (an edit is a new draft: the approved entry stays published until the
         new one is approved); returns its id."""
         return self._write(
             "insert into commentary (measure, period, service, commentary, corrective_action,"
             " owner_role, status, author, written_at) values (?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
-            (measure, period, service or "", text, action or "", owner_role or "", author,
-             now()))
+            (measure, period, service or "", text, action or "", owner_role or "", author, now()),
+        )
 
     def approve(self, entry_id: int, approver: str) -> None:
         """Mark a draft approved, by whom and when."""
-        self._write("update commentary set status = 'approved', approved_by = ?, "
-                    "approved_at = ? where id = ? and status = 'draft'",
-                    (approver, now(), entry_id))
+        self._write(
+            "update commentary set status = 'approved', approved_by = ?, "
+            "approved_at = ? where id = ? and status = 'draft'",
+            (approver, now(), entry_id),
+        )
 
     # ------------------------------------------------------------------------- audit log
     def log(self, who: str, action: str, **detail) -> None:
         """Append to the audit log: who did what, when, with which period and filters."""
-        self._write("insert into audit (at, who, action, detail) values (?, ?, ?, ?)",
-                    (now(), who, action, json.dumps(detail, sort_keys=True, default=str)))
+        self._write(
+            "insert into audit (at, who, action, detail) values (?, ?, ?, ?)",
+            (now(), who, action, json.dumps(detail, sort_keys=True, default=str)),
+        )
 
     def audit(self, action: str | None = None) -> list[dict]:
         """The audit log, newest first (of one action, if given); detail decoded."""
-        rows = self._rows("select at, who, action, detail from audit" +
-                          (" where action = ?" if action else "") + " order by id desc",
-                          (action,) if action else ())
+        rows = self._rows(
+            "select at, who, action, detail from audit"
+            + (" where action = ?" if action else "")
+            + " order by id desc",
+            (action,) if action else (),
+        )
         return [r | {"detail": json.loads(r["detail"])} for r in rows]

@@ -29,7 +29,8 @@ from .appdb import AppDatabase
 TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "code", "blockquote"}
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
 _MARKDOWN.add_render_rule(  # an image is shown as its description, never fetched
-    "image", lambda self, tokens, idx, options, env: html.escape(tokens[idx].content))
+    "image", lambda self, tokens, idx, options, env: html.escape(tokens[idx].content)
+)
 FROM_EXTRACT = "commentary.csv"  # the author of entries loaded from the extract
 
 
@@ -38,7 +39,8 @@ def allowed_link(url: str, domains: tuple) -> bool:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     return parts.scheme in ("https", "http") and any(
-        host == d or host.endswith(f".{d}") for d in domains)
+        host == d or host.endswith(f".{d}") for d in domains
+    )
 
 
 def sanitise(text: str | None, domains: tuple = ()) -> str:
@@ -53,9 +55,15 @@ def sanitise(text: str | None, domains: tuple = ()) -> str:
         return value
 
     rendered = _MARKDOWN.render(str(text))
-    clean = nh3.clean(rendered, tags=TAGS, attributes={"a": {"href"}},
-                      attribute_filter=keep, url_schemes={"https", "http"},
-                      link_rel="noopener noreferrer nofollow", strip_comments=True)
+    clean = nh3.clean(
+        rendered,
+        tags=TAGS,
+        attributes={"a": {"href"}},
+        attribute_filter=keep,
+        url_schemes={"https", "http"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
     return clean.replace("\n", "")  # one HTML block: nothing in it is read as Markdown again
 
 
@@ -73,8 +81,12 @@ def status_line(note: dict, public: bool = False) -> str:
     if public:
         return ""
     by = note.get("author") or FROM_EXTRACT
-    origin = f"from {FROM_EXTRACT}" if by == FROM_EXTRACT else f"written by {by}" + (
-        f" on {_words(note['written_at'])}" if note.get("written_at") else "")
+    origin = (
+        f"from {FROM_EXTRACT}"
+        if by == FROM_EXTRACT
+        else f"written by {by}"
+        + (f" on {_words(note['written_at'])}" if note.get("written_at") else "")
+    )
     if note.get("status") != "approved":
         return f"Draft, not yet approved ({origin})"
     if note.get("approved_by"):
@@ -89,19 +101,23 @@ def _labelled(label: str, block: str) -> str:
     return f"<p>{strong} {block[3:]}" if block.startswith("<p>") else f"<p>{strong}</p>{block}"
 
 
-def html_block(note: dict, domains: tuple = (), public: bool = False,
-               slide: bool = False) -> str:
+def html_block(note: dict, domains: tuple = (), public: bool = False, slide: bool = False) -> str:
     """The commentary, corrective action (and its owner) and status as one sanitised HTML
     block: what the screen shows and the pack prints. On a slide, which must fit a projector,
     the status is only a draft's, in its label."""
     owner = f" ({html.escape(note['owner_role'])})" if note.get("owner_role") else ""
     draft = slide and not public and note.get("status") != "approved"
-    parts = ["<div class='commentary'>",
-             _labelled("Commentary (draft, not yet approved):" if draft else "Commentary:",
-                       sanitise(note["commentary"], domains))]
+    parts = [
+        "<div class='commentary'>",
+        _labelled(
+            "Commentary (draft, not yet approved):" if draft else "Commentary:",
+            sanitise(note["commentary"], domains),
+        ),
+    ]
     if note.get("corrective_action"):
-        parts.append(_labelled(f"Corrective action{owner}:",
-                               sanitise(note["corrective_action"], domains)))
+        parts.append(
+            _labelled(f"Corrective action{owner}:", sanitise(note["corrective_action"], domains))
+        )
     status = "" if slide else status_line(note, public)
     if status:
         parts.append(f"<p class='status'><em>{html.escape(status)}</em></p>")
@@ -109,8 +125,10 @@ def html_block(note: dict, domains: tuple = (), public: bool = False,
 
 
 def _clean(row: dict) -> dict:
-    note = {k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
-            for k, v in row.items()}
+    note = {
+        k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
+        for k, v in row.items()
+    }
     note["service"] = note.get("service") or None
     return note
 
@@ -128,8 +146,7 @@ def _by_key(rows) -> dict:
 class Notes:
     """The commentary a viewer may see: `approved_only` in public mode (and for the pack)."""
 
-    def __init__(self, database, app: AppDatabase | None, approved_only: bool,
-                 domains: tuple = ()):
+    def __init__(self, database, app: AppDatabase | None, approved_only: bool, domains: tuple = ()):
         self.database, self.app, self.approved_only = database, app, approved_only
         self.domains = domains
         self._entries: dict | None = None
@@ -137,28 +154,38 @@ class Notes:
     def entries(self) -> dict:
         """Every entry, the extract's then the app's, by (measure, service or None)."""
         if self._entries is None:
-            extract = self.database.memo(("commentary rows",), lambda: [
-                r | {"author": FROM_EXTRACT, "source": FROM_EXTRACT}
-                for r in self.database.query("tables/commentary").to_dict("records")])
-            written = [r | {"source": "app"} for r in (self.app.commentary() if self.app
-                                                       else [])]
+            extract = self.database.memo(
+                ("commentary rows",),
+                lambda: [
+                    r | {"author": FROM_EXTRACT, "source": FROM_EXTRACT}
+                    for r in self.database.query("tables/commentary").to_dict("records")
+                ],
+            )
+            written = [r | {"source": "app"} for r in (self.app.commentary() if self.app else [])]
             self._entries = _by_key(extract + written)
         return self._entries
 
-    def _within(self, measure_id: str, service: str | None, start: date, end: date,
-                approved_only: bool) -> list[dict]:
-        return [note for period, note in self.entries().get((measure_id, service), [])
-                if start <= period <= end
-                and (note["status"] == "approved" or not approved_only)]
+    def _within(
+        self, measure_id: str, service: str | None, start: date, end: date, approved_only: bool
+    ) -> list[dict]:
+        return [
+            note
+            for period, note in self.entries().get((measure_id, service), [])
+            if start <= period <= end and (note["status"] == "approved" or not approved_only)
+        ]
 
     def for_result(self, result, approved_only: bool | None = None) -> dict | None:
         """The commentary that explains this figure, or None."""
         if result.latest is None:
             return None
         start = result.latest["period_start"]
-        found = self._within(result.measure.id, result.filters.single_service, start,
-                             cal.period_end(start, result.filters.grain),
-                             self.approved_only if approved_only is None else approved_only)
+        found = self._within(
+            result.measure.id,
+            result.filters.single_service,
+            start,
+            cal.period_end(start, result.filters.grain),
+            self.approved_only if approved_only is None else approved_only,
+        )
         return dict(found[-1]) if found else None
 
     def history(self, result) -> list[dict]:
@@ -166,8 +193,13 @@ class Notes:
         if result.latest is None:
             return []
         start = result.latest["period_start"]
-        return self._within(result.measure.id, result.filters.single_service, start,
-                            cal.period_end(start, result.filters.grain), False)
+        return self._within(
+            result.measure.id,
+            result.filters.single_service,
+            start,
+            cal.period_end(start, result.filters.grain),
+            False,
+        )
 
     def html(self, note: dict, slide: bool = False) -> str:
         """A note as the screen and the pack show it (`slide`: as a slide shows it)."""
@@ -175,5 +207,8 @@ class Notes:
 
     def needs_commentary(self, result) -> bool:
         """Red or amber for the reporting period with no approved commentary."""
-        return result.is_current and result.rag in ("red", "amber") and \
-            self.for_result(result, approved_only=True) is None
+        return (
+            result.is_current
+            and result.rag in ("red", "amber")
+            and self.for_result(result, approved_only=True) is None
+        )

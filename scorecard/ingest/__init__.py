@@ -20,5 +20,14 @@ from .build import (
     status,
 )
 
-__all__ = ["BuildResult", "ExtractReport", "add_source_arguments", "current", "fingerprint",
-           "main", "refresh", "served_database", "status"]
+__all__ = [
+    "BuildResult",
+    "ExtractReport",
+    "add_source_arguments",
+    "current",
+    "fingerprint",
+    "main",
+    "refresh",
+    "served_database",
+    "status",
+]

@@ -32,9 +32,17 @@ from ..settings import ROOT, Settings, load
 from . import checks, mapping, readers
 from .load import ExtractReport, files_label, load_extract, locate
 
-CODE_FILES = ("contracts.py", "settings.py", "ingest/checks.py", "ingest/readers.py",
-              "ingest/load.py", "ingest/build.py", "engine/calendar.py", "ingest/mapping.py",
-              "ingest/staging.py")
+CODE_FILES = (
+    "contracts.py",
+    "settings.py",
+    "ingest/checks.py",
+    "ingest/readers.py",
+    "ingest/load.py",
+    "ingest/build.py",
+    "engine/calendar.py",
+    "ingest/mapping.py",
+    "ingest/staging.py",
+)
 KEEP_DATABASES = 2
 LOG = logging.getLogger("scorecard")
 
@@ -102,8 +110,12 @@ class Fingerprint:
         return sorted(n for n, part in self.extracts.items() if before[n] != part)
 
 
-def fingerprint(files: dict[str, list[Path]], settings: Settings,
-                mappings: dict | None = None, day: date | None = None) -> Fingerprint:
+def fingerprint(
+    files: dict[str, list[Path]],
+    settings: Settings,
+    mappings: dict | None = None,
+    day: date | None = None,
+) -> Fingerprint:
     """Hashes of every extract's content, the mapping file, the configuration and the code
     that shapes the tables: any change means a refresh; which changed says what to re-read."""
     memo_file = settings.cache_dir / "hashes.json"
@@ -111,8 +123,9 @@ def fingerprint(files: dict[str, list[Path]], settings: Settings,
     mappings = mappings or {}
     extracts = {}
     for name, paths in sorted(files.items()):
-        digest = hashlib.sha256(",".join(f"{p.name}={_file_hash(p, memo)}"
-                                         for p in paths).encode() or b"-")
+        digest = hashlib.sha256(
+            ",".join(f"{p.name}={_file_hash(p, memo)}" for p in paths).encode() or b"-"
+        )
         digest.update((getattr(mappings.get(name), "staging_sql", "") or "").encode())
         extracts[name] = digest.hexdigest()[:20]
     digest = hashlib.sha256()
@@ -122,8 +135,10 @@ def fingerprint(files: dict[str, list[Path]], settings: Settings,
     extra += [p for p in (settings.mapping_file, settings.council_file) if p]
     for path in extra:
         digest.update(path.read_bytes() if path.exists() else b"-")
-    digest.update(f"{settings.max_rejected_share}|{settings.earliest_date}|"
-                  f"{settings.future_days}|{settings.digital_channels}|{day or ''}".encode())
+    digest.update(
+        f"{settings.max_rejected_share}|{settings.earliest_date}|"
+        f"{settings.future_days}|{settings.digital_channels}|{day or ''}".encode()
+    )
     _write_json(memo_file, memo)
     return Fingerprint(digest.hexdigest()[:20], extracts)
 
@@ -147,8 +162,11 @@ def current(settings: Settings) -> dict | None:
     """The pointer to the database being served, if one exists."""
     if settings.parquet_dir:
         served = _parquet_served(settings)
-        return {"database": served.database, "fingerprint": served.fingerprint,
-                "built_at": served.built_at}
+        return {
+            "database": served.database,
+            "fingerprint": served.fingerprint,
+            "built_at": served.built_at,
+        }
     pointer = _read_json(settings.cache_dir / "current.json")
     if pointer and (settings.cache_dir / pointer["database"]).exists():
         return pointer
@@ -183,8 +201,11 @@ def served_database(args) -> tuple[Settings, db.Database] | None:
 def date_limits(settings: Settings, today: date | None = None) -> checks.DateLimits:
     """The dates a row may carry, from the settings and the day of loading."""
     today = today or date.today()
-    return checks.DateLimits(date.fromisoformat(settings.earliest_date),
-                             today + timedelta(days=settings.future_days), today)
+    return checks.DateLimits(
+        date.fromisoformat(settings.earliest_date),
+        today + timedelta(days=settings.future_days),
+        today,
+    )
 
 
 def _load_one(con, extract, paths, report, result, m, settings) -> None:
@@ -213,20 +234,26 @@ def _flag(con, report: ExtractReport, result: BuildResult, settings: Settings) -
             f"{report.file}: {report.rejected:,} of {total:,} rows "
             f"({100 * share:.0f}%) were rejected, more than the "
             f"{100 * settings.max_rejected_share:.0f}% expected; "
-            f"{_commonest_reason(con, report.extract)}")
+            f"{_commonest_reason(con, report.extract)}"
+        )
     elif report.file and report.loaded == 0:
         result.flags.append(f"{report.file}: no row could be loaded.")
 
 
 def _commonest_reason(con, extract: str) -> str:
     """'the commonest reason: received_on is not a date (first on line 2)'."""
-    row = con.execute("select column_name, reason, min(line) from rejects where extract = $e "
-                      "group by all order by count(*) desc, 3 limit 1", {"e": extract}).fetchall()
+    row = con.execute(
+        "select column_name, reason, min(line) from rejects where extract = $e "
+        "group by all order by count(*) desc, 3 limit 1",
+        {"e": extract},
+    ).fetchall()
     if not row:
         return "see the rejected rows."
     column, reason, line = row[0]
-    return (f"the commonest reason: {column + ' ' if column else ''}{reason} (first on line "
-            f"{line}). The rejected rows list says why each row was refused.")
+    return (
+        f"the commonest reason: {column + ' ' if column else ''}{reason} (first on line "
+        f"{line}). The rejected rows list says why each row was refused."
+    )
 
 
 def _warnings(con, settings: Settings, mappings: dict) -> list[str]:
@@ -234,18 +261,27 @@ def _warnings(con, settings: Settings, mappings: dict) -> list[str]:
     extract that looks like one channel's although its mapping does not say so."""
     measures = catalogue.load_catalogue(settings.catalogue_file)
     strategy = catalogue.load_strategy(settings.strategy_file, settings.catalogue_file)
-    unknown = db.run(con, "checks/unknown_references", measures=list(measures),
-                     pillars=[p.id for p in strategy.pillars])
-    out = [f"{r.extract}.csv: {r.rows} row(s) with {r.column_name} '{r.value}', which the "
-           f"{'catalogue' if 'measure' in r.column_name else 'strategy'} does not know; "
-           "they are loaded but not shown." for r in unknown.itertuples(index=False)]
+    unknown = db.run(
+        con,
+        "checks/unknown_references",
+        measures=list(measures),
+        pillars=[p.id for p in strategy.pillars],
+    )
+    out = [
+        f"{r.extract}.csv: {r.rows} row(s) with {r.column_name} '{r.value}', which the "
+        f"{'catalogue' if 'measure' in r.column_name else 'strategy'} does not know; "
+        "they are loaded but not shown."
+        for r in unknown.itertuples(index=False)
+    ]
     out += _unread_questions(con, measures)
     if not mappings.get("contacts", mapping.NONE).scope.channels:
-        out += [f"contacts: every one of the {r.contacts:,} contacts is {r.channel}. If the "
-                f"extract covers {r.channel} only, say so in the mapping file ([contacts] "
-                f"scope = {{ channels = [\"{r.channel}\"] }}), so that measures needing every "
-                "channel, such as digital take-up, say \"Not measured\" rather than 0% or 100%."
-                for r in db.run(con, "checks/one_channel_contacts").itertuples(index=False)]
+        out += [
+            f"contacts: every one of the {r.contacts:,} contacts is {r.channel}. If the "
+            f"extract covers {r.channel} only, say so in the mapping file ([contacts] "
+            f'scope = {{ channels = ["{r.channel}"] }}), so that measures needing every '
+            'channel, such as digital take-up, say "Not measured" rather than 0% or 100%.'
+            for r in db.run(con, "checks/one_channel_contacts").itertuples(index=False)
+        ]
     return out
 
 
@@ -264,15 +300,25 @@ def _unread_questions(con, measures: dict) -> list[str]:
         wanted = read.get(r.survey, set())
         if wanted is not None and r.question not in wanted:
             codes = ", ".join(sorted(wanted)) or "no question"
-            out.append(f"satisfaction: {r.answers:,} answer(s) to question '{r.question}' in "
-                       f"the {r.survey} survey, which no measure reads; the measures read "
-                       f"{codes} from it. Translate your question codes with "
-                       "values.question in the mapping file (docs/mapping.md).")
+            out.append(
+                f"satisfaction: {r.answers:,} answer(s) to question '{r.question}' in "
+                f"the {r.survey} survey, which no measure reads; the measures read "
+                f"{codes} from it. Translate your question codes with "
+                "values.question in the mapping file (docs/mapping.md)."
+            )
     return out
 
 
-def _build(target: Path, files: dict, skipped: set, mappings: dict, result: BuildResult,
-           settings: Settings, served: Path | None = None, changed=None) -> None:
+def _build(
+    target: Path,
+    files: dict,
+    skipped: set,
+    mappings: dict,
+    result: BuildResult,
+    settings: Settings,
+    served: Path | None = None,
+    changed=None,
+) -> None:
     """Write a complete database to `target` (a new file), extract by extract; or, given the
     database being served and the extracts that `changed`, a copy of it with only those
     re-read and only the tables derived from them rebuilt (incremental refresh)."""
@@ -295,19 +341,27 @@ def _build(target: Path, files: dict, skipped: set, mappings: dict, result: Buil
             if not paths:
                 report.status = "not supplied" if extract.name in skipped else "missing"
             result.reports.append(report)
-            _load_one(con, extract, paths, report, result,
-                      mappings.get(extract.name, mapping.NONE), settings)
+            _load_one(
+                con,
+                extract,
+                paths,
+                report,
+                result,
+                mappings.get(extract.name, mapping.NONE),
+                settings,
+            )
         for report in result.reports:
             _flag(con, report, result, settings)
         for table in ("loads", "scope", "build"):
             con.execute(f"drop table if exists {table}")
         _record_loads(con, result, mappings)
-        db.run_folder(con, "sources",
-                      only=None if served is None else [*changed, "loads", "scope"])
+        db.run_folder(con, "sources", only=None if served is None else [*changed, "loads", "scope"])
         result.warnings = _warnings(con, settings, mappings)
         result.future_rows = con.execute(
             "select count(distinct (extract, file, line)) from rejects where starts_with(reason, "
-            "$r)", {"r": checks.FUTURE_REASON}).fetchall()[0][0]
+            "$r)",
+            {"r": checks.FUTURE_REASON},
+        ).fetchall()[0][0]
         _record(con, result)
     finally:
         con.close()
@@ -318,13 +372,17 @@ def _create_shared_tables(con, settings: Settings) -> None:
     count as digital (an incremental refresh keeps them: they change only with the code or
     the settings, which means a full rebuild)."""
     for table in ("rejects", "exclusions"):
-        con.execute(f"create table {table} (extract VARCHAR, file VARCHAR, line BIGINT, "
-                    "column_name VARCHAR, value VARCHAR, reason VARCHAR)")
+        con.execute(
+            f"create table {table} (extract VARCHAR, file VARCHAR, line BIGINT, "
+            "column_name VARCHAR, value VARCHAR, reason VARCHAR)"
+        )
     con.register("calendar_df", calendar_frame())
     con.execute("create table calendar as select * from calendar_df order by date")
     con.unregister("calendar_df")
-    con.execute("create table digital_channels as select unnest($c::VARCHAR[]) as channel",
-                {"c": list(settings.digital_channels)})
+    con.execute(
+        "create table digital_channels as select unnest($c::VARCHAR[]) as channel",
+        {"c": list(settings.digital_channels)},
+    )
 
 
 def _previous_reports(con) -> dict[str, ExtractReport]:
@@ -346,26 +404,40 @@ def _record_loads(con, result: BuildResult, mappings: dict) -> None:
     con.register("loads_df", pd.DataFrame([asdict(r) for r in result.reports]))
     con.execute("create table loads as select * from loads_df")
     con.unregister("loads_df")
-    rows = [{"extract": e.name, "channels": list(s.channels), "services": list(s.services),
-             "surveys": list(s.surveys), "covers_from": s.start, "covers_to": s.end}
-            for e in EXTRACTS for s in [mappings.get(e.name, mapping.NONE).scope]]
+    rows = [
+        {
+            "extract": e.name,
+            "channels": list(s.channels),
+            "services": list(s.services),
+            "surveys": list(s.surveys),
+            "covers_from": s.start,
+            "covers_to": s.end,
+        }
+        for e in EXTRACTS
+        for s in [mappings.get(e.name, mapping.NONE).scope]
+    ]
     con.register("scope_df", pd.DataFrame(rows))
-    con.execute("create table scope as select extract, channels::VARCHAR[] as channels, "
-                "services::VARCHAR[] as services, surveys::VARCHAR[] as surveys, "
-                "covers_from::DATE as covers_from, covers_to::DATE as covers_to from scope_df")
+    con.execute(
+        "create table scope as select extract, channels::VARCHAR[] as channels, "
+        "services::VARCHAR[] as services, surveys::VARCHAR[] as surveys, "
+        "covers_from::DATE as covers_from, covers_to::DATE as covers_to from scope_df"
+    )
     con.unregister("scope_df")
 
 
 def _record(con, result: BuildResult) -> None:
     """Store the build's fingerprint and warnings, for the data-quality page."""
-    con.execute("create table build as select $fp as fingerprint, $at as built_at, "
-                "$w::VARCHAR[] as warnings",
-                {"fp": result.fingerprint, "at": result.built_at, "w": result.warnings})
+    con.execute(
+        "create table build as select $fp as fingerprint, $at as built_at, "
+        "$w::VARCHAR[] as warnings",
+        {"fp": result.fingerprint, "at": result.built_at, "w": result.warnings},
+    )
     con.execute("checkpoint")
 
 
-def refresh(settings: Settings | None = None, force: bool = False,
-            wait: bool = False) -> BuildResult:
+def refresh(
+    settings: Settings | None = None, force: bool = False, wait: bool = False
+) -> BuildResult:
     """Rebuild the database if any extract (or the code shaping it) changed; keep the last
     good database when the new one has a file that cannot be read, and while a file is still
     being written (`wait`: sleep until it has settled, as the command line does)."""
@@ -391,10 +463,14 @@ def _parquet_served(settings: Settings) -> BuildResult:
     the job that writes it (docs/scaling.md)."""
     manifest = settings.parquet_dir / db.MANIFEST
     written = datetime.fromtimestamp(manifest.stat().st_mtime).isoformat(timespec="seconds")
-    return BuildResult(True, str(settings.parquet_dir.resolve()),
-                       hashlib.sha256(manifest.read_bytes()).hexdigest()[:20], False,
-                       checked_at=datetime.now().isoformat(timespec="seconds"),
-                       built_at=written)
+    return BuildResult(
+        True,
+        str(settings.parquet_dir.resolve()),
+        hashlib.sha256(manifest.read_bytes()).hexdigest()[:20],
+        False,
+        checked_at=datetime.now().isoformat(timespec="seconds"),
+        built_at=written,
+    )
 
 
 def _lock_file(cache_dir: Path) -> FileLock:
@@ -416,11 +492,25 @@ def _serve_only(settings: Settings) -> BuildResult:
     now = datetime.now().isoformat(timespec="seconds")
     served = current(settings)
     if served and not db.damage(settings.cache_dir / served["database"]):
-        return BuildResult(True, served["database"], served.get("fingerprint", ""), False,
-                           checked_at=now, built_at=served.get("built_at", ""))
-    return BuildResult(False, None, "", False, checked_at=now, problems=[
-        "No data has been loaded yet: this dashboard shows what the loading job writes "
-        "(python -m scorecard.ingest), and it has not run."])
+        return BuildResult(
+            True,
+            served["database"],
+            served.get("fingerprint", ""),
+            False,
+            checked_at=now,
+            built_at=served.get("built_at", ""),
+        )
+    return BuildResult(
+        False,
+        None,
+        "",
+        False,
+        checked_at=now,
+        problems=[
+            "No data has been loaded yet: this dashboard shows what the loading job writes "
+            "(python -m scorecard.ingest), and it has not run."
+        ],
+    )
 
 
 def _read_only(settings: Settings, force: bool) -> BuildResult:
@@ -428,12 +518,17 @@ def _read_only(settings: Settings, force: bool) -> BuildResult:
     has none, build one in a temporary folder of our own."""
     now = datetime.now().isoformat(timespec="seconds")
     served = current(settings)
-    note = ("The cache folder cannot be written to, so new or changed extracts cannot be "
-            "loaded; ")
+    note = "The cache folder cannot be written to, so new or changed extracts cannot be loaded; "
     if served and not db.damage(settings.cache_dir / served["database"]):
-        return BuildResult(True, served["database"], served.get("fingerprint", ""), False,
-                           checked_at=now, built_at=served.get("built_at", ""),
-                           notices=[note + "the dashboard is serving the data it already had."])
+        return BuildResult(
+            True,
+            served["database"],
+            served.get("fingerprint", ""),
+            False,
+            checked_at=now,
+            built_at=served.get("built_at", ""),
+            notices=[note + "the dashboard is serving the data it already had."],
+        )
     scratch = Path(tempfile.gettempdir()) / f"scorecard-cache-{_short_hash(settings.cache_dir)}"
     result = refresh(replace(settings, cache_dir=scratch), force)
     if result.database:
@@ -459,8 +554,7 @@ def _stats(files: dict[str, list[Path]]) -> dict[str, tuple]:
 def _unsettled(files: dict[str, list[Path]], settle: int) -> list[str]:
     """Files changed less than `settle` seconds ago: probably still being written."""
     newest = time.time() - settle
-    return sorted(name for name, (_, mtime) in _stats(files).items()
-                  if mtime / 1e9 > newest)
+    return sorted(name for name, (_, mtime) in _stats(files).items() if mtime / 1e9 > newest)
 
 
 def _settle(files: dict[str, list[Path]], settings: Settings) -> list[str]:
@@ -471,18 +565,29 @@ def _settle(files: dict[str, list[Path]], settings: Settings) -> list[str]:
     return waiting
 
 
-def _waiting(settings: Settings, served: dict, last: dict, names: list[str],
-             now: str) -> BuildResult:
+def _waiting(
+    settings: Settings, served: dict, last: dict, names: list[str], now: str
+) -> BuildResult:
     """Keep serving the last good data while an extract is still being written."""
-    notice = (f"{', '.join(names)} changed in the last few seconds and may still be being "
-              "written: the dashboard keeps showing the data it has, and reads the new file "
-              f"once it has stayed the same for {settings.settle_seconds} seconds.")
-    result = BuildResult(last.get("ok", True), served["database"], last.get("fingerprint", ""),
-                         False, checked_at=now, built_at=served.get("built_at", ""),
-                         problems=last.get("problems", []), warnings=last.get("warnings", []),
-                         flags=last.get("flags", []), notices=[notice],
-                         future_rows=last.get("future_rows", 0),
-                         rejects_file=last.get("rejects_file"))
+    notice = (
+        f"{', '.join(names)} changed in the last few seconds and may still be being "
+        "written: the dashboard keeps showing the data it has, and reads the new file "
+        f"once it has stayed the same for {settings.settle_seconds} seconds."
+    )
+    result = BuildResult(
+        last.get("ok", True),
+        served["database"],
+        last.get("fingerprint", ""),
+        False,
+        checked_at=now,
+        built_at=served.get("built_at", ""),
+        problems=last.get("problems", []),
+        warnings=last.get("warnings", []),
+        flags=last.get("flags", []),
+        notices=[notice],
+        future_rows=last.get("future_rows", 0),
+        rejects_file=last.get("rejects_file"),
+    )
     _write_json(settings.cache_dir / "status.json", asdict(result))
     return result
 
@@ -497,8 +602,9 @@ def _repair(settings: Settings, served: dict | None, notices: list[str]) -> dict
         return served
     LOG.warning("the database %s could not be opened (%s): rebuilding it", path.name, damage)
     path.rename(path.with_suffix(".damaged"))
-    notices.append("The dashboard's own database was damaged, so it has been rebuilt from the "
-                   "extracts.")
+    notices.append(
+        "The dashboard's own database was damaged, so it has been rebuilt from the extracts."
+    )
     return None
 
 
@@ -518,33 +624,50 @@ def _refresh_locked(settings: Settings, force: bool, wait: bool) -> BuildResult:
     if unsettled:
         _settle(files, settings)
     # rows rejected for a future date may be accepted on a later day: rebuild each day then
-    prints = fingerprint(files, settings, mappings,
-                         date.today() if last.get("future_rows") else None)
+    prints = fingerprint(
+        files, settings, mappings, date.today() if last.get("future_rows") else None
+    )
     fp = prints.whole
     seen = last.get("fingerprint") == fp or (served or {}).get("fingerprint") == fp
     if served and seen and not force:
         # nothing changed since the last check: the same verdict (a file that could not be
         # read still cannot), and no rebuild
         failed = last.get("fingerprint") == fp and not last.get("ok", True)
-        result = BuildResult(not failed, served["database"], fp, False, checked_at=now,
-                             built_at=served.get("built_at", ""),
-                             problems=last.get("problems", []) if failed else [],
-                             warnings=last.get("warnings", []), flags=last.get("flags", []),
-                             future_rows=last.get("future_rows", 0),
-                             rejects_file=last.get("rejects_file"))
+        result = BuildResult(
+            not failed,
+            served["database"],
+            fp,
+            False,
+            checked_at=now,
+            built_at=served.get("built_at", ""),
+            problems=last.get("problems", []) if failed else [],
+            warnings=last.get("warnings", []),
+            flags=last.get("flags", []),
+            future_rows=last.get("future_rows", 0),
+            rejects_file=last.get("rejects_file"),
+        )
         _write_json(settings.cache_dir / "status.json", asdict(result))
         return result
     before = _stats(files)
-    result = BuildResult(False, None, fp, True, problems=problems, checked_at=now, built_at=now,
-                         notices=notices)
+    result = BuildResult(
+        False, None, fp, True, problems=problems, checked_at=now, built_at=now, notices=notices
+    )
     changed = None if force else prints.changed(served)
     result.reread = sorted(files) if changed is None else changed
     name = f"db-{fp}-{int(time.time() * 1000)}.duckdb"
     building = settings.cache_dir / (name + ".building")
     rejects = rejects_path(settings.cache_dir / name)
     try:
-        _build(building, files, skipped, mappings, result, settings, changed=changed,
-               served=None if changed is None else settings.cache_dir / served["database"])
+        _build(
+            building,
+            files,
+            skipped,
+            mappings,
+            result,
+            settings,
+            changed=changed,
+            served=None if changed is None else settings.cache_dir / served["database"],
+        )
         _write_rejects(building, rejects)
     except BaseException:
         building.unlink(missing_ok=True)  # never leave a half-built file behind
@@ -553,8 +676,13 @@ def _refresh_locked(settings: Settings, force: bool, wait: bool) -> BuildResult:
     if _stats(files) != before and served:  # a file changed while it was being read
         building.unlink(missing_ok=True)
         rejects.unlink(missing_ok=True)
-        return _waiting(settings, served, last, sorted(
-            n for n, s in _stats(files).items() if before.get(n) != s), now)
+        return _waiting(
+            settings,
+            served,
+            last,
+            sorted(n for n, s in _stats(files).items() if before.get(n) != s),
+            now,
+        )
     result.ok = not result.problems
     result.rejects_file = str(rejects)
     if result.ok or served is None:
@@ -576,7 +704,8 @@ def _write_rejects(database: Path, target: Path) -> None:
     try:
         frame = con.execute(
             "select 'rejected' as outcome, * from rejects union all "
-            "select 'excluded by design', * from exclusions order by extract, file, line").df()
+            "select 'excluded by design', * from exclusions order by extract, file, line"
+        ).df()
     finally:
         con.close()
     target.write_text(exports.safe_csv(frame), encoding="utf-8")
@@ -588,25 +717,40 @@ def rejects_path(database: Path) -> Path:
     return database.with_name(database.name.removesuffix(".duckdb") + ".rejects.csv")
 
 
-def _swap_in(settings: Settings, building: Path, name: str, result: BuildResult,
-             prints: Fingerprint) -> None:
+def _swap_in(
+    settings: Settings, building: Path, name: str, result: BuildResult, prints: Fingerprint
+) -> None:
     """Make the new database the one served: rename it, then point current.json at it (the
     last step, so readers never see a half-built database). The pointer keeps what the
     database was built from, so the next refresh re-reads only the extracts that changed."""
     os.replace(building, settings.cache_dir / name)
     result.database = name
-    _write_json(settings.cache_dir / "current.json",
-                {"database": name, "fingerprint": result.fingerprint,
-                 "built_at": result.built_at, "data_dir": str(settings.data_dir),
-                 "base": prints.base, "extracts": prints.extracts, "complete": result.ok})
+    _write_json(
+        settings.cache_dir / "current.json",
+        {
+            "database": name,
+            "fingerprint": result.fingerprint,
+            "built_at": result.built_at,
+            "data_dir": str(settings.data_dir),
+            "base": prints.base,
+            "extracts": prints.extracts,
+            "complete": result.ok,
+        },
+    )
     _prune(settings.cache_dir, keep=name)
 
 
 def _failed(settings: Settings, now: str, problems: list[str]) -> BuildResult:
     served = current(settings)
-    result = BuildResult(False, served["database"] if served else None, "", False,
-                         problems=problems, checked_at=now,
-                         built_at=served.get("built_at", "") if served else "")
+    result = BuildResult(
+        False,
+        served["database"] if served else None,
+        "",
+        False,
+        problems=problems,
+        checked_at=now,
+        built_at=served.get("built_at", "") if served else "",
+    )
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
     _write_json(settings.cache_dir / "status.json", asdict(result))
     return result
@@ -614,9 +758,12 @@ def _failed(settings: Settings, now: str, problems: list[str]) -> BuildResult:
 
 def _prune(cache_dir: Path, keep: str) -> None:
     """Delete older databases, keeping the newest few (sessions may still be reading them)."""
-    older = sorted((p for p in cache_dir.glob("db-*.duckdb") if p.name != keep),
-                   key=lambda p: p.stat().st_mtime, reverse=True)
-    for path in older[KEEP_DATABASES - 1:]:
+    older = sorted(
+        (p for p in cache_dir.glob("db-*.duckdb") if p.name != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for path in older[KEEP_DATABASES - 1 :]:
         path.unlink(missing_ok=True)
         rejects_path(path).unlink(missing_ok=True)
 
@@ -627,33 +774,44 @@ EXIT_CODES = {
     2: "a fault in the dashboard, not in your data (please report it)",
     3: "a file could not be read, or its staging query failed; the last good data is kept",
     4: "loaded, but an extract loaded no rows or had more of its rows rejected than "
-       "max_rejected_share expects: look at the rejected rows",
+    "max_rejected_share expects: look at the rejected rows",
 }
 
 
 def _print_report(result: BuildResult) -> None:
     """One line per extract: rows read, loaded, excluded by design and rejected."""
     width = max(len(r.extract) for r in result.reports) if result.reports else 10
-    print(f"{'extract'.ljust(width)}  {'read':>10}  {'loaded':>10}  {'excluded':>9}  "
-          f"{'rejected':>9}  file")
+    print(
+        f"{'extract'.ljust(width)}  {'read':>10}  {'loaded':>10}  {'excluded':>9}  "
+        f"{'rejected':>9}  file"
+    )
     for r in result.reports:
         absent = r.status in ("missing", "not supplied", "failed")
-        shown = (f"{r.file or ''} (could not be used)".strip() if r.status == "failed"
-                 else r.file or "(not supplied)")
+        shown = (
+            f"{r.file or ''} (could not be used)".strip()
+            if r.status == "failed"
+            else r.file or "(not supplied)"
+        )
         note = f"  {r.message}" if r.message and r.status == "loaded" else ""
         if r.staged is not None:
             note += f"  ({r.rows_read:,} rows in the file gave {r.staged:,} after staging)"
         read = r.rows_read if r.staged is None else r.staged
-        counts = ([f"{read:>10,}", f"{r.loaded:>10,}", f"{r.excluded:>9,}", f"{r.rejected:>9,}"]
-                  if not absent else [f"{'-':>10}", f"{'-':>10}", f"{'-':>9}", f"{'-':>9}"])
+        counts = (
+            [f"{read:>10,}", f"{r.loaded:>10,}", f"{r.excluded:>9,}", f"{r.rejected:>9,}"]
+            if not absent
+            else [f"{'-':>10}", f"{'-':>10}", f"{'-':>9}", f"{'-':>9}"]
+        )
         print(f"{r.extract.ljust(width)}  {'  '.join(counts)}  {shown}{note}")
     kept = sorted({r.extract for r in result.reports} - set(result.reread or []))
     if result.rebuilt and result.reread is not None and kept:
-        print(f"Re-read {', '.join(result.reread) or 'nothing'}; the other extracts had not "
-              f"changed and were kept as loaded before ({', '.join(kept)}).")
+        print(
+            f"Re-read {', '.join(result.reread) or 'nothing'}; the other extracts had not "
+            f"changed and were kept as loaded before ({', '.join(kept)})."
+        )
     if result.rejects_file and any(r.rejected or r.excluded for r in result.reports):
-        print(f"Rejected and excluded rows (file, line, column, value, reason): "
-              f"{result.rejects_file}")
+        print(
+            f"Rejected and excluded rows (file, line, column, value, reason): {result.rejects_file}"
+        )
 
 
 def exit_code(result: BuildResult) -> int:
@@ -687,26 +845,41 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: validate and load a folder of extracts; one line per problem, never a
     traceback for bad input, and an exit status that says what happened (EXIT_CODES)."""
     parser = argparse.ArgumentParser(
-        prog="python -m scorecard.ingest", description=__doc__,
+        prog="python -m scorecard.ingest",
+        description=__doc__,
         epilog="exit status:\n" + "\n".join(f"  {k}  {v}" for k, v in EXIT_CODES.items()),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--data", type=Path, help="folder of CSV extracts")
     parser.add_argument("--mapping", type=Path, help="mapping file (docs/mapping.md)")
     parser.add_argument("--cache", type=Path, help="folder for the database files")
-    parser.add_argument("--db", type=Path, help="write the database to this path (and nothing "
-                                                "else, unless --cache is given)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="write the database to this path (and nothing else, unless --cache is given)",
+    )
     parser.add_argument("--force", action="store_true", help="rebuild even if unchanged")
     args = parser.parse_args(argv)
-    overrides = {k: v for k, v in (("data_dir", args.data), ("cache_dir", args.cache),
-                                   ("mapping_file", args.mapping)) if v}
+    overrides = {
+        k: v
+        for k, v in (
+            ("data_dir", args.data),
+            ("cache_dir", args.cache),
+            ("mapping_file", args.mapping),
+        )
+        if v
+    }
     try:
         settings = load(overrides)
     except (ValueError, OSError) as exc:  # a settings file we cannot use: say which and why
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if not settings.data_dir.is_dir():
-        print(f"error: {settings.data_dir}: no such folder. Give --data the folder that "
-              "holds the extracts.", file=sys.stderr)
+        print(
+            f"error: {settings.data_dir}: no such folder. Give --data the folder that "
+            "holds the extracts.",
+            file=sys.stderr,
+        )
         return 1
     scratch = args.db and not args.cache
     if args.db and not args.db.parent.is_dir():
@@ -717,8 +890,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(settings, args)
     except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
-        print(f"error: loading failed unexpectedly ({type(exc).__name__}: {exc}). This is a "
-              "fault in the dashboard, not your data: please report it.", file=sys.stderr)
+        print(
+            f"error: loading failed unexpectedly ({type(exc).__name__}: {exc}). This is a "
+            "fault in the dashboard, not your data: please report it.",
+            file=sys.stderr,
+        )
         return 2
     finally:
         if scratch:

@@ -12,8 +12,15 @@ from datetime import date
 from ..contracts import Column, Extract, Rule
 from .mapping import NONE, ExtractMapping
 
-SQL_TYPES = {"text": "VARCHAR", "enum": "VARCHAR", "int": "BIGINT", "float": "DOUBLE",
-             "bool": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
+SQL_TYPES = {
+    "text": "VARCHAR",
+    "enum": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 TIME_SUFFIXES = (" %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M:%S.%f", " %H:%M:%S.%f")
 EARLIEST_DEFAULT = date(2000, 1, 1)
@@ -28,6 +35,8 @@ class DateLimits:
     earliest: date = EARLIEST_DEFAULT
     latest: date | None = None
     loaded_on: date | None = None
+
+
 TRUE_WORDS = ("y", "yes", "true", "t", "1")
 FALSE_WORDS = ("n", "no", "false", "f", "0")
 REASONS = {
@@ -64,8 +73,9 @@ def source_value(col: Column, present: set[str], m: ExtractMapping = NONE) -> st
     cells = [f"nullif(trim({ident(source)}), '')" for source in sources]
     expr = cells[0] if len(cells) == 1 else f"nullif(concat_ws('/', {', '.join(cells)}), '')"
     for pattern, replacement in m.clean.get(col.name, ()):
-        expr = (f"nullif(trim(regexp_replace({expr}, {quote(pattern)}, {quote(replacement)}, "
-                "'g')), '')")
+        expr = (
+            f"nullif(trim(regexp_replace({expr}, {quote(pattern)}, {quote(replacement)}, 'g')), '')"
+        )
     return expr
 
 
@@ -81,8 +91,10 @@ def raw_value(col: Column, present: set[str], m: ExtractMapping = NONE) -> str:
     if col.name in m.missing:
         expr = f"case when {_is_code(expr, m.missing[col.name])} then NULL else {expr} end"
     if col.name in m.values:
-        whens = " ".join(f"when {quote(theirs)} then {quote(ours)}"
-                         for theirs, ours in m.values[col.name].items())
+        whens = " ".join(
+            f"when {quote(theirs)} then {quote(ours)}"
+            for theirs, ours in m.values[col.name].items()
+        )
         expr = f"case lower({expr}) {whens} else {expr} end"
     return f"coalesce({expr}, {quote(col.default)})" if col.default is not None else expr
 
@@ -103,13 +115,17 @@ def typed(col: Column, v: str, formats: tuple[str, ...] = ()) -> str:
     if col.type == "enum":
         return f"lower(regexp_replace({v}, '[\\s\\-]+', '_', 'g'))"
     if col.type == "int":
-        return (f"case when regexp_full_match({v}, '[+-]?[0-9]+(\\.0+)?') "
-                f"then try_cast(try_cast({v} as double) as bigint) end")
+        return (
+            f"case when regexp_full_match({v}, '[+-]?[0-9]+(\\.0+)?') "
+            f"then try_cast(try_cast({v} as double) as bigint) end"
+        )
     if col.type == "float":
         return f"case when isfinite(try_cast({v} as double)) then try_cast({v} as double) end"
     if col.type == "bool":
-        return (f"case when lower({v}) in {tuple(TRUE_WORDS)} then true "
-                f"when lower({v}) in {tuple(FALSE_WORDS)} then false end")
+        return (
+            f"case when lower({v}) in {tuple(TRUE_WORDS)} then true "
+            f"when lower({v}) in {tuple(FALSE_WORDS)} then false end"
+        )
     if col.type in ("date", "timestamp"):
         parsed = f"try_strptime({v}, {_list(date_formats(col, formats))})"
         return f"{parsed}::DATE" if col.type == "date" else parsed
@@ -118,15 +134,23 @@ def typed(col: Column, v: str, formats: tuple[str, ...] = ()) -> str:
 
 def _problem(col: Column, shown: str, condition: str, reason: str) -> str:
     value = "NULL::VARCHAR" if col.free_text else shown
-    return (f"case when {condition} then {{'column': {quote(col.name)}, 'value': {value}, "
-            f"'reason': {reason}}} end")
+    return (
+        f"case when {condition} then {{'column': {quote(col.name)}, 'value': {value}, "
+        f"'reason': {reason}}} end"
+    )
 
 
 EXCEL_NUMBER = "[0-9]+([.][0-9]+)?[eE][+-]?[0-9]+"
 
 
-def column_checks(col: Column, v: str, t: str, shown: str | None = None,
-                  formats: tuple[str, ...] = (), limits: DateLimits | None = None) -> list[str]:
+def column_checks(
+    col: Column,
+    v: str,
+    t: str,
+    shown: str | None = None,
+    formats: tuple[str, ...] = (),
+    limits: DateLimits | None = None,
+) -> list[str]:
     """Checks for one column: blank but required, unparseable, not allowed, out of range, an
     identifier mangled by Excel. `shown` is the cell as the file has it, for the report."""
     shown = shown or v
@@ -134,31 +158,56 @@ def column_checks(col: Column, v: str, t: str, shown: str | None = None,
     if col.required:
         blank = quote("is blank but required")
         sentinel = quote("is required, but the mapping turns this value into a blank")
-        checks.append(_problem(col, shown, f"{v} is null",
-                               f"case when nullif(trim({shown}), '') is null then {blank} "
-                               f"else {sentinel} end"))
+        checks.append(
+            _problem(
+                col,
+                shown,
+                f"{v} is null",
+                f"case when nullif(trim({shown}), '') is null then {blank} else {sentinel} end",
+            )
+        )
     if col.type == "text" and col.name.endswith("_id"):
-        checks.append(_problem(
-            col, shown, f"regexp_full_match({v}, '{EXCEL_NUMBER}')",
-            quote("looks like an identifier Excel turned into a number in scientific "
-                  "notation, so the original is lost; export the column as text")))
+        checks.append(
+            _problem(
+                col,
+                shown,
+                f"regexp_full_match({v}, '{EXCEL_NUMBER}')",
+                quote(
+                    "looks like an identifier Excel turned into a number in scientific "
+                    "notation, so the original is lost; export the column as text"
+                ),
+            )
+        )
     if col.type in REASONS:
-        reason = (f"is not a date in the mapped format(s) {', '.join(formats)}" if formats
-                  else REASONS[col.type])
+        reason = (
+            f"is not a date in the mapped format(s) {', '.join(formats)}"
+            if formats
+            else REASONS[col.type]
+        )
         checks.append(_problem(col, shown, f"{v} is not null and {t} is null", quote(reason)))
     if col.allowed:
         allowed = ", ".join(str(a) for a in col.allowed)
-        values = f"[{', '.join(str(a) for a in col.allowed)}]" if col.type == "int" else _list(
-            col.allowed)
-        checks.append(_problem(col, shown,
-                               f"{t} is not null and not list_contains({values}, {t})",
-                               quote(f"is not one of: {allowed}")))
+        values = (
+            f"[{', '.join(str(a) for a in col.allowed)}]"
+            if col.type == "int"
+            else _list(col.allowed)
+        )
+        checks.append(
+            _problem(
+                col,
+                shown,
+                f"{t} is not null and not list_contains({values}, {t})",
+                quote(f"is not one of: {allowed}"),
+            )
+        )
     if col.min is not None:
-        checks.append(_problem(col, shown, f"{t} < {col.min}",
-                               quote(f"is below the minimum of {col.min:g}")))
+        checks.append(
+            _problem(col, shown, f"{t} < {col.min}", quote(f"is below the minimum of {col.min:g}"))
+        )
     if col.max is not None:
-        checks.append(_problem(col, shown, f"{t} > {col.max}",
-                               quote(f"is above the maximum of {col.max:g}")))
+        checks.append(
+            _problem(col, shown, f"{t} > {col.max}", quote(f"is above the maximum of {col.max:g}"))
+        )
     if col.type in ("date", "timestamp"):
         checks += date_range_checks(col, t, shown, limits or DateLimits())
     return checks
@@ -170,28 +219,49 @@ def _words(day: date) -> str:
 
 def date_range_checks(col: Column, t: str, shown: str, limits: DateLimits) -> list[str]:
     """A date before the earliest accepted, or (for what has happened) after the load date."""
-    out = [_problem(col, shown, f"{t}::DATE < DATE {quote(limits.earliest.isoformat())}",
-                    quote(f"is before {_words(limits.earliest)}, the earliest date accepted "
-                          "(a two-digit year or a typing error?)"))]
+    out = [
+        _problem(
+            col,
+            shown,
+            f"{t}::DATE < DATE {quote(limits.earliest.isoformat())}",
+            quote(
+                f"is before {_words(limits.earliest)}, the earliest date accepted "
+                "(a two-digit year or a typing error?)"
+            ),
+        )
+    ]
     if limits.latest and not col.future:
         loaded = _words(limits.loaded_on or limits.latest)
-        out.append(_problem(col, shown, f"{t}::DATE > DATE {quote(limits.latest.isoformat())}",
-                            quote(f"is in the future: after {loaded}, when the data was "
-                                  "loaded (a typing error or a wrong clock?)")))
+        out.append(
+            _problem(
+                col,
+                shown,
+                f"{t}::DATE > DATE {quote(limits.latest.isoformat())}",
+                quote(
+                    f"is in the future: after {loaded}, when the data was "
+                    "loaded (a typing error or a wrong clock?)"
+                ),
+            )
+        )
     return out
 
 
 FUTURE_REASON = "is in the future: after "  # how the rejects name a future date
 
 
-def date_styles_select(extract: Extract, raw_table: str, present: set[str],
-                       m: ExtractMapping = NONE) -> str | None:
+def date_styles_select(
+    extract: Extract, raw_table: str, present: set[str], m: ExtractMapping = NONE
+) -> str | None:
     """SELECT counting, over the extract's date columns whose format the mapping does not
     state, the values that can only be day-first (13/04/2022), only month-first
     (04/13/2022), or either (04/05/2022), with an example of each and its line."""
-    exprs = [(c.name, source_value(c, present, m)) for c in extract.columns
-             if c.type in ("date", "timestamp") and not m.formats.get(c.name)
-             and c.name not in m.constants]
+    exprs = [
+        (c.name, source_value(c, present, m))
+        for c in extract.columns
+        if c.type in ("date", "timestamp")
+        and not m.formats.get(c.name)
+        and c.name not in m.constants
+    ]
     exprs = [(name, e) for name, e in exprs if e != "NULL::VARCHAR"]
     if not exprs:
         return None
@@ -199,13 +269,20 @@ def date_styles_select(extract: Extract, raw_table: str, present: set[str],
         f"select {quote(name)} as column_name, _line, {e} as v, "
         f"regexp_extract({e}, {quote(DMY)}, ['a', 'b', 'y']) as p from {raw_table} "
         f"where substr({e}, 5, 1) is distinct from '-'"  # ISO dates (2026-09-30) are never
-        for name, e in exprs)                             # ambiguous: skip them quickly
+        for name, e in exprs
+    )  # ambiguous: skip them quickly
     a, b = "try_cast(p.a as int)", "try_cast(p.b as int)"  # '' (no match) is NULL
-    kinds = {"day_first": f"{a} > 12 and {b} <= 12", "month_first": f"{b} > 12 and {a} <= 12",
-             "either": f"{a} <= 12 and {b} <= 12"}
-    cols = ", ".join(f"count(*) filter (where {cond}) as {k}, "
-                     f"arg_min(column_name || ' ' || v || ' (line ' || _line || ')', _line) "
-                     f"filter (where {cond}) as {k}_example" for k, cond in kinds.items())
+    kinds = {
+        "day_first": f"{a} > 12 and {b} <= 12",
+        "month_first": f"{b} > 12 and {a} <= 12",
+        "either": f"{a} <= 12 and {b} <= 12",
+    }
+    cols = ", ".join(
+        f"count(*) filter (where {cond}) as {k}, "
+        f"arg_min(column_name || ' ' || v || ' (line ' || _line || ')', _line) "
+        f"filter (where {cond}) as {k}_example"
+        for k, cond in kinds.items()
+    )
     return f"select {cols} from ({parts})"
 
 
@@ -233,39 +310,64 @@ def rule_check(rule: Rule, extract: Extract, raw: dict[str, str], types: dict[st
 def exclusions(extract: Extract, shown: dict[str, str], m: ExtractMapping) -> list[str]:
     """Rows left out by design, not rejected: a required column holding a code the mapping
     reads as no answer ("9 = don't know"), or a reason the staging query gave (`_exclude`)."""
-    out = ["case when _exclude is not null then {'column': NULL::VARCHAR, 'value': "
-           "NULL::VARCHAR, 'reason': _exclude} end"]
+    out = [
+        "case when _exclude is not null then {'column': NULL::VARCHAR, 'value': "
+        "NULL::VARCHAR, 'reason': _exclude} end"
+    ]
     for col in extract.columns:
         codes = m.missing.get(col.name)
         if col.required and codes:
-            out.append(_problem(col, shown[col.name], _is_code(shown[col.name], codes),
-                                quote("is a code the mapping reads as no answer, so the row "
-                                      "is left out by design")))
+            out.append(
+                _problem(
+                    col,
+                    shown[col.name],
+                    _is_code(shown[col.name], codes),
+                    quote(
+                        "is a code the mapping reads as no answer, so the row is left out by design"
+                    ),
+                )
+            )
     return out
 
 
-def scope_checks(extract: Extract, types: dict[str, str], shown: dict[str, str],
-                 m: ExtractMapping) -> list[str]:
+def scope_checks(
+    extract: Extract, types: dict[str, str], shown: dict[str, str], m: ExtractMapping
+) -> list[str]:
     """Values outside what the mapping declares the extract covers."""
     out = []
     for column, values in m.scope.limits().items():
         col = extract.column(column)
-        out.append(_problem(col, shown[column], f"{types[column]} is not null and not "
-                            f"list_contains({_list(values)}, {types[column]})",
-                            quote(f"is outside what the extract covers ({', '.join(values)})")))
+        out.append(
+            _problem(
+                col,
+                shown[column],
+                f"{types[column]} is not null and not "
+                f"list_contains({_list(values)}, {types[column]})",
+                quote(f"is outside what the extract covers ({', '.join(values)})"),
+            )
+        )
     date = extract.column(extract.date_column)
     t = types[date.name]
     for bound, op, words in ((m.scope.start, "<", "before"), (m.scope.end, ">", "after")):
         if bound:
-            out.append(_problem(date, shown[date.name], f"{t}::DATE {op} DATE "
-                                f"{quote(bound.isoformat())}", quote(
-                                    f"is {words} the period the extract covers "
-                                    f"({bound.isoformat()})")))
+            out.append(
+                _problem(
+                    date,
+                    shown[date.name],
+                    f"{t}::DATE {op} DATE {quote(bound.isoformat())}",
+                    quote(f"is {words} the period the extract covers ({bound.isoformat()})"),
+                )
+            )
     return out
 
 
-def checked_select(extract: Extract, raw_table: str, present: set[str],
-                   m: ExtractMapping = NONE, limits: DateLimits | None = None) -> str:
+def checked_select(
+    extract: Extract,
+    raw_table: str,
+    present: set[str],
+    m: ExtractMapping = NONE,
+    limits: DateLimits | None = None,
+) -> str:
     """SELECT giving `_file`, `_line`, each typed column, `_problems` and `_exclusions`
     (lists of structs: the reasons a row is rejected, or left out by design).
 
@@ -278,33 +380,49 @@ def checked_select(extract: Extract, raw_table: str, present: set[str],
     types = {c.name: f"__t{i}" for i, c in enumerate(extract.columns)}
     cells = ",\n  ".join(
         f"{source_value(c, present, m)} as {shown[c.name]}, {raw_value(c, present, m)} as "
-        f"{raw[c.name]}" for c in extract.columns)
-    typing = ",\n  ".join(f"{typed(c, raw[c.name], m.formats.get(c.name, ()))} as "
-                           f"{types[c.name]}" for c in extract.columns)
-    checks = [chk for c in extract.columns for chk in column_checks(
-        c, raw[c.name], types[c.name], shown[c.name], m.formats.get(c.name, ()), limits)]
+        f"{raw[c.name]}"
+        for c in extract.columns
+    )
+    typing = ",\n  ".join(
+        f"{typed(c, raw[c.name], m.formats.get(c.name, ()))} as {types[c.name]}"
+        for c in extract.columns
+    )
+    checks = [
+        chk
+        for c in extract.columns
+        for chk in column_checks(
+            c, raw[c.name], types[c.name], shown[c.name], m.formats.get(c.name, ()), limits
+        )
+    ]
     checks += [rule_check(r, extract, raw, types) for r in extract.rules]
     checks += scope_checks(extract, types, shown, m)
-    cols = ",\n  ".join(f"{types[c.name]}::{SQL_TYPES[c.type]} as {ident(c.name)}"
-                        for c in extract.columns)
-    return (f"with cells as (\nselect _row, _file, _line, _exclude,\n  {cells}\n"
-            f"from {raw_table}),\ntyped as (select *,\n  {typing}\nfrom cells)\n"
-            f"select _row, _file, _line,\n  {cols},\n  {_found(checks)} as _problems,"
-            f"\n  {_found(exclusions(extract, shown, m))} as _exclusions\nfrom typed")
+    cols = ",\n  ".join(
+        f"{types[c.name]}::{SQL_TYPES[c.type]} as {ident(c.name)}" for c in extract.columns
+    )
+    return (
+        f"with cells as (\nselect _row, _file, _line, _exclude,\n  {cells}\n"
+        f"from {raw_table}),\ntyped as (select *,\n  {typing}\nfrom cells)\n"
+        f"select _row, _file, _line,\n  {cols},\n  {_found(checks)} as _problems,"
+        f"\n  {_found(exclusions(extract, shown, m))} as _exclusions\nfrom typed"
+    )
 
 
 def _found(checks: list[str]) -> str:
     """The checks that found something, as a list (empty, and not built, when none did)."""
     listed = ", ".join(checks)
-    return (f"case when coalesce({listed}) is null then [] else "
-            f"list_filter([{listed}], lambda p: p is not null) end")
+    return (
+        f"case when coalesce({listed}) is null then [] else "
+        f"list_filter([{listed}], lambda p: p is not null) end"
+    )
 
 
 def has_duplicates_select(extract: Extract, checked_table: str) -> str:
     """SELECT giving true when any key repeats among the rows not left out by design."""
     keys = ", ".join(f"coalesce({ident(k)}::VARCHAR, '')" for k in extract.key)
-    return (f"select count(*) > count(distinct ({keys})) from {checked_table} "
-            "where len(_exclusions) = 0")
+    return (
+        f"select count(*) > count(distinct ({keys})) from {checked_table} "
+        "where len(_exclusions) = 0"
+    )
 
 
 def duplicate_select(extract: Extract, checked_table: str) -> str:
@@ -316,10 +434,14 @@ def duplicate_select(extract: Extract, checked_table: str) -> str:
     first = f"arg_min(_line, _row) {window}"
     first_file = f"arg_min(_file, _row) {window}"
     value = f"concat_ws(' / ', {', '.join(ident(k) + '::VARCHAR' for k in extract.key)})"
-    dup = (f"case when len(_exclusions) = 0 and _row > min(_row) {window} then "
-           f"{{'column': {quote(extract.key[0])}, 'value': {value}, 'reason': "
-           f"{quote('duplicate ' + label + ': first seen on line ')} || {first}::VARCHAR || "
-           f"case when {first_file} is distinct from _file then ' of ' || {first_file} "
-           f"else '' end}} end")
-    return (f"select * exclude (_problems), list_filter(list_append(_problems, {dup}), "
-            f"lambda p: p is not null) as _problems from {checked_table}")
+    dup = (
+        f"case when len(_exclusions) = 0 and _row > min(_row) {window} then "
+        f"{{'column': {quote(extract.key[0])}, 'value': {value}, 'reason': "
+        f"{quote('duplicate ' + label + ': first seen on line ')} || {first}::VARCHAR || "
+        f"case when {first_file} is distinct from _file then ' of ' || {first_file} "
+        f"else '' end}} end"
+    )
+    return (
+        f"select * exclude (_problems), list_filter(list_append(_problems, {dup}), "
+        f"lambda p: p is not null) as _problems from {checked_table}"
+    )

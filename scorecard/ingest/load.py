@@ -54,8 +54,12 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _matches(data_dir: Path, patterns: tuple[str, ...]) -> list[Path]:
     """Files in the data folder matching the mapping's patterns (never outside it)."""
-    hits = {Path(p) for pattern in patterns
-            for p in glob.glob(str(data_dir / pattern)) if Path(p).is_file()}
+    hits = {
+        Path(p)
+        for pattern in patterns
+        for p in glob.glob(str(data_dir / pattern))
+        if Path(p).is_file()
+    }
     return sorted(p for p in hits if _inside(p, data_dir))
 
 
@@ -63,8 +67,9 @@ def locate(data_dir: Path, mappings: dict[str, ExtractMapping]):
     """Each extract's file(s) in `data_dir`: the mapping's file patterns (several files are
     read as one extract), else <name>.csv (also .csv.gz, .txt, .tsv, any case). Returns
     (files, problems, not supplied): an extract with no file is simply not supplied."""
-    files = {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()} \
-        if data_dir.is_dir() else {}
+    files = (
+        {p.name.lower(): p for p in data_dir.iterdir() if p.is_file()} if data_dir.is_dir() else {}
+    )
     found, problems, skipped = {}, [], set()
     for extract in EXTRACTS:
         m = mappings.get(extract.name, NONE)
@@ -75,14 +80,18 @@ def locate(data_dir: Path, mappings: dict[str, ExtractMapping]):
         if m.file:
             found[extract.name] = _matches(data_dir, m.file)
             if not found[extract.name]:
-                problems.append(f"{extract.name}: the mapping names {', '.join(m.file)}, but "
-                                "no such file is in the extracts folder.")
+                problems.append(
+                    f"{extract.name}: the mapping names {', '.join(m.file)}, but "
+                    "no such file is in the extracts folder."
+                )
             continue
         hits = [files[n] for n in (extract.name + e for e in readers.EXTENSIONS) if n in files]
         if len(hits) > 1:
             names = " and ".join(h.name for h in hits)
-            problems.append(f"{extract.name}: found {names}. Keep one file per extract, or "
-                            "name the files to read together in a mapping file.")
+            problems.append(
+                f"{extract.name}: found {names}. Keep one file per extract, or "
+                "name the files to read together in a mapping file."
+            )
         found[extract.name] = hits[:1]
     return found, problems, skipped
 
@@ -99,9 +108,12 @@ def files_label(paths: list[Path]) -> str | None:
 def _clear(con, name: str) -> None:
     """Drop a temporary table or view of this name, if there is one (a file that failed
     part-way may have left either)."""
-    kinds = con.execute("select 'view' from duckdb_views() where temporary and view_name = $n "
-                        "union all select 'table' from duckdb_tables() where temporary and "
-                        "table_name = $n", {"n": name}).fetchall()
+    kinds = con.execute(
+        "select 'view' from duckdb_views() where temporary and view_name = $n "
+        "union all select 'table' from duckdb_tables() where temporary and "
+        "table_name = $n",
+        {"n": name},
+    ).fetchall()
     for (kind,) in kinds:
         con.execute(f"drop {kind} {name}")
 
@@ -109,24 +121,35 @@ def _clear(con, name: str) -> None:
 def _empty_raw(con, extract: Extract, table: str) -> None:
     cols = ", ".join(f"{checks.ident(c.name)} VARCHAR" for c in extract.columns)
     _clear(con, table)
-    con.execute(f"create temp table {table} ({cols}, _file VARCHAR, _line BIGINT, "
-                "_row BIGINT, _exclude VARCHAR)")
+    con.execute(
+        f"create temp table {table} ({cols}, _file VARCHAR, _line BIGINT, "
+        "_row BIGINT, _exclude VARCHAR)"
+    )
 
 
 def check_columns(extract: Extract, names: list[str], m: ExtractMapping, label: str) -> None:
     """A required column missing from the file (after mapping) makes the file unreadable."""
-    missing = [c.name for c in extract.columns if c.required and c.name not in m.constants
-               and any(s not in names for s in m.sources(c.name))]
+    missing = [
+        c.name
+        for c in extract.columns
+        if c.required
+        and c.name not in m.constants
+        and any(s not in names for s in m.sources(c.name))
+    ]
     if missing:
-        wanted = [f"{c} (mapped from {'+'.join(m.sources(c))})" if c in m.columns else c
-                  for c in missing]
+        wanted = [
+            f"{c} (mapped from {'+'.join(m.sources(c))})" if c in m.columns else c for c in missing
+        ]
         raise readers.FileProblem(
-            label, f"missing required column(s) {', '.join(wanted)}; found {', '.join(names)}.",
-            "Rename the columns in the file or map them in a mapping file (docs/mapping.md).")
+            label,
+            f"missing required column(s) {', '.join(wanted)}; found {', '.join(names)}.",
+            "Rename the columns in the file or map them in a mapping file (docs/mapping.md).",
+        )
 
 
-def _read_files(con, extract: Extract, paths: list[Path], m: ExtractMapping,
-                report: ExtractReport, table: str) -> set[str]:
+def _read_files(
+    con, extract: Extract, paths: list[Path], m: ExtractMapping, report: ExtractReport, table: str
+) -> set[str]:
     """Read each file raw (text columns, `_file`, `_line`) into one view over them all;
     structural rejects recorded per file. Without a staging query the view also has `_row`
     (the record's position across the files) and an empty `_exclude`. Returns the column
@@ -141,13 +164,16 @@ def _read_files(con, extract: Extract, paths: list[Path], m: ExtractMapping,
         loaded = readers.load_raw(con, sniffed, part)
         report.encoding = loaded.encoding  # Windows-1252 if the file turned out not UTF-8
         row = "" if m.staging_sql else f", _pos + {offset} as _row"  # staged: numbered after
-        parts.append(f"select * exclude (_pos), {checks.quote(path.name)} as _file{row} "
-                     f"from {part}")
+        parts.append(
+            f"select * exclude (_pos), {checks.quote(path.name)} as _file{row} from {part}"
+        )
         offset += con.execute(f"select count(*) from {part}").fetchall()[0][0]
         report.rows_read += loaded.rows_read
         for line, reason in loaded.structural:
-            con.execute("insert into rejects values ($e, $f, $l, NULL, NULL, $r)",
-                        {"e": extract.name, "f": path.name, "l": line, "r": reason})
+            con.execute(
+                "insert into rejects values ($e, $f, $l, NULL, NULL, $r)",
+                {"e": extract.name, "f": path.name, "l": line, "r": reason},
+            )
         report.rejected += len(loaded.structural)
         present |= set(sniffed.names)
     union = " union all by name ".join(f"({p})" for p in parts)
@@ -165,12 +191,13 @@ def _stage(con, extract: Extract, m: ExtractMapping, table: str, report: Extract
     left_out = con.execute(
         f"insert into exclusions select $e, s._file, s._line, NULL, NULL, $r from {table} s "
         f"anti join (select distinct _file, _line from {staged}) t using (_file, _line)",
-        {"e": extract.name, "r": f"not selected by the staging query {m.staging}"}
+        {"e": extract.name, "r": f"not selected by the staging query {m.staging}"},
     ).fetchall()[0][0]
     report.excluded += left_out
     rows = con.execute(f"select count(*) from {staged}").fetchall()[0][0]
-    fed = con.execute(f"select count(*) from (select distinct _file, _line from {staged})"
-                      ).fetchall()[0][0]
+    fed = con.execute(
+        f"select count(*) from (select distinct _file, _line from {staged})"
+    ).fetchall()[0][0]
     if rows != fed:  # the query changed the grain (a wide survey made long)
         report.staged = rows
     _clear(con, table)
@@ -179,8 +206,9 @@ def _stage(con, extract: Extract, m: ExtractMapping, table: str, report: Extract
     return present
 
 
-def check_date_styles(con, extract: Extract, table: str, present: set[str], m: ExtractMapping,
-                      label: str) -> None:
+def check_date_styles(
+    con, extract: Extract, table: str, present: set[str], m: ExtractMapping, label: str
+) -> None:
     """Refuse a file whose dates could be read day-first or month-first, unless the mapping
     states the format: all of them ambiguous (04/05/2026), some that can only be month-first
     (04/13/2026, a US export), or a mix of both. Loading such a file would misdate rows."""
@@ -190,22 +218,42 @@ def check_date_styles(con, extract: Extract, table: str, present: set[str], m: E
     row = con.execute(sql).fetchall()[0]
     day_first, day_eg, month_first, month_eg, either, either_eg = row
     column = (month_eg or either_eg or day_eg or "received_on").split(" ")[0]
-    fix = (f"State the format in the mapping file, e.g. formats = {{ {column} = \"%d/%m/%Y\" "
-           "} (day first) or \"%m/%d/%Y\" (month first), for each date column; see "
-           "docs/mapping.md.")
+    fix = (
+        f'State the format in the mapping file, e.g. formats = {{ {column} = "%d/%m/%Y" '
+        '} (day first) or "%m/%d/%Y" (month first), for each date column; see '
+        "docs/mapping.md."
+    )
     if day_first and month_first:
-        raise readers.FileProblem(label, f"mixes day-first dates ({day_eg}) with month-first "
-                                         f"ones ({month_eg}), so none can be trusted.", fix)
+        raise readers.FileProblem(
+            label,
+            f"mixes day-first dates ({day_eg}) with month-first "
+            f"ones ({month_eg}), so none can be trusted.",
+            fix,
+        )
     if month_first:
-        raise readers.FileProblem(label, f"has month-first (US) dates: {month_eg} cannot be "
-                                         f"day-first, and {month_first:,} like it.", fix)
+        raise readers.FileProblem(
+            label,
+            f"has month-first (US) dates: {month_eg} cannot be "
+            f"day-first, and {month_first:,} like it.",
+            fix,
+        )
     if either and not day_first:
-        raise readers.FileProblem(label, f"has dates that could be day-first or month-first "
-                                         f"(every one of {either:,}, e.g. {either_eg}).", fix)
+        raise readers.FileProblem(
+            label,
+            f"has dates that could be day-first or month-first "
+            f"(every one of {either:,}, e.g. {either_eg}).",
+            fix,
+        )
 
 
-def load_extract(con, extract: Extract, paths: list[Path], report: ExtractReport,
-                 m: ExtractMapping = NONE, limits: checks.DateLimits | None = None) -> None:
+def load_extract(
+    con,
+    extract: Extract,
+    paths: list[Path],
+    report: ExtractReport,
+    m: ExtractMapping = NONE,
+    limits: checks.DateLimits | None = None,
+) -> None:
     """Load one extract into its table; rejected and excluded rows go to their tables."""
     limits = limits or checks.DateLimits()
     raw = f"raw_{extract.name}"
@@ -230,20 +278,32 @@ def _check_and_store(con, extract, raw, present, report, m, limits) -> None:
     table = extract.name
     cols = ", ".join(checks.ident(c.name) for c in extract.columns)
     checked = checks.checked_select(extract, raw, present, m, limits)
-    con.execute(f"create or replace table {table} as select {cols}, _row, _file, _line, "
-                f"_problems, _exclusions from ({checked}) "
-                f"order by {checks.ident(extract.date_column)}, _file, _line")
+    con.execute(
+        f"create or replace table {table} as select {cols}, _row, _file, _line, "
+        f"_problems, _exclusions from ({checked}) "
+        f"order by {checks.ident(extract.date_column)}, _file, _line"
+    )
     if con.execute(checks.has_duplicates_select(extract, table)).fetchall()[0][0]:
-        con.execute(f"create or replace temp table dup_{table} as select _row, _problems from "
-                    f"({checks.duplicate_select(extract, table)}) where len(_exclusions) = 0")
-        con.execute(f"update {table} set _problems = d._problems from dup_{table} d "
-                    f"where {table}._row = d._row and len(d._problems) > len({table}._problems)")
-    con.execute("insert into exclusions select $e, _file, _line, p.column, p.value, p.reason "
-                f"from (select _file, _line, unnest(_exclusions) as p from {table} "
-                "where len(_exclusions) > 0)", {"e": table})
-    con.execute("insert into rejects select $e, _file, _line, p.column, p.value, p.reason from "
-                f"(select _file, _line, unnest(_problems) as p from {table} "
-                "where len(_problems) > 0 and len(_exclusions) = 0)", {"e": table})
+        con.execute(
+            f"create or replace temp table dup_{table} as select _row, _problems from "
+            f"({checks.duplicate_select(extract, table)}) where len(_exclusions) = 0"
+        )
+        con.execute(
+            f"update {table} set _problems = d._problems from dup_{table} d "
+            f"where {table}._row = d._row and len(d._problems) > len({table}._problems)"
+        )
+    con.execute(
+        "insert into exclusions select $e, _file, _line, p.column, p.value, p.reason "
+        f"from (select _file, _line, unnest(_exclusions) as p from {table} "
+        "where len(_exclusions) > 0)",
+        {"e": table},
+    )
+    con.execute(
+        "insert into rejects select $e, _file, _line, p.column, p.value, p.reason from "
+        f"(select _file, _line, unnest(_problems) as p from {table} "
+        "where len(_problems) > 0 and len(_exclusions) = 0)",
+        {"e": table},
+    )
     _account(con, extract, report)
     con.execute(f"delete from {table} where len(_problems) > 0 or len(_exclusions) > 0")
     for working in ("_row", "_file", "_line", "_problems", "_exclusions"):
@@ -256,11 +316,18 @@ def _empty_columns(con, extract: Extract, present: set[str], m: ExtractMapping) 
     constant), or blank on every row loaded. A measure that needs one says "Not measured"
     rather than reading 0%."""
     optional = [c for c in extract.columns if not c.required]
-    supplied = [c for c in optional if c.name in m.constants
-                or all(s in present for s in m.sources(c.name))]
-    counts = con.execute("select " + ", ".join(
-        [f"count({checks.ident(c.name)})" for c in supplied] + ["count(*)"])
-        + f" from {extract.name}").fetchall()[0] if supplied else (0,)
+    supplied = [
+        c for c in optional if c.name in m.constants or all(s in present for s in m.sources(c.name))
+    ]
+    counts = (
+        con.execute(
+            "select "
+            + ", ".join([f"count({checks.ident(c.name)})" for c in supplied] + ["count(*)"])
+            + f" from {extract.name}"
+        ).fetchall()[0]
+        if supplied
+        else (0,)
+    )
     filled = {c.name for c, n in zip(supplied, counts) if n}
     return [c.name for c in optional if c.name not in filled]
 
@@ -274,12 +341,17 @@ def _account(con, extract: Extract, report: ExtractReport) -> None:
         "count(*) filter (where len(_problems) > 0 and len(_exclusions) = 0), "
         f"min({date}) filter (where len(_problems) = 0 and len(_exclusions) = 0)::DATE::VARCHAR, "
         f"max({date}) filter (where len(_problems) = 0 and len(_exclusions) = 0)::DATE::VARCHAR "
-        f"from {table}").fetchall()[0]
+        f"from {table}"
+    ).fetchall()[0]
     report.loaded, report.first_date, report.last_date = loaded, first, last
     report.excluded += excluded
     report.rejected += rejected
-    if report.staged is None and report.loaded + report.excluded + report.rejected \
-            != report.rows_read:
-        raise AssertionError(f"{extract.name}: row accounting broke: read {report.rows_read}, "
-                             f"loaded {loaded}, excluded {report.excluded}, rejected "
-                             f"{report.rejected}")
+    if (
+        report.staged is None
+        and report.loaded + report.excluded + report.rejected != report.rows_read
+    ):
+        raise AssertionError(
+            f"{extract.name}: row accounting broke: read {report.rows_read}, "
+            f"loaded {loaded}, excluded {report.excluded}, rejected "
+            f"{report.rejected}"
+        )

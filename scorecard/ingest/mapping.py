@@ -32,10 +32,27 @@ from pathlib import Path, PurePath
 from ..contracts import BY_NAME, CHANNELS, SURVEYS
 from .readers import DELIMITER_NAMES, normalise_name
 
-KEYS = {"file", "supplied", "columns", "values", "formats", "missing", "constants", "clean",
-        "encoding", "delimiter", "staging", "scope"}
-SCOPE_KEYS = {"channels": "channel", "services": "service", "surveys": "survey",
-              "from": None, "to": None}  # scope key -> the contract column it limits
+KEYS = {
+    "file",
+    "supplied",
+    "columns",
+    "values",
+    "formats",
+    "missing",
+    "constants",
+    "clean",
+    "encoding",
+    "delimiter",
+    "staging",
+    "scope",
+}
+SCOPE_KEYS = {
+    "channels": "channel",
+    "services": "service",
+    "surveys": "survey",
+    "from": None,
+    "to": None,
+}  # scope key -> the contract column it limits
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "iso-8859-1")
 
 
@@ -56,8 +73,11 @@ class Scope:
 
     def limits(self) -> dict[str, tuple[str, ...]]:
         """Contract column -> the values the extract is limited to (only those declared)."""
-        return {column: getattr(self, key) for key, column in SCOPE_KEYS.items()
-                if column and getattr(self, key)}
+        return {
+            column: getattr(self, key)
+            for key, column in SCOPE_KEYS.items()
+            if column and getattr(self, key)
+        }
 
 
 @dataclass(frozen=True)
@@ -101,21 +121,28 @@ class _Reader:
         """A sub-table keyed by our column names."""
         value = self.raw.get(key, {})
         if not isinstance(value, dict):
-            raise self.fail(key, f"expected a table of {what}, e.g. {key} = {{ ... }}; found "
-                                 f"{_kind(value)}.")
+            raise self.fail(
+                key, f"expected a table of {what}, e.g. {key} = {{ ... }}; found {_kind(value)}."
+            )
         unknown = sorted(set(value) - self.known)
         if unknown:
-            raise self.fail(key, f"names {', '.join(unknown)}, which {self.extract}.csv does "
-                                 f"not have. Its columns are: {', '.join(sorted(self.known))}.")
+            raise self.fail(
+                key,
+                f"names {', '.join(unknown)}, which {self.extract}.csv does "
+                f"not have. Its columns are: {', '.join(sorted(self.known))}.",
+            )
         return value
 
     def strings(self, key: str, column: str, value, what: str) -> tuple[str, ...]:
         """A string or a list of strings (numbers accepted as their text)."""
         items = value if isinstance(value, list) else [value]
-        if not items or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
-                                for v in items):
-            raise self.fail(f"{key}.{column}", f"expected {what} (text, or a list of text); "
-                                               f"found {_kind(value)}.")
+        if not items or not all(
+            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in items
+        ):
+            raise self.fail(
+                f"{key}.{column}",
+                f"expected {what} (text, or a list of text); found {_kind(value)}.",
+            )
         return tuple(str(v) for v in items)
 
 
@@ -134,10 +161,17 @@ def _files(r: _Reader) -> tuple[str, ...]:
     patterns = r.strings("file", "", r.raw["file"], "a file name or glob")
     for pattern in patterns:
         parts = PurePath(pattern.replace("\\", "/")).parts
-        if PurePath(pattern).is_absolute() or pattern.startswith(("/", "\\")) or ".." in parts \
-                or re.match(r"^[A-Za-z]:", pattern):
-            raise r.fail("file", "must name a file inside the data folder (no absolute path "
-                                 "and no '..'); the file was not opened.")
+        if (
+            PurePath(pattern).is_absolute()
+            or pattern.startswith(("/", "\\"))
+            or ".." in parts
+            or re.match(r"^[A-Za-z]:", pattern)
+        ):
+            raise r.fail(
+                "file",
+                "must name a file inside the data folder (no absolute path "
+                "and no '..'); the file was not opened.",
+            )
     return patterns
 
 
@@ -145,8 +179,11 @@ def _columns(r: _Reader) -> dict:
     out = {}
     for ours, theirs in r.table("columns", "our column = your column").items():
         names = r.strings("columns", ours, theirs, "your column's name")
-        out[ours] = [normalise_name(n) for n in names] if isinstance(theirs, list) \
+        out[ours] = (
+            [normalise_name(n) for n in names]
+            if isinstance(theirs, list)
             else normalise_name(names[0])
+        )
     return out
 
 
@@ -154,12 +191,16 @@ def _values(r: _Reader) -> dict:
     out = {}
     for column, codes in r.table("values", "your code = our code tables").items():
         if not isinstance(codes, dict):
-            raise r.fail(f"values.{column}", f"expected a table of your code = our code, e.g. "
-                                             f"values.{column} = {{ \"Tel\" = \"phone\" }}; "
-                                             f"found {_kind(codes)}.")
-        out[column] = {str(k).strip().lower(): r.strings(f"values.{column}", k, v,
-                                                         "our code")[0]
-                       for k, v in codes.items()}
+            raise r.fail(
+                f"values.{column}",
+                f"expected a table of your code = our code, e.g. "
+                f'values.{column} = {{ "Tel" = "phone" }}; '
+                f"found {_kind(codes)}.",
+            )
+        out[column] = {
+            str(k).strip().lower(): r.strings(f"values.{column}", k, v, "our code")[0]
+            for k, v in codes.items()
+        }
     return out
 
 
@@ -167,16 +208,22 @@ def _clean(r: _Reader) -> dict:
     out = {}
     for column, pairs in r.table("clean", "[pattern, replacement] lists").items():
         if not isinstance(pairs, list) or not all(
-                isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
-                for p in pairs):
-            raise r.fail(f"clean.{column}", "expected a list of [pattern, replacement] pairs, "
-                                            "e.g. [[\" \\\\(re-issued\\\\)\", \"\"]].")
+            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+            for p in pairs
+        ):
+            raise r.fail(
+                f"clean.{column}",
+                "expected a list of [pattern, replacement] pairs, "
+                'e.g. [[" \\\\(re-issued\\\\)", ""]].',
+            )
         for pattern, _ in pairs:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise r.fail(f"clean.{column}", f"the pattern {pattern!r} is not a valid "
-                                                f"regular expression ({exc}).") from exc
+                raise r.fail(
+                    f"clean.{column}",
+                    f"the pattern {pattern!r} is not a valid regular expression ({exc}).",
+                ) from exc
         out[column] = tuple((p, rep) for p, rep in pairs)
     return out
 
@@ -189,19 +236,19 @@ def _date(r: _Reader, key: str, value) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise r.fail(f"scope.{key}", f"expected a date as YYYY-MM-DD; found {value!r}.") \
-            from None
+        raise r.fail(f"scope.{key}", f"expected a date as YYYY-MM-DD; found {value!r}.") from None
 
 
 def _scope(r: _Reader) -> Scope:
     raw = r.raw.get("scope", {})
     if not isinstance(raw, dict):
-        raise r.fail("scope", f"expected a table, e.g. scope = {{ channels = [\"phone\"] }}; "
-                              f"found {_kind(raw)}.")
+        raise r.fail(
+            "scope",
+            f'expected a table, e.g. scope = {{ channels = ["phone"] }}; found {_kind(raw)}.',
+        )
     unknown = sorted(set(raw) - set(SCOPE_KEYS))
     if unknown:
-        raise r.fail("scope", f"unknown key(s) {', '.join(unknown)}; use "
-                              f"{', '.join(SCOPE_KEYS)}.")
+        raise r.fail("scope", f"unknown key(s) {', '.join(unknown)}; use {', '.join(SCOPE_KEYS)}.")
     limits = {}
     for key, allowed in (("channels", CHANNELS), ("services", None), ("surveys", SURVEYS)):
         if key not in raw:
@@ -212,8 +259,7 @@ def _scope(r: _Reader) -> Scope:
         values = r.strings("scope", key, raw[key], f"a list of {key}")
         bad = [v for v in values if allowed and v not in allowed]
         if bad:
-            raise r.fail(f"scope.{key}", f"{', '.join(bad)} is not one of: "
-                                         f"{', '.join(allowed)}.")
+            raise r.fail(f"scope.{key}", f"{', '.join(bad)} is not one of: {', '.join(allowed)}.")
         limits[key] = values
     start, end = _date(r, "from", raw.get("from")), _date(r, "to", raw.get("to"))
     if start and end and end < start:
@@ -226,27 +272,34 @@ def _staging(r: _Reader) -> tuple[str | None, str | None]:
     if name is None:
         return None, None
     if not isinstance(name, str) or not name.endswith(".sql"):
-        raise r.fail("staging", "expected the name of a .sql file beside the mapping file, "
-                                "e.g. staging = \"staging/contacts.sql\".")
+        raise r.fail(
+            "staging",
+            "expected the name of a .sql file beside the mapping file, "
+            'e.g. staging = "staging/contacts.sql".',
+        )
     path = r.path.parent / name
     if not path.is_file():
-        raise r.fail("staging", f"the staging query {name} was not found beside the mapping "
-                                "file.")
+        raise r.fail("staging", f"the staging query {name} was not found beside the mapping file.")
     return name, path.read_text(encoding="utf-8-sig")
 
 
 def _extract_mapping(path: Path, extract: str, raw) -> ExtractMapping:
     if isinstance(raw, list):
-        raise MappingError(f"{path.name}: [[{extract}]] is an array of tables; write "
-                           f"[{extract}] (one table per extract). For several files, give "
-                           f"file = [\"a.csv\", \"b.csv\"] or a glob such as \"calls_*.csv\".")
+        raise MappingError(
+            f"{path.name}: [[{extract}]] is an array of tables; write "
+            f"[{extract}] (one table per extract). For several files, give "
+            f'file = ["a.csv", "b.csv"] or a glob such as "calls_*.csv".'
+        )
     if not isinstance(raw, dict):
-        raise MappingError(f"{path.name}: {extract} must be a table ([{extract}]); found "
-                           f"{_kind(raw)}.")
+        raise MappingError(
+            f"{path.name}: {extract} must be a table ([{extract}]); found {_kind(raw)}."
+        )
     unknown = sorted(set(raw) - KEYS)
     if unknown:
-        raise MappingError(f"{path.name}: [{extract}] has unknown key(s) {', '.join(unknown)}; "
-                           f"use {', '.join(sorted(KEYS))}.")
+        raise MappingError(
+            f"{path.name}: [{extract}] has unknown key(s) {', '.join(unknown)}; "
+            f"use {', '.join(sorted(KEYS))}."
+        )
     r = _Reader(path, extract, raw)
     if not isinstance(raw.get("supplied", True), bool):
         raise r.fail("supplied", "expected true or false.")
@@ -258,16 +311,29 @@ def _extract_mapping(path: Path, extract: str, raw) -> ExtractMapping:
         raise r.fail("encoding", f"must be one of {', '.join(ENCODINGS)}.")
     staging, sql = _staging(r)
     return ExtractMapping(
-        file=_files(r), supplied=raw.get("supplied", True), columns=_columns(r),
+        file=_files(r),
+        supplied=raw.get("supplied", True),
+        columns=_columns(r),
         values=_values(r),
-        formats={c: r.strings("formats", c, f, "a strptime format")
-                 for c, f in r.table("formats", "our column = date format").items()},
-        missing={c: tuple(v.strip() for v in r.strings("missing", c, m, "codes"))
-                 for c, m in r.table("missing", "our column = codes").items()},
-        constants={c: r.strings("constants", c, v, "a value")[0]
-                   for c, v in r.table("constants", "our column = value").items()},
-        clean=_clean(r), encoding=encoding.lower() if encoding else None,
-        delimiter=delimiter, staging=staging, staging_sql=sql, scope=_scope(r))
+        formats={
+            c: r.strings("formats", c, f, "a strptime format")
+            for c, f in r.table("formats", "our column = date format").items()
+        },
+        missing={
+            c: tuple(v.strip() for v in r.strings("missing", c, m, "codes"))
+            for c, m in r.table("missing", "our column = codes").items()
+        },
+        constants={
+            c: r.strings("constants", c, v, "a value")[0]
+            for c, v in r.table("constants", "our column = value").items()
+        },
+        clean=_clean(r),
+        encoding=encoding.lower() if encoding else None,
+        delimiter=delimiter,
+        staging=staging,
+        staging_sql=sql,
+        scope=_scope(r),
+    )
 
 
 def load(path: Path | None) -> dict[str, ExtractMapping]:
@@ -284,6 +350,8 @@ def load(path: Path | None) -> dict[str, ExtractMapping]:
         raise MappingError(f"{Path(path).name}: is not valid TOML ({exc}).") from exc
     unknown = sorted(set(raw) - set(BY_NAME))
     if unknown:
-        raise MappingError(f"{Path(path).name}: unknown extract(s) {', '.join(unknown)}; the "
-                           f"extracts are {', '.join(BY_NAME)}.")
+        raise MappingError(
+            f"{Path(path).name}: unknown extract(s) {', '.join(unknown)}; the "
+            f"extracts are {', '.join(BY_NAME)}."
+        )
     return {name: _extract_mapping(Path(path), name, table) for name, table in raw.items()}

@@ -37,11 +37,22 @@ def export(database: Path | str, out: Path | str, partition_rows: int = PARTITIO
     building.mkdir(parents=True)
     con = duckdb.connect(str(database), read_only=True)
     try:
-        manifest = {"tables": {}, "views": [r[0] for r in con.execute(
-            "select sql from duckdb_views() where not internal and not temporary "
-            "order by view_name").fetchall()]}
-        tables = [r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where not temporary order by 1").fetchall()]
+        manifest = {
+            "tables": {},
+            "views": [
+                r[0]
+                for r in con.execute(
+                    "select sql from duckdb_views() where not internal and not temporary "
+                    "order by view_name"
+                ).fetchall()
+            ],
+        }
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where not temporary order by 1"
+            ).fetchall()
+        ]
         for table in tables:
             manifest["tables"][table] = _write_table(con, table, building, partition_rows)
     finally:
@@ -58,9 +69,11 @@ def _write_table(con, table: str, folder: Path, partition_rows: int) -> dict:
     dated = next((name for name, kind, *_ in columns if kind in DATE_TYPES), None)
     if dated and rows >= partition_rows:
         target = folder / table
-        con.execute(f"copy (select *, strftime({quote_name(dated)}, '%Y-%m') as month "
-                    f"from {quote_name(table)}) to {literal(str(target))} "
-                    "(format parquet, partition_by (month), write_partition_columns false)")
+        con.execute(
+            f"copy (select *, strftime({quote_name(dated)}, '%Y-%m') as month "
+            f"from {quote_name(table)}) to {literal(str(target))} "
+            "(format parquet, partition_by (month), write_partition_columns false)"
+        )
         return {"files": f"{table}/*/*.parquet", "rows": rows, "partitioned_by": dated}
     target = folder / f"{table}.parquet"
     con.execute(f"copy {quote_name(table)} to {literal(str(target))} (format parquet)")
@@ -69,12 +82,19 @@ def _write_table(con, table: str, folder: Path, partition_rows: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: export the database being served to partitioned Parquet."""
-    parser = argparse.ArgumentParser(prog="python -m scorecard.ingest.parquet", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m scorecard.ingest.parquet",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_source_arguments(parser)
     parser.add_argument("--out", type=Path, required=True, help="folder to write")
-    parser.add_argument("--partition-rows", type=int, default=PARTITION_ROWS,
-                        help="tables with at least this many rows are split by month")
+    parser.add_argument(
+        "--partition-rows",
+        type=int,
+        default=PARTITION_ROWS,
+        help="tables with at least this many rows are split by month",
+    )
     args = parser.parse_args(argv)
     served = served_database(args)
     if served is None:

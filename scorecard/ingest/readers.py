@@ -89,9 +89,12 @@ def damaged(path: Path, exc: BaseException) -> FileProblem:
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if isinstance(exc, OSError) and exc.filename:
         reason = exc.strerror or type(exc).__name__  # never echo a server path
-    return FileProblem(path, f"could not be read to the end: it is damaged, or was cut short "
-                             f"while being copied ({reason}).",
-                       "Check the file is a complete, uncorrupted CSV.")
+    return FileProblem(
+        path,
+        f"could not be read to the end: it is damaged, or was cut short "
+        f"while being copied ({reason}).",
+        "Check the file is a complete, uncorrupted CSV.",
+    )
 
 
 def _head(path: Path) -> bytes:
@@ -116,11 +119,17 @@ def _looks_binary(head: bytes) -> bool:
 
 def _check_not_binary(path: Path, head: bytes) -> None:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileProblem(path, "is an Excel workbook, not a CSV file.",
-                          "Open it in Excel and use File > Save As > CSV UTF-8.")
+        raise FileProblem(
+            path,
+            "is an Excel workbook, not a CSV file.",
+            "Open it in Excel and use File > Save As > CSV UTF-8.",
+        )
     if b"\x00" in head or _looks_binary(head):
-        raise FileProblem(path, "is not a text file (it holds bytes no CSV export writes).",
-                          "Export the extract as CSV text.")
+        raise FileProblem(
+            path,
+            "is not a text file (it holds bytes no CSV export writes).",
+            "Export the extract as CSV text.",
+        )
 
 
 def detect_encoding(path: Path, head: bytes) -> str:
@@ -132,7 +141,7 @@ def detect_encoding(path: Path, head: bytes) -> str:
         return "utf-8-sig"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end
-        return "utf-8"                                        # of the head is not an error
+        return "utf-8"  # of the head is not an error
     except UnicodeDecodeError:
         return "cp1252"
 
@@ -141,8 +150,11 @@ def _detect_delimiter(path: Path, header_line: str) -> str:
     counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     if counts[best] < 2:
-        raise FileProblem(path, "has only one column in its header row.",
-                          "Use a comma-, semicolon- or tab-separated file with a header row.")
+        raise FileProblem(
+            path,
+            "has only one column in its header row.",
+            "Use a comma-, semicolon- or tab-separated file with a header row.",
+        )
     return best
 
 
@@ -162,8 +174,11 @@ def sniff(path: Path, encoding: str | None = None, delimiter: str | None = None)
     names = [normalise_name(h) or f"column_{i + 1}" for i, h in enumerate(header)]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise FileProblem(path, f"has the column {', '.join(dupes)} more than once in its header.",
-                          "Remove or rename the repeated column.")
+        raise FileProblem(
+            path,
+            f"has the column {', '.join(dupes)} more than once in its header.",
+            "Remove or rename the repeated column.",
+        )
     return Sniffed(path, encoding, delimiter, header, names, guessed and encoding == "utf-8")
 
 
@@ -194,8 +209,7 @@ def physical_lines(path: Path) -> tuple[int, bool]:
     return count + (1 if last not in (b"\n", b"") else 0), last in (b"\n", b"")
 
 
-def record_lines(path: Path, encoding: str, delimiter: str, width: int,
-                 cut_at: int | None = None):
+def record_lines(path: Path, encoding: str, delimiter: str, width: int, cut_at: int | None = None):
     """Walk the file once, independently of DuckDB: the start line of each well-formed
     record, and the malformed ones (line, reason). A file whose records cannot be trusted is
     refused (FileProblem) rather than read in part. `cut_at` is the last line's number when
@@ -211,9 +225,11 @@ def record_lines(path: Path, encoding: str, delimiter: str, width: int,
             except StopIteration:
                 break
             except csv.Error as exc:
-                raise FileProblem(path, f"could not be split into cells from line {start} "
-                                        f"({exc}).", "Check for a stray double quote there.") \
-                    from exc
+                raise FileProblem(
+                    path,
+                    f"could not be split into cells from line {start} ({exc}).",
+                    "Check for a stray double quote there.",
+                ) from exc
             end = reader.line_num
             if record and len(record) != width:
                 _check_shape(path, record, start, end, width, cut_at)
@@ -224,22 +240,27 @@ def record_lines(path: Path, encoding: str, delimiter: str, width: int,
     return good, bad
 
 
-def _check_shape(path, record, start: int, end: int, width: int,
-                 cut_at: int | None) -> None:
+def _check_shape(path, record, start: int, end: int, width: int, cut_at: int | None) -> None:
     """A record with the wrong number of cells is a bad row, unless it is a sign that the
     file cannot be trusted: a quote that swallows the lines after it, or a last row cut short."""
     if end > start:
         swallowed = end - start
-        raise FileProblem(path, f"has a double quote on line {start} that opens a cell which "
-                                f"does not close until line {end}, so the {swallowed:,} "
-                                f"row{'s' if swallowed > 1 else ''} after it would be read as "
-                                "part of one cell.",
-                          f"Check for a stray double quote on line {start}.")
+        raise FileProblem(
+            path,
+            f"has a double quote on line {start} that opens a cell which "
+            f"does not close until line {end}, so the {swallowed:,} "
+            f"row{'s' if swallowed > 1 else ''} after it would be read as "
+            "part of one cell.",
+            f"Check for a stray double quote on line {start}.",
+        )
     if end == cut_at and len(record) < width:
-        raise FileProblem(path, f"ends part-way through its last row (line {start}: "
-                                f"{len(record)} of {width} cells, and no line break): it may "
-                                "still be being copied, or was cut short.",
-                          "Copy the complete file again.")
+        raise FileProblem(
+            path,
+            f"ends part-way through its last row (line {start}: "
+            f"{len(record)} of {width} cells, and no line break): it may "
+            "still be being copied, or was cut short.",
+            "Copy the complete file again.",
+        )
 
 
 def _columns_literal(names: list[str]) -> str:
@@ -314,9 +335,13 @@ def _load_raw(con, sniffed: Sniffed, table: str) -> RawLoad:
             good, rejected = _duckdb_read(con, source, sniffed, table)
         except Exception:  # noqa: BLE001 - any DuckDB parse failure: let Python decide
             good, rejected = -1, -1
-        if sniffed.guessed and rejected > 0 and con.execute(
-                f"select count(*) from {table}_rej where error_type = $t",
-                {"t": NOT_UTF8}).fetchall()[0][0]:
+        if (
+            sniffed.guessed
+            and rejected > 0
+            and con.execute(
+                f"select count(*) from {table}_rej where error_type = $t", {"t": NOT_UTF8}
+            ).fetchall()[0][0]
+        ):
             raise _NotUtf8
         try:
             return _place_lines(con, source, sniffed, table, good, rejected)
@@ -326,8 +351,9 @@ def _load_raw(con, sniffed: Sniffed, table: str) -> RawLoad:
             raise
 
 
-def _place_lines(con, source: Path, sniffed: Sniffed, table: str, good: int,
-                 rejected: int) -> RawLoad:
+def _place_lines(
+    con, source: Path, sniffed: Sniffed, table: str, good: int, rejected: int
+) -> RawLoad:
     """Give each record its line in the file: at once when every line is one record,
     else from an independent walk of the file (and, where the parsers disagree, the
     records that walk found)."""
@@ -335,18 +361,28 @@ def _place_lines(con, source: Path, sniffed: Sniffed, table: str, good: int,
     if rejected == 0 and lines_in_file == good + 1:
         # every line is one record: the editor's line count and DuckDB's rows agree
         # a view, not a copy: the file's rows as read, with their line and position
-        con.execute(f"create or replace temp view {table} as "
-                    f"select *, rowid + 2 as _line, rowid as _pos from {table}_dd")
+        con.execute(
+            f"create or replace temp view {table} as "
+            f"select *, rowid + 2 as _line, rowid as _pos from {table}_dd"
+        )
         return RawLoad(table, good)
-    lines, bad = record_lines(source, "utf-8-sig", sniffed.delimiter, len(sniffed.names),
-                              None if ends_with_break else lines_in_file)
+    lines, bad = record_lines(
+        source,
+        "utf-8-sig",
+        sniffed.delimiter,
+        len(sniffed.names),
+        None if ends_with_break else lines_in_file,
+    )
     if len(lines) == good:
-        index = pa.table({"_i": pa.array(range(good), pa.int64()),
-                          "_line": pa.array(lines, pa.int64())})
+        index = pa.table(
+            {"_i": pa.array(range(good), pa.int64()), "_line": pa.array(lines, pa.int64())}
+        )
         con.register(f"{table}_lines", index)
-        con.execute(f"create or replace temp table {table} as select d.* exclude (_i), "
-                    f"l._line, d._i as _pos from (select *, rowid as _i from {table}_dd) d "
-                    f"join {table}_lines l using (_i) order by _i")
+        con.execute(
+            f"create or replace temp table {table} as select d.* exclude (_i), "
+            f"l._line, d._i as _pos from (select *, rowid as _i from {table}_dd) d "
+            f"join {table}_lines l using (_i) order by _i"
+        )
         con.unregister(f"{table}_lines")
         return RawLoad(table, good + len(bad), bad)
     _python_read(con, source, sniffed, table, lines)

@@ -23,8 +23,11 @@ TRACE = ("_file", "_line")
 
 
 def _problem(name: str, what: str) -> FileProblem:
-    return FileProblem(name, f"the staging query {what}",
-                       "Fix the query and load again (docs/mapping.md, 'Staging queries').")
+    return FileProblem(
+        name,
+        f"the staging query {what}",
+        "Fix the query and load again (docs/mapping.md, 'Staging queries').",
+    )
 
 
 def _one_select(sandbox, name: str, sql: str) -> str:
@@ -34,8 +37,11 @@ def _one_select(sandbox, name: str, sql: str) -> str:
     except duckdb.Error as exc:
         raise _problem(name, f"is not valid SQL: {_first_line(exc)}.") from None
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-        raise _problem(name, "must be exactly one SELECT (WITH, UNPIVOT and PIVOT are fine); "
-                             "it may not create, copy, attach or set anything.")
+        raise _problem(
+            name,
+            "must be exactly one SELECT (WITH, UNPIVOT and PIVOT are fine); "
+            "it may not create, copy, attach or set anything.",
+        )
     return sql.strip().rstrip(";")
 
 
@@ -57,28 +63,35 @@ def run(con, raw_table: str, name: str, sql: str, target: str) -> list[str]:
         try:
             staged = sandbox.sql(f"select * from (\n{query}\n)").to_arrow_table()
         except duckdb.Error as exc:
-            hint = (f" The columns of source are: {', '.join(source.column_names)}."
-                    if "column" in str(exc).lower() else "")
+            hint = (
+                f" The columns of source are: {', '.join(source.column_names)}."
+                if "column" in str(exc).lower()
+                else ""
+            )
             raise _problem(name, f"failed: {_first_line(exc)}.{hint}") from None
     finally:
         sandbox.close()
     names = [normalise_name(n) for n in staged.column_names]
     missing = [t for t in TRACE if t.strip("_") not in names]
     if missing:
-        raise _problem(name, "must keep _file and _line from source in its result (select "
-                             "_file, _line, ...), so every row can be traced to its line.")
+        raise _problem(
+            name,
+            "must keep _file and _line from source in its result (select "
+            "_file, _line, ...), so every row can be traced to its line.",
+        )
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise _problem(name, f"gives the column {', '.join(dupes)} more than once.")
-    staged = staged.rename_columns(["_" + n if n in ("file", "line", "exclude") else n
-                                    for n in names])
+    staged = staged.rename_columns(
+        ["_" + n if n in ("file", "line", "exclude") else n for n in names]
+    )
     con.register("staged_arrow", staged)
     try:
         casts = ", ".join(
             f'"{n}"::BIGINT as _line' if n == "_line" else f'"{n}"::VARCHAR as "{n}"'
-            for n in staged.column_names)
-        con.execute(f"create or replace temp table {target} as select {casts} from "
-                    "staged_arrow")
+            for n in staged.column_names
+        )
+        con.execute(f"create or replace temp table {target} as select {casts} from staged_arrow")
     finally:
         con.unregister("staged_arrow")
     if "_exclude" not in staged.column_names:

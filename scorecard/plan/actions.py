@@ -15,13 +15,25 @@ from ..engine.measures import RAG_WORDS
 from ..engine.suppression import hidden_text
 
 UNKNOWN_MEASURE = "(unknown measure)"
-STATUS_WORDS = {"not_started": "Not started", "on_track": "On track", "at_risk": "At risk",
-                "delayed": "Delayed", "complete": "Complete", "withdrawn": "Withdrawn"}
+STATUS_WORDS = {
+    "not_started": "Not started",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "delayed": "Delayed",
+    "complete": "Complete",
+    "withdrawn": "Withdrawn",
+}
 
 
-STATUS_ICONS = {"not_started": "hourglass_empty", "on_track": "play_circle",
-                "at_risk": "warning", "delayed": "schedule", "complete": "task_alt",
-                "withdrawn": "block", "overdue": "alarm"}
+STATUS_ICONS = {
+    "not_started": "hourglass_empty",
+    "on_track": "play_circle",
+    "at_risk": "warning",
+    "delayed": "schedule",
+    "complete": "task_alt",
+    "withdrawn": "block",
+    "overdue": "alarm",
+}
 
 
 STATUS_BY_WORD = {word: status for status, word in STATUS_WORDS.items()}
@@ -42,8 +54,9 @@ def pillar_title(pillar_id: str, strategy) -> str:
 
 def load(database, strategy, pillars=None, statuses=None, overdue=False) -> pd.DataFrame:
     """Actions overdue first, with pillar titles and status words; None means no filter."""
-    frame = database.query("plan/actions_overdue_first", pillars=pillars, statuses=statuses,
-                           overdue=overdue)
+    frame = database.query(
+        "plan/actions_overdue_first", pillars=pillars, statuses=statuses, overdue=overdue
+    )
     frame["pillar_title"] = [pillar_title(p, strategy) for p in frame["pillar"]]
     frame["status_word"] = frame["status"].map(STATUS_WORDS)
     frame["state"] = [state(s, o) for s, o in zip(frame["status"], frame["overdue"])]
@@ -54,8 +67,12 @@ def state(status: str, overdue: bool) -> str:
     """What the timeline shows: overdue beats any status; at risk and delayed go together."""
     if overdue:
         return "overdue"
-    return {"at_risk": "at_risk", "delayed": "at_risk", "not_started": "open",
-            "on_track": "open"}.get(status, status)
+    return {
+        "at_risk": "at_risk",
+        "delayed": "at_risk",
+        "not_started": "open",
+        "on_track": "open",
+    }.get(status, status)
 
 
 def pillar_options(frame: pd.DataFrame, strategy) -> list[str]:
@@ -73,9 +90,11 @@ def selection(pillar_labels, status_labels, frame: pd.DataFrame) -> dict:
     """Bound query parameters for the chosen pillar titles and status words."""
     ids = dict(zip(frame["pillar_title"], frame["pillar"]))
     words = [w for w in status_labels if w != OVERDUE]
-    return {"pillars": [ids.get(t, t) for t in pillar_labels] or None,
-            "statuses": [STATUS_BY_WORD[w] for w in words] if status_labels else None,
-            "overdue": OVERDUE in status_labels}
+    return {
+        "pillars": [ids.get(t, t) for t in pillar_labels] or None,
+        "statuses": [STATUS_BY_WORD[w] for w in words] if status_labels else None,
+        "overdue": OVERDUE in status_labels,
+    }
 
 
 def counts(database, pillars=None) -> pd.DataFrame:
@@ -93,9 +112,14 @@ def measure_ids(frame: pd.DataFrame) -> list[str]:
 
 def judged(ids, catalogue: dict, results: dict) -> list[str]:
     """'Calls answered within 60 seconds: ✔ On target' for each id; unknown ids as-is."""
-    return [f"{m} {UNKNOWN_MEASURE}" if m not in catalogue else
-            f"{catalogue[m].title}: {rag_text(results[m].rag)}" if m in results
-            else catalogue[m].title for m in ids]
+    return [
+        f"{m} {UNKNOWN_MEASURE}"
+        if m not in catalogue
+        else f"{catalogue[m].title}: {rag_text(results[m].rag)}"
+        if m in results
+        else catalogue[m].title
+        for m in ids
+    ]
 
 
 def rag_text(rag: str) -> str:
@@ -106,15 +130,23 @@ def rag_text(rag: str) -> str:
 def table(frame: pd.DataFrame, catalogue: dict, results: dict) -> pd.DataFrame:
     """The actions as a committee reads them: words, British dates, measures judged."""
     # what a reader scans first (what, how it stands, when) before who and the detail
-    return pd.DataFrame({
-        "Ref": frame["action_id"], "Action": frame["title"], "Status": frame["status_word"],
-        "Due": _dates(frame["due_on"]), "Days overdue": _days(frame["days_overdue"]),
-        "Progress (%)": frame["progress_pct"], "Pillar": frame["pillar_title"],
-        "Owner": frame["owner"], "Last update": _dates(frame["last_update_on"]),
-        "Latest update": frame["update"],
-        "Measures it should move": ["; ".join(judged(ids, catalogue, results))
-                                    for ids in frame["measure_ids"]],
-    })
+    return pd.DataFrame(
+        {
+            "Ref": frame["action_id"],
+            "Action": frame["title"],
+            "Status": frame["status_word"],
+            "Due": _dates(frame["due_on"]),
+            "Days overdue": _days(frame["days_overdue"]),
+            "Progress (%)": frame["progress_pct"],
+            "Pillar": frame["pillar_title"],
+            "Owner": frame["owner"],
+            "Last update": _dates(frame["last_update_on"]),
+            "Latest update": frame["update"],
+            "Measures it should move": [
+                "; ".join(judged(ids, catalogue, results)) for ids in frame["measure_ids"]
+            ],
+        }
+    )
 
 
 def _days(column) -> list[str]:
@@ -128,10 +160,20 @@ def _dates(column) -> list[str]:
 
 def links(frame: pd.DataFrame, catalogue: dict, results: dict) -> pd.DataFrame:
     """One row per action and measure it should move, with the measure's latest judgement."""
-    rows = [_link(action, m, catalogue, results) for action in frame.itertuples()
-            for m in action.measure_ids]
-    columns = ["Ref", "Action", "Measure", "Against target", "Latest figure", "Period",
-               "Action status"]
+    rows = [
+        _link(action, m, catalogue, results)
+        for action in frame.itertuples()
+        for m in action.measure_ids
+    ]
+    columns = [
+        "Ref",
+        "Action",
+        "Measure",
+        "Against target",
+        "Latest figure",
+        "Period",
+        "Action status",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -142,8 +184,16 @@ def _link(action, measure_id: str, catalogue: dict, results: dict) -> list:
     if measure_id not in results:
         return head + [catalogue[measure_id].title, "", "", ""] + tail
     result = results[measure_id]
-    return head + [catalogue[measure_id].title, rag_text(result.rag), figure(result),
-                   "" if result.latest is None else result.latest["label"]] + tail
+    return (
+        head
+        + [
+            catalogue[measure_id].title,
+            rag_text(result.rag),
+            figure(result),
+            "" if result.latest is None else result.latest["label"],
+        ]
+        + tail
+    )
 
 
 def figure(result) -> str:
@@ -164,12 +214,16 @@ def headline(frame: pd.DataFrame) -> str:
         if upcoming.empty:
             return f"None of the {len(frame)} actions shown is still open"
         first = upcoming.iloc[0]
-        return (f"No action is overdue; next due is {first['title']} on "
-                f"{fmt.long_date(pd.Timestamp(first['due_on']).date())}")
+        return (
+            f"No action is overdue; next due is {first['title']} on "
+            f"{fmt.long_date(pd.Timestamp(first['due_on']).date())}"
+        )
     worst = overdue.sort_values("days_overdue", ascending=False).iloc[0]
     days = int(worst["days_overdue"])
-    return (f"{len(overdue)} of {len(frame)} actions are overdue; the longest overdue is "
-            f"{worst['title']} ({days} {'day' if days == 1 else 'days'} late)")
+    return (
+        f"{len(overdue)} of {len(frame)} actions are overdue; the longest overdue is "
+        f"{worst['title']} ({days} {'day' if days == 1 else 'days'} late)"
+    )
 
 
 def links_headline(table_: pd.DataFrame) -> str:
@@ -184,9 +238,14 @@ def links_headline(table_: pd.DataFrame) -> str:
 def overdue_caption(action) -> str:
     """'Access · Head of Digital · due 31 August 2026, 30 days overdue · Delayed, 60%'."""
     days = int(action.days_overdue)
-    update = "" if pd.isna(action.last_update_on) else (
-        f" · updated {fmt.long_date(pd.Timestamp(action.last_update_on).date())}")
-    return (f"{action.pillar_title} · {action.owner} · due "
-            f"{fmt.long_date(pd.Timestamp(action.due_on).date())}, {days} "
-            f"{'day' if days == 1 else 'days'} overdue · {action.status_word}, "
-            f"{action.progress_pct}% done{update}")
+    update = (
+        ""
+        if pd.isna(action.last_update_on)
+        else (f" · updated {fmt.long_date(pd.Timestamp(action.last_update_on).date())}")
+    )
+    return (
+        f"{action.pillar_title} · {action.owner} · due "
+        f"{fmt.long_date(pd.Timestamp(action.due_on).date())}, {days} "
+        f"{'day' if days == 1 else 'days'} overdue · {action.status_word}, "
+        f"{action.progress_pct}% done{update}"
+    )

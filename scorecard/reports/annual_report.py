@@ -69,27 +69,46 @@ def key_figures(database, scope, catalogue, min_base: int) -> list[tuple[str, st
     upheld = cx.measure_total(database, catalogue["complaints_upheld"], scope)
     escalated = cx.measure_total(database, catalogue["complaints_escalated"], scope)
     referred = cx.ombudsman(database, scope)
-    items = [(panels.count(t.loc[s, "received"], "", min_base=min_base),
-              f"complaints received at stage {s}") for s in (1, 2)]
-    items.append(("–" if not per_1000[1] else f"{1000 * per_1000[0] / per_1000[1]:.1f}",
-                  "new complaints per 1,000 contacts"))
+    items = [
+        (
+            panels.count(t.loc[s, "received"], "", min_base=min_base),
+            f"complaints received at stage {s}",
+        )
+        for s in (1, 2)
+    ]
+    items.append(
+        (
+            "–" if not per_1000[1] else f"{1000 * per_1000[0] / per_1000[1]:.1f}",
+            "new complaints per 1,000 contacts",
+        )
+    )
     for s in (1, 2):
         r = t.loc[s]
-        items.append((_rate(r.on_time, r.responses_due, min_base),
-                      f"of stage {s} responses within {RESPONSE_DAYS[s]} working days; "
-                      f"{_rate(r.on_time_with_extension, r.responses_due_with_extension, min_base)}"
-                      " with permitted extensions"))
-    items += [(_rate(*upheld, min_base), "of decisions upheld in full or in part"),
-              (_rate(*escalated, min_base), "of stage 1 answers taken to stage 2"),
-              (panels.count(referred["complaints"].sum(), "", min_base=min_base),
-               "complaints referred to an Ombudsman")]
+        items.append(
+            (
+                _rate(r.on_time, r.responses_due, min_base),
+                f"of stage {s} responses within {RESPONSE_DAYS[s]} working days; "
+                f"{_rate(r.on_time_with_extension, r.responses_due_with_extension, min_base)}"
+                " with permitted extensions",
+            )
+        )
+    items += [
+        (_rate(*upheld, min_base), "of decisions upheld in full or in part"),
+        (_rate(*escalated, min_base), "of stage 1 answers taken to stage 2"),
+        (
+            panels.count(referred["complaints"].sum(), "", min_base=min_base),
+            "complaints referred to an Ombudsman",
+        ),
+    ]
     return items
 
 
 def _cover(doc: Document, settings: Settings, year: str, as_at: date) -> None:
     start, end = year_span(year)
-    lines = [f"Financial year {year}: {fmt.long_date(start)} to {fmt.long_date(end)}",
-             f"Data as at {fmt.long_date(as_at)}"]
+    lines = [
+        f"Financial year {year}: {fmt.long_date(start)} to {fmt.long_date(end)}",
+        f"Data as at {fmt.long_date(as_at)}",
+    ]
     if as_at < end:
         lines.append(f"Part year: the data runs only to {fmt.long_date(as_at)}.")
     lines.append("Prepared under section 8 of the Complaint Handling Code.")
@@ -124,9 +143,17 @@ VOLUMES = ("Received in the year", "Answered in the year")
 def _volumes(database, scope, min_base: int) -> pd.DataFrame:
     t = cx.timeliness(database, scope)
     answered = cx.outcomes(database, scope).groupby("stage")["complaints"].sum()
-    return suppression.withhold(pd.DataFrame({
-        "Stage": [cx.STAGES[s] for s in t["stage"]], VOLUMES[0]: t["received"],
-        VOLUMES[1]: [int(answered.get(s, 0)) for s in t["stage"]]}), min_base, counts=VOLUMES)
+    return suppression.withhold(
+        pd.DataFrame(
+            {
+                "Stage": [cx.STAGES[s] for s in t["stage"]],
+                VOLUMES[0]: t["received"],
+                VOLUMES[1]: [int(answered.get(s, 0)) for s in t["stage"]],
+            }
+        ),
+        min_base,
+        counts=VOLUMES,
+    )
 
 
 def _improvements(doc: Document, database) -> None:
@@ -134,29 +161,37 @@ def _improvements(doc: Document, database) -> None:
     if actions.empty:
         doc.paragraph("The action plan lists no actions against complaint themes.")
         return
-    table = pd.DataFrame({
-        "Action": actions["action_id"], "What is being done": actions["title"],
-        "Complaint themes": actions["themes"], "Owner": actions["owner"],
-        "Status": [cx.words(s, cx.ACTION_STATUSES) for s in actions["status"]],
-        "Due": [fmt.long_date(pd.Timestamp(d).date()) for d in actions["due_on"]]})
+    table = pd.DataFrame(
+        {
+            "Action": actions["action_id"],
+            "What is being done": actions["title"],
+            "Complaint themes": actions["themes"],
+            "Owner": actions["owner"],
+            "Status": [cx.words(s, cx.ACTION_STATUSES) for s in actions["status"]],
+            "Due": [fmt.long_date(pd.Timestamp(d).date()) for d in actions["due_on"]],
+        }
+    )
     doc.table(table, "Action plan items that answer complaint themes")
 
 
 def _about(doc: Document, settings: Settings) -> None:
     doc.heading("About these figures")
-    doc.bullets([
-        cx.convention(settings.complaint_day_zero),
-        "Acknowledgements are counted by the date received; on-time responses by the date "
-        "the response was due; outcomes, escalation and Ombudsman referrals by the date of "
-        "the council's response; volumes and themes by the date received.",
-        "On time with permitted extensions: an extension counts only up to the 10 (stage 1) "
-        "or 20 (stage 2) extra working days the Code allows. Withdrawn complaints are left "
-        "out of timeliness.",
-        f"Counts of fewer than {settings.min_base} complaints, and rates on fewer than "
-        f"{settings.min_base} cases, are not shown, so no one can be identified from a small "
-        "group. No personal details appear in this report.",
-        "The same figures are on the dashboard's Complaints page, with the period set to "
-        "this financial year."])
+    doc.bullets(
+        [
+            cx.convention(settings.complaint_day_zero),
+            "Acknowledgements are counted by the date received; on-time responses by the date "
+            "the response was due; outcomes, escalation and Ombudsman referrals by the date of "
+            "the council's response; volumes and themes by the date received.",
+            "On time with permitted extensions: an extension counts only up to the 10 (stage 1) "
+            "or 20 (stage 2) extra working days the Code allows. Withdrawn complaints are left "
+            "out of timeliness.",
+            f"Counts of fewer than {settings.min_base} complaints, and rates on fewer than "
+            f"{settings.min_base} cases, are not shown, so no one can be identified from a small "
+            "group. No personal details appear in this report.",
+            "The same figures are on the dashboard's Complaints page, with the period set to "
+            "this financial year.",
+        ]
+    )
 
 
 def _handling(doc: Document, database, scope, catalogue: dict, base: int) -> None:
@@ -195,14 +230,18 @@ def build(database, settings: Settings, catalogue: dict, year: str, as_at: date)
     doc.heading("Summary")
     absent = coverage.absence(coverage.load(database), ("complaints",))
     if absent:
-        doc.paragraph(f"{absent}. This report is built from the council's complaints "
-                      "extract; once it is supplied, the report sets out how complaints were "
-                      "handled, what they were about and what changed as a result.")
+        doc.paragraph(
+            f"{absent}. This report is built from the council's complaints "
+            "extract; once it is supplied, the report sets out how complaints were "
+            "handled, what they were about and what changed as a result."
+        )
         return doc
-    doc.paragraph(f"This report sets out how {settings.council or 'the council'} handled "
-                  f"complaints in "
-                  f"{year}, what they were about and what has changed as a result. The "
-                  "committee is asked to note the report and the improvements made.")
+    doc.paragraph(
+        f"This report sets out how {settings.council or 'the council'} handled "
+        f"complaints in "
+        f"{year}, what they were about and what has changed as a result. The "
+        "committee is asked to note the report and the improvements made."
+    )
     doc.key_figures(key_figures(database, scope, catalogue, settings.min_base))
     _handling(doc, database, scope, catalogue, settings.min_base)
     _learning(doc, database, scope, settings.min_base)
@@ -210,8 +249,15 @@ def build(database, settings: Settings, catalogue: dict, year: str, as_at: date)
     return doc
 
 
-def write(database, settings: Settings, catalogue: dict, year: str, as_at: date,
-          out: Path | str, with_pdf: bool = False) -> tuple[Path, Path | None]:
+def write(
+    database,
+    settings: Settings,
+    catalogue: dict,
+    year: str,
+    as_at: date,
+    out: Path | str,
+    with_pdf: bool = False,
+) -> tuple[Path, Path | None]:
     """Write the HTML report to `out` and, if asked and Chromium is present, a PDF beside it."""
     html_path = build(database, settings, catalogue, year, as_at).write(out)
     pdf_path = pdf.html_to_pdf(html_path, html_path.with_suffix(".pdf")) if with_pdf else None
@@ -225,11 +271,14 @@ def file_name(year: str, suffix: str = "html") -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: refresh the database from the extracts, then write the report."""
-    parser = argparse.ArgumentParser(prog="python -m scorecard.reports.annual_report",
-                                     description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--year", help="financial year, e.g. 2025/26 (default: the latest "
-                        "complete year)")
+    parser = argparse.ArgumentParser(
+        prog="python -m scorecard.reports.annual_report",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--year", help="financial year, e.g. 2025/26 (default: the latest complete year)"
+    )
     parser.add_argument("--out", type=Path, help="HTML file to write")
     parser.add_argument("--pdf", action="store_true", help="also print a PDF with Chromium")
     ingest.add_source_arguments(parser)
@@ -253,17 +302,22 @@ def _run(args, settings: Settings, database) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if start > as_at:
-        print(f"error: no data for {year}: the data runs to {fmt.long_date(as_at)}",
-              file=sys.stderr)
+        print(
+            f"error: no data for {year}: the data runs to {fmt.long_date(as_at)}", file=sys.stderr
+        )
         return 2
     catalogue = catalogue_.load_catalogue(settings.catalogue_file, settings.digital_channels)
     out = args.out or Path(file_name(year))
     html_path, pdf_path = write(database, settings, catalogue, year, as_at, out, args.pdf)
     print(f"Wrote {html_path}")
     if args.pdf:
-        print(f"Wrote {pdf_path}" if pdf_path else
-              "Chromium is not installed, so no PDF was made; the HTML prints to PDF from "
-              "any browser.", file=sys.stdout if pdf_path else sys.stderr)
+        print(
+            f"Wrote {pdf_path}"
+            if pdf_path
+            else "Chromium is not installed, so no PDF was made; the HTML prints to PDF from "
+            "any browser.",
+            file=sys.stdout if pdf_path else sys.stderr,
+        )
     return 0
 
 

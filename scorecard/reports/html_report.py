@@ -93,14 +93,17 @@ def _is_number(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
-def table_html(frame: pd.DataFrame, caption: str, row_headers: bool = True,
-               print_last: int | None = None) -> str:
+def table_html(
+    frame: pd.DataFrame, caption: str, row_headers: bool = True, print_last: int | None = None
+) -> str:
     """A data table with a caption, column headers and (first column) row headers; with
     `print_last`, only the last rows are printed (the file on screen keeps them all), so a
     long series does not make a paper heavy."""
     numeric = [_is_number(frame[c]) for c in frame.columns]
-    head = "".join(f'<th scope="col"{" class=num" if n else ""}>{html.escape(str(c))}</th>'
-                   for c, n in zip(frame.columns, numeric))
+    head = "".join(
+        f'<th scope="col"{" class=num" if n else ""}>{html.escape(str(c))}</th>'
+        for c, n in zip(frame.columns, numeric)
+    )
     rows = []
     hide_before = len(frame) - print_last if print_last and len(frame) > print_last else 0
     for number, values in enumerate(frame.itertuples(index=False)):
@@ -113,11 +116,18 @@ def table_html(frame: pd.DataFrame, caption: str, row_headers: bool = True,
         older = ' class="older"' if number < hide_before else ""
         rows.append(f"<tr{older}>" + "".join(cells) + "</tr>")
     short = ' class="short"' if len(frame) <= SHORT_TABLE else ""
-    note = (f'<p class="note print-only">Printed: the latest {print_last} of {len(frame)} '
+    note = (
+        (
+            f'<p class="note print-only">Printed: the latest {print_last} of {len(frame)} '
             "periods; the HTML file and the dashboard's download have them all.</p>"
-            ) if hide_before else ""
-    return (f"<table{short}><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr>"
-            f"</thead><tbody>{''.join(rows)}</tbody></table>{note}")
+        )
+        if hide_before
+        else ""
+    )
+    return (
+        f"<table{short}><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table>{note}"
+    )
 
 
 @dataclass
@@ -146,8 +156,9 @@ class Document:
         """The title page: organisation, the document title (the only h1), then lines."""
         org = f'<p class="organisation">{html.escape(organisation)}</p>' if organisation else ""
         body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
-        self.blocks.append(f'<header class="cover">{org}<h1>{html.escape(self.title)}</h1>'
-                           f"{body}</header>")
+        self.blocks.append(
+            f'<header class="cover">{org}<h1>{html.escape(self.title)}</h1>{body}</header>'
+        )
 
     def heading(self, text: str, level: int = 2) -> str:
         """A section heading; levels may not skip (an h2 before any h3). Returns its id."""
@@ -171,21 +182,32 @@ class Document:
 
     def bullets(self, items: list[str]) -> None:
         """A bulleted list of plain text."""
-        self.blocks.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items)
-                           + "</ul>")
+        self.blocks.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
 
     def key_figures(self, items: list[tuple[str, str]]) -> None:
         """Headline figures as a list of labelled boxes: (figure, what it is)."""
-        self.blocks.append('<ul class="key">' + "".join(
-            f'<li><span class="figure">{html.escape(v)}</span>{html.escape(label)}</li>'
-            for v, label in items) + "</ul>")
+        self.blocks.append(
+            '<ul class="key">'
+            + "".join(
+                f'<li><span class="figure">{html.escape(v)}</span>{html.escape(label)}</li>'
+                for v, label in items
+            )
+            + "</ul>"
+        )
 
     def table(self, frame: pd.DataFrame, caption: str, row_headers: bool = True) -> None:
         """A DataFrame as an accessible table with a caption."""
         self.blocks.append(table_html(frame, caption, row_headers))
 
-    def figure(self, fig, title: str, alt: str, table: pd.DataFrame | None = None,
-               note: str = "", print_last: int | None = None) -> None:
+    def figure(
+        self,
+        fig,
+        title: str,
+        alt: str,
+        table: pd.DataFrame | None = None,
+        note: str = "",
+        print_last: int | None = None,
+    ) -> None:
         """A numbered figure: caption (the finding), the chart as an image with `alt` as its
         text alternative and a note; then the data table behind it, captioned 'Data for
         figure N'."""
@@ -196,29 +218,39 @@ class Document:
         if fig is not None:
             chart = f"<!--chart-{anchor}-->"
             self.charts.append((chart, fig, alt))
-        parts = [f'<figure id="{anchor}" aria-labelledby="{anchor}-caption">',
-                 f'<figcaption id="{anchor}-caption">{html.escape(caption)}</figcaption>',
-                 chart, f'<p class="note">{html.escape(note)}</p>' if note else "",
-                 "</figure>"]
+        parts = [
+            f'<figure id="{anchor}" aria-labelledby="{anchor}-caption">',
+            f'<figcaption id="{anchor}-caption">{html.escape(caption)}</figcaption>',
+            chart,
+            f'<p class="note">{html.escape(note)}</p>' if note else "",
+            "</figure>",
+        ]
         # the table follows the figure (not inside it) so a long one can run over a page
         # while the caption, chart and note stay together
         if table is not None and len(table):
-            parts.append(table_html(table, f"Data for figure {n}: {title}",
-                                    print_last=print_last))
+            parts.append(table_html(table, f"Data for figure {n}: {title}", print_last=print_last))
         self.blocks.append("".join(parts))
 
     def render(self) -> str:
         """The whole page: inline CSS, contents, each chart as a static SVG image."""
         drawn = draw_svgs([fig for _, fig, _ in self.charts])
         images = {mark: _image(svg, alt) for (mark, _, alt), svg in zip(self.charts, drawn)}
-        nav = ('<nav aria-labelledby="contents"><h2 id="contents">Contents</h2><ol>'
-               + "".join(f'<li><a href="#{a}">{html.escape(t)}</a></li>'
-                         for a, t in self.contents) + "</ol></nav>") if self.contents else ""
+        nav = (
+            (
+                '<nav aria-labelledby="contents"><h2 id="contents">Contents</h2><ol>'
+                + "".join(f'<li><a href="#{a}">{html.escape(t)}</a></li>' for a, t in self.contents)
+                + "</ol></nav>"
+            )
+            if self.contents
+            else ""
+        )
         blocks = self.blocks[:1] + [nav] + self.blocks[1:]
-        return (f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
-                '<meta name="viewport" content="width=device-width, initial-scale=1">'
-                f"<title>{html.escape(self.title)}</title><style>{CSS}</style>"
-                f"</head><body><main>{_fill(''.join(blocks), images)}</main></body></html>\n")
+        return (
+            f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(self.title)}</title><style>{CSS}</style>"
+            f"</head><body><main>{_fill(''.join(blocks), images)}</main></body></html>\n"
+        )
 
     def write(self, path: Path | str) -> Path:
         """Write the page to `path` (UTF-8) and return the path."""
@@ -228,8 +260,10 @@ class Document:
         return path
 
 
-NOT_DRAWN = ("Chart not drawn: Chromium is not installed where this paper was made. The "
-             "figures are in the data table that follows.")
+NOT_DRAWN = (
+    "Chart not drawn: Chromium is not installed where this paper was made. The "
+    "figures are in the data table that follows."
+)
 
 
 def draw_svgs(figures: list) -> list[bytes | None]:
@@ -255,8 +289,7 @@ async def _draw(figures: list, executable: str) -> list[bytes]:
         out = []
         for fig in figures:
             fig = go.Figure(fig)
-            opts = {"format": "svg", "width": FIGURE_WIDTH,
-                    "height": int(fig.layout.height or 400)}
+            opts = {"format": "svg", "width": FIGURE_WIDTH, "height": int(fig.layout.height or 400)}
             out.append(await drawer.calc_fig(fig, opts=opts))
         return out
 
@@ -266,9 +299,10 @@ def _image(svg: bytes | None, alt: str) -> str:
     if svg is None:
         return f'<p class="note">{html.escape(NOT_DRAWN)}</p>'
     drawing = svg.decode("utf-8")
-    drawing = drawing[drawing.index("<svg"):]  # no XML prolog inside HTML
-    return (f'<div class="chart" role="img" aria-label="{html.escape(alt, quote=True)}">'
-            f"{drawing}</div>")
+    drawing = drawing[drawing.index("<svg") :]  # no XML prolog inside HTML
+    return (
+        f'<div class="chart" role="img" aria-label="{html.escape(alt, quote=True)}">{drawing}</div>'
+    )
 
 
 def _fill(body: str, images: dict[str, str]) -> str:

@@ -40,17 +40,18 @@ def grain_of(label: str) -> str:
     return "year" if "/" in label else "month"
 
 
-def filters_for(label: str, as_at: date, first: date, services=(), channels=(),
-                start: date | None = None) -> Filters:
+def filters_for(
+    label: str, as_at: date, first: date, services=(), channels=(), start: date | None = None
+) -> Filters:
     """The Filters a pack for a period label reports on (trend from `start` or the start)."""
     grain = grain_of(label)
     period = cal.parse_label(label)
     if period is None:
-        raise ValueError(f"'{label}' is not a period: use e.g. 'September 2026', "
-                         "'Q2 2026/27' or '2026/27'")
+        raise ValueError(
+            f"'{label}' is not a period: use e.g. 'September 2026', 'Q2 2026/27' or '2026/27'"
+        )
     end = min(cal.period_end(period, grain), as_at)
-    return Filters(grain, min(start or first, period), end, tuple(services),
-                            tuple(channels))
+    return Filters(grain, min(start or first, period), end, tuple(services), tuple(channels))
 
 
 def describe(filters: Filters, as_at: date) -> str:
@@ -65,28 +66,44 @@ class Pack:
     """Builds the pack from a database, the strategy and one set of filters."""
 
     def __init__(self, database, settings: Settings, filters: Filters, as_at: date):
-        self.database, self.settings, self.filters, self.as_at = (database, settings, filters,
-                                                                  as_at)
-        self.catalogue = catalogue_.load_catalogue(settings.catalogue_file,
-                                                   settings.digital_channels)
-        self.strategy = catalogue_.load_strategy(settings.strategy_file,
-                                                 settings.catalogue_file)
+        self.database, self.settings, self.filters, self.as_at = (
+            database,
+            settings,
+            filters,
+            as_at,
+        )
+        self.catalogue = catalogue_.load_catalogue(
+            settings.catalogue_file, settings.digital_channels
+        )
+        self.strategy = catalogue_.load_strategy(settings.strategy_file, settings.catalogue_file)
         self.targets = measures.targets_for(database, settings)
-        self.notes = commentary.Notes(database, AppDatabase(settings.state_dir), True,
-                                      settings.link_domains)
+        self.notes = commentary.Notes(
+            database, AppDatabase(settings.state_dir), True, settings.link_domains
+        )
 
     def result(self, measure_id: str) -> measures.MeasureResult:
         """The engine's judgement of one measure for the pack's filters."""
-        return measures.compute(self.database, self.catalogue[measure_id], self.filters,
-                                self.targets, self.settings.min_base)
+        return measures.compute(
+            self.database,
+            self.catalogue[measure_id],
+            self.filters,
+            self.targets,
+            self.settings.min_base,
+        )
 
     def build(self, revised: dict | None = None) -> Document:
         """The whole pack as a document (not yet written)."""
         period = cal.period_label(self.filters.report_start, self.filters.grain)
         doc = Document(f"{TITLE}: {period}")
-        doc.cover([self.strategy.title, describe(self.filters, self.as_at),
-                   f"Data as at {fmt.long_date(self.as_at)}",
-                   f"Prepared {fmt.long_date(date.today())}"], self.settings.council)
+        doc.cover(
+            [
+                self.strategy.title,
+                describe(self.filters, self.as_at),
+                f"Data as at {fmt.long_date(self.as_at)}",
+                f"Prepared {fmt.long_date(date.today())}",
+            ],
+            self.settings.council,
+        )
         for note in snapshots.unfreezes(self.settings, self.filters):
             doc.paragraph(snapshots.unfrozen_words(note), "note")
         results = {p.id: [self.result(m) for m in p.measures] for p in self.strategy.pillars}
@@ -105,14 +122,20 @@ class Pack:
         apart = summary.without_figures(every)
         if apart:
             doc.paragraph(apart.replace(" (listed with the cards)", ""), "note")
-        doc.paragraph("Status is shown in words as well as colour. 'Real change' uses NHS "
-                      "Making Data Count process limits; survey changes use 95% intervals.")
+        doc.paragraph(
+            "Status is shown in words as well as colour. 'Real change' uses NHS "
+            "Making Data Count process limits; survey changes use 95% intervals."
+        )
         frame = summary.table(
-            self.notes, [(p.title, results[p.id]) for p in self.strategy.pillars], revised)
+            self.notes, [(p.title, results[p.id]) for p in self.strategy.pillars], revised
+        )
         # commentary is printed with each measure below; the table has no column for it
         frame = frame.drop(columns=["measure_id", "rag", "Commentary"])
-        doc.table(frame, "Every measure: figure, target, status and whether it is really "
-                         "changing", row_headers=False)
+        doc.table(
+            frame,
+            "Every measure: figure, target, status and whether it is really changing",
+            row_headers=False,
+        )
 
     def _pillar(self, doc: Document, pillar, results) -> None:
         doc.heading(pillar.title)
@@ -124,9 +147,14 @@ class Pack:
                 continue
             doc.heading(r.measure.title, level=3)
             doc.paragraph(r.sentence)
-            doc.key_figures([(summary.figure(r), "Latest figure"), (summary.target(r), "Target"),
-                             (summary.standing(r), "Status"),
-                             (summary.variation(r), "Variation")])
+            doc.key_figures(
+                [
+                    (summary.figure(r), "Latest figure"),
+                    (summary.target(r), "Target"),
+                    (summary.standing(r), "Status"),
+                    (summary.variation(r), "Variation"),
+                ]
+            )
             for caveat in r.notes:  # last available, provisional, small base, not split by
                 doc.paragraph(caveat, "note")
             note = self.notes.for_result(r)
@@ -140,10 +168,13 @@ class Pack:
         events = self.database.query("tables/events", pillar=pillar_id, measure=r.measure.id)
         words = tables.spc_words(r)
         alt = charts.spc_alt_text(r.measure, r.series, r.spc, words)
-        doc.figure(charts.spc(r.series, r.spc, r.measure, events, height=360,
-                              run_chart=bool(r.coarse)),
-                   sentences.headline(r), alt, paper_table(tables.spc_table(r)),
-                   print_last=PRINTED_PERIODS)
+        doc.figure(
+            charts.spc(r.series, r.spc, r.measure, events, height=360, run_chart=bool(r.coarse)),
+            sentences.headline(r),
+            alt,
+            paper_table(tables.spc_table(r)),
+            print_last=PRINTED_PERIODS,
+        )
 
     def _actions(self, doc: Document) -> None:
         doc.heading("Action plan exceptions")
@@ -156,29 +187,47 @@ class Pack:
             doc.paragraph("No action is overdue, at risk or delayed.")
             return
         titles = {p.id: p.title for p in self.strategy.pillars}
-        doc.table(pd.DataFrame({
-            "Action": frame["action_id"], "Pillar": frame["pillar"].map(
-                lambda p: titles.get(p, f"Unknown pillar {p}")),
-            "What": frame["title"], "Owner": frame["owner"],
-            "Due": [fmt.long_date(pd.Timestamp(d).date()) for d in frame["due_on"]],
-            "Status": frame["status"].str.replace("_", " ").str.capitalize(),
-            "Days overdue": [int(d) if o else "" for d, o in zip(frame["days_overdue"],
-                                                                 frame["overdue"])]}),
-            f"Actions overdue, at risk or delayed at {fmt.long_date(self.as_at)}")
+        doc.table(
+            pd.DataFrame(
+                {
+                    "Action": frame["action_id"],
+                    "Pillar": frame["pillar"].map(lambda p: titles.get(p, f"Unknown pillar {p}")),
+                    "What": frame["title"],
+                    "Owner": frame["owner"],
+                    "Due": [fmt.long_date(pd.Timestamp(d).date()) for d in frame["due_on"]],
+                    "Status": frame["status"].str.replace("_", " ").str.capitalize(),
+                    "Days overdue": [
+                        int(d) if o else "" for d, o in zip(frame["days_overdue"], frame["overdue"])
+                    ],
+                }
+            ),
+            f"Actions overdue, at risk or delayed at {fmt.long_date(self.as_at)}",
+        )
 
     def _notes(self, doc: Document) -> None:
         doc.heading("Notes on the data")
         loads = self.database.table("loads")
-        doc.table(pd.DataFrame({
-            "Extract": loads["extract"], "Rows read": loads["rows_read"],
-            "Loaded": loads["loaded"], "Rejected": loads["rejected"],
-            "From": loads["first_date"].fillna(""), "To": loads["last_date"].fillna("")}),
-            "The extracts behind these figures", row_headers=False)
-        doc.bullets([f"{topic}: {rule}" for topic, rule in method.rules(self.settings)] + [
-            "Rows that broke the data contract are listed on the Data and definitions page."])
-        doc.table(glossary.frame(), "Words used for status, change and variation",
-                  row_headers=False)
-
+        doc.table(
+            pd.DataFrame(
+                {
+                    "Extract": loads["extract"],
+                    "Rows read": loads["rows_read"],
+                    "Loaded": loads["loaded"],
+                    "Rejected": loads["rejected"],
+                    "From": loads["first_date"].fillna(""),
+                    "To": loads["last_date"].fillna(""),
+                }
+            ),
+            "The extracts behind these figures",
+            row_headers=False,
+        )
+        doc.bullets(
+            [f"{topic}: {rule}" for topic, rule in method.rules(self.settings)]
+            + ["Rows that broke the data contract are listed on the Data and definitions page."]
+        )
+        doc.table(
+            glossary.frame(), "Words used for status, change and variation", row_headers=False
+        )
 
 
 PRINTED_PERIODS = 8  # a chart's table prints its latest periods; the file keeps them all
@@ -188,23 +237,33 @@ PAPER_COLUMNS = ("Period", "Base", "Status", "Variation")
 def paper_table(table: pd.DataFrame) -> pd.DataFrame:
     """A chart's data table for the papers: period, figure, base, target, status and
     variation (the dashboard's CSV has every column); a figure not shown reads '–'."""
-    keep = [c for c in table.columns if c in PAPER_COLUMNS or c.startswith(
-        table.columns[2].split(" (")[0]) or c.startswith("Target")]
+    keep = [
+        c
+        for c in table.columns
+        if c in PAPER_COLUMNS
+        or c.startswith(table.columns[2].split(" (")[0])
+        or c.startswith("Target")
+    ]
     return table[keep]
 
 
-def render(database, settings: Settings, filters: Filters, as_at: date,
-           revised: dict | None = None) -> str:
+def render(
+    database, settings: Settings, filters: Filters, as_at: date, revised: dict | None = None
+) -> str:
     """The pack as one HTML string."""
     return Pack(database, settings, filters, as_at).build(revised).render()
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: refresh the database if the extracts changed, then write the pack."""
-    parser = argparse.ArgumentParser(prog="python -m scorecard.reports.pack", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--period", required=True,
-                        help="'September 2026', 'Q2 2026/27' or '2026/27'")
+    parser = argparse.ArgumentParser(
+        prog="python -m scorecard.reports.pack",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--period", required=True, help="'September 2026', 'Q2 2026/27' or '2026/27'"
+    )
     parser.add_argument("--out", type=Path, required=True, help="HTML file to write")
     parser.add_argument("--pdf", action="store_true", help="also print a PDF with Chromium")
     parser.add_argument("--service", action="append", default=[], help="repeat for several")

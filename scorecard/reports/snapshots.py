@@ -37,27 +37,47 @@ def figures(results) -> dict:
     out = {}
     for r in results:
         latest = r.latest
-        out[r.measure.id] = None if latest is None else {
-            "value": None if fmt.missing(latest["value"]) else round(float(latest["value"]),
-                                                                     r.measure.decimals),
-            "base": float(latest["base"]), "label": latest["label"], "rag": r.rag,
-            "target": None if fmt.missing(latest["target"]) else float(latest["target"]),
-            "sentence": r.sentence}
+        out[r.measure.id] = (
+            None
+            if latest is None
+            else {
+                "value": None
+                if fmt.missing(latest["value"])
+                else round(float(latest["value"]), r.measure.decimals),
+                "base": float(latest["base"]),
+                "label": latest["label"],
+                "rag": r.rag,
+                "target": None if fmt.missing(latest["target"]) else float(latest["target"]),
+                "sentence": r.sentence,
+            }
+        )
     return out
 
 
-def freeze(settings: Settings, filters, results, pack_html: str, as_at: date,
-           today: date | None = None, by: str = "") -> dict:
+def freeze(
+    settings: Settings,
+    filters,
+    results,
+    pack_html: str,
+    as_at: date,
+    today: date | None = None,
+    by: str = "",
+) -> dict:
     """Store the figures and the pack for this view; returns the snapshot."""
     folder = _folder(settings, filters)
     if (folder / "figures.json").exists():
         raise FileExistsError(f"{key(filters)} is already frozen; unfreeze it first")
     folder.mkdir(parents=True, exist_ok=True)
-    snapshot = {"reported_on": (today or date.today()).isoformat(), "frozen_by": by,
-                "as_at": as_at.isoformat(), "grain": filters.grain,
-                "period": filters.report_start.isoformat(),
-                "services": list(filters.services), "channels": list(filters.channels),
-                "measures": figures(results)}
+    snapshot = {
+        "reported_on": (today or date.today()).isoformat(),
+        "frozen_by": by,
+        "as_at": as_at.isoformat(),
+        "grain": filters.grain,
+        "period": filters.report_start.isoformat(),
+        "services": list(filters.services),
+        "channels": list(filters.channels),
+        "measures": figures(results),
+    }
     (folder / "pack.html").write_text(pack_html, encoding="utf-8")
     tmp = folder / f"figures.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(snapshot, indent=1), encoding="utf-8")
@@ -65,8 +85,9 @@ def freeze(settings: Settings, filters, results, pack_html: str, as_at: date,
     return snapshot
 
 
-def unfreeze(settings: Settings, filters, by: str, reason: str,
-             when: datetime | None = None) -> dict:
+def unfreeze(
+    settings: Settings, filters, by: str, reason: str, when: datetime | None = None
+) -> dict:
     """Move this view's snapshot aside, untouched, with who unfroze it, when and why."""
     reason = " ".join(str(reason).split())
     if not reason:
@@ -92,8 +113,10 @@ def unfreezes(settings: Settings, filters) -> list[dict]:
             frozen = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        out.append(note | {"reported_on": frozen.get("reported_on"),
-                           "frozen_by": frozen.get("frozen_by", "")})
+        out.append(
+            note
+            | {"reported_on": frozen.get("reported_on"), "frozen_by": frozen.get("frozen_by", "")}
+        )
     return out
 
 
@@ -101,10 +124,15 @@ def unfrozen_words(note: dict) -> str:
     """'Unfrozen on 3 December 2026 by a@x.gov.uk because … (it had been frozen as reported
     to committee on 1 December 2026).'"""
     when = fmt.long_date(datetime.fromisoformat(note["unfrozen_at"]).date())
-    reported = fmt.long_date(date.fromisoformat(note["reported_on"])) \
-        if note.get("reported_on") else "an earlier date"
-    return (f"Unfrozen on {when} by {note['by']} because {note['reason']} (it had been "
-            f"frozen as reported to committee on {reported}).")
+    reported = (
+        fmt.long_date(date.fromisoformat(note["reported_on"]))
+        if note.get("reported_on")
+        else "an earlier date"
+    )
+    return (
+        f"Unfrozen on {when} by {note['by']} because {note['reason']} (it had been "
+        f"frozen as reported to committee on {reported})."
+    )
 
 
 def load(settings: Settings, filters) -> dict | None:
@@ -132,7 +160,10 @@ def revisions(snapshot: dict | None, results) -> dict[str, str]:
         if then is None or current is None:
             continue
         if then["value"] != current["value"] or then["rag"] != current["rag"]:
-            was = "not shown" if then["value"] is None else fmt.value(
-                then["value"], r.measure.unit, r.measure.decimals)
+            was = (
+                "not shown"
+                if then["value"] is None
+                else fmt.value(then["value"], r.measure.unit, r.measure.decimals)
+            )
             out[r.measure.id] = f"reported {was}"
     return out

@@ -29,8 +29,12 @@ from ..settings import Settings, load
 from . import errors, link_check, signin
 
 LINK_KEYS = ("grain", "period", "from", "service", "channel", "present", "slide")
-PAGE_KEYS = {"": ("layout",), "measure": ("measure",), "service": ("service_view",),
-             "actions": ("plan_pillar", "plan_status")}  # widgets only that page has
+PAGE_KEYS = {
+    "": ("layout",),
+    "measure": ("measure",),
+    "service": ("service_view",),
+    "actions": ("plan_pillar", "plan_status"),
+}  # widgets only that page has
 
 
 @dataclass
@@ -57,8 +61,9 @@ class Context:
     @cached_property
     def notes(self) -> commentary.Notes:
         """The commentary this visitor may see (approved only in public mode)."""
-        return commentary.Notes(self.database, self.app, self.settings.public,
-                                self.settings.link_domains)
+        return commentary.Notes(
+            self.database, self.app, self.settings.public, self.settings.link_domains
+        )
 
     def measure(self, measure_id: str) -> catalogue.Measure:
         """A catalogue entry by id."""
@@ -123,8 +128,13 @@ def context() -> Context:
         settings=settings,
         strategy=catalogue.load_strategy(settings.strategy_file, settings.catalogue_file),
         catalogue=catalogue.load_catalogue(settings.catalogue_file, settings.digital_channels),
-        database=_database(path), targets=targets, services=services,
-        first_date=covered.first, as_at=covered.as_at, refresh=refresh, coverage=covered,
+        database=_database(path),
+        targets=targets,
+        services=services,
+        first_date=covered.first,
+        as_at=covered.as_at,
+        refresh=refresh,
+        coverage=covered,
     )
 
 
@@ -155,8 +165,10 @@ def _or_stop(make):
     except Exception as exc:
         if os.environ.get("SCORECARD_STRICT"):
             raise
-        st.error(errors.message("The dashboard's data", errors.report("the data", exc)),
-                 icon=":material/bug_report:")
+        st.error(
+            errors.message("The dashboard's data", errors.report("the data", exc)),
+            icon=":material/bug_report:",
+        )
         st.stop()
 
 
@@ -174,8 +186,7 @@ def as_at_words(ctx: Context) -> str:
     when = f"{ctx.as_at.day} {ctx.as_at:%B %Y}"
     if not ctx.coverage.from_activity:
         return f"no dated activity yet (loaded {when})"
-    demo = " (demonstration data for a fictional council)" if ctx.settings.demonstration \
-        else ""
+    demo = " (demonstration data for a fictional council)" if ctx.settings.demonstration else ""
     return f"data as at {when}{demo}"
 
 
@@ -191,16 +202,30 @@ def check_link(ctx: Context) -> None:
     labels, unit = period_labels(ctx, GRAIN_BY_WORD[word]), word.lower()
     missing = f"which is not a {unit} in the data"
     choice = link_check.Choice
-    link_check.warn(link_check.problems(raw, {
-        "grain": choice("the grain", list(GRAIN_BY_WORD), "figures by Month"),
-        "period": choice("the reporting period", labels, labels[0], missing),
-        "from": choice("trend charts from", labels, f"trends from {labels[-1]}", missing),
-        "service": choice("the service", ctx.services, "all services",
-                          "which is not in the data", many=True),
-        "channel": choice("the channel", list(CHANNEL_BY_WORD), "all channels", many=True),
-        "present": choice("presentation mode", PRESENT_WORDS, "the dashboard as normal",
-                          'which is not a setting (use "1")'),
-    }))
+    link_check.warn(
+        link_check.problems(
+            raw,
+            {
+                "grain": choice("the grain", list(GRAIN_BY_WORD), "figures by Month"),
+                "period": choice("the reporting period", labels, labels[0], missing),
+                "from": choice("trend charts from", labels, f"trends from {labels[-1]}", missing),
+                "service": choice(
+                    "the service",
+                    ctx.services,
+                    "all services",
+                    "which is not in the data",
+                    many=True,
+                ),
+                "channel": choice("the channel", list(CHANNEL_BY_WORD), "all channels", many=True),
+                "present": choice(
+                    "presentation mode",
+                    PRESENT_WORDS,
+                    "the dashboard as normal",
+                    'which is not a setting (use "1")',
+                ),
+            },
+        )
+    )
 
 
 def filter_bar(ctx: Context) -> Filters:
@@ -211,40 +236,60 @@ def filter_bar(ctx: Context) -> Filters:
         words = as_at_words(ctx)
         st.caption(words[0].upper() + words[1:])
         word = st.segmented_control(
-            "Show figures by", list(GRAIN_BY_WORD), default="Month", key="grain",
-            bind="query-params", required=True, on_change=_on_grain_change)
+            "Show figures by",
+            list(GRAIN_BY_WORD),
+            default="Month",
+            key="grain",
+            bind="query-params",
+            required=True,
+            on_change=_on_grain_change,
+        )
         grain = GRAIN_BY_WORD.get(word, "month")
         labels = period_labels(ctx, grain)
         period = st.selectbox(
-            "Reporting period", labels, key="period", bind="query-params",
+            "Reporting period",
+            labels,
+            key="period",
+            bind="query-params",
             help="The period the scorecard reports on; comparisons are with the period "
-                 "before and the same period a year earlier.")
-        start = st.selectbox("Trend charts from", list(reversed(labels)), key="from",
-                             bind="query-params")
-        services = st.multiselect("Service", ctx.services, key="service", bind="query-params",
-                                  placeholder="All services")
-        channels = st.multiselect("Channel", list(CHANNEL_BY_WORD), key="channel",
-                                  bind="query-params", placeholder="All channels")
+            "before and the same period a year earlier.",
+        )
+        start = st.selectbox(
+            "Trend charts from", list(reversed(labels)), key="from", bind="query-params"
+        )
+        services = st.multiselect(
+            "Service", ctx.services, key="service", bind="query-params", placeholder="All services"
+        )
+        channels = st.multiselect(
+            "Channel",
+            list(CHANNEL_BY_WORD),
+            key="channel",
+            bind="query-params",
+            placeholder="All channels",
+        )
     report = cal.parse_label(period or labels[0])
     first = min(cal.parse_label(start or labels[-1]), report)
     end = min(cal.period_end(report, grain), ctx.as_at)
-    return Filters(grain, first, end, tuple(services),
-                            tuple(CHANNEL_BY_WORD[c] for c in channels))
+    return Filters(grain, first, end, tuple(services), tuple(CHANNEL_BY_WORD[c] for c in channels))
 
 
 def period_words(start: date, grain: str, as_at: date) -> str:
     """A period's label, marked 'so far' when the data stops part-way through it."""
     label = cal.period_label(start, grain)
-    return f"{label} (to {as_at.day} {as_at:%B %Y})" if cal.period_end(start, grain) > as_at \
-        else label
+    return (
+        f"{label} (to {as_at.day} {as_at:%B %Y})" if cal.period_end(start, grain) > as_at else label
+    )
 
 
 def describe(filters: Filters, as_at: date) -> str:
     """The filters in words, for page captions and the committee pack."""
     period = period_words(filters.report_start, filters.grain, as_at)
     services = ", ".join(filters.services) if filters.services else "all services"
-    channels = ", ".join(CHANNEL_WORDS[c] for c in filters.channels) if filters.channels \
+    channels = (
+        ", ".join(CHANNEL_WORDS[c] for c in filters.channels)
+        if filters.channels
         else "all channels"
+    )
     return f"{period} · {services} · {channels}"
 
 

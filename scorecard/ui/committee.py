@@ -7,9 +7,7 @@ every page of that view and the marks on figures revised since.
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
@@ -39,34 +37,36 @@ def reported_note(ctx, filters, results) -> dict[str, str]:
     revised = snapshots.revisions(snapshot, results)
     when = fmt.long_date(date.fromisoformat(snapshot["reported_on"]))
     plural = len(revised) > 1
-    extra = (f" {len(revised)} figure{'s have' if plural else ' has'} been revised since "
-             f"and {'are' if plural else 'is'} marked.") if revised else (
-        " No figure has changed since.")
-    st.info(f"{_period(filters)} as reported to committee on {when}.{extra}",
-            icon=":material/history_edu:")
+    extra = (
+        (
+            f" {len(revised)} figure{'s have' if plural else ' has'} been revised since "
+            f"and {'are' if plural else 'is'} marked."
+        )
+        if revised
+        else (" No figure has changed since.")
+    )
+    st.info(
+        f"{_period(filters)} as reported to committee on {when}.{extra}",
+        icon=":material/history_edu:",
+    )
     return revised
 
 
 def _pack_maker(ctx, filters, revised):
     def make() -> str:
         return pack.render(ctx.database, ctx.settings, filters, ctx.as_at, revised)
-    return make
 
-
-def _pdf_maker(html_maker):
-    def make() -> bytes:
-        with tempfile.TemporaryDirectory(prefix="pack-") as folder:
-            source = Path(folder) / "pack.html"
-            source.write_text(html_maker(), encoding="utf-8")
-            made = pdf.html_to_pdf(source, Path(folder) / "pack.pdf")
-            return made.read_bytes() if made else b""
     return make
 
 
 def _view(filters) -> dict:
     """The view as the audit log records it."""
-    return {"grain": filters.grain, "period": filters.report_start.isoformat(),
-            "services": list(filters.services), "channels": list(filters.channels)}
+    return {
+        "grain": filters.grain,
+        "period": filters.report_start.isoformat(),
+        "services": list(filters.services),
+        "channels": list(filters.channels),
+    }
 
 
 def _freeze(ctx, filters, results) -> None:
@@ -91,23 +91,31 @@ def _unfreeze(ctx, filters) -> None:
         return
     snapshots.unfreeze(ctx.settings, filters, ctx.visitor.name, reason)
     ctx.app.log(ctx.visitor.name, "unfreeze", reason=reason, **_view(filters))
-    st.toast(f"{_period(filters)} unfrozen; the pack as reported is kept.",
-             icon=":material/lock_open:")
+    st.toast(
+        f"{_period(filters)} unfrozen; the pack as reported is kept.", icon=":material/lock_open:"
+    )
 
 
 def _admin(ctx, filters, results, frozen: str | None) -> None:
     """Freeze, or unfreeze with a reason: administrators only."""
     if not frozen:
-        st.button("Freeze as reported to committee", key="pack-freeze", icon=":material/lock:",
-                  on_click=_freeze, args=(ctx, filters, results),
-                  help="Stores these figures and this pack, so later views of this period "
-                       "show what the committee saw and what changed since.")
+        st.button(
+            "Freeze as reported to committee",
+            key="pack-freeze",
+            icon=":material/lock:",
+            on_click=_freeze,
+            args=(ctx, filters, results),
+            help="Stores these figures and this pack, so later views of this period "
+            "show what the committee saw and what changed since.",
+        )
         return
     with st.form("unfreeze", border=False):
-        st.text_input("Reason for unfreezing (shown on the next pack)", key="unfreeze-reason",
-                      max_chars=300)
-        st.form_submit_button("Unfreeze", icon=":material/lock_open:", on_click=_unfreeze,
-                              args=(ctx, filters))
+        st.text_input(
+            "Reason for unfreezing (shown on the next pack)", key="unfreeze-reason", max_chars=300
+        )
+        st.form_submit_button(
+            "Unfreeze", icon=":material/lock_open:", on_click=_unfreeze, args=(ctx, filters)
+        )
     if st.session_state.pop("unfreeze-refused", False):
         st.warning("Say why it is being unfrozen: the reason goes on the next pack.")
 
@@ -116,25 +124,43 @@ def panel(ctx, filters, results, revised: dict) -> None:
     """Downloads of the committee pack and the freeze button, in an expander."""
     name = pack_name(filters)
     with st.expander(f"Committee pack for {_period(filters)}", icon=":material/description:"):
-        st.markdown("One self-contained file for the agenda papers: the scorecard, a section "
-                    "per pillar with each figure, its commentary and chart, the action plan "
-                    "exceptions and notes on the data. It opens offline and prints to PDF.")
+        st.markdown(
+            "One self-contained file for the agenda papers: the scorecard, a section "
+            "per pillar with each figure, its commentary and chart, the action plan "
+            "exceptions and notes on the data. It opens offline and prints to PDF."
+        )
         html = _pack_maker(ctx, filters, revised)
         cols = st.columns(3)
-        cols[0].download_button("Download the pack (HTML)", html, file_name=f"{name}.html",
-                                mime="text/html", on_click="ignore", key="pack-html",
-                                icon=":material/download:")
+        cols[0].download_button(
+            "Download the pack (HTML)",
+            html,
+            file_name=f"{name}.html",
+            mime="text/html",
+            on_click="ignore",
+            key="pack-html",
+            icon=":material/download:",
+        )
         if pdf.chromium():
-            cols[1].download_button("Download the pack (PDF)", _pdf_maker(html),
-                                    file_name=f"{name}.pdf", mime="application/pdf",
-                                    on_click="ignore", key="pack-pdf",
-                                    icon=":material/picture_as_pdf:")
+            cols[1].download_button(
+                "Download the pack (PDF)",
+                pdf.pdf_maker(html, "pack"),
+                file_name=f"{name}.pdf",
+                mime="application/pdf",
+                on_click="ignore",
+                key="pack-pdf",
+                icon=":material/picture_as_pdf:",
+            )
         frozen = snapshots.pack(ctx.settings, filters)
         if frozen:
-            cols[2].download_button("The pack as reported", frozen,
-                                    file_name=f"{name}-as-reported.html", mime="text/html",
-                                    on_click="ignore", key="pack-frozen",
-                                    icon=":material/history_edu:")
+            cols[2].download_button(
+                "The pack as reported",
+                frozen,
+                file_name=f"{name}-as-reported.html",
+                mime="text/html",
+                on_click="ignore",
+                key="pack-frozen",
+                icon=":material/history_edu:",
+            )
         if ctx.visitor.can_administer:
             with cols[2] if not frozen else st.container():
                 _admin(ctx, filters, results, frozen)

@@ -6,9 +6,6 @@ is being done about them, and the annual report to download.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from ..complaints import figures as cx
@@ -52,12 +49,17 @@ def open_now(ctx, scope) -> None:
     base = ctx.settings.min_base
     totals = panels.open_totals(cx.open_complaints(ctx.database, scope))
     cols = st.columns(3)
-    cols[0].metric("Open", panels.count(totals["open_complaints"], "", min_base=base),
-                   border=True)
-    cols[1].metric(":material/schedule: Already overdue",
-                   panels.count(totals["overdue"], "", min_base=base), border=True)
-    cols[2].metric(":material/event_upcoming: Due in the next 5 working days",
-                   panels.count(totals["due_within_5_days"], "", min_base=base), border=True)
+    cols[0].metric("Open", panels.count(totals["open_complaints"], "", min_base=base), border=True)
+    cols[1].metric(
+        ":material/schedule: Already overdue",
+        panels.count(totals["overdue"], "", min_base=base),
+        border=True,
+    )
+    cols[2].metric(
+        ":material/event_upcoming: Due in the next 5 working days",
+        panels.count(totals["due_within_5_days"], "", min_base=base),
+        border=True,
+    )
     show(panels.open_panel(ctx.database, scope, ctx.as_at, base))
 
 
@@ -89,46 +91,59 @@ def learning(ctx, scope) -> None:
 def annual_report_block(ctx) -> None:
     """A year picker and downloads of the annual report (HTML, and PDF with Chromium)."""
     st.header("Annual complaints report")
-    st.markdown("The Code's annual complaints performance and service improvement report "
-                "for a financial year, for all services and channels, ready for committee.")
-    years = annual_report.years(ctx.coverage.extract("complaints").first or ctx.first_date,
-                                ctx.as_at)
+    st.markdown(
+        "The Code's annual complaints performance and service improvement report "
+        "for a financial year, for all services and channels, ready for committee."
+    )
+    years = annual_report.years(
+        ctx.coverage.extract("complaints").first or ctx.first_date, ctx.as_at
+    )
     default = annual_report.latest_complete(ctx.as_at)
-    year = st.selectbox("Financial year", years, key="complaints-report-year",
-                        index=years.index(default) if default in years else 0,
-                        format_func=lambda y: y if annual_report.year_span(y)[1] <= ctx.as_at
-                        else f"{y} (to {fmt.long_date(ctx.as_at)})")
+    year = st.selectbox(
+        "Financial year",
+        years,
+        key="complaints-report-year",
+        index=years.index(default) if default in years else 0,
+        format_func=lambda y: (
+            y
+            if annual_report.year_span(y)[1] <= ctx.as_at
+            else f"{y} (to {fmt.long_date(ctx.as_at)})"
+        ),
+    )
     html = _html_maker(ctx, year)
     cols = st.columns(2)
     with cols[0]:
-        st.download_button("Download the report (HTML)", html, mime="text/html",
-                           file_name=annual_report.file_name(year), on_click="ignore",
-                           icon=":material/description:", key="complaints-report-html")
+        st.download_button(
+            "Download the report (HTML)",
+            html,
+            mime="text/html",
+            file_name=annual_report.file_name(year),
+            on_click="ignore",
+            icon=":material/description:",
+            key="complaints-report-html",
+        )
     with cols[1]:
         if pdf.chromium():
-            st.download_button("Download the report (PDF)", _pdf_maker(html),
-                               mime="application/pdf", file_name=annual_report.file_name(
-                                   year, "pdf"), on_click="ignore",
-                               icon=":material/picture_as_pdf:", key="complaints-report-pdf")
+            st.download_button(
+                "Download the report (PDF)",
+                pdf.pdf_maker(html, "complaints-report"),
+                mime="application/pdf",
+                file_name=annual_report.file_name(year, "pdf"),
+                on_click="ignore",
+                icon=":material/picture_as_pdf:",
+                key="complaints-report-pdf",
+            )
         else:
-            st.caption("PDF needs Chromium on the server; the HTML prints to PDF from any "
-                       "browser.")
+            st.caption("PDF needs Chromium on the server; the HTML prints to PDF from any browser.")
 
 
 def _html_maker(ctx, year: str):
     """The report is built when the button is pressed, not on every rerun."""
+
     def make() -> str:
         doc = annual_report.build(ctx.database, ctx.settings, ctx.catalogue, year, ctx.as_at)
         return doc.render()
-    return make
 
-
-def _pdf_maker(html_maker):
-    def make() -> bytes:
-        with tempfile.TemporaryDirectory(prefix="complaints-report-") as folder:
-            source = Path(folder) / "report.html"
-            source.write_text(html_maker(), encoding="utf-8")
-            return pdf.html_to_pdf(source, Path(folder) / "report.pdf").read_bytes()
     return make
 
 
@@ -136,8 +151,10 @@ def complaints_report(ctx, filters) -> None:
     """Every complaint section, in reading order, for the filters chosen."""
     scope = cx.Scope.from_filters(filters)
     clocks_note(ctx)
-    st.caption(f"Figures below cover {panels.span(scope)}, by the date each is counted on "
-               "(received, due or answered); open complaints are as at the data's date.")
+    st.caption(
+        f"Figures below cover {panels.span(scope)}, by the date each is counted on "
+        "(received, due or answered); open complaints are as at the data's date."
+    )
     timeliness(ctx, scope)
     open_now(ctx, scope)
     journey(ctx, scope)

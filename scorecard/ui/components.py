@@ -18,14 +18,29 @@ from . import a11y, app_state
 PAGES: dict = {}  # page id -> st.Page, filled by app.py
 VALUE_STYLE = "font-size:2.1rem;font-weight:700;line-height:1.15;margin:0.1rem 0 0.2rem"
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
-STATUS_TINTS = {"green": "background-color:#d9f2e3;color:#0b3d1f",  # dark on light tints:
-                "amber": "background-color:#fdebc8;color:#4d3300",  # over 7:1 contrast
-                "red": "background-color:#f9d6d5;color:#5c1210", "none": ""}
+STATUS_TINTS = {
+    "green": "background-color:#d9f2e3;color:#0b3d1f",  # dark on light tints:
+    "amber": "background-color:#fdebc8;color:#4d3300",  # over 7:1 contrast
+    "red": "background-color:#f9d6d5;color:#5c1210",
+    "none": "",
+}
 # every column fits the page at 1440 px (about 950 px beside the sidebar)
-TABLE_WIDTHS = {"Pillar": 105, "Measure": 190, "Figure": 150, "Target": 55, "Status": 165,
-                "Change": 140, "Commentary": 90, "Not split by": 80}
-CHANGE_ICONS = {1: ":material/trending_up:", -1: ":material/trending_down:",
-                0: ":material/trending_flat:", None: ":material/more_horiz:"}
+TABLE_WIDTHS = {
+    "Pillar": 105,
+    "Measure": 190,
+    "Figure": 150,
+    "Target": 55,
+    "Status": 165,
+    "Change": 140,
+    "Commentary": 90,
+    "Not split by": 80,
+}
+CHANGE_ICONS = {
+    1: ":material/trending_up:",
+    -1: ":material/trending_down:",
+    0: ":material/trending_flat:",
+    None: ":material/more_horiz:",
+}
 
 
 def commentary_block(notes, note: dict | None, compact: bool, slide: bool = False) -> None:
@@ -42,8 +57,12 @@ def commentary_block(notes, note: dict | None, compact: bool, slide: bool = Fals
 
 def results_for(ctx, measure_ids, filters) -> list[MeasureResult]:
     """The engine's result for each measure id, in order."""
-    return measures.compute_many(ctx.database, [(ctx.measure(m), filters) for m in measure_ids],
-                                 ctx.targets, ctx.settings.min_base)
+    return measures.compute_many(
+        ctx.database,
+        [(ctx.measure(m), filters) for m in measure_ids],
+        ctx.targets,
+        ctx.settings.min_base,
+    )
 
 
 def page_header(title: str, intro: str, ctx, filters) -> None:
@@ -52,8 +71,7 @@ def page_header(title: str, intro: str, ctx, filters) -> None:
     if intro:
         st.markdown(intro)
     view = app_state.describe(filters, ctx.as_at) if filters is not None else ""
-    st.caption(" · ".join(p for p in (ctx.settings.council, view, app_state.as_at_words(ctx))
-                          if p))
+    st.caption(" · ".join(p for p in (ctx.settings.council, view, app_state.as_at_words(ctx)) if p))
 
 
 def _when(stamp: str | None) -> str:
@@ -72,27 +90,41 @@ def banner(ctx) -> None:
         problems = "" if public else " ".join(refresh.get("problems", []))
         if (refresh.get("database") or "").startswith(f"db-{refresh.get('fingerprint')}-"):
             # no earlier good data: what could be read is served, the rest is missing
-            st.error(f"Some extracts could not be read, so the figures that depend on them "
-                     f"are missing. {problems}", icon=":material/error:")
+            st.error(
+                f"Some extracts could not be read, so the figures that depend on them "
+                f"are missing. {problems}",
+                icon=":material/error:",
+            )
         else:
-            st.error(f"The latest data refresh failed, so the dashboard is showing the data "
-                     f"loaded {_when(refresh.get('built_at'))}. {problems}",
-                     icon=":material/error:")
+            st.error(
+                f"The latest data refresh failed, so the dashboard is showing the data "
+                f"loaded {_when(refresh.get('built_at'))}. {problems}",
+                icon=":material/error:",
+            )
     for notice in [] if public else refresh.get("notices") or []:
         st.info(notice, icon=":material/build:")
     for flag in [] if public else refresh.get("flags") or []:
         st.warning(f"Loaded, but check this extract: {flag}", icon=":material/warning:")
     from datetime import date
+
     age = (date.today() - ctx.as_at).days
     if not ctx.coverage.from_activity:
-        st.info("No activity extract (contacts, cases, surveys, complaints or returns) has a "
-                "dated row yet, so there are no figures to show; dates are as at the day the "
-                "data was loaded. The Data and definitions page lists what was supplied.",
-                icon=":material/info:")
-    elif age > ctx.settings.stale_after_days and not ctx.settings.demonstration and \
-            not st.session_state.get("present"):
-        st.warning(f"The data may be out of date: the latest record is from "
-                   f"{fmt.long_date(ctx.as_at)}, {age} days ago.", icon=":material/schedule:")
+        st.info(
+            "No activity extract (contacts, cases, surveys, complaints or returns) has a "
+            "dated row yet, so there are no figures to show; dates are as at the day the "
+            "data was loaded. The Data and definitions page lists what was supplied.",
+            icon=":material/info:",
+        )
+    elif (
+        age > ctx.settings.stale_after_days
+        and not ctx.settings.demonstration
+        and not st.session_state.get("present")
+    ):
+        st.warning(
+            f"The data may be out of date: the latest record is from "
+            f"{fmt.long_date(ctx.as_at)}, {age} days ago.",
+            icon=":material/schedule:",
+        )
 
 
 VARIATION_BADGES = {
@@ -104,8 +136,11 @@ VARIATION_BADGES = {
     "neutral_high": ("violet", "trending_up"),
     "neutral_low": ("violet", "trending_down"),
 }
-ASSURANCE_BADGES = {"pass": ("blue", "verified"), "fail": ("orange", "report"),
-                    "hit_and_miss": ("gray", "swap_vert")}
+ASSURANCE_BADGES = {
+    "pass": ("blue", "verified"),
+    "fail": ("orange", "report"),
+    "hit_and_miss": ("gray", "swap_vert"),
+}
 
 
 def _badge(colour: str, icon: str, words: str) -> str:
@@ -117,8 +152,9 @@ def badges(result: MeasureResult, compact: bool = False) -> None:
     the glossary's words (never colour alone); the help icon explains each term. A measure
     the data cannot give has one grey badge saying why, and no rating."""
     if not result.has_figure:
-        st.markdown(_badge("gray", "block" if result.absent else "remove",
-                           summary.standing(result)))
+        st.markdown(
+            _badge("gray", "block" if result.absent else "remove", summary.standing(result))
+        )
         return
     status = RAG_WORDS[result.rag]
     parts = [_badge(BADGE_COLOURS[result.rag], RAG_ICONS[result.rag], status)]
@@ -139,27 +175,30 @@ def badges(result: MeasureResult, compact: bool = False) -> None:
             help_text.append(f"{words}: {glossary.MEANING[words]}")
     elif result.coarse:
         parts.append(_badge("gray", "show_chart", glossary.RUN_CHART))
-        help_text.append(f"{glossary.RUN_CHART} ({result.coarse}): "
-                         f"{glossary.MEANING[glossary.RUN_CHART]}")
+        help_text.append(
+            f"{glossary.RUN_CHART} ({result.coarse}): {glossary.MEANING[glossary.RUN_CHART]}"
+        )
     elif result.spc is not None and result.latest is not None:
         help_text.append(f"{glossary.TOO_FEW_POINTS}.")
     st.markdown(" ".join(parts), help="  \n".join(help_text))
 
 
-def change_line(result: MeasureResult, change: measures.Change, against: str,
-                over_time: bool = False) -> str:
+def change_line(
+    result: MeasureResult, change: measures.Change, against: str, over_time: bool = False
+) -> str:
     """'↗ Better than August 2026 (76.0%)': an arrow only where the figure really moved.
     With `over_time`, a real change over time leads the same sentence, so the card never
     says 'Improving' beside 'no significant change' without joining the two."""
     m = result.measure
     if change.word not in glossary.CHANGE:
         return f"{CHANGE_ICONS[None]} No comparison with {against}"
-    words = (f"{glossary.CHANGE[change.word]} {change.label} "
-             f"({fmt.value(change.earlier, m.unit, m.decimals)})")
+    words = (
+        f"{glossary.CHANGE[change.word]} {change.label} "
+        f"({fmt.value(change.earlier, m.unit, m.decimals)})"
+    )
     sign = (1 if change.diff > 0 else -1) if change.word in glossary.MOVED else 0
     if over_time and has_limits(result) and result.variation != "common":
-        words = (f"{glossary.variation(result.variation)} over time; "
-                 f"{words[0].lower()}{words[1:]}")
+        words = f"{glossary.variation(result.variation)} over time; {words[0].lower()}{words[1:]}"
     return f"{CHANGE_ICONS[sign]} {words}"
 
 
@@ -184,29 +223,37 @@ def _target_line(result: MeasureResult) -> str:
     return f"{kind} {target} ({better})" + (f" · {result.distance}" if result.distance else "")
 
 
-def measure_card(result: MeasureResult, compact: bool = False, link: bool = True,
-                 notes=None, revised: str | None = None) -> None:
+def measure_card(
+    result: MeasureResult,
+    compact: bool = False,
+    link: bool = True,
+    notes=None,
+    revised: str | None = None,
+) -> None:
     """One measure: figure, RAG, target and distance, direction of travel, the sentence,
     commentary (or a flag that a red or amber figure has none)."""
     m = result.measure
     with st.container(border=True, key=f"card-{m.id}"):
         st.markdown(f"**{m.title}**", help=m.definition)
-        st.markdown(f"<p style='{VALUE_STYLE}'>{_big_value(result)}</p>",
-                    unsafe_allow_html=True)
+        st.markdown(f"<p style='{VALUE_STYLE}'>{_big_value(result)}</p>", unsafe_allow_html=True)
         badges(result, compact)
         if not result.has_figure:
             st.caption(_target_line(result) if result.absent else result.sentence)
             if link:
-                st.page_link(PAGES["measure"], label="Details and breakdown",
-                             icon=":material/query_stats:", query_params={"measure": m.title})
+                st.page_link(
+                    PAGES["measure"],
+                    label="Details and breakdown",
+                    icon=":material/query_stats:",
+                    query_params={"measure": m.title},
+                )
             return
         if revised:
-            st.markdown(f":violet-badge[:material/history: Revised since reported to "
-                        f"committee: {revised}]")
+            st.markdown(
+                f":violet-badge[:material/history: Revised since reported to committee: {revised}]"
+            )
         st.caption(_target_line(result))
         st.markdown(change_line(result, result.vs_previous, "the previous period", True))
-        same = result.vs_last_year.label and result.vs_last_year.label == \
-            result.vs_previous.label
+        same = result.vs_last_year.label and result.vs_last_year.label == result.vs_previous.label
         if not compact and not same:
             # by financial year, the previous period is the same period last year
             st.markdown(change_line(result, result.vs_last_year, "the same period last year"))
@@ -216,21 +263,34 @@ def measure_card(result: MeasureResult, compact: bool = False, link: bool = True
         if notes is not None:
             commentary_block(notes, notes.for_result(result), compact)
         if link:
-            st.page_link(PAGES["measure"], label="Details and breakdown",
-                         icon=":material/query_stats:", query_params={"measure": m.title})
+            st.page_link(
+                PAGES["measure"],
+                label="Details and breakdown",
+                icon=":material/query_stats:",
+                query_params={"measure": m.title},
+            )
 
 
-def card_grid(ctx, results: list[MeasureResult], columns: int = 3,
-              compact: bool = False, revised: dict | None = None) -> None:
+def card_grid(
+    ctx,
+    results: list[MeasureResult],
+    columns: int = 3,
+    compact: bool = False,
+    revised: dict | None = None,
+) -> None:
     """Cards in rows of `columns`, each with its commentary and any revision since it was
     reported to committee; measures the data cannot give are listed after them, by reason."""
     shown = [r for r in results if not r.absent]
     for start in range(0, len(shown), columns):
         cols = st.columns(columns)
-        for col, result in zip(cols, shown[start:start + columns]):
+        for col, result in zip(cols, shown[start : start + columns]):
             with col:
-                measure_card(result, compact=compact, notes=ctx.notes,
-                             revised=(revised or {}).get(result.measure.id))
+                measure_card(
+                    result,
+                    compact=compact,
+                    notes=ctx.notes,
+                    revised=(revised or {}).get(result.measure.id),
+                )
     absent_list(results)
 
 
@@ -247,8 +307,7 @@ def status_counts(ctx, results: list[MeasureResult], per_row: int = 4) -> None:
     counts = summary.tally(results)
     cols = [c for _ in range(0, 4, per_row) for c in st.columns(per_row)]
     for col, rag in zip(cols, ("green", "amber", "red", "none")):
-        col.metric(f":material/{RAG_ICONS[rag]}: {RAG_WORDS[rag]}", counts.get(rag, 0),
-                   border=True)
+        col.metric(f":material/{RAG_ICONS[rag]}: {RAG_WORDS[rag]}", counts.get(rag, 0), border=True)
     apart = summary.without_figures(results)
     if apart:
         st.caption(apart)
@@ -277,14 +336,19 @@ def attention(sections, grouped: bool = True) -> None:
     a11y.section_heading("What needs attention", "attention")
     lines = [(title, summary.attention(results)) for title, results in sections]
     if not any(flagged for _, flagged in lines):
-        st.markdown(":material/check_circle: Nothing this period: every measure with a figure "
-                    "to judge is on target, and none is getting worse over time.")
+        st.markdown(
+            ":material/check_circle: Nothing this period: every measure with a figure "
+            "to judge is on target, and none is getting worse over time."
+        )
         return
     blocks = []
     for title, flagged in lines:
-        rows = [f"{attention_badge(r)} [{r.measure.title}]"
-                f"({app_state.link('measure', measure=r.measure.title)}): "
-                f"{summary.attention_words(r)}" for r in flagged]
+        rows = [
+            f"{attention_badge(r)} [{r.measure.title}]"
+            f"({app_state.link('measure', measure=r.measure.title)}): "
+            f"{summary.attention_words(r)}"
+            for r in flagged
+        ]
         if rows:
             blocks.append("  \n".join(([f"**{title}**"] if grouped else []) + rows))
     st.markdown("\n\n".join(blocks))
@@ -321,14 +385,18 @@ def owners_commentary(ctx, results: list[MeasureResult]) -> None:
     missing = [r.measure.title for r in results if ctx.notes.needs_commentary(r)]
     if not missing:
         return
-    with st.expander(f"For measure owners: {len(missing)} red or amber measure"
-                     f"{'s' if len(missing) > 1 else ''} without approved commentary",
-                     icon=":material/chat_error:"):
-        st.markdown("Each red or amber measure should say what explains the figure and what "
-                    "is being done about it, approved for publication (an editor writes it "
-                    "on the measure's detail page, or it comes in commentary.csv). Still to "
-                    "write or approve: "
-                    f"{'; '.join(missing)}.")
+    with st.expander(
+        f"For measure owners: {len(missing)} red or amber measure"
+        f"{'s' if len(missing) > 1 else ''} without approved commentary",
+        icon=":material/chat_error:",
+    ):
+        st.markdown(
+            "Each red or amber measure should say what explains the figure and what "
+            "is being done about it, approved for publication (an editor writes it "
+            "on the measure's detail page, or it comes in commentary.csv). Still to "
+            "write or approve: "
+            f"{'; '.join(missing)}."
+        )
 
 
 def scorecard_table(ctx, sections, revised: dict | None = None) -> None:
@@ -340,12 +408,22 @@ def scorecard_table(ctx, sections, revised: dict | None = None) -> None:
     shown.insert(2, "Details")  # beside the measure, so it never scrolls out of view
     tints = dict(zip(frame.index, frame["rag"].map(STATUS_TINTS)))
     styled = frame.style.apply(lambda col: [tints[i] for i in col.index], subset=["Status"])
-    st.dataframe(styled, hide_index=True, column_order=shown, key="scorecard-table",
-                 height=min(38 + 35 * len(frame), 1100), column_config={
-                     **{c: st.column_config.Column(width=w) for c, w in TABLE_WIDTHS.items()},
-                     "Details": st.column_config.LinkColumn(
-                         "Details", display_text="Open", width=55,
-                         help="The measure's trend and breakdown, with these filters")})
+    st.dataframe(
+        styled,
+        hide_index=True,
+        column_order=shown,
+        key="scorecard-table",
+        height=min(38 + 35 * len(frame), 1100),
+        column_config={
+            **{c: st.column_config.Column(width=w) for c, w in TABLE_WIDTHS.items()},
+            "Details": st.column_config.LinkColumn(
+                "Details",
+                display_text="Open",
+                width=55,
+                help="The measure's trend and breakdown, with these filters",
+            ),
+        },
+    )
     download_csv(summary.tidy(sections), "scorecard", "scorecard")
 
 
@@ -357,8 +435,7 @@ def set_view(filters: Filters, as_at) -> None:
     st.session_state[VIEW_KEY] = (filters, as_at)
 
 
-def download_csv(frame: pd.DataFrame, name: str, key: str, ignores=(),
-                 view: bool = True) -> None:
+def download_csv(frame: pd.DataFrame, name: str, key: str, ignores=(), view: bool = True) -> None:
     """A CSV download of what a chart or table shows, as tidy data: the view's reporting
     period, grain, services, channels and as-at date as columns (`view=False` for tables
     that are not figures, such as rejected rows); `ignores` names filters it is not split
@@ -366,9 +443,15 @@ def download_csv(frame: pd.DataFrame, name: str, key: str, ignores=(),
     shown = st.session_state.get(VIEW_KEY) if view else None
     columns = exports.view_columns(*shown, ignores) if shown else None
     # written when it is clicked, not on every run: most views download nothing
-    st.download_button("Download CSV", lambda: exports.safe_csv(exports.tidy(frame, columns)),
-                       file_name=f"{name}.csv", mime="text/csv", key=f"csv-{key}",
-                       icon=":material/download:", on_click="ignore")
+    st.download_button(
+        "Download CSV",
+        lambda: exports.safe_csv(exports.tidy(frame, columns)),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv-{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def not_split_note(ignores: dict) -> None:
@@ -378,9 +461,18 @@ def not_split_note(ignores: dict) -> None:
         st.caption(f":material/filter_alt_off: Not split by {dimension}: {why}.")
 
 
-def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str,
-                show_title: bool = True, ignores: dict | None = None,
-                stretch: bool = False, level: int = 3, toolbar: bool = True) -> None:
+def chart_block(
+    title: str,
+    figure,
+    table: pd.DataFrame,
+    alt: str,
+    key: str,
+    show_title: bool = True,
+    ignores: dict | None = None,
+    stretch: bool = False,
+    level: int = 3,
+    toolbar: bool = True,
+) -> None:
     """Title stating the finding, the chart (with alt text), its data table and a CSV; a
     note when the chart cannot follow a filter that is on. `level=2` where no heading comes
     between the chart and the page title (drawn the same size); `toolbar=False` on a slide,
@@ -390,13 +482,19 @@ def chart_block(title: str, figure, table: pd.DataFrame, alt: str, key: str,
             (st.header if level == 2 else st.subheader)(title)
         not_split_note(ignores or {})
         if one_bar(figure):  # a chart of one bar says nothing its title does not
-            st.caption(":material/bar_chart_off: One item only with these filters, so no "
-                       "chart: the figures are in the table below.")
+            st.caption(
+                ":material/bar_chart_off: One item only with these filters, so no "
+                "chart: the figures are in the table below."
+            )
         else:
-            st.plotly_chart(figure, theme=None, key=f"fig-{key}", alt=alt,
-                            config=exports.plotly_config(key) | (
-                                {} if toolbar else {"displayModeBar": False}),
-                            height="stretch" if stretch else "content")
+            st.plotly_chart(
+                figure,
+                theme=None,
+                key=f"fig-{key}",
+                alt=alt,
+                config=exports.plotly_config(key) | ({} if toolbar else {"displayModeBar": False}),
+                height="stretch" if stretch else "content",
+            )
         with st.expander("Data table"):
             st.dataframe(table, hide_index=True)
             download_csv(table, key, key, tuple(ignores or ()))
@@ -406,8 +504,8 @@ def one_bar(figure) -> bool:
     """True for a bar chart whose every series has a single bar."""
     data = getattr(figure, "data", ())
     return bool(data) and all(
-        t.type == "bar" and _length(t.y if t.orientation == "h" else t.x) <= 1
-        for t in data)
+        t.type == "bar" and _length(t.y if t.orientation == "h" else t.x) <= 1 for t in data
+    )
 
 
 def _length(values) -> int:

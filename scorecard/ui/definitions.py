@@ -15,14 +15,26 @@ from ..contracts import BY_NAME, EXTRACTS
 from ..engine import db, fmt, glossary, method
 from .components import download_csv
 
-INTRO = ("Where the figures come from: each extract's coverage and freshness, the rows that "
-         "could not be loaded and why, and how every measure is calculated.")
-STATUS_WORDS = {"loaded": "Loaded", "missing": "Not supplied (no file)",
-                "not supplied": "Not supplied (mapping)", "failed": "Could not be read",
-                "refused": "Refused: too many rows rejected"}
-TYPE_WORDS = {"text": "text", "enum": "one of a list", "int": "whole number",
-              "float": "number", "bool": "Y or N", "date": "date",
-              "timestamp": "date and time"}
+INTRO = (
+    "Where the figures come from: each extract's coverage and freshness, the rows that "
+    "could not be loaded and why, and how every measure is calculated."
+)
+STATUS_WORDS = {
+    "loaded": "Loaded",
+    "missing": "Not supplied (no file)",
+    "not supplied": "Not supplied (mapping)",
+    "failed": "Could not be read",
+    "refused": "Refused: too many rows rejected",
+}
+TYPE_WORDS = {
+    "text": "text",
+    "enum": "one of a list",
+    "int": "whole number",
+    "float": "number",
+    "bool": "Y or N",
+    "date": "date",
+    "timestamp": "date and time",
+}
 
 
 def _freshness(extract: str, last: str | None) -> str:
@@ -42,17 +54,26 @@ def extract_table(ctx) -> pd.DataFrame:
     rows = []
     for r in loads.itertuples(index=False):
         absent = r.status in ("missing", "not supplied")
-        rows.append({
-            "Extract": r.extract, "File": "" if fmt.missing(r.file) else r.file,
-            "Status": STATUS_WORDS.get(r.status, r.status),
-            **{label: "" if absent else _count(value) for label, value in (
-                ("Rows read", r.rows_read if fmt.missing(r.staged) else r.staged),
-                ("Loaded", r.loaded), ("Excluded by design", r.excluded),
-                ("Rejected", r.rejected))},
-            "From": _day(r.first_date), "To": _day(r.last_date),
-            "Latest record": "" if absent else _freshness(r.extract, r.last_date),
-            "Notes": r.message,
-        })
+        rows.append(
+            {
+                "Extract": r.extract,
+                "File": "" if fmt.missing(r.file) else r.file,
+                "Status": STATUS_WORDS.get(r.status, r.status),
+                **{
+                    label: "" if absent else _count(value)
+                    for label, value in (
+                        ("Rows read", r.rows_read if fmt.missing(r.staged) else r.staged),
+                        ("Loaded", r.loaded),
+                        ("Excluded by design", r.excluded),
+                        ("Rejected", r.rejected),
+                    )
+                },
+                "From": _day(r.first_date),
+                "To": _day(r.last_date),
+                "Latest record": "" if absent else _freshness(r.extract, r.last_date),
+                "Notes": r.message,
+            }
+        )
     frame = pd.DataFrame(rows)
     return frame.drop(columns=["File", "Notes"]) if ctx.visitor.public else frame
 
@@ -76,16 +97,28 @@ def exclusions_section(ctx) -> None:
     if counts.empty:
         st.caption("No row was left out by design.")
         return
-    st.markdown("Rows the mapping says to leave out: codes that mean no answer (such as 9 = "
-                "don't know), and rows a staging query leaves out with a reason. They are not "
-                "errors, and they are counted here so that every row read is accounted for.")
+    st.markdown(
+        "Rows the mapping says to leave out: codes that mean no answer (such as 9 = "
+        "don't know), and rows a staging query leaves out with a reason. They are not "
+        "errors, and they are counted here so that every row read is accounted for."
+    )
     if not ctx.visitor.can_administer:  # line numbers and files are for administrators
         counts = counts.drop(columns=["file", "example_lines"])
     else:
         counts = counts.assign(example_lines=counts["example_lines"].map(_listed))
-    st.dataframe(counts.rename(columns={
-        "extract": "Extract", "file": "File", "column_name": "Column", "reason": "Reason",
-        "rows": "Rows", "example_lines": "Example lines"}), hide_index=True)
+    st.dataframe(
+        counts.rename(
+            columns={
+                "extract": "Extract",
+                "file": "File",
+                "column_name": "Column",
+                "reason": "Reason",
+                "rows": "Rows",
+                "example_lines": "Example lines",
+            }
+        ),
+        hide_index=True,
+    )
 
 
 def rejects_section(ctx) -> None:
@@ -93,22 +126,43 @@ def rejects_section(ctx) -> None:
     values, and every rejected row as CSV."""
     summary = ctx.database.table("rejects_by_reason")
     if summary.empty:
-        st.success("No row was rejected: every row read was loaded or left out by design.",
-                   icon=":material/check_circle:")
+        st.success(
+            "No row was rejected: every row read was loaded or left out by design.",
+            icon=":material/check_circle:",
+        )
         return
     if not ctx.visitor.can_administer:
-        st.dataframe(summary[["extract", "column_name", "reason", "problems"]].rename(columns={
-            "extract": "Extract", "column_name": "Column", "reason": "Reason",
-            "problems": "Rows"}), hide_index=True)
-        st.caption("Which rows, with their line numbers and values, is for the dashboard's "
-                   "administrators.")
+        st.dataframe(
+            summary[["extract", "column_name", "reason", "problems"]].rename(
+                columns={
+                    "extract": "Extract",
+                    "column_name": "Column",
+                    "reason": "Reason",
+                    "problems": "Rows",
+                }
+            ),
+            hide_index=True,
+        )
+        st.caption(
+            "Which rows, with their line numbers and values, is for the dashboard's administrators."
+        )
         return
     for column in ("example_lines", "example_values"):
         summary[column] = summary[column].map(_listed)
-    st.dataframe(summary.rename(columns={
-        "extract": "Extract", "file": "File", "column_name": "Column", "reason": "Reason",
-        "problems": "Rows", "example_lines": "Example lines",
-        "example_values": "Example values"}), hide_index=True)
+    st.dataframe(
+        summary.rename(
+            columns={
+                "extract": "Extract",
+                "file": "File",
+                "column_name": "Column",
+                "reason": "Reason",
+                "problems": "Rows",
+                "example_lines": "Example lines",
+                "example_values": "Example values",
+            }
+        ),
+        hide_index=True,
+    )
     download_csv(ctx.database.table("rejects"), "rejected-rows", "rejects", view=False)
 
 
@@ -118,8 +172,10 @@ def warnings_section(ctx) -> None:
     for warning in warnings:
         st.warning(warning, icon=":material/warning:")
     if not warnings:
-        st.caption("Every target, return, action, event and commentary refers to a measure "
-                   "and pillar the configuration knows.")
+        st.caption(
+            "Every target, return, action, event and commentary refers to a measure "
+            "and pillar the configuration knows."
+        )
 
 
 def refresh_button(ctx) -> bool:
@@ -129,8 +185,10 @@ def refresh_button(ctx) -> bool:
     if not ctx.visitor.can_administer:
         st.caption(f"Figures from the {built}; new extracts are looked for every 30 seconds.")
         return False
-    st.caption(f"Extracts: {ctx.settings.folder_label} · last checked "
-               f"{ctx.refresh.get('checked_at', '')} · {built}")
+    st.caption(
+        f"Extracts: {ctx.settings.folder_label} · last checked "
+        f"{ctx.refresh.get('checked_at', '')} · {built}"
+    )
     return st.button("Check for new data now", icon=":material/refresh:", key="refresh")
 
 
@@ -140,14 +198,25 @@ def audit_section(ctx) -> None:
     if not rows:
         st.caption("Nothing has been frozen, unfrozen or approved yet.")
         return
-    st.dataframe(pd.DataFrame([{
-        "When (UTC)": r["at"].replace("T", " ").replace("+00:00", ""), "Who": r["who"],
-        "What": r["action"], "Period": r["detail"].get("period", ""),
-        "Grain": r["detail"].get("grain", ""),
-        "Services": ", ".join(r["detail"].get("services", [])) or "",
-        "Channels": ", ".join(r["detail"].get("channels", [])) or "",
-        "Measure": r["detail"].get("measure", ""), "Reason": r["detail"].get("reason", "")}
-        for r in rows]), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "When (UTC)": r["at"].replace("T", " ").replace("+00:00", ""),
+                    "Who": r["who"],
+                    "What": r["action"],
+                    "Period": r["detail"].get("period", ""),
+                    "Grain": r["detail"].get("grain", ""),
+                    "Services": ", ".join(r["detail"].get("services", [])) or "",
+                    "Channels": ", ".join(r["detail"].get("channels", [])) or "",
+                    "Measure": r["detail"].get("measure", ""),
+                    "Reason": r["detail"].get("reason", ""),
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+    )
 
 
 def judging_section(ctx) -> None:
@@ -158,9 +227,11 @@ def judging_section(ctx) -> None:
 
 def glossary_section() -> None:
     """Every word the cards, charts and papers use for status, change and variation."""
-    st.caption("Status says where the latest figure stands against its target; change "
-               "compares it with one earlier period; variation over time says whether the "
-               "whole series shows a real change.")
+    st.caption(
+        "Status says where the latest figure stands against its target; change "
+        "compares it with one earlier period; variation over time says whether the "
+        "whole series shows a real change."
+    )
     st.table(glossary.frame().set_index("Words"))
 
 
@@ -173,9 +244,11 @@ def measure_definitions(ctx) -> None:
             with st.expander(m.title):
                 st.markdown(m.definition)
                 better = "Higher is better" if m.better == "higher" else "Lower is better"
-                st.markdown(f"**Unit:** {m.unit.replace('_', ' ')} · **{better}** · "
-                            f"**Source:** {m.source} · **Minimum base:** "
-                            f"{m.min_base or ctx.settings.min_base}")
+                st.markdown(
+                    f"**Unit:** {m.unit.replace('_', ' ')} · **{better}** · "
+                    f"**Source:** {m.source} · **Minimum base:** "
+                    f"{m.min_base or ctx.settings.min_base}"
+                )
                 st.code(db.sql_text(m.sql), language="sql")
 
 
@@ -185,8 +258,18 @@ def contract_tables() -> None:
         optional = " (optional)" if extract.optional else ""
         with st.expander(f"{extract.name}.csv{optional}: {extract.grain}"):
             st.markdown(extract.description)
-            st.table(pd.DataFrame([{
-                "Column": c.name, "Type": TYPE_WORDS[c.type],
-                "Required": "yes" if c.required else "no",
-                "Allowed values": ", ".join(str(a) for a in c.allowed),
-                "Meaning": c.description} for c in extract.columns]), hide_index=True)
+            st.table(
+                pd.DataFrame(
+                    [
+                        {
+                            "Column": c.name,
+                            "Type": TYPE_WORDS[c.type],
+                            "Required": "yes" if c.required else "no",
+                            "Allowed values": ", ".join(str(a) for a in c.allowed),
+                            "Meaning": c.description,
+                        }
+                        for c in extract.columns
+                    ]
+                ),
+                hide_index=True,
+            )

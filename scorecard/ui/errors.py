@@ -38,8 +38,13 @@ def timed(page: str, view: str):
         yield
     finally:
         ms = (time.perf_counter() - start) * 1000
-        PAGES.log(logging.WARNING if ms > SLOW_MS else logging.INFO,
-                  "page %s ran in %.0f ms (%s)", page or "overview", ms, view)
+        PAGES.log(
+            logging.WARNING if ms > SLOW_MS else logging.INFO,
+            "page %s ran in %.0f ms (%s)",
+            page or "overview",
+            ms,
+            view,
+        )
 
 
 def report(what: str, exc: BaseException) -> str:
@@ -51,8 +56,10 @@ def report(what: str, exc: BaseException) -> str:
 
 def message(what: str, reference: str) -> str:
     """The words a user sees for a fault."""
-    return (f"{what} could not be shown because of a fault in the dashboard, not in your data. "
-            f"Please report reference {reference}.")
+    return (
+        f"{what} could not be shown because of a fault in the dashboard, not in your data. "
+        f"Please report reference {reference}."
+    )
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from ..engine.fmt import JOINER  # noqa: F401  (what tests strip from a quoted v
 LONGEST = 60  # characters of an asked-for value quoted back
 MOST = 5  # warnings for one link; past that, one line counts the rest
 
+
 @dataclass(frozen=True)
 class Choice:
     """What one link parameter may hold, and what the page shows in place of a bad value."""
@@ -53,12 +54,15 @@ def problems(raw: Mapping[str, Sequence[str]], choices: Mapping[str, Choice]) ->
         asked = asked if choice.many else asked[-1:]  # Streamlit takes the last of a repeat
         good = list(dict.fromkeys(v for v in asked if v in choice.options))
         for bad in dict.fromkeys(v for v in asked if v not in choice.options):
-            found.append(f'This link asked for {choice.what} "{plain(bad)}", {choice.absent}; '
-                         f"showing {_instead(choice, good)}.")
+            found.append(
+                f'This link asked for {choice.what} "{plain(bad)}", {choice.absent}; '
+                f"showing {_instead(choice, good)}."
+            )
     if len(found) > MOST:
         rest = len(found) - MOST + 1
-        found = found[:MOST - 1] + [f"This link asked for {rest} more things that do not "
-                                    "exist; each is ignored."]
+        found = found[: MOST - 1] + [
+            f"This link asked for {rest} more things that do not exist; each is ignored."
+        ]
     return found
 
 

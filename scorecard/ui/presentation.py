@@ -44,9 +44,12 @@ def toggle() -> bool:
     the URL as ?present=1&slide=N, written here on every run (page switches clear them)."""
     if "present" not in st.session_state:
         st.session_state["present"] = st.query_params.get("present") in ("1", "true", "yes")
-    on = st.toggle("Presentation mode", key="present",
-                   help="Hides the menus, enlarges the text and shows one measure at a time. "
-                        "Use the arrow keys or the buttons to move between slides.")
+    on = st.toggle(
+        "Presentation mode",
+        key="present",
+        help="Hides the menus, enlarges the text and shows one measure at a time. "
+        "Use the arrow keys or the buttons to move between slides.",
+    )
     if on:
         st.markdown(CSS, unsafe_allow_html=True)
         st.query_params["present"] = "1"
@@ -84,9 +87,17 @@ def slide_problems(count: int) -> list[str]:
     """A warning when the link asks for a slide this deck does not have (read before the
     controls take the slide from the URL)."""
     shown = slide_asked(st.query_params.get("slide", "1"), count)
-    return link_check.problems(link_check.asked(["slide"]), {"slide": link_check.Choice(
-        "slide", [str(n) for n in range(1, count + 1)], f"slide {shown}",
-        f"which is not one of this presentation's {count} slides")})
+    return link_check.problems(
+        link_check.asked(["slide"]),
+        {
+            "slide": link_check.Choice(
+                "slide",
+                [str(n) for n in range(1, count + 1)],
+                f"slide {shown}",
+                f"which is not one of this presentation's {count} slides",
+            )
+        },
+    )
 
 
 def controls(count: int) -> int:
@@ -95,23 +106,60 @@ def controls(count: int) -> int:
     if "slide" not in st.session_state:
         st.session_state["slide"] = slide_asked(st.query_params.get("slide", "1"), count)
     st.session_state["slide"] = min(max(1, st.session_state["slide"]), count)
-    back, number, forward, leave, share = st.columns([1, 1.1, 1, 1.3, 1.4],
-                                                     vertical_alignment="center")
+    back, number, forward, leave, share = st.columns(
+        [1, 1.1, 1, 1.3, 1.4], vertical_alignment="center"
+    )
     current = st.session_state["slide"]
-    back.button("Previous", icon=":material/arrow_back:", shortcut="Left", key="slide_back",
-                on_click=_step, args=(-1, count), disabled=current <= 1, width="stretch")
-    number.number_input(f"Slide (of {count})", min_value=1, max_value=count, step=1,
-                        key="slide", label_visibility="collapsed")
-    forward.button("Next", icon=":material/arrow_forward:", shortcut="Right",
-                   key="slide_next", on_click=_step, args=(1, count),
-                   disabled=current >= count, width="stretch")
+    back.button(
+        "Previous",
+        icon=":material/arrow_back:",
+        shortcut="Left",
+        key="slide_back",
+        on_click=_step,
+        args=(-1, count),
+        disabled=current <= 1,
+        width="stretch",
+    )
+    number.number_input(
+        f"Slide (of {count})",
+        min_value=1,
+        max_value=count,
+        step=1,
+        key="slide",
+        label_visibility="collapsed",
+    )
+    forward.button(
+        "Next",
+        icon=":material/arrow_forward:",
+        shortcut="Right",
+        key="slide_next",
+        on_click=_step,
+        args=(1, count),
+        disabled=current >= count,
+        width="stretch",
+    )
     with st.container(key="clicker"):  # hidden: a presentation clicker sends PageDown/PageUp
-        st.button("Next slide", shortcut="PageDown", key="slide_next_clicker",
-                  on_click=_step, args=(1, count))
-        st.button("Previous slide", shortcut="PageUp", key="slide_back_clicker",
-                  on_click=_step, args=(-1, count))
-    leave.button("Exit presentation", icon=":material/close_fullscreen:", key="slide_exit",
-                 on_click=_exit, width="stretch")
+        st.button(
+            "Next slide",
+            shortcut="PageDown",
+            key="slide_next_clicker",
+            on_click=_step,
+            args=(1, count),
+        )
+        st.button(
+            "Previous slide",
+            shortcut="PageUp",
+            key="slide_back_clicker",
+            on_click=_step,
+            args=(-1, count),
+        )
+    leave.button(
+        "Exit presentation",
+        icon=":material/close_fullscreen:",
+        key="slide_exit",
+        on_click=_exit,
+        width="stretch",
+    )
     with share:
         copy_link(st.session_state.get("_page", ""))
     st.query_params["slide"] = str(st.session_state["slide"])
@@ -119,12 +167,15 @@ def controls(count: int) -> int:
 
 
 def _top_bar(ctx, filters, index: int, count: int) -> None:
-    stale = (date.today() - ctx.as_at).days > ctx.settings.stale_after_days and \
-        not ctx.settings.demonstration
+    stale = (
+        date.today() - ctx.as_at
+    ).days > ctx.settings.stale_after_days and not ctx.settings.demonstration
     who = " · ".join(p for p in (ctx.settings.council, ctx.strategy.title) if p)
-    st.caption(f"**{who}** · {app_state.describe(filters, ctx.as_at)} · "
-               f"{app_state.as_at_words(ctx)}{' (may be out of date)' if stale else ''} · "
-               f"slide {index} of {count}")
+    st.caption(
+        f"**{who}** · {app_state.describe(filters, ctx.as_at)} · "
+        f"{app_state.as_at_words(ctx)}{' (may be out of date)' if stale else ''} · "
+        f"slide {index} of {count}"
+    )
 
 
 LINES_PER_SLIDE = 7  # attention lines a summary slide holds at 1280 x 720 (and so at 1080p)
@@ -135,8 +186,7 @@ def summary_pages(results) -> list[list]:
     flagged = summary.attention(results)
     first = LINES_PER_SLIDE - 3
     pages = [flagged[:first]]
-    pages += [flagged[i:i + LINES_PER_SLIDE] for i in range(first, len(flagged),
-                                                             LINES_PER_SLIDE)]
+    pages += [flagged[i : i + LINES_PER_SLIDE] for i in range(first, len(flagged), LINES_PER_SLIDE)]
     return pages
 
 
@@ -147,11 +197,12 @@ def _summary_slide(ctx, results, title: str, page: list, number: int, pages: int
     more = f" ({number} of {pages})" if pages > 1 else ""
     a11y.section_heading(f"What needs attention{more}", "attention")
     if not page:
-        st.markdown(":material/check_circle: Nothing this period: every measure with a figure "
-                    "to judge is on target, and none is getting worse over time.")
+        st.markdown(
+            ":material/check_circle: Nothing this period: every measure with a figure "
+            "to judge is on target, and none is getting worse over time."
+        )
     for r in page:
-        st.markdown(f"{ui.attention_badge(r)} **{r.measure.title}**: "
-                    f"{summary.attention_words(r)}")
+        st.markdown(f"{ui.attention_badge(r)} **{r.measure.title}**: {summary.attention_words(r)}")
     if number == pages:
         ui.absent_list(results)
 
@@ -184,6 +235,8 @@ def show(ctx, filters, measure_ids, title: str, pillar_id: str | None = None) ->
             _summary_slide(ctx, every, title, pages[index - 1], index, len(pages))
         else:
             result = results[index - len(pages) - 1]
-            home = pillar_id or (ctx.strategy.home_pillar(result.measure.id) or
-                                 ctx.strategy.pillars[0]).id
+            home = (
+                pillar_id
+                or (ctx.strategy.home_pillar(result.measure.id) or ctx.strategy.pillars[0]).id
+            )
             _measure_slide(ctx, result, home)

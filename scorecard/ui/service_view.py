@@ -23,24 +23,56 @@ from ..plan.actions import rag_text
 from . import a11y, app_state, link_check
 from . import components as ui
 
-COLUMNS = ["pillar_id", "pillar", "measure_id", "measure", "unit", "decimals", "better",
-           "period", "current", "value", "suppressed", "min_base", "council", "council_suppressed",
-           "target", "rag", "rank", "ranked", "services", "tied", "versus", "gap", "relative_gap",
-           "change", "change_label"]
-CHANGE_WORDS = {"better": "Better than", "worse": "Worse than", "no change": "No change from",
-                "no real change": "No real change from"}
+COLUMNS = [
+    "pillar_id",
+    "pillar",
+    "measure_id",
+    "measure",
+    "unit",
+    "decimals",
+    "better",
+    "period",
+    "current",
+    "value",
+    "suppressed",
+    "min_base",
+    "council",
+    "council_suppressed",
+    "target",
+    "rag",
+    "rank",
+    "ranked",
+    "services",
+    "tied",
+    "versus",
+    "gap",
+    "relative_gap",
+    "change",
+    "change_label",
+]
+CHANGE_WORDS = {
+    "better": "Better than",
+    "worse": "Worse than",
+    "no change": "No change from",
+    "no real change": "No real change from",
+}
 
 
 def service_measures(strategy, catalogue: dict) -> list[tuple]:
     """(pillar, measure) for every measure on the scorecard that can be split by service."""
-    return [(p, catalogue[m]) for p in strategy.pillars for m in p.measures
-            if "service" in catalogue[m].dimensions]
+    return [
+        (p, catalogue[m])
+        for p in strategy.pillars
+        for m in p.measures
+        if "service" in catalogue[m].dimensions
+    ]
 
 
 def council_only(strategy, catalogue: dict) -> list:
     """Measures on the scorecard with no service dimension (resident survey, the plan)."""
-    ids = dict.fromkeys([m for p in strategy.pillars for m in p.measures]
-                        + list(strategy.plan_measures))
+    ids = dict.fromkeys(
+        [m for p in strategy.pillars for m in p.measures] + list(strategy.plan_measures)
+    )
     return [catalogue[m] for m in ids if "service" not in catalogue[m].dimensions]
 
 
@@ -80,8 +112,9 @@ def _figure(result, period=None) -> tuple[float | None, bool]:
         row = hit.iloc[0] if len(hit) else row
     if row is None:
         return None, False
-    return (None if row["suppressed"] else row["value"]), \
-        (hidden_text(row, result.min_base) if row["suppressed"] else False)
+    return (None if row["suppressed"] else row["value"]), (
+        hidden_text(row, result.min_base) if row["suppressed"] else False
+    )
 
 
 def _label(result) -> str:
@@ -101,35 +134,63 @@ def row(pillar, own, council, service: str) -> dict:
     period = None if own.latest is None else own.latest["period_start"]
     council_value, council_suppressed = _figure(council, period)
     position, ranked, tied = rank(council.by_service, service, m)
-    gap = None if fmt.missing(value) or fmt.missing(council_value) else (
-        round(float(value), m.decimals) - round(float(council_value), m.decimals))
+    gap = (
+        None
+        if fmt.missing(value) or fmt.missing(council_value)
+        else (round(float(value), m.decimals) - round(float(council_value), m.decimals))
+    )
     return dict(
-        pillar_id=pillar.id, pillar=pillar.title, measure_id=m.id, measure=m.title,
-        unit=m.unit, decimals=m.decimals, better=m.better,
-        period=_label(own) or _label(council), value=value,
+        pillar_id=pillar.id,
+        pillar=pillar.title,
+        measure_id=m.id,
+        measure=m.title,
+        unit=m.unit,
+        decimals=m.decimals,
+        better=m.better,
+        period=_label(own) or _label(council),
+        value=value,
         current=_start(own, council) in (None, report),
-        suppressed=suppressed, min_base=own.min_base, council=council_value,
+        suppressed=suppressed,
+        min_base=own.min_base,
+        council=council_value,
         council_suppressed=council_suppressed,
-        target=None if own.latest is None else own.latest["target"], rag=own.rag,
-        rank=position, ranked=ranked, services=len(council.by_service), tied=tied,
+        target=None if own.latest is None else own.latest["target"],
+        rag=own.rag,
+        rank=position,
+        ranked=ranked,
+        services=len(council.by_service),
+        tied=tied,
         versus=versus(value, council_value, m),
-        gap=gap, relative_gap=None if gap is None or not council_value else
-        abs(gap) / abs(float(council_value)),
-        change=own.vs_previous.word, change_label=own.vs_previous.label)
+        gap=gap,
+        relative_gap=None
+        if gap is None or not council_value
+        else abs(gap) / abs(float(council_value)),
+        change=own.vs_previous.word,
+        change_label=own.vs_previous.label,
+    )
 
 
-def comparison(database, strategy, catalogue: dict, targets, filters: Filters,
-               service: str, min_base: int = 10) -> pd.DataFrame:
+def comparison(
+    database, strategy, catalogue: dict, targets, filters: Filters, service: str, min_base: int = 10
+) -> pd.DataFrame:
     """Every service measure for one service against the council, grouped by pillar."""
     own_filters = replace(filters, services=(service,))
     council_filters = replace(filters, services=())
     absent = coverage.load(database)
-    listed = [(pillar, m) for pillar, m in service_measures(strategy, catalogue)
-              if not coverage.measure_absence(absent, m)]  # absent: listed apart (absent_note)
+    listed = [
+        (pillar, m)
+        for pillar, m in service_measures(strategy, catalogue)
+        if not coverage.measure_absence(absent, m)
+    ]  # absent: listed apart (absent_note)
     unique = list({m.id: m for _, m in listed}.values())  # under two pillars: computed once
-    done = iter(measures.compute_many(
-        database, [(m, f) for m in unique for f in (own_filters, council_filters)],
-        targets, min_base))
+    done = iter(
+        measures.compute_many(
+            database,
+            [(m, f) for m in unique for f in (own_filters, council_filters)],
+            targets,
+            min_base,
+        )
+    )
     judged = {m.id: (next(done), next(done)) for m in unique}
     rows = [row(pillar, *judged[m.id], service) for pillar, m in listed]
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -144,14 +205,19 @@ def finding(table: pd.DataFrame, service: str) -> str:
     behind = compared[compared["versus"] == "worse"]
     ahead = int((compared["versus"] == "better").sum())
     if behind.empty:
-        return (f"{service} is level with or ahead of the council on all {len(compared)} "
-                "measures compared")
+        return (
+            f"{service} is level with or ahead of the council on all {len(compared)} "
+            "measures compared"
+        )
     worst = behind.sort_values("relative_gap", ascending=False).iloc[0]
     name = worst["measure"][0].lower() + worst["measure"][1:]
-    pair = [fmt.value(v, worst["unit"], worst["decimals"]) for v in (worst["value"],
-                                                                     worst["council"])]
-    return (f"{service} is behind the council on {len(behind)} of {len(compared)} measures "
-            f"and ahead on {ahead}; furthest behind on {name} ({pair[0]} against {pair[1]})")
+    pair = [
+        fmt.value(v, worst["unit"], worst["decimals"]) for v in (worst["value"], worst["council"])
+    ]
+    return (
+        f"{service} is behind the council on {len(behind)} of {len(compared)} measures "
+        f"and ahead on {ahead}; furthest behind on {name} ({pair[0]} against {pair[1]})"
+    )
 
 
 def _words(value, suppressed: bool, r) -> str:
@@ -188,18 +254,25 @@ def _change_words(r) -> str:
 def display(table: pd.DataFrame, service: str) -> pd.DataFrame:
     """The comparison in words and figures as shown, for the tables and the CSV."""
     rows = list(table.itertuples(index=False))
-    return pd.DataFrame({
-        "Pillar": table["pillar"], "Measure": table["measure"], "Period": table["period"],
-        service: [_words(r.value, r.suppressed, r) for r in rows],
-        "Council": [_words(r.council, r.council_suppressed, r) for r in rows],
-        "Difference from the council": [_gap_words(r) for r in rows],
-        "Target": ["No target" if fmt.missing(r.target) else
-                   fmt.value(r.target, r.unit, 0 if float(r.target) % 1 == 0 else r.decimals)
-                   for r in rows],
-        "Against target": [rag_text(r.rag) for r in rows],
-        "Rank among services": [_rank_words(r) for r in rows],
-        "Since the previous period": [_change_words(r) for r in rows],
-    })
+    return pd.DataFrame(
+        {
+            "Pillar": table["pillar"],
+            "Measure": table["measure"],
+            "Period": table["period"],
+            service: [_words(r.value, r.suppressed, r) for r in rows],
+            "Council": [_words(r.council, r.council_suppressed, r) for r in rows],
+            "Difference from the council": [_gap_words(r) for r in rows],
+            "Target": [
+                "No target"
+                if fmt.missing(r.target)
+                else fmt.value(r.target, r.unit, 0 if float(r.target) % 1 == 0 else r.decimals)
+                for r in rows
+            ],
+            "Against target": [rag_text(r.rag) for r in rows],
+            "Rank among services": [_rank_words(r) for r in rows],
+            "Since the previous period": [_change_words(r) for r in rows],
+        }
+    )
 
 
 # Render helpers: thin Streamlit wrappers over the frames above.
@@ -207,8 +280,15 @@ def display(table: pd.DataFrame, service: str) -> pd.DataFrame:
 
 def compare(ctx, filters, service: str) -> pd.DataFrame:
     """The comparison for the app's context."""
-    return comparison(ctx.database, ctx.strategy, ctx.catalogue, ctx.targets, filters,
-                      service, ctx.settings.min_base)
+    return comparison(
+        ctx.database,
+        ctx.strategy,
+        ctx.catalogue,
+        ctx.targets,
+        filters,
+        service,
+        ctx.settings.min_base,
+    )
 
 
 def picker(ctx, filters) -> str | None:
@@ -216,30 +296,52 @@ def picker(ctx, filters) -> str | None:
     chosen = filters.single_service
     index = ctx.services.index(chosen) if chosen in ctx.services else 0
     shown = ctx.services[index] if ctx.services else "no service"
-    link_check.check({"service_view": link_check.Choice(
-        "the service to view", ctx.services, shown, "which is not in the data")})
-    return st.selectbox("Service", ctx.services, index=index, key="service_view",
-                        bind="query-params", placeholder="Choose a service")
+    link_check.check(
+        {
+            "service_view": link_check.Choice(
+                "the service to view", ctx.services, shown, "which is not in the data"
+            )
+        }
+    )
+    return st.selectbox(
+        "Service",
+        ctx.services,
+        index=index,
+        key="service_view",
+        bind="query-params",
+        placeholder="Choose a service",
+    )
 
 
 def rag_counts(ctx, filters, table: pd.DataFrame, service: str) -> None:
     """What is compared with what, then how many of the service's measures are on target,
     near, off, or not rated (against the service's own targets)."""
     period = app_state.period_words(filters.report_start, filters.grain, ctx.as_at)
-    st.caption(f"{service}'s own figures and targets for {period}, against the council as "
-               f"a whole (all {len(ctx.services)} services) and ranked among them. Figures "
-               "from an earlier period (survey waves, returns) say which period.")
+    st.caption(
+        f"{service}'s own figures and targets for {period}, against the council as "
+        f"a whole (all {len(ctx.services)} services) and ranked among them. Figures "
+        "from an earlier period (survey waves, returns) say which period."
+    )
     counts = table.drop_duplicates("measure_id")["rag"].value_counts()
     for col, rag in zip(st.columns(4), ("green", "amber", "red", "none")):
-        col.metric(RAG_WORDS[rag], int(counts.get(rag, 0)), border=True,
-                   icon=f":material/{RAG_ICONS[rag]}:")
+        col.metric(
+            RAG_WORDS[rag],
+            int(counts.get(rag, 0)),
+            border=True,
+            icon=f":material/{RAG_ICONS[rag]}:",
+        )
 
 
 def chart_block(table: pd.DataFrame, service: str) -> None:
     """The service against the council on every measure, as dumbbells by unit."""
-    ui.chart_block(finding(table, service), plan_charts.service_vs_council(table, service),
-                   display(table, service), plan_charts.service_alt_text(table, service),
-                   "service-vs-council", level=2)
+    ui.chart_block(
+        finding(table, service),
+        plan_charts.service_vs_council(table, service),
+        display(table, service),
+        plan_charts.service_alt_text(table, service),
+        "service-vs-council",
+        level=2,
+    )
 
 
 def pillar_tables(ctx, table: pd.DataFrame, service: str) -> None:
@@ -251,8 +353,7 @@ def pillar_tables(ctx, table: pd.DataFrame, service: str) -> None:
             continue
         a11y.section_heading(pillar.title, f"service-{pillar.id}")
         # a static table wraps its text, so every column fits on screen and in print
-        st.table(rows.drop(columns=["Pillar", "Period"]), hide_index=True,
-                 border="horizontal")
+        st.table(rows.drop(columns=["Pillar", "Period"]), hide_index=True, border="horizontal")
 
 
 def absent_note(ctx) -> None:
@@ -271,5 +372,7 @@ def council_only_note(ctx) -> None:
     names = [m.title for m in council_only(ctx.strategy, ctx.catalogue)]
     if names:
         a11y.section_heading("Council-wide only", "council-wide-only")
-        st.markdown("These measures are not recorded by service, so they are not shown "
-                    "here: " + "; ".join(names) + ".")
+        st.markdown(
+            "These measures are not recorded by service, so they are not shown "
+            "here: " + "; ".join(names) + "."
+        )

@@ -43,34 +43,46 @@ def visitor_or_stop(settings: Settings) -> access.Visitor:
     if settings.access == "local":
         if access.is_local(st.context.ip_address, dict(st.context.headers or {})):
             return LOCAL
-        _refuse("This dashboard is only open on the computer it runs on",
-                "It is set up for trying on one computer (`access = \"local\"`). To share it, "
-                "the council's administrator sets `access` to `internal` (sign-in) or "
-                "`public` (docs/access.md).")
+        _refuse(
+            "This dashboard is only open on the computer it runs on",
+            'It is set up for trying on one computer (`access = "local"`). To share it, '
+            "the council's administrator sets `access` to `internal` (sign-in) or "
+            "`public` (docs/access.md).",
+        )
     try:
         rules = access.load_rules(settings.access_file)
     except access.AccessError as exc:
         errors.report("the access file", exc)
         _refuse("Sign-in is not set up yet", f"{exc} Ask the dashboard's administrator.")
     if not _auth_configured():
-        _refuse("Sign-in is not set up yet",
-                "This dashboard needs sign-in, but no identity provider is configured "
-                "(`[auth]` in .streamlit/secrets.toml, docs/access.md). Ask the dashboard's "
-                "administrator.")
+        _refuse(
+            "Sign-in is not set up yet",
+            "This dashboard needs sign-in, but no identity provider is configured "
+            "(`[auth]` in .streamlit/secrets.toml, docs/access.md). Ask the dashboard's "
+            "administrator.",
+        )
     claims = signed_in_claims()
     if claims is None:
         st.title("Customer service scorecard")
         st.markdown("Sign in with your council account to see the scorecard.")
         args = (rules.provider,) if rules.provider else ()
-        st.button(f"Sign in with {rules.provider_name}", icon=":material/login:",
-                  type="primary", on_click=st.login, args=args)
+        st.button(
+            f"Sign in with {rules.provider_name}",
+            icon=":material/login:",
+            type="primary",
+            on_click=st.login,
+            args=args,
+        )
         st.stop()
     role = rules.role_for(claims)
     who = access.email_of(claims) or str(claims.get("name") or claims.get("sub") or "")
     if role is None:
-        _refuse("You do not have access to this dashboard",
-                f"You are signed in as {fmt.plain(who)}, but no role is set for you. Ask "
-                "the dashboard's administrator to add you to the access file.", sign_out=True)
+        _refuse(
+            "You do not have access to this dashboard",
+            f"You are signed in as {fmt.plain(who)}, but no role is set for you. Ask "
+            "the dashboard's administrator to add you to the access file.",
+            sign_out=True,
+        )
     return access.Visitor(who, role, "internal")
 
 
@@ -79,9 +91,7 @@ def account_box(visitor: access.Visitor) -> None:
     if visitor.mode == "public":
         return
     if visitor.mode == "local":
-        st.caption(":material/person: On this computer, with every permission "
-                   "(local mode)")
+        st.caption(":material/person: On this computer, with every permission (local mode)")
         return
-    st.caption(f":material/person: {fmt.plain(visitor.name)} · "
-               f"{access.ROLE_WORDS[visitor.role]}")
+    st.caption(f":material/person: {fmt.plain(visitor.name)} · {access.ROLE_WORDS[visitor.role]}")
     st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="sign-out")

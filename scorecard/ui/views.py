@@ -15,8 +15,7 @@ from . import app_state, commentary_panel, errors, sections
 from . import complaints as complaints_views
 from . import components as ui
 
-BY_WORDS = {"service": "service", "channel": "channel", "site": "site",
-            "contractor": "contractor"}
+BY_WORDS = {"service": "service", "channel": "channel", "site": "site", "contractor": "contractor"}
 SPC_HELP = (
     "**How to read this chart.** The solid line is the average. The dashed grey lines are the "
     f"{glossary.LIMITS.lower()}: with no real change, nearly every point falls between "
@@ -29,31 +28,57 @@ SPC_HELP = (
     f"{glossary.POINTS['common'].lower()}: {glossary.NO_SIGNIFICANT_CHANGE.lower()}. The red "
     "dashed line is the target. Limits restart where the process changed (a rebase), and are "
     "not drawn until there are 13 points. Every term is explained under 'Words used' on the "
-    "Data and definitions page.")
+    "Data and definitions page."
+)
 
 
 def _events(ctx, pillar_id, measure_id) -> pd.DataFrame:
     return ctx.database.query("tables/events", pillar=pillar_id, measure=measure_id)
 
 
-def spc_block(ctx, result: MeasureResult, pillar_id: str | None, height: int = 420,
-              compact: bool = False, font_size: int | None = None, level: int = 3) -> None:
+def spc_block(
+    ctx,
+    result: MeasureResult,
+    pillar_id: str | None,
+    height: int = 420,
+    compact: bool = False,
+    font_size: int | None = None,
+    level: int = 3,
+) -> None:
     """The measure over time as an XmR chart with target and events, table and CSV (on a
     slide, `font_size` set: large type, no toolbar)."""
     m = result.measure
     if result.spc is None:
         return
     words = tables.spc_words(result)
-    figure = charts.spc(result.series, result.spc, m, _events(ctx, pillar_id, m.id), height,
-                        run_chart=bool(result.coarse))
+    figure = charts.spc(
+        result.series,
+        result.spc,
+        m,
+        _events(ctx, pillar_id, m.id),
+        height,
+        run_chart=bool(result.coarse),
+    )
     if font_size:  # presentation mode: readable from the back of the room, and as tall as
         # the slide leaves room for (the style sheet sizes it from the viewport)
-        figure.update_layout(font_size=font_size, legend_font_size=font_size - 2,
-                             height=None, autosize=True, margin=dict(t=30, b=40))
-    ui.chart_block(headline(result), figure, tables.spc_table(result),
-                   charts.spc_alt_text(m, result.series, result.spc, words), f"spc-{m.id}",
-                   show_title=not compact, stretch=bool(font_size), level=level,
-                   toolbar=not font_size)
+        figure.update_layout(
+            font_size=font_size,
+            legend_font_size=font_size - 2,
+            height=None,
+            autosize=True,
+            margin=dict(t=30, b=40),
+        )
+    ui.chart_block(
+        headline(result),
+        figure,
+        tables.spc_table(result),
+        charts.spc_alt_text(m, result.series, result.spc, words),
+        f"spc-{m.id}",
+        show_title=not compact,
+        stretch=bool(font_size),
+        level=level,
+        toolbar=not font_size,
+    )
     if not compact:
         with st.expander("How to read this chart"):
             st.markdown(SPC_HELP)
@@ -67,10 +92,15 @@ def service_headline(result: MeasureResult) -> str:
         return f"{m.title} by service"
     rated = table[table["rag"] != "none"]
     worst = table.iloc[-1]
-    lead = (f"{(rated['rag'] == 'green').sum()} of {len(rated)} services on target"
-            if len(rated) else f"{m.title} by service")
-    return (f"{lead}; {'lowest' if m.better == 'higher' else 'highest'}: {worst['service']} "
-            f"({fmt.value(worst['value'], m.unit, m.decimals)})")
+    lead = (
+        f"{(rated['rag'] == 'green').sum()} of {len(rated)} services on target"
+        if len(rated)
+        else f"{m.title} by service"
+    )
+    return (
+        f"{lead}; {'lowest' if m.better == 'higher' else 'highest'}: {worst['service']} "
+        f"({fmt.value(worst['value'], m.unit, m.decimals)})"
+    )
 
 
 def service_block(result: MeasureResult, level: int = 3) -> None:
@@ -79,12 +109,23 @@ def service_block(result: MeasureResult, level: int = 3) -> None:
     if "service" not in m.dimensions or table.empty:
         return
     period = result.latest["label"] if result.latest is not None else ""
-    alt = (f"Bar chart of {m.title} by service for {period}: " + "; ".join(
-        f"{svc} {fmt.value(v, m.unit, m.decimals)}" for svc, v in
-        zip(table["service"], table["value"]) if not fmt.missing(v)) + ".")
-    ui.chart_block(f"{service_headline(result)} ({period})",
-                   charts.bars(table, "service", m), _group_table(table, m, "Service"), alt,
-                   f"services-{m.id}", level=level)
+    alt = (
+        f"Bar chart of {m.title} by service for {period}: "
+        + "; ".join(
+            f"{svc} {fmt.value(v, m.unit, m.decimals)}"
+            for svc, v in zip(table["service"], table["value"])
+            if not fmt.missing(v)
+        )
+        + "."
+    )
+    ui.chart_block(
+        f"{service_headline(result)} ({period})",
+        charts.bars(table, "service", m),
+        _group_table(table, m, "Service"),
+        alt,
+        f"services-{m.id}",
+        level=level,
+    )
 
 
 def measure_detail(ctx, filters, result: MeasureResult, pillar_id: str | None) -> None:
@@ -101,8 +142,9 @@ def measure_detail(ctx, filters, result: MeasureResult, pillar_id: str | None) -
             breakdown_block(ctx, filters, result.measure.id, by, level=2)
 
 
-def resident_groups(ctx, filters, params: dict, title: str, key: str,
-                    split: tuple = ("service", "channel")) -> None:
+def resident_groups(
+    ctx, filters, params: dict, title: str, key: str, split: tuple = ("service", "channel")
+) -> None:
     """A survey measure by age, disability, ethnicity, first language and deprivation, with
     intervals; groups that really differ from the rest are named in the title. It follows
     the service and channel filters where the survey is `split` by them, and says so where
@@ -114,29 +156,43 @@ def resident_groups(ctx, filters, params: dict, title: str, key: str,
         return
     start, end = groups.span(filters)
     lower = table[table["versus_rest"] == "lower"]
-    finding = ("less satisfied than other respondents: " + ", ".join(
-        groups.phrase(d, g) for d, g in zip(lower["dimension"], lower["resident_group"]))
-               ) if len(lower) else "no group is less satisfied than the rest beyond chance"
+    finding = (
+        (
+            "less satisfied than other respondents: "
+            + ", ".join(
+                groups.phrase(d, g) for d, g in zip(lower["dimension"], lower["resident_group"])
+            )
+        )
+        if len(lower)
+        else "no group is less satisfied than the rest beyond chance"
+    )
     with st.container(border=True, key=f"groups-{key}"):
         st.subheader(f"{title}: {finding}")
         words = sections.span_words(ctx, "satisfaction", start, end)
-        st.caption(f"{words[0].upper() + words[1:]}; 95% intervals; a group is "
-                   "called different only when its interval for the difference from everyone "
-                   "else excludes zero. Groups with fewer than "
-                   f"{ctx.settings.min_base} answers are suppressed.")
+        st.caption(
+            f"{words[0].upper() + words[1:]}; 95% intervals; a group is "
+            "called different only when its interval for the difference from everyone "
+            "else excludes zero. Groups with fewer than "
+            f"{ctx.settings.min_base} answers are suppressed."
+        )
         quiet = groups.lower_but_not_flagged(table)
         if quiet:
-            st.caption(f"Lower but not flagged: {'; '.join(quiet)}. Its interval is wider "
-                       "(fewer answers, or answers weighted more unevenly), so its "
-                       "difference from everyone else could be chance.")
+            st.caption(
+                f"Lower but not flagged: {'; '.join(quiet)}. Its interval is wider "
+                "(fewer answers, or answers weighted more unevenly), so its "
+                "difference from everyone else could be chance."
+            )
         ui.not_split_note(ignores)
         tabs = st.tabs(list(groups.DIMENSIONS.values()))
         for tab, (dimension, label) in zip(tabs, groups.DIMENSIONS.items()):
             rows = table[table["dimension"] == dimension]
             with tab:
-                st.plotly_chart(charts.intervals(rows, "resident_group"), theme=None,
-                                key=f"fig-groups-{key}-{dimension}",
-                                alt=_groups_alt(title, label, rows))
+                st.plotly_chart(
+                    charts.intervals(rows, "resident_group"),
+                    theme=None,
+                    key=f"fig-groups-{key}-{dimension}",
+                    alt=_groups_alt(title, label, rows),
+                )
         shown = _groups_table(table)
         with st.expander("Data table"):
             st.dataframe(shown, hide_index=True)
@@ -144,34 +200,48 @@ def resident_groups(ctx, filters, params: dict, title: str, key: str,
 
 
 def _groups_alt(title: str, label: str, rows: pd.DataFrame) -> str:
-    parts = [f"{g} {'suppressed' if s else fmt.value(v, 'percent', 1)}"
-             for g, v, s in zip(rows["resident_group"], rows["value"], rows["suppressed"])]
+    parts = [
+        f"{g} {'suppressed' if s else fmt.value(v, 'percent', 1)}"
+        for g, v, s in zip(rows["resident_group"], rows["value"], rows["suppressed"])
+    ]
     return f"Dot chart of {title} by {label.lower()}: " + "; ".join(parts) + "."
 
 
 def _groups_table(table: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Dimension": [groups.DIMENSIONS[d] for d in table["dimension"]],
-        "Group": table["resident_group"],
-        "Satisfied (%)": table["value"].round(1),
-        "Lower 95% (%)": table["low"].round(1), "Upper 95% (%)": table["high"].round(1),
-        "Answers": table["base"].astype("Int64"),
-        "Compared with everyone else": [
-            "" if s else groups.VERSUS_WORDS[v]
-            for v, s in zip(table["versus_rest"], table["suppressed"].astype(bool))],
-        "Suppressed": table["suppressed"].astype(bool),
-        "Note": table["suppressed_reason"].map(lambda r: f"Suppressed: {r}" if r else ""),
-    })
+    return pd.DataFrame(
+        {
+            "Dimension": [groups.DIMENSIONS[d] for d in table["dimension"]],
+            "Group": table["resident_group"],
+            "Satisfied (%)": table["value"].round(1),
+            "Lower 95% (%)": table["low"].round(1),
+            "Upper 95% (%)": table["high"].round(1),
+            "Answers": table["base"].astype("Int64"),
+            "Compared with everyone else": [
+                "" if s else groups.VERSUS_WORDS[v]
+                for v, s in zip(table["versus_rest"], table["suppressed"].astype(bool))
+            ],
+            "Suppressed": table["suppressed"].astype(bool),
+            "Note": table["suppressed_reason"].map(lambda r: f"Suppressed: {r}" if r else ""),
+        }
+    )
 
 
 GROUP_SECTIONS = {
     "resident_groups": lambda ctx, filters: resident_groups(
-        ctx, filters, {"survey": "resident_survey", "question": "satisfied_with_council"},
-        "Residents satisfied with the council", "resident", split=()),
+        ctx,
+        filters,
+        {"survey": "resident_survey", "question": "satisfied_with_council"},
+        "Residents satisfied with the council",
+        "resident",
+        split=(),
+    ),
     "digital_groups": lambda ctx, filters: resident_groups(
-        ctx, filters, {"survey": "post_contact", "question": "overall_satisfaction",
-                       "digital": True},
-        "Satisfied with an online contact", "digital"),
+        ctx,
+        filters,
+        {"survey": "post_contact", "question": "overall_satisfaction", "digital": True},
+        "Satisfied with an online contact",
+        "digital",
+    ),
 }
 
 
@@ -191,25 +261,45 @@ SECTIONS = registry(sections.SECTIONS, complaints_views.SECTIONS, GROUP_SECTIONS
 # in words rather than drawing nothing or an empty chart.
 SECTION_DATA = {
     "channel_mix": ("How residents get in touch", ("contacts",), {"channels": "all"}),
-    "calls_by_period": ("Calls offered, answered and abandoned", ("contacts",),
-                        {"channels": ["phone"], "columns": ["wait_seconds", "abandoned"]}),
+    "calls_by_period": (
+        "Calls offered, answered and abandoned",
+        ("contacts",),
+        {"channels": ["phone"], "columns": ["wait_seconds", "abandoned"]},
+    ),
     "demand_heatmap": ("When residents get in touch", ("contacts",), {}),
-    "service_centres": ("Service centres", ("contacts",),
-                        {"channels": ["face_to_face"], "columns": ["site"]}),
-    "avoidable_reasons": ("Why contact was avoidable", ("contacts",),
-                          {"columns": ["avoidable", "avoidable_reason"]}),
-    "guardrail": ("Digital take-up beside those it could leave behind",
-                  ("contacts", "satisfaction"), {"channels": "all",
-                                                 "surveys": ["post_contact"]}),
+    "service_centres": (
+        "Service centres",
+        ("contacts",),
+        {"channels": ["face_to_face"], "columns": ["site"]},
+    ),
+    "avoidable_reasons": (
+        "Why contact was avoidable",
+        ("contacts",),
+        {"columns": ["avoidable", "avoidable_reason"]},
+    ),
+    "guardrail": (
+        "Digital take-up beside those it could leave behind",
+        ("contacts", "satisfaction"),
+        {"channels": "all", "surveys": ["post_contact"]},
+    ),
     "resolution_days_by_service": ("Working days to resolve, by service", ("cases",), {}),
-    "multi_vs_single": ("Cases needing several services", ("cases",),
-                        {"columns": ["services_involved"]}),
+    "multi_vs_single": (
+        "Cases needing several services",
+        ("cases",),
+        {"columns": ["services_involved"]},
+    ),
     "backlog": ("Open cases", ("cases",), {}),
     "ward_table": ("Satisfaction by ward", ("satisfaction",), {"surveys": ["resident_survey"]}),
-    "resident_groups": ("Residents satisfied with the council, by resident group",
-                        ("satisfaction",), {"surveys": ["resident_survey"]}),
-    "digital_groups": ("Satisfied with an online contact, by resident group",
-                       ("satisfaction",), {"surveys": ["post_contact"]}),
+    "resident_groups": (
+        "Residents satisfied with the council, by resident group",
+        ("satisfaction",),
+        {"surveys": ["resident_survey"]},
+    ),
+    "digital_groups": (
+        "Satisfied with an online contact, by resident group",
+        ("satisfaction",),
+        {"surveys": ["post_contact"]},
+    ),
     "complaints_report": ("Complaints", ("complaints",), {}),
 }
 
@@ -242,40 +332,65 @@ def breakdown_block(ctx, filters, measure_id: str, by: str, level: int = 3) -> N
     """A measure compared across services, channels, sites or contractors (surveys pooled
     over twelve months so each group has enough answers)."""
     m = ctx.measure(measure_id)
-    table = measures.breakdown(ctx.database, m, filters, ctx.targets, by,
-                               ctx.settings.min_base, months=12 if m.survey else None)
+    table = measures.breakdown(
+        ctx.database,
+        m,
+        filters,
+        ctx.targets,
+        by,
+        ctx.settings.min_base,
+        months=12 if m.survey else None,
+    )
     if table.empty:
         return
     words = BY_WORDS[by]
     if by == "channel":
         table["service"] = table["service"].map(lambda c: app_state.CHANNEL_WORDS.get(c, c))
     shown = table[~table["suppressed"]]
-    lead = (f"{m.title} by {words}: best {shown.iloc[0]['service']} "
+    lead = (
+        (
+            f"{m.title} by {words}: best {shown.iloc[0]['service']} "
             f"({fmt.value(shown.iloc[0]['value'], m.unit, m.decimals)}), "
             f"{'lowest' if m.better == 'higher' else 'highest'} {shown.iloc[-1]['service']} "
-            f"({fmt.value(shown.iloc[-1]['value'], m.unit, m.decimals)})") if len(shown) > 1 \
+            f"({fmt.value(shown.iloc[-1]['value'], m.unit, m.decimals)})"
+        )
+        if len(shown) > 1
         else f"{m.title} by {words}"
-    figure = (charts.intervals(table.assign(versus_rest=""), "service", m.unit)
-              if m.survey else charts.bars(table, "service", m))
-    ui.chart_block(f"{lead} ({table['label'].iloc[0]})", figure,
-                   _group_table(table, m, words.capitalize()),
-                   f"Chart of {m.title} by {words}. {lead}.", f"{by}-{m.id}", level=level)
+    )
+    figure = (
+        charts.intervals(table.assign(versus_rest=""), "service", m.unit)
+        if m.survey
+        else charts.bars(table, "service", m)
+    )
+    ui.chart_block(
+        f"{lead} ({table['label'].iloc[0]})",
+        figure,
+        _group_table(table, m, words.capitalize()),
+        f"Chart of {m.title} by {words}. {lead}.",
+        f"{by}-{m.id}",
+        level=level,
+    )
 
 
 def _group_table(table: pd.DataFrame, m, label: str) -> pd.DataFrame:
     """A breakdown as tidy data: figure with its unit in the header, base, target, status;
     a suppressed group keeps its label, with blanks and a flag saying why."""
     hidden = table["suppressed"].astype(bool)
-    out = pd.DataFrame({
-        label: table["service"],
-        fmt.with_unit(m.title, m.unit): [None if fmt.missing(v) else round(v, m.decimals)
-                                         for v in table["value"]],
-        "Base": pd.to_numeric(table["base"]).round().astype("Int64"),
-        fmt.with_unit("Target", m.unit): table["target"],
-        "Status": ["" if h else RAG_WORDS[g] for h, g in zip(hidden, table["rag"])],
-        "Suppressed": hidden,
-        "Suppressed because": [r if h else "" for h, r in zip(hidden,
-                                                                table["suppressed_reason"])]})
+    out = pd.DataFrame(
+        {
+            label: table["service"],
+            fmt.with_unit(m.title, m.unit): [
+                None if fmt.missing(v) else round(v, m.decimals) for v in table["value"]
+            ],
+            "Base": pd.to_numeric(table["base"]).round().astype("Int64"),
+            fmt.with_unit("Target", m.unit): table["target"],
+            "Status": ["" if h else RAG_WORDS[g] for h, g in zip(hidden, table["rag"])],
+            "Suppressed": hidden,
+            "Suppressed because": [
+                r if h else "" for h, r in zip(hidden, table["suppressed_reason"])
+            ],
+        }
+    )
     if m.survey:
         out.insert(2, "Lower 95% (%)", table["low"].round(1))
         out.insert(3, "Upper 95% (%)", table["high"].round(1))
@@ -306,6 +421,8 @@ def _pillar_section(ctx, filters, pillar, name: str) -> None:
     elif name in SECTIONS:
         SECTIONS[name](ctx, filters)
     else:
-        st.error(f"The strategy config names a chart '{name}' for {pillar.title} that does "
-                 f"not exist. Use spc:<measure>, breakdown:<measure>:<service|channel|site|"
-                 f"contractor> or one of: {', '.join(sorted(SECTIONS))}.")
+        st.error(
+            f"The strategy config names a chart '{name}' for {pillar.title} that does "
+            f"not exist. Use spc:<measure>, breakdown:<measure>:<service|channel|site|"
+            f"contractor> or one of: {', '.join(sorted(SECTIONS))}."
+        )

@@ -13,8 +13,10 @@ def wait_for_app(page, timeout: float = 90) -> None:
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout * 1000)
     deadline = time.time() + timeout
     while time.time() < deadline:
-        state = page.evaluate("() => document.querySelector('[data-testid=\"stApp\"]')"
-                              ".getAttribute('data-test-script-state')")
+        state = page.evaluate(
+            "() => document.querySelector('[data-testid=\"stApp\"]')"
+            ".getAttribute('data-test-script-state')"
+        )
         if state == "notRunning" and page.locator("h1").count():
             time.sleep(0.5)
             return
@@ -25,8 +27,10 @@ def wait_for_app(page, timeout: float = 90) -> None:
 def screenshot(page, name: str) -> Path:
     """A full-length screenshot of the page into test-results/ (for review by eye)."""
     SHOTS.mkdir(exist_ok=True)
-    height = page.evaluate("() => Math.max(...[...document.querySelectorAll("
-                           "'[data-testid=stMain], section')].map(e => e.scrollHeight))")
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll("
+        "'[data-testid=stMain], section')].map(e => e.scrollHeight))"
+    )
     page.set_viewport_size({"width": 1440, "height": min(max(1000, height + 80), 12000)})
     time.sleep(0.5)
     path = SHOTS / f"{name}.png"

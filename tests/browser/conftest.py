@@ -19,9 +19,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -45,22 +51,45 @@ def _wait_healthy(url: str, timeout: float = 120) -> None:
 STREAMLIT_RUN = (sys.executable, "-m", "streamlit", "run", "app.py")
 
 
-def _serve(tmp_path_factory, name: str, data: Path = ROOT / "data" / "sample",
-           args: tuple = (), command: tuple = STREAMLIT_RUN, **env):
+def _serve(
+    tmp_path_factory,
+    name: str,
+    data: Path = ROOT / "data" / "sample",
+    args: tuple = (),
+    command: tuple = STREAMLIT_RUN,
+    **env,
+):
     """Start a Streamlit server for app.py (`streamlit run app.py`, or `command`) on a
     folder of extracts (with any other SCORECARD_* settings); yields its URL."""
     port = _free_port()
-    env = os.environ | {"SCORECARD_DATA": str(data), "SCORECARD_SETTLE_SECONDS": "0",
-                        "SCORECARD_CACHE": str(tmp_path_factory.mktemp(f"{name}-cache")),
-                        "SCORECARD_STATE": str(tmp_path_factory.mktemp(f"{name}-state")),
-                        "SCORECARD_SNAPSHOTS": str(tmp_path_factory.mktemp(f"{name}-snap"))
-                        } | {
-        f"SCORECARD_{key.upper()}": str(value) for key, value in env.items()}
+    env = (
+        os.environ
+        | {
+            "SCORECARD_DATA": str(data),
+            "SCORECARD_SETTLE_SECONDS": "0",
+            "SCORECARD_CACHE": str(tmp_path_factory.mktemp(f"{name}-cache")),
+            "SCORECARD_STATE": str(tmp_path_factory.mktemp(f"{name}-state")),
+            "SCORECARD_SNAPSHOTS": str(tmp_path_factory.mktemp(f"{name}-snap")),
+        }
+        | {f"SCORECARD_{key.upper()}": str(value) for key, value in env.items()}
+    )
     log = open(tmp_path_factory.mktemp("logs") / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [*command, "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            *command,
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            *args,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url)
@@ -104,6 +133,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is not installed: run `apt-get install chromium` (see README)")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -22,11 +22,23 @@ from support import ROOT
 pytestmark = pytest.mark.browser
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PILLARS = [p["id"] for p in tomllib.loads(
-    (ROOT / "config" / "strategy.toml").read_text(encoding="utf-8"))["pillar"]]
-PAGES = ["", *PILLARS, "service?service_view=Housing", "actions", "data",
-         "measure?measure=Calls+answered+within+60+seconds",
-         "?present=1&slide=2", "access?present=1&slide=1", "access?present=1&slide=3"]
+PILLARS = [
+    p["id"]
+    for p in tomllib.loads((ROOT / "config" / "strategy.toml").read_text(encoding="utf-8"))[
+        "pillar"
+    ]
+]
+PAGES = [
+    "",
+    *PILLARS,
+    "service?service_view=Housing",
+    "actions",
+    "data",
+    "measure?measure=Calls+answered+within+60+seconds",
+    "?present=1&slide=2",
+    "access?present=1&slide=1",
+    "access?present=1&slide=3",
+]
 
 SETTLED = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -117,14 +129,24 @@ def _scan(page, context=None) -> list[dict]:
 
     options = {"runOnly": {"type": "tag", "values": TAGS}}
     found = Axe().run(page, context=context, options=options).response["violations"]
-    order = Axe().run(page, context=context, options={
-        "runOnly": {"type": "rule", "values": ["heading-order"]}}).response["violations"]
+    order = (
+        Axe()
+        .run(
+            page,
+            context=context,
+            options={"runOnly": {"type": "rule", "values": ["heading-order"]}},
+        )
+        .response["violations"]
+    )
     return found + order
 
 
 def _lines(violations: list[dict]) -> list[str]:
-    return [f"{v['impact']} {v['id']}: {n['target']} {n.get('failureSummary', '')[:160]}"
-            for v in violations for n in v["nodes"]]
+    return [
+        f"{v['impact']} {v['id']}: {n['target']} {n.get('failureSummary', '')[:160]}"
+        for v in violations
+        for n in v["nodes"]
+    ]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -132,16 +154,20 @@ def test_axe_finds_nothing_serious_with_everything_open(server, page, path):
     page.goto(f"{server}/{path}")
     settle(page)
     page.evaluate(OPEN_EXPANDERS)
-    page.wait_for_function("() => !document.querySelector("
-                           "'[data-testid=\"stExpander\"] details:not([open])')")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stExpander\"] details:not([open])')"
+    )
     violations = _scan(page)
     tabs = page.locator("[role='tab']")
     for i in range(tabs.count()):  # each tab's panel, shown in turn
         tabs.nth(i).click()
         expect(tabs.nth(i)).to_have_attribute("aria-selected", "true")
         violations += _scan(page, "[data-testid='stTabs']")
-    failing = [v for v in violations
-               if v["impact"] in ("critical", "serious") or v["id"] == "heading-order"]
+    failing = [
+        v
+        for v in violations
+        if v["impact"] in ("critical", "serious") or v["id"] == "heading-order"
+    ]
     assert not failing, "\n".join(_lines(failing))
     for line in sorted(set(_lines(violations))):
         warnings.warn(f"axe on /{path}: {line}", stacklevel=1)
@@ -152,10 +178,19 @@ def test_the_sidebar_menu_links_every_page_and_marks_this_one(server, page):
     settle(page)
     menu = page.locator(".st-key-page-nav")
     links = menu.locator("[data-testid='stPageLink-NavLink']")
-    expect(links).to_contain_text([  # every page but the hidden measure detail, in order
-        "Scorecard", "Customer ethos", "Understanding our customers", "Access",
-        "End-to-end experience", "Complaints", "Service view", "Action plan",
-        "Data and definitions"])
+    expect(links).to_contain_text(
+        [  # every page but the hidden measure detail, in order
+            "Scorecard",
+            "Customer ethos",
+            "Understanding our customers",
+            "Access",
+            "End-to-end experience",
+            "Complaints",
+            "Service view",
+            "Action plan",
+            "Data and definitions",
+        ]
+    )
     assert page.locator("[data-testid='stSidebarNav']").count() == 0  # Streamlit's, hidden
     current = menu.locator(".st-key-page-nav-current [data-testid='stPageLink-NavLink']")
     expect(current).to_have_count(1)
@@ -178,8 +213,9 @@ def _tab_until(page, seen: list, want, limit: int = 150) -> dict:
         seen.append(focus)
         if want(focus):
             return focus
-    raise AssertionError(f"not reached in {limit} presses of Tab: "
-                         f"{[f['name'] for f in seen[-12:]]}")
+    raise AssertionError(
+        f"not reached in {limit} presses of Tab: {[f['name'] for f in seen[-12:]]}"
+    )
 
 
 def _press(page, key: str, condition: str) -> None:
@@ -198,9 +234,12 @@ def _press(page, key: str, condition: str) -> None:
 
 
 def _unseen(seen: list) -> list[str]:
-    return [f"{f['tag']} '{f['name']}': " + (f"ring at {f['contrast']:.1f}:1" if f["ring"]
-                                              else "no ring")
-            for f in seen if not f["ring"] or f["contrast"] < 3]
+    return [
+        f"{f['tag']} '{f['name']}': "
+        + (f"ring at {f['contrast']:.1f}:1" if f["ring"] else "no ring")
+        for f in seen
+        if not f["ring"] or f["contrast"] < 3
+    ]
 
 
 def test_keyboard_only_filters_measure_and_slides(server, browser):
@@ -216,8 +255,10 @@ def test_keyboard_only_filters_measure_and_slides(server, browser):
     page.wait_for_function("() => location.search.includes('service=Housing')")
     page.keyboard.press("Escape")
     settle(page)
-    assert "September 2026 · Housing · all channels" in page.locator(
-        "[data-testid='stMain']").inner_text()
+    assert (
+        "September 2026 · Housing · all channels"
+        in page.locator("[data-testid='stMain']").inner_text()
+    )
     # on to a measure card's 'Details and breakdown' link, and open it with Enter
     link = _tab_until(page, seen, lambda f: f["link"] == "Details and breakdown")
     assert link["card"] and not link["sidebar"]
@@ -226,8 +267,10 @@ def test_keyboard_only_filters_measure_and_slides(server, browser):
     settle(page)
     assert page.locator("h1").first.inner_text().strip() == link["card"]
     assert "service=Housing" in page.url
-    assert "September 2026 · Housing · all channels" in page.locator(
-        "[data-testid='stMain']").inner_text()
+    assert (
+        "September 2026 · Housing · all channels"
+        in page.locator("[data-testid='stMain']").inner_text()
+    )
     # the menu to a pillar, the presentation switch, then slides by the arrow keys
     _tab_until(page, seen, lambda f: f["link"] == "Access" and f["sidebar"])
     page.keyboard.press("Enter")
@@ -258,8 +301,10 @@ def test_keyboard_only_filters_measure_and_slides(server, browser):
     assert "slide 2 of" in page.locator(slides).inner_text()
     context.close()
     # every element that took focus on the way showed it; a slide has no chart toolbar
-    problems = {"focus not shown": _unseen(seen),
-                "chart toolbar in a slide's Tab order": [f["name"] for f in slide
-                                                         if f["modebar"]]}
+    problems = {
+        "focus not shown": _unseen(seen),
+        "chart toolbar in a slide's Tab order": [f["name"] for f in slide if f["modebar"]],
+    }
     assert not any(problems.values()), "\n".join(
-        f"{kind}: {', '.join(names)}" for kind, names in problems.items() if names)
+        f"{kind}: {', '.join(names)}" for kind, names in problems.items() if names
+    )

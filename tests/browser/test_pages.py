@@ -36,8 +36,7 @@ def test_page_opens_without_error(server, page, path, title):
     screenshot(page, path.split("?")[0] or "overview")
 
 
-def test_a_council_with_two_extracts_sees_every_page_and_what_is_missing(example_server,
-                                                                         page):
+def test_a_council_with_two_extracts_sees_every_page_and_what_is_missing(example_server, page):
     for path, _ in PAGES:
         page.goto(f"{example_server}/{path.replace('Housing', 'Highways')}")
         wait_for_app(page)
@@ -65,14 +64,16 @@ def test_overview_shows_cards_with_words_not_just_colour(server, page):
 def test_filters_in_the_url_survive_navigation(server, page):
     page.goto(f"{server}/?grain=Quarter&service=Housing")
     wait_for_app(page)
-    assert "Q2 2026/27 · Housing · all channels" in page.locator(
-        "[data-testid='stMain']").inner_text()
+    assert (
+        "Q2 2026/27 · Housing · all channels" in page.locator("[data-testid='stMain']").inner_text()
+    )
     page.get_by_role("link", name="Complaints").first.click()
     wait_for_app(page)
     assert page.locator("h1").first.inner_text().strip() == "Complaints"
     assert re.search(r"grain=Quarter", page.url) and "service=Housing" in page.url
-    assert "Q2 2026/27 · Housing · all channels" in page.locator(
-        "[data-testid='stMain']").inner_text()
+    assert (
+        "Q2 2026/27 · Housing · all channels" in page.locator("[data-testid='stMain']").inner_text()
+    )
 
 
 def test_committee_pack_opens_offline(browser, tmp_path):

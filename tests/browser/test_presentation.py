@@ -24,8 +24,10 @@ def test_a_pasted_link_opens_straight_on_its_page(fresh_server, big_page):
     wait_for_app(big_page)
     assert big_page.locator("h1").first.inner_text().strip() == "Complaints"
     assert big_page.get_by_text("Page not found").count() == 0
-    assert "Q2 2026/27 · Housing · all channels" in big_page.locator(
-        "[data-testid='stMain']").inner_text()
+    assert (
+        "Q2 2026/27 · Housing · all channels"
+        in big_page.locator("[data-testid='stMain']").inner_text()
+    )
 
 
 def test_presentation_mode_navigation(server, big_page):
@@ -34,8 +36,10 @@ def test_presentation_mode_navigation(server, big_page):
     assert big_page.locator("h1").first.inner_text().strip() == "Calls answered within 60 seconds"
     # the chrome is hidden by the presentation style sheet (waited for, not slept for)
     big_page.wait_for_selector("[data-testid='stSidebar']", state="hidden", timeout=60_000)
-    size = big_page.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
-                             "'[data-testid=stMarkdownContainer] p')).fontSize)")
+    size = big_page.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector("
+        "'[data-testid=stMarkdownContainer] p')).fontSize)"
+    )
     assert size >= 20  # readable on a projector at 1920 x 1080
     bar = big_page.locator("[data-testid='stMain']").inner_text()
     assert "data as at 30 September 2026" in bar and "slide 3 of 9" in bar
@@ -80,8 +84,7 @@ def test_every_slide_fits_a_projector_without_scrolling(server, browser):
     page = context.new_page()
     page.goto(f"{server}/?present=1&slide=1")
     wait_for_app(page)
-    count = int(page.locator("[data-testid='stMain']").inner_text().split(" of ", 1)[1]
-                .split()[0])
+    count = int(page.locator("[data-testid='stMain']").inner_text().split(" of ", 1)[1].split()[0])
     assert count >= 20
     misfits = []
     for number in range(1, count + 1):

@@ -35,8 +35,9 @@ def test_two_replicas_serve_what_the_loading_job_wrote(tmp_path_factory, page):
     with (data / "complaints.csv").open("a", encoding="utf-8") as extract:
         extract.write("CMP9,1,Housing,web,2026-10-02,,,,,Delay,,none,,\n")  # not loaded yet
 
-    replicas = [_serve(tmp_path_factory, f"replica{i}", data, cache=cache, serve_only=1)
-                for i in (1, 2)]
+    replicas = [
+        _serve(tmp_path_factory, f"replica{i}", data, cache=cache, serve_only=1) for i in (1, 2)
+    ]
     try:
         urls = [next(replica) for replica in replicas]
         for url in urls:  # a complaint added to the extract is not loaded by a replica
@@ -59,11 +60,19 @@ def test_two_replicas_serve_what_the_loading_job_wrote(tmp_path_factory, page):
 
 
 def test_a_replica_with_nothing_loaded_says_so(tmp_path):
-    s = load({"data_dir": ROOT / "tests" / "fixtures" / "mini", "cache_dir": tmp_path,
-              "settle_seconds": 0, "serve_only": True})
+    s = load(
+        {
+            "data_dir": ROOT / "tests" / "fixtures" / "mini",
+            "cache_dir": tmp_path,
+            "settle_seconds": 0,
+            "serve_only": True,
+        }
+    )
     result = ingest.refresh(s)
     assert not result.ok and result.database is None
-    assert result.problems == ["No data has been loaded yet: this dashboard shows what the "
-                               "loading job writes (python -m scorecard.ingest), and it has "
-                               "not run."]
+    assert result.problems == [
+        "No data has been loaded yet: this dashboard shows what the "
+        "loading job writes (python -m scorecard.ingest), and it has "
+        "not run."
+    ]
     assert list(tmp_path.iterdir()) == []  # nothing written: no lock, no pointer

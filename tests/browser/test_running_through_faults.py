@@ -22,8 +22,9 @@ def test_a_stray_quote_while_running(mini_council, page):
     url, data = mini_council
     page.goto(url)  # the dashboard is up and serving good data first
     wait_for_app(page)
-    assert "The latest data refresh failed" not in page.locator(
-        "[data-testid='stMain']").inner_text()
+    assert (
+        "The latest data refresh failed" not in page.locator("[data-testid='stMain']").inner_text()
+    )
     good = (data / "complaints.csv").read_bytes()
     (data / "complaints.csv").write_bytes(good.replace(b",1,Housing,", b',1,"Housing,', 1))
     try:
@@ -41,5 +42,6 @@ def test_a_stray_quote_while_running(mini_council, page):
     _check_now(page, url)
     page.goto(url)
     wait_for_app(page)
-    assert "The latest data refresh failed" not in page.locator(
-        "[data-testid='stMain']").inner_text()
+    assert (
+        "The latest data refresh failed" not in page.locator("[data-testid='stMain']").inner_text()
+    )

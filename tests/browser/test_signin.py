@@ -15,11 +15,15 @@ from browser_helpers import screenshot
 
 pytestmark = pytest.mark.browser
 
-USERS = {"lead@eastvale.gov.uk": {"email": "lead@eastvale.gov.uk", "name": "Performance lead"},
-         "manager@eastvale.gov.uk": {"email": "manager@eastvale.gov.uk",
-                                     "groups": ["scorecard-editors"]},
-         "officer@eastvale.gov.uk": {"email": "officer@eastvale.gov.uk"},
-         "stranger@elsewhere.example": {"email": "stranger@elsewhere.example"}}
+USERS = {
+    "lead@eastvale.gov.uk": {"email": "lead@eastvale.gov.uk", "name": "Performance lead"},
+    "manager@eastvale.gov.uk": {
+        "email": "manager@eastvale.gov.uk",
+        "groups": ["scorecard-editors"],
+    },
+    "officer@eastvale.gov.uk": {"email": "officer@eastvale.gov.uk"},
+    "stranger@elsewhere.example": {"email": "stranger@elsewhere.example"},
+}
 ACCESS = """provider_name = "Eastvale Council (test provider)"
 [administrator]
 emails = ["lead@eastvale.gov.uk"]
@@ -34,6 +38,7 @@ domains = ["eastvale.gov.uk"]
 def provider():
     """A local OpenID Connect provider that signs in whoever is typed into its form."""
     from oidc_provider_mock import User, run_server_in_thread
+
     users = [User(sub=sub, claims=claims) for sub, claims in USERS.items()]
     with run_server_in_thread(user_claims=users) as server:
         yield f"http://localhost:{server.server_port}"
@@ -51,10 +56,16 @@ def internal_server(tmp_path_factory, provider):
         'client_id = "scorecard"\n'
         'client_secret = "not-a-secret"\n'
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
-        encoding="utf-8")
-    for url in _serve(tmp_path_factory, "signin", ROOT / "data" / "sample",
-                      args=("--secrets.files", str(folder / "secrets.toml")),
-                      access="internal", access_file=folder / "access.toml"):
+        encoding="utf-8",
+    )
+    for url in _serve(
+        tmp_path_factory,
+        "signin",
+        ROOT / "data" / "sample",
+        args=("--secrets.files", str(folder / "secrets.toml")),
+        access="internal",
+        access_file=folder / "access.toml",
+    ):
         yield url.replace("127.0.0.1", "localhost")  # the host the redirect URI names
 
 
@@ -67,9 +78,11 @@ def _shown(name: str) -> str:
 def _settled(page, text: str, timeout: float = 90_000) -> None:
     """Wait until `text` is on the page and the script has stopped running."""
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
-    page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
-                           "?.getAttribute('data-test-script-state') === 'notRunning'",
-                           timeout=timeout)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=timeout,
+    )
 
 
 def _sign_in(page, url: str, who: str) -> None:
@@ -83,11 +96,17 @@ def _sign_in(page, url: str, who: str) -> None:
     page.wait_for_url(f"{url}/**", timeout=60_000)
 
 
-@pytest.mark.parametrize(("who", "role"), [
-    ("lead@eastvale.gov.uk", "Administrator"), ("manager@eastvale.gov.uk", "Editor"),
-    ("officer@eastvale.gov.uk", "Viewer")])
-def test_a_council_officer_signs_in_and_sees_what_their_role_allows(browser, internal_server,
-                                                                    who, role):
+@pytest.mark.parametrize(
+    ("who", "role"),
+    [
+        ("lead@eastvale.gov.uk", "Administrator"),
+        ("manager@eastvale.gov.uk", "Editor"),
+        ("officer@eastvale.gov.uk", "Viewer"),
+    ],
+)
+def test_a_council_officer_signs_in_and_sees_what_their_role_allows(
+    browser, internal_server, who, role
+):
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
     try:
@@ -100,10 +119,12 @@ def test_a_council_officer_signs_in_and_sees_what_their_role_allows(browser, int
         page.goto(f"{internal_server}/data")
         _settled(page, "The extracts")
         screenshot(page, f"signin-data-{role.lower()}")
-        assert page.get_by_role("button", name="Check for new data now").count() == \
-            (1 if role == "Administrator" else 0)
-        assert page.get_by_text("Audit log", exact=True).count() == \
-            (1 if role == "Administrator" else 0)
+        assert page.get_by_role("button", name="Check for new data now").count() == (
+            1 if role == "Administrator" else 0
+        )
+        assert page.get_by_text("Audit log", exact=True).count() == (
+            1 if role == "Administrator" else 0
+        )
         screenshot(page, f"signin-{role.lower()}")
         page.get_by_role("button", name="Sign out").click()  # ends the provider's session too
         page.get_by_role("button", name="End session").click(timeout=60_000)
@@ -120,8 +141,7 @@ def test_someone_with_no_role_is_refused(browser, internal_server):
     try:
         _sign_in(page, internal_server, "stranger@elsewhere.example")
         _settled(page, "You do not have access to this dashboard")
-        assert page.get_by_text(f"signed in as {_shown('stranger@elsewhere.example')}").count() \
-            == 1
+        assert page.get_by_text(f"signed in as {_shown('stranger@elsewhere.example')}").count() == 1
         assert page.get_by_text("Calls answered within 60 seconds").count() == 0
         page.goto(f"{internal_server}/complaints")  # a deep link does not get round it
         _settled(page, "You do not have access to this dashboard")

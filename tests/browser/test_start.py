@@ -18,8 +18,9 @@ WAYS = {"streamlit run app.py": STREAMLIT_RUN, "scripts/run.sh": (str(ROOT / "sc
 
 @pytest.mark.parametrize("way", list(WAYS))
 def test_a_fresh_server_opens_a_deep_link_first(tmp_path_factory, browser, way):
-    server = _serve(tmp_path_factory, f"start-{way.split()[0].replace('/', '-')}",
-                    command=WAYS[way])
+    server = _serve(
+        tmp_path_factory, f"start-{way.split()[0].replace('/', '-')}", command=WAYS[way]
+    )
     url = next(server)
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 720})

@@ -6,8 +6,10 @@ from scorecard.plan import actions as plan_actions
 from scorecard.ui import components as ui
 from scorecard.ui import plan
 
-INTRO = ("What the council is doing to deliver the strategy: every action, overdue ones "
-         "first, and how the measures each is meant to move stand now.")
+INTRO = (
+    "What the council is doing to deliver the strategy: every action, overdue ones "
+    "first, and how the measures each is meant to move stand now."
+)
 
 
 def render(ctx, filters) -> None:

@@ -13,8 +13,7 @@ def render(ctx, filters) -> None:
     if presentation.presenting():
         measure_ids = [m for p in ctx.strategy.pillars for m in p.measures]
         return presentation.show(ctx, filters, measure_ids, f"Scorecard: {ctx.strategy.title}")
-    link_check.check({"layout": link_check.Choice("the layout", LAYOUTS,
-                                                  "the scorecard as Cards")})
+    link_check.check({"layout": link_check.Choice("the layout", LAYOUTS, "the scorecard as Cards")})
     ui.page_header(f"Scorecard: {ctx.strategy.title}", ctx.strategy.vision, ctx, filters)
     pillars = [(p, ui.results_for(ctx, p.measures, filters)) for p in ctx.strategy.pillars]
     everything = [r for _, results in pillars for r in results]
@@ -22,19 +21,27 @@ def render(ctx, filters) -> None:
     ui.summary_and_attention(ctx, [(p.title, results) for p, results in pillars])
     committee.panel(ctx, filters, everything, revised)
     plan = ui.results_for(ctx, ctx.strategy.plan_measures, filters)
-    layout = st.segmented_control("Show the scorecard as", LAYOUTS, default="Cards",
-                                  key="layout", bind="query-params", required=True)
+    layout = st.segmented_control(
+        "Show the scorecard as",
+        LAYOUTS,
+        default="Cards",
+        key="layout",
+        bind="query-params",
+        required=True,
+    )
     if layout == "Table":
         sections = [(p.title, results) for p, results in pillars]
-        ui.scorecard_table(ctx, sections + [("Action plan", plan)] if plan else sections,
-                           revised)
+        ui.scorecard_table(ctx, sections + [("Action plan", plan)] if plan else sections, revised)
         return ui.owners_commentary(ctx, everything)
     for pillar, results in pillars:
         st.header(pillar.title, anchor=pillar.id)
         st.caption(pillar.aim)
         ui.card_grid(ctx, results, columns=3, compact=True, revised=revised)
-        st.page_link(ui.page_path(pillar.id), label=f"More on {pillar.title.lower()}",
-                     icon=":material/arrow_forward:")
+        st.page_link(
+            ui.page_path(pillar.id),
+            label=f"More on {pillar.title.lower()}",
+            icon=":material/arrow_forward:",
+        )
     if plan:
         st.header("Delivering the action plan", anchor="plan")
         ui.card_grid(ctx, plan, columns=3)

@@ -17,8 +17,7 @@ def render(ctx, filters, pillar_id: str) -> None:
     ui.summary_and_attention(ctx, [(pillar.title, results)], grouped=False)
     ui.card_grid(ctx, results, columns=3, revised=revised)
     st.header("The picture over time")
-    headline = next(r for r in results if r.measure.id == (pillar.headline or
-                                                           pillar.measures[0]))
+    headline = next(r for r in results if r.measure.id == (pillar.headline or pillar.measures[0]))
     views.spc_block(ctx, headline, pillar.id)
     views.pillar_sections(ctx, filters, pillar)
     ui.owners_commentary(ctx, results)

@@ -5,8 +5,10 @@ import streamlit as st
 from scorecard.ui import components as ui
 from scorecard.ui import service_view
 
-INTRO = ("Choose a service to see every measure for it against the council as a whole, "
-         "its own target, and where it ranks among the council's services.")
+INTRO = (
+    "Choose a service to see every measure for it against the council as a whole, "
+    "its own target, and where it ranks among the council's services."
+)
 
 
 def render(ctx, filters) -> None:
