@@ -27,8 +27,9 @@ def sql_files() -> list[Path]:
 def linter() -> Linter:
     # exactly the repository's .sqlfluff for every file, whatever the working directory (and
     # no personal ~/.sqlfluff)
-    config = FluffConfig.from_path(str(ROOT), extra_config_path=str(ROOT / ".sqlfluff"),
-                                   ignore_local_config=True)
+    config = FluffConfig.from_path(
+        str(ROOT), extra_config_path=str(ROOT / ".sqlfluff"), ignore_local_config=True
+    )
     assert config.get("dialect") == "duckdb", "the repository's .sqlfluff was not read"
     return Linter(config=config)
 
@@ -39,8 +40,10 @@ def findings(result) -> list[str]:
     for record in result.as_records():
         path = Path(record["filepath"]).resolve()
         where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-        out += [f"{where}:{v['start_line_no']}:{v['code']}:{v['description']}"
-                for v in record["violations"]]
+        out += [
+            f"{where}:{v['start_line_no']}:{v['code']}:{v['description']}"
+            for v in record["violations"]
+        ]
     return out
 
 
@@ -57,8 +60,10 @@ def test_every_sql_file_passes_sqlfluff():
 def test_the_lint_catches_a_badly_laid_out_query():
     # A guard on the configuration itself: were the rules switched off or the parameters
     # not parsed, the test above would pass on anything.
-    bad = ("SELECT Service,count(*) FROM contacts c\n"
-           "  WHERE received_on between $start and $end group by 1\n")
+    bad = (
+        "SELECT Service,count(*) FROM contacts c\n"
+        "  WHERE received_on between $start and $end group by 1\n"
+    )
     codes = {v.rule_code() for v in linter().lint_string(bad).get_violations()}
     assert {"CP01", "CP02", "LT01", "AL01", "AL03"} <= codes, codes
     assert "PRS" not in codes and "TMP" not in codes, codes

@@ -36,4 +36,4 @@ final as (
 )
 
 select * from final
-order by service, avoidable desc
+order by service asc, avoidable desc

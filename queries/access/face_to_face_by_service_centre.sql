@@ -24,4 +24,4 @@ final as (
 )
 
 select * from final
-order by visits desc, site
+order by visits desc, site asc

@@ -4,31 +4,52 @@
 -- Grain: one row per extract, column and unknown value.
 -- Parameters: $measures (the catalogue's ids), $pillars (the strategy's pillar ids).
 with refs as (
-    select 'targets' as extract, 'measure_id' as column_name, measure_id as value
+    select
+        'targets' as extract,
+        'measure_id' as column_name,
+        measure_id as value
     from targets
     where not list_contains($measures, measure_id)
     union all
-    select 'returns', 'measure_id', measure_id
+    select
+        'returns' as extract,
+        'measure_id' as column_name,
+        measure_id as value
     from returns
     where not list_contains($measures, measure_id)
     union all
-    select 'actions', 'pillar', pillar
+    select
+        'actions' as extract,
+        'pillar' as column_name,
+        pillar as value
     from actions
     where not list_contains($pillars, pillar)
     union all
-    select 'actions', 'measures', unnest(string_split(measures, ';')) as value
+    select
+        'actions' as extract,
+        'measures' as column_name,
+        unnest(string_split(measures, ';')) as value
     from actions
     where measures is not null
     union all
-    select 'events', 'measure', measure
+    select
+        'events' as extract,
+        'measure' as column_name,
+        measure as value
     from events
     where measure is not null and not list_contains($measures, measure)
     union all
-    select 'events', 'pillar', pillar
+    select
+        'events' as extract,
+        'pillar' as column_name,
+        pillar as value
     from events
     where pillar is not null and not list_contains($pillars, pillar)
     union all
-    select 'commentary', 'measure', measure
+    select
+        'commentary' as extract,
+        'measure' as column_name,
+        measure as value
     from commentary
     where not list_contains($measures, measure)
 ),

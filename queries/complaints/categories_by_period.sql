@@ -26,4 +26,4 @@ final as (
 )
 
 select * from final
-order by period_start, complaints desc, category
+order by period_start asc, complaints desc, category asc

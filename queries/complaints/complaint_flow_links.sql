@@ -49,16 +49,39 @@ journeys as (
 ),
 
 links as (
-    select 1 as step, 's1' as source, stage_one_node as target from journeys
+    select
+        1 as step,
+        's1' as source,
+        stage_one_node as target
+    from journeys
     union all
-    select 2, stage_one_node, 's2' from journeys where escalated
+    select
+        2 as step,
+        stage_one_node as source,
+        's2' as target
+    from journeys
+    where escalated
     union all
-    select 3, 's2', stage_two_node from journeys where escalated
+    select
+        3 as step,
+        's2' as source,
+        stage_two_node as target
+    from journeys
+    where escalated
     union all
-    select 4, coalesce(stage_two_node, stage_one_node), ombudsman_node
-    from journeys where referred
+    select
+        4 as step,
+        coalesce(stage_two_node, stage_one_node) as source,
+        ombudsman_node as target
+    from journeys
+    where referred
     union all
-    select 5, ombudsman_node, decision_node from journeys where referred
+    select
+        5 as step,
+        ombudsman_node as source,
+        decision_node as target
+    from journeys
+    where referred
 ),
 
 final as (
@@ -72,4 +95,4 @@ final as (
 )
 
 select * from final
-order by step, source, complaints desc, target
+order by step asc, source asc, complaints desc, target asc

@@ -43,4 +43,4 @@ final as (
 )
 
 select * from final
-order by complaints desc, contractor
+order by complaints desc, contractor asc

@@ -6,7 +6,7 @@
 with scoped as (
     select
         stage,
-        breakdown($by, service, channel, NULL, NULL) as grp
+        breakdown($by, service, channel, null, null) as grp
     from complaints_v
     where
         received_on between $start and $end

@@ -24,4 +24,4 @@ final as (
 )
 
 select * from final
-order by stage, complaints desc, reason
+order by stage asc, complaints desc, reason asc

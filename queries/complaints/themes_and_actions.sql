@@ -21,7 +21,7 @@ with themes as (
 ranked as (
     select
         *,
-        row_number() over (order by complaints desc, category) as theme_rank
+        row_number() over (order by complaints desc, category asc) as theme_rank
     from themes
 ),
 

@@ -26,4 +26,4 @@ final as (
 )
 
 select * from final
-order by overdue desc, due_on, action_id
+order by overdue desc, due_on asc, action_id asc

@@ -10,7 +10,11 @@
 -- columns), the same rule for acknowledgements and responses.
 -- A complaint still open after a deadline is late against it; open and not yet due is pending.
 create or replace table workdays as
-select wd_index, date from calendar where is_working_day;
+select
+    wd_index,
+    date
+from calendar
+where is_working_day;
 
 create or replace table complaints_v as
 with clocks as (
@@ -36,8 +40,9 @@ deadlines as (
     inner join workdays as due
         on coalesce(k.acknowledged_wd, k.received_wd + 5) + k.response_days = due.wd_index
     inner join workdays as permitted
-        on coalesce(k.acknowledged_wd, k.received_wd + 5) + k.response_days
-        + k.extension_days = permitted.wd_index
+        on
+            coalesce(k.acknowledged_wd, k.received_wd + 5) + k.response_days
+            + k.extension_days = permitted.wd_index
 ),
 
 extended as (

@@ -1,8 +1,8 @@
 -- The first and last dates of activity, for the period filter and the "as at" date, from
--- whichever activity extracts were supplied (first_date is NULL when none has a dated row). Cases count
--- from the day they closed (the case measures do), so a case opened long before the extract
--- starts does not stretch the periods offered; only when no case has closed do they count
--- from the day they opened.
+-- whichever activity extracts were supplied (first_date is NULL when none has a dated row).
+-- Cases count from the day they closed (the case measures do), so a case opened long before
+-- the extract starts does not stretch the periods offered; only when no case has closed do
+-- they count from the day they opened.
 -- Parameters: none.
 select
     least(

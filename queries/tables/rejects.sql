@@ -1,5 +1,11 @@
 -- Every rejected row problem: file, line, column, value (blank for free text) and reason.
 -- Parameters: none.
-select extract, file, line, column_name, value, reason
+select
+    extract,
+    file,
+    line,
+    column_name,
+    value,
+    reason
 from rejects
 order by extract, line

@@ -11,4 +11,4 @@ select
     list(distinct value) filter (where value is not null)[1:3] as example_values
 from rejects
 group by all
-order by extract, problems desc
+order by extract asc, problems desc

@@ -7,7 +7,7 @@
 -- $channels.
 with answers as (
     select
-        breakdown($by, s.service, s.channel, NULL, NULL) as grp,
+        breakdown($by, s.service, s.channel, null, null) as grp,
         s.age,
         s.disability_group as disability,
         s.ethnicity_group as ethnicity,

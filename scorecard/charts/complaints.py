@@ -8,7 +8,18 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from ..engine import fmt
-from .theme import GRID, INK, MUTED, PALETTE, RAG_COLOURS, figure, finish, merged, stacked
+from .theme import (
+    GRID,
+    INK,
+    MUTED,
+    PALETTE,
+    RAG_COLOURS,
+    figure,
+    finish,
+    merged,
+    stacked,
+    stacked_bar,
+)
 
 OUTCOME_COLOURS = {
     "Upheld": PALETTE[1],
@@ -131,21 +142,9 @@ def trend_stack(periods, series: dict, colours: dict, labels=None, height: int =
     """Counts over time, stacked by group (themes), one bar per period; with `labels`
     (quarters, years) the periods are named rather than placed on a date axis."""
     x = list(labels) if labels is not None else [str(p) for p in periods]
-    data = []
-    for name, values in series.items():  # a withheld count: drawn as none, 'not shown'
-        y, text = stacked(values)
-        data.append(
-            dict(
-                type="bar",
-                x=x,
-                y=y,
-                name=name,
-                text=text,
-                textposition="none",
-                marker=dict(color=colours.get(name, OTHER)),
-                hovertemplate=f"{name}: %{{text}}<extra></extra>",
-            )
-        )
+    data = [
+        stacked_bar(x, values, name, colours.get(name, OTHER)) for name, values in series.items()
+    ]
     named = {"xaxis": {"type": "category", "tickformat": None}} if labels is not None else {}
     return finish(
         data,

@@ -23,6 +23,7 @@ from .theme import (
     finish,
     plain_floats,
     stacked,
+    stacked_bar,
 )
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -56,25 +57,14 @@ def calls(frame, height: int = 400) -> go.Figure:
     """Calls answered within 60 seconds, answered later and abandoned (stacked bars) with the
     service level as a line on a second axis."""
     x = [str(v) for v in frame["period_start"]]
-    data = []
-    for column, name, colour in (
-        ("answered_within_60s", "Answered within 60 seconds", PALETTE[0]),
-        ("answered_later", "Answered after 60 seconds", PALETTE[4]),
-        ("abandoned", "Abandoned", PALETTE[1]),
-    ):
-        y, text = stacked(frame[column])
-        data.append(
-            dict(
-                type="bar",
-                x=x,
-                y=y,
-                name=name,
-                text=text,
-                textposition="none",
-                marker=dict(color=colour),
-                hovertemplate=f"{name}: %{{text}}<extra></extra>",
-            )
+    data = [
+        stacked_bar(x, frame[column], name, colour)
+        for column, name, colour in (
+            ("answered_within_60s", "Answered within 60 seconds", PALETTE[0]),
+            ("answered_later", "Answered after 60 seconds", PALETTE[4]),
+            ("abandoned", "Abandoned", PALETTE[1]),
         )
+    ]
     data.append(
         dict(
             type="scatter",

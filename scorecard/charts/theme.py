@@ -212,6 +212,22 @@ def stacked(values, number: str = ",.0f", suffix: str = "") -> tuple[list, list]
     )
 
 
+def stacked_bar(x, values, name: str, colour: str, number: str = ",.0f") -> dict:
+    """One group's bars in a stack over `x` (see `stacked`: a withheld count is no bar and
+    says 'not shown' on hover)."""
+    y, text = stacked(values, number)
+    return dict(
+        type="bar",
+        x=x,
+        y=y,
+        name=name,
+        text=text,
+        textposition="none",
+        marker=dict(color=colour),
+        hovertemplate=f"{name}: %{{text}}<extra></extra>",
+    )
+
+
 def horizontal_axes(
     unit: str, rows: int, right: int, legend: bool = False, height: int | None = None
 ) -> dict:

@@ -41,14 +41,6 @@ OMBUDSMAN_DECISIONS = {
     "not_investigated": "Not investigated",
     "pending": "Awaiting a decision",
 }
-ACTION_STATUSES = {
-    "not_started": "Not started",
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "delayed": "Delayed",
-    "complete": "Complete",
-    "withdrawn": "Withdrawn",
-}
 
 
 def words(code, table: dict) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..charts import complaints as charts
 from ..engine import calendar as cal
-from ..engine import fmt, suppression
+from ..engine import fmt, glossary, suppression
 from ..engine.suppression import protect
 from . import figures as cx
 from .panels import Panel, count, shown, span, wide
@@ -74,7 +74,7 @@ def learning_rows(database, scope: cx.Scope, top: int = 5) -> pd.DataFrame:
     """The top themes and the action plan items that address them."""
     frame = database.query("complaints/themes_and_actions", **scope.params(top=top))
     frame["status_words"] = [
-        cx.words(s, cx.ACTION_STATUSES) if isinstance(s, str) else "" for s in frame["status"]
+        cx.words(s, glossary.ACTION_STATUS) if isinstance(s, str) else "" for s in frame["status"]
     ]
     frame["due_on"] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in frame["due_on"]]
     return frame

@@ -178,3 +178,14 @@ def variation_meaning(code: str) -> str:
 def frame() -> pd.DataFrame:
     """The glossary as a two-column table, for the Data page and the committee pack."""
     return pd.DataFrame(TERMS, columns=["Words", "What they mean"])
+
+
+# An action's delivery status in the action plan (the codes are contracts.ACTION_STATUSES)
+ACTION_STATUS = {
+    "not_started": "Not started",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "delayed": "Delayed",
+    "complete": "Complete",
+    "withdrawn": "Withdrawn",
+}

@@ -18,6 +18,7 @@ from .build import (
     refresh,
     served_database,
     status,
+    with_served_database,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "refresh",
     "served_database",
     "status",
+    "with_served_database",
 ]

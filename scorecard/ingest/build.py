@@ -198,6 +198,19 @@ def served_database(args) -> tuple[Settings, db.Database] | None:
     return settings, db.Database(settings.cache_dir / pointer["database"])
 
 
+def with_served_database(args, work) -> int:
+    """For a command line: refresh, open the database served and run `work(settings,
+    database)`, closing it after; 1 (nothing loaded) when there is no database."""
+    served = served_database(args)
+    if served is None:
+        return 1
+    settings, database = served
+    try:
+        return work(settings, database)
+    finally:
+        database.close()
+
+
 def date_limits(settings: Settings, today: date | None = None) -> checks.DateLimits:
     """The dates a row may carry, from the settings and the day of loading."""
     today = today or date.today()
@@ -486,20 +499,29 @@ def _clean_partials(cache_dir: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def _last_good(settings: Settings, now: str, notices=()) -> BuildResult | None:
+    """The database last swapped in, served as it is (nothing loaded), if it is sound."""
+    served = current(settings)
+    if not served or db.damage(settings.cache_dir / served["database"]):
+        return None
+    return BuildResult(
+        True,
+        served["database"],
+        served.get("fingerprint", ""),
+        False,
+        checked_at=now,
+        built_at=served.get("built_at", ""),
+        notices=list(notices),
+    )
+
+
 def _serve_only(settings: Settings) -> BuildResult:
     """A replica: the database the loading job last swapped in, read-only; nothing loaded,
     nothing written (docs/scaling.md)."""
     now = datetime.now().isoformat(timespec="seconds")
-    served = current(settings)
-    if served and not db.damage(settings.cache_dir / served["database"]):
-        return BuildResult(
-            True,
-            served["database"],
-            served.get("fingerprint", ""),
-            False,
-            checked_at=now,
-            built_at=served.get("built_at", ""),
-        )
+    last = _last_good(settings, now)
+    if last:
+        return last
     return BuildResult(
         False,
         None,
@@ -517,18 +539,10 @@ def _read_only(settings: Settings, force: bool) -> BuildResult:
     """The cache folder cannot be written: serve its last good database read-only, or, when it
     has none, build one in a temporary folder of our own."""
     now = datetime.now().isoformat(timespec="seconds")
-    served = current(settings)
     note = "The cache folder cannot be written to, so new or changed extracts cannot be loaded; "
-    if served and not db.damage(settings.cache_dir / served["database"]):
-        return BuildResult(
-            True,
-            served["database"],
-            served.get("fingerprint", ""),
-            False,
-            checked_at=now,
-            built_at=served.get("built_at", ""),
-            notices=[note + "the dashboard is serving the data it already had."],
-        )
+    last = _last_good(settings, now, [note + "the dashboard is serving the data it already had."])
+    if last:
+        return last
     scratch = Path(tempfile.gettempdir()) / f"scorecard-cache-{_short_hash(settings.cache_dir)}"
     result = refresh(replace(settings, cache_dir=scratch), force)
     if result.database:

@@ -10,19 +10,12 @@ from __future__ import annotations
 import pandas as pd
 
 from ..contracts import ACTION_STATUSES
-from ..engine import fmt
+from ..engine import fmt, glossary
 from ..engine.measures import RAG_WORDS
 from ..engine.suppression import hidden_text
 
 UNKNOWN_MEASURE = "(unknown measure)"
-STATUS_WORDS = {
-    "not_started": "Not started",
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "delayed": "Delayed",
-    "complete": "Complete",
-    "withdrawn": "Withdrawn",
-}
+STATUS_WORDS = glossary.ACTION_STATUS
 
 
 STATUS_ICONS = {

@@ -25,7 +25,7 @@ from ..complaints import learning as learn
 from ..complaints import panels
 from ..engine import calendar as cal
 from ..engine import catalogue as catalogue_
-from ..engine import coverage, fmt, suppression
+from ..engine import coverage, fmt, glossary, suppression
 from ..engine.complaint_clock import RESPONSE_DAYS
 from ..settings import Settings
 from . import pdf
@@ -167,7 +167,7 @@ def _improvements(doc: Document, database) -> None:
             "What is being done": actions["title"],
             "Complaint themes": actions["themes"],
             "Owner": actions["owner"],
-            "Status": [cx.words(s, cx.ACTION_STATUSES) for s in actions["status"]],
+            "Status": [cx.words(s, glossary.ACTION_STATUS) for s in actions["status"]],
             "Due": [fmt.long_date(pd.Timestamp(d).date()) for d in actions["due_on"]],
         }
     )
@@ -283,14 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf", action="store_true", help="also print a PDF with Chromium")
     ingest.add_source_arguments(parser)
     args = parser.parse_args(argv)
-    served = ingest.served_database(args)
-    if served is None:
-        return 1
-    settings, database = served
-    try:
-        return _run(args, settings, database)
-    finally:
-        database.close()
+    return ingest.with_served_database(
+        args, lambda settings, database: _run(args, settings, database)
+    )
 
 
 def _run(args, settings: Settings, database) -> int:

@@ -271,23 +271,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from", dest="start", help="trend charts from, e.g. 2024-04")
     ingest.add_source_arguments(parser)
     args = parser.parse_args(argv)
-    served = ingest.served_database(args)
-    if served is None:
-        return 1
-    settings, database = served
+    return ingest.with_served_database(
+        args, lambda settings, database: _run(args, settings, database)
+    )
+
+
+def _run(args, settings: Settings, database) -> int:
+    covered = coverage.load(database)
     try:
-        covered = coverage.load(database)
-        first, as_at = covered.first, covered.as_at
         start = date.fromisoformat(args.start + "-01") if args.start else None
-        filters = filters_for(args.period, as_at, first, args.service, args.channel, start)
+        filters = filters_for(
+            args.period, covered.as_at, covered.first, args.service, args.channel, start
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        database.close()
         return 2
-    try:
-        html_text = render(database, settings, filters, as_at)
-    finally:
-        database.close()
+    html_text = render(database, settings, filters, covered.as_at)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(html_text, encoding="utf-8")
     print(f"Wrote {args.out} ({len(html_text.encode()) / 1e6:.1f} MB)")

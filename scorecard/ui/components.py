@@ -223,6 +223,16 @@ def _target_line(result: MeasureResult) -> str:
     return f"{kind} {target} ({better})" + (f" · {result.distance}" if result.distance else "")
 
 
+def _details_link(m) -> None:
+    """The link from a card to the measure's own page."""
+    st.page_link(
+        PAGES["measure"],
+        label="Details and breakdown",
+        icon=":material/query_stats:",
+        query_params={"measure": m.title},
+    )
+
+
 def measure_card(
     result: MeasureResult,
     compact: bool = False,
@@ -240,12 +250,7 @@ def measure_card(
         if not result.has_figure:
             st.caption(_target_line(result) if result.absent else result.sentence)
             if link:
-                st.page_link(
-                    PAGES["measure"],
-                    label="Details and breakdown",
-                    icon=":material/query_stats:",
-                    query_params={"measure": m.title},
-                )
+                _details_link(m)
             return
         if revised:
             st.markdown(
@@ -263,12 +268,7 @@ def measure_card(
         if notes is not None:
             commentary_block(notes, notes.for_result(result), compact)
         if link:
-            st.page_link(
-                PAGES["measure"],
-                label="Details and breakdown",
-                icon=":material/query_stats:",
-                query_params={"measure": m.title},
-            )
+            _details_link(m)
 
 
 def card_grid(

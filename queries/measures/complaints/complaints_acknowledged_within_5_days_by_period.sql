@@ -2,11 +2,12 @@
 -- stage, by the period received. A complaint not yet acknowledged counts as late once its
 -- 5 days have passed and is left out until then.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end,
+-- $services, $channels.
 with due as (
     select
         period_start($grain, c.received_on) as period_start,
-        breakdown($by, c.service, c.channel, NULL, c.contractor) as service,
+        breakdown($by, c.service, c.channel, null, c.contractor) as service,
         coalesce(c.ack_within_5, false) as ack_within_5
     from complaints_v as c
     where

@@ -2,15 +2,18 @@
 -- (withdrawn ones left out) that have a stage 2 record, by the period of the stage 1 response.
 -- Recent periods rise as residents still have time to escalate.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end,
+-- $services, $channels.
 with stage_two as (
-    select distinct complaint_id from complaints where stage = 2
+    select distinct complaint_id
+    from complaints
+    where stage = 2
 ),
 
 stage_one as (
     select
         period_start($grain, c.responded_on) as period_start,
-        breakdown($by, c.service, c.channel, NULL, c.contractor) as service,
+        breakdown($by, c.service, c.channel, null, c.contractor) as service,
         s2.complaint_id is not null as escalated
     from complaints as c
     left join stage_two as s2 on c.complaint_id = s2.complaint_id

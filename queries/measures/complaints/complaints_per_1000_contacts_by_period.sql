@@ -1,11 +1,12 @@
 -- Complaints per 1,000 contacts: stage 1 complaints received, per 1,000 contacts received
 -- in the same period and service (the catalogue's unit scales the ratio by 1,000).
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end,
+-- $services, $channels.
 with complaint_counts as (
     select
         period_start($grain, c.received_on) as period_start,
-        breakdown($by, c.service, c.channel, NULL, NULL) as service,
+        breakdown($by, c.service, c.channel, null, null) as service,
         count(*) as complaints
     from complaints as c
     where
@@ -19,7 +20,7 @@ with complaint_counts as (
 contact_counts as (
     select
         period_start($grain, m.month_start) as period_start,
-        breakdown($by, m.service, m.channel, NULL, NULL) as service,
+        breakdown($by, m.service, m.channel, null, null) as service,
         sum(m.contacts) as contacts
     from contacts_monthly as m
     where

@@ -4,7 +4,8 @@
 -- complaints are left out; one still open past its deadline counts as late; one open and
 -- not yet due is left out until it is.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $stage, $with_extension, $grain, $start, $end, $services, $channels.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $stage, $with_extension,
+-- $grain, $start, $end, $services, $channels.
 with clocks as (
     select
         c.*,
@@ -17,7 +18,7 @@ with clocks as (
 due as (
     select
         period_start($grain, k.deadline) as period_start,
-        breakdown($by, k.service, k.channel, NULL, k.contractor) as service,
+        breakdown($by, k.service, k.channel, null, k.contractor) as service,
         coalesce(k.responded_on <= k.deadline_by, false) as on_time
     from clocks as k
     where

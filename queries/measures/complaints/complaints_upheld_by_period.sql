@@ -2,11 +2,12 @@
 -- or not upheld) at one stage ($stage 1 or 2) or at either stage ($stage NULL), by the
 -- period of the response. Withdrawn and refused complaints are not decisions and are left out.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $stage, $by (breakdown: service, channel, site or contractor), $grain, $start, $end, $services, $channels.
+-- Parameters: $stage, $by (breakdown: service, channel, site or contractor), $grain, $start, $end,
+-- $services, $channels.
 with decided as (
     select
         period_start($grain, c.responded_on) as period_start,
-        breakdown($by, c.service, c.channel, NULL, c.contractor) as service,
+        breakdown($by, c.service, c.channel, null, c.contractor) as service,
         c.outcome in ('upheld', 'partly_upheld') as upheld
     from complaints as c
     where

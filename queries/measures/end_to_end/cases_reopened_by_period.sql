@@ -5,7 +5,7 @@
 with resolved as (
     select
         period_start($grain, c.month_start) as period_start,
-        breakdown($by, c.service, c.channel, NULL, NULL) as service,
+        breakdown($by, c.service, c.channel, null, null) as service,
         c.reopened,
         c.cases
     from cases_closed_monthly as c

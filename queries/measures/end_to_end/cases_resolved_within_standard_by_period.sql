@@ -10,7 +10,7 @@
 with resolved as (
     select
         period_start($grain, c.month_start) as period_start,
-        breakdown($by, c.service, c.channel, NULL, NULL) as service,
+        breakdown($by, c.service, c.channel, null, null) as service,
         c.within_standard,
         c.cases
     from cases_closed_monthly as c

@@ -8,7 +8,7 @@
 with counted as (
     select
         period_start($grain, k.month_start) as period_start,
-        breakdown($by, k.service, k.channel, k.site, NULL) as service,
+        breakdown($by, k.service, k.channel, k.site, null) as service,
         k.count_name,
         k.amount
     from contact_counts as k

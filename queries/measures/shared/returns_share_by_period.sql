@@ -2,11 +2,12 @@
 -- training completion, contractor standards checks passed, or any other return. A period's
 -- figure is the sum of the returns that fall in it (a quarter adds up its monthly returns).
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Parameters: $by (breakdown: service, channel, site or contractor), $measure_id (set by the catalogue), $grain, $start, $end, $services.
+-- Parameters: $by (breakdown: service, channel, site or contractor), $measure_id (set by the
+-- catalogue), $grain, $start, $end, $services.
 with returns_in_scope as (
     select
         period_start($grain, r.period_start) as period_start,
-        breakdown($by, r.service, NULL, NULL, r.contractor) as service,
+        breakdown($by, r.service, null, null, r.contractor) as service,
         r.numerator,
         r.denominator
     from returns as r

@@ -2,15 +2,15 @@
 -- unweighted base and Kish's effective sample size for the interval. Read from
 -- satisfaction_monthly (answers counted by month with their sums of weights).
 -- The catalogue picks the survey and question (NULL = every question of the survey) and may
--- restrict channels ($only_channels, $digital, e.g. non-digital contacts), age bands ($only_ages), or
--- to respondents aged 65 or over or disabled ($older_or_disabled = true).
+-- restrict channels ($only_channels, $digital, e.g. non-digital contacts), age bands
+-- ($only_ages), or to respondents aged 65 or over or disabled ($older_or_disabled = true).
 -- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
 -- Parameters: $survey, $question, $only_channels, $only_ages, $older_or_disabled, $by,
 -- $grain, $start, $end, $services, $channels.
 with answers as (
     select
         period_start($grain, s.month_start) as period_start,
-        breakdown($by, s.service, s.channel, NULL, NULL) as service,
+        breakdown($by, s.service, s.channel, null, null) as service,
         s.satisfied,
         s.answers,
         s.sum_w,
