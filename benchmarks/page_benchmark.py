@@ -51,19 +51,6 @@ from scorecard import ingest  # noqa: E402
 from scorecard.engine import catalogue, db, measures  # noqa: E402
 from scorecard.ui import errors  # noqa: E402
 
-BROWSER_PATHS = [
-    "",
-    "ethos",
-    "understanding",
-    "access",
-    "end_to_end",
-    "complaints",
-    "service",
-    "actions",
-    "data",
-    "measure",
-    "?present=1",
-]
 # filter changes, as a user makes them in the sidebar: (label, grain, services, channels)
 CHANGES = [
     ("Housing, by month", "Month", ["Housing"], []),
@@ -222,7 +209,7 @@ def browser_rows(s, repeat: int) -> list[dict]:
             except OSError:
                 time.sleep(0.5)
         browser.measure(url, [""], repeat=1)  # the server's start-up is not a page's time
-        return browser.measure(url, BROWSER_PATHS, repeat=repeat)
+        return browser.measure(url, browser.PATHS, repeat=repeat)
     finally:
         server.terminate()
         server.wait(30)

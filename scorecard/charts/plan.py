@@ -226,16 +226,14 @@ def timeline_alt_text(frame, as_at: date) -> str:
     )
     if overdue.empty:
         return text + "No action is overdue."
-    return (
-        text
-        + f"{len(overdue)} overdue: "
-        + "; ".join(
+    return text + fmt.listing(
+        f"{len(overdue)} overdue",
+        (
             f"{a} {t}, due {fmt.long_date(d.date())}, {int(n)} days overdue"
             for a, t, d, n in zip(
                 overdue["action_id"], overdue["title"], overdue["due_on"], overdue["days_overdue"]
             )
-        )
-        + "."
+        ),
     )
 
 

@@ -139,10 +139,9 @@ def services_panel(database, scope, catalogue: dict, min_base: int) -> Panel:
         rated["Per 1,000 contacts"].map("{:.1f}".format),
         "Complaints per 1,000 contacts",
     )
-    alt = (
-        "Bar chart of new complaints per 1,000 contacts by service: "
-        + "; ".join(f"{s} {v:.1f}" for s, v in zip(rated["Service"], rated["Per 1,000 contacts"]))
-        + "."
+    alt = fmt.listing(
+        "Bar chart of new complaints per 1,000 contacts by service",
+        (f"{s} {v:.1f}" for s, v in zip(rated["Service"], rated["Per 1,000 contacts"])),
     )
     note = (
         f"{span(scope)}. New complaints: stage 1 received; escalation: stage 1 answers "
@@ -244,13 +243,12 @@ def contractors_panel(database, scope, min_base: int) -> Panel:
         "New complaints",
         colour=charts.PALETTE[2],
     )
-    alt = (
-        "Bar chart of new complaints about each contractor: "
-        + "; ".join(
+    alt = fmt.listing(
+        "Bar chart of new complaints about each contractor",
+        (
             f"{c} ({s}) {shown(n, min_base)}"
             for c, s, n in zip(table["Contractor"], table["Service"], table["New complaints"])
-        )
-        + "."
+        ),
     )
     note = (
         f"Stage 1 complaints received {span(scope)} naming a contractor; decisions at "

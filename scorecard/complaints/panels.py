@@ -154,13 +154,12 @@ def timeliness_panel(database, scope, min_base: int) -> Panel:
     stages = {s: list(p[PERCENT]) for s, p in shown.groupby("Stage")}
     labels = {s: [t for t, st in zip(texts, shown["Stage"]) if st == s] for s in stages}
     figure = charts.grouped_rates([t[0] for t in TIMELINESS], stages, labels)
-    alt = (
-        "Bar chart of Complaint Handling Code timeliness by stage: "
-        + "; ".join(
+    alt = fmt.listing(
+        "Bar chart of Complaint Handling Code timeliness by stage",
+        (
             f"{s.lower()}, {m.lower()}: {t}"
             for s, m, t in zip(shown["Stage"], shown["Measure"], texts)
-        )
-        + "."
+        ),
     )
     note = (
         f"Acknowledgements counted by the date received, responses by the date they were "
@@ -235,16 +234,14 @@ def open_panel(database, scope, as_at, min_base: int) -> Panel:
             "Open complaints",
         )
     )
-    alt = (
-        "Stacked bar chart of open complaints by service and stage, split by working days "
-        "open: "
-        + "; ".join(
+    alt = fmt.listing(
+        "Stacked bar chart of open complaints by service and stage, split by working days open",
+        (
             f"{s} ({st.lower()}) {shown(o, min_base)} open, {shown(d, min_base)} overdue"
             for s, st, o, d in zip(
                 table["Service"], table["Stage"], table["Open"], table["Overdue"]
             )
-        )
-        + "."
+        ),
     )
     note = (
         f"As at {fmt.long_date(as_at)}, whatever period is chosen; working days since "
@@ -287,13 +284,12 @@ def flow_panel(database, scope, min_base: int) -> Panel:
         f"{count(escalated, '', min_base=min_base)}{share} went to stage 2 and "
         f"{count(referred, '', min_base=min_base)} to an Ombudsman"
     )
-    alt = (
-        "Flow diagram of complaints: "
-        + "; ".join(
+    alt = fmt.listing(
+        "Flow diagram of complaints",
+        (
             f"{f} to {t}: {shown(c, min_base)}"
             for f, t, c in zip(table["From"], table["To"], table["Complaints"])
-        )
-        + "."
+        ),
     )
     note = (
         f"Stage 1 complaints received {span(scope)}, followed to their latest stage; an "
@@ -396,13 +392,12 @@ def outcomes_panel(database, scope, min_base: int) -> Panel:
         if parts
         else None
     )
-    alt = (
-        "Stacked bar chart of complaint outcomes by stage: "
-        + "; ".join(
+    alt = fmt.listing(
+        "Stacked bar chart of complaint outcomes by stage",
+        (
             f"{s.lower()} {o.lower()} {shown(c, min_base)}"
             for s, o, c in zip(single["Stage"], single["Outcome"], single["Complaints"])
-        )
-        + "."
+        ),
     )
     note = (
         f"Responses {span(scope)}. Decisions are upheld, partly upheld or not upheld; "
@@ -443,10 +438,9 @@ def refusals_panel(database, scope, min_base: int) -> Panel:
         "Complaints refused",
         colour=charts.OUTCOME_COLOURS["Refused"],
     )
-    alt = (
-        "Bar chart of complaints refused by reason: "
-        + "; ".join(f"{r} {shown(t, min_base)}" for r, t in zip(table["Reason"], table["Total"]))
-        + "."
+    alt = fmt.listing(
+        "Bar chart of complaints refused by reason",
+        (f"{r} {shown(t, min_base)}" for r, t in zip(table["Reason"], table["Total"])),
     )
     return Panel("refusals", title, figure, table, alt, f"Refusals {span(scope)}.")
 
@@ -493,13 +487,12 @@ def ombudsman_panel(database, scope, min_base: int) -> Panel:
         if len(table)
         else None
     )
-    alt = (
-        "Stacked bar chart of Ombudsman decisions: "
-        + "; ".join(
+    alt = fmt.listing(
+        "Stacked bar chart of Ombudsman decisions",
+        (
             f"{o}, {d.lower()}: {shown(c, min_base)}"
             for o, d, c in zip(table["Ombudsman"], table["Decision"], table["Complaints"])
-        )
-        + "."
+        ),
     )
     note = (
         f"Complaints whose last council response fell {span(scope)} (the extract holds "

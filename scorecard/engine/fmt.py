@@ -106,3 +106,8 @@ _MARKUP = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~=^&@])")
 # but an escape does not stop Streamlit's :material/icons: nor GFM's bare www., http:// and
 # a@b.c links (found after escapes are read), so an invisible word joiner goes before these
 _BREAKS, JOINER = re.compile(r"([.:@])"), "\u2060"
+
+
+def listing(intro: str, parts) -> str:
+    """'Intro: a; b; c.' (a chart's alt text and other lists in a sentence)."""
+    return f"{intro}: " + "; ".join(parts) + "."

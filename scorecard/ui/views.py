@@ -109,14 +109,13 @@ def service_block(result: MeasureResult, level: int = 3) -> None:
     if "service" not in m.dimensions or table.empty:
         return
     period = result.latest["label"] if result.latest is not None else ""
-    alt = (
-        f"Bar chart of {m.title} by service for {period}: "
-        + "; ".join(
+    alt = fmt.listing(
+        f"Bar chart of {m.title} by service for {period}",
+        (
             f"{svc} {fmt.value(v, m.unit, m.decimals)}"
             for svc, v in zip(table["service"], table["value"])
             if not fmt.missing(v)
-        )
-        + "."
+        ),
     )
     ui.chart_block(
         f"{service_headline(result)} ({period})",
@@ -204,7 +203,7 @@ def _groups_alt(title: str, label: str, rows: pd.DataFrame) -> str:
         f"{g} {'suppressed' if s else fmt.value(v, 'percent', 1)}"
         for g, v, s in zip(rows["resident_group"], rows["value"], rows["suppressed"])
     ]
-    return f"Dot chart of {title} by {label.lower()}: " + "; ".join(parts) + "."
+    return fmt.listing(f"Dot chart of {title} by {label.lower()}", parts)
 
 
 def _groups_table(table: pd.DataFrame) -> pd.DataFrame:
