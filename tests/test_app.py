@@ -51,15 +51,16 @@ ABSENT = re.compile(r":material/block: \*\*(?P<reason>.+):\*\* (?P<titles>.+)\."
 
 def shown_measures(at, measures: dict[str, catalogue.Measure]):
     """What a page shows of each measure, top to bottom, as (heading above it, measure id):
-    its cards (containers keyed card-<id>), and apart from them the measures listed as not
-    supplied or not measured (by title: the data cannot give them, so there is no card)."""
+    its cards (containers keyed card-<id>, or card-<id>--<pillar> for a measure's second card
+    on the overview), and apart from them the measures listed as not supplied or not
+    measured (by title: the data cannot give them, so there is no card)."""
     by_title = {m.title: m.id for m in measures.values()}
     heading, cards, absent = None, [], []
     for node in at.main:
         if getattr(node, "type", None) == "header":
             heading = node.value
         elif isinstance(node, Block) and (node.key or "").startswith("card-"):
-            cards.append((heading, node.key.removeprefix("card-")))
+            cards.append((heading, node.key.removeprefix("card-").split("--")[0]))
         elif getattr(node, "type", None) == "markdown" and (match := ABSENT.fullmatch(node.value)):
             absent += [(heading, by_title[title]) for title in match["titles"].split("; ")]
     return cards, absent
@@ -476,3 +477,25 @@ def test_every_page_logs_its_server_side_time(mini_app):
     assert timed and re.fullmatch(
         r"page access ran in \d+ ms \(September 2026 · all services · all channels\)", timed[-1]
     ), timed
+
+
+def test_a_measure_under_two_pillars_is_a_card_under_each(monkeypatch, tmp_path):
+    """The strategy config allows a measure under more than one pillar (digital take-up under
+    Access and under Customer ethos): the overview shows its card under both headings."""
+    text = (ROOT / "config" / "strategy.toml").read_text(encoding="utf-8")
+    twice = text.replace('"contractor_checks"]', '"contractor_checks", "digital_takeup"]', 1)
+    assert twice != text
+    (tmp_path / "strategy.toml").write_text(twice, encoding="utf-8")
+    at = app(
+        monkeypatch, MINI, tmp_path / "cache", min_base=1, strategy=tmp_path / "strategy.toml"
+    ).run()
+    assert not at.exception
+    strategy, measures = served_config()
+    cards, absent = shown_measures(at, measures)
+    assert ("Customer ethos", "digital_takeup") in cards and ("Access", "digital_takeup") in cards
+    assert_shows_exactly(
+        cards,
+        absent,
+        [(p.title, m) for p in strategy.pillars for m in p.measures]
+        + [("Delivering the action plan", m) for m in strategy.plan_measures],
+    )

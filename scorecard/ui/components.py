@@ -239,11 +239,12 @@ def measure_card(
     link: bool = True,
     notes=None,
     revised: str | None = None,
+    place: str = "",
 ) -> None:
     """One measure: figure, RAG, target and distance, direction of travel, the sentence,
     commentary (or a flag that a red or amber figure has none)."""
     m = result.measure
-    with st.container(border=True, key=f"card-{m.id}"):
+    with st.container(border=True, key=f"card-{m.id}" + (f"--{place}" if place else "")):
         st.markdown(f"**{m.title}**", help=m.definition)
         st.markdown(f"<p style='{VALUE_STYLE}'>{_big_value(result)}</p>", unsafe_allow_html=True)
         badges(result, compact)
@@ -277,9 +278,13 @@ def card_grid(
     columns: int = 3,
     compact: bool = False,
     revised: dict | None = None,
+    place: str = "",
+    seen: set | None = None,
 ) -> None:
     """Cards in rows of `columns`, each with its commentary and any revision since it was
-    reported to committee; measures the data cannot give are listed after them, by reason."""
+    reported to committee; measures the data cannot give are listed after them, by reason.
+    A measure already in `seen` (drawn under an earlier pillar: a strategy may list it under
+    two) has its card keyed apart by `place`, the pillar id."""
     shown = [r for r in results if not r.absent]
     for start in range(0, len(shown), columns):
         cols = st.columns(columns)
@@ -290,7 +295,10 @@ def card_grid(
                     compact=compact,
                     notes=ctx.notes,
                     revised=(revised or {}).get(result.measure.id),
+                    place=place if seen is not None and result.measure.id in seen else "",
                 )
+                if seen is not None:
+                    seen.add(result.measure.id)
     absent_list(results)
 
 

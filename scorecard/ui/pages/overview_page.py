@@ -33,10 +33,13 @@ def render(ctx, filters) -> None:
         sections = [(p.title, results) for p, results in pillars]
         ui.scorecard_table(ctx, sections + [("Action plan", plan)] if plan else sections, revised)
         return ui.owners_commentary(ctx, everything)
+    seen: set[str] = set()  # a measure under two pillars: its second card keyed apart
     for pillar, results in pillars:
         st.header(pillar.title, anchor=pillar.id)
         st.caption(pillar.aim)
-        ui.card_grid(ctx, results, columns=3, compact=True, revised=revised)
+        ui.card_grid(
+            ctx, results, columns=3, compact=True, revised=revised, place=pillar.id, seen=seen
+        )
         st.page_link(
             ui.page_path(pillar.id),
             label=f"More on {pillar.title.lower()}",
