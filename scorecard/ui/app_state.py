@@ -8,6 +8,7 @@ switches.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -83,18 +84,21 @@ def check_for_new_data() -> None:
 
 
 @st.cache_data(max_entries=db.CACHE_SIZE, show_spinner=False)
-def _cached(key: tuple, _factory):
+def _cached(key: str, _factory):
     """Every query result and judged measure, on (data version, what was asked): bounded,
     and each session handed a copy of its own."""
     return _factory()
 
 
 class SessionCache:
-    """The app's result cache for `Database`: `st.cache_data`."""
+    """The app's result cache for `Database`: `st.cache_data`, keyed by a digest of the
+    key's text (a measure's key holds its whole catalogue entry, which Streamlit's own
+    hashing would walk field by field on every hit)."""
 
     def get(self, key, factory):
         """The value for `key`, computed by `factory` the first time."""
-        return _cached(key, factory)
+        digest = hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
+        return _cached(digest, factory)
 
 
 @st.cache_resource(max_entries=3)
