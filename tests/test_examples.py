@@ -17,7 +17,7 @@ with the project's loader, checks or SQL, from the rules each example's mapping 
   Waste and Recycling alone (two request types with different standards); Highways in
   September (fewer closed cases than the minimum base) is suppressed.
 
-The engine (scorecard.measures.compute) must give the same values and bases, and one page per
+The engine (scorecard.engine.measures.compute) must give the same values and bases, and one page per
 example must show the same figure as text; each overview must say the complaints extract was
 not supplied (none of these councils supplied one).
 """

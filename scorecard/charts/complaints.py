@@ -1,6 +1,6 @@
 """Complaint figures: each a pure function returning a new Plotly figure in the shared
 "scorecard" template, plus the words that go with it (alt text). Charts draw what
-`scorecard.complaints` counted; they never decide what is late or upheld.
+`scorecard.complaints.figures` counted; they never decide what is late or upheld.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Complaint panels about where complaints come from and what is learnt from them: complaints
 per 1,000 contacts by service, themes over time, contractors, and the action plan items that
-answer the top themes. Each returns a `complaint_panels.Panel` (finding, figure, table, alt).
+answer the top themes. Each returns a `panels.Panel` (finding, figure, table, alt).
 """
 
 from __future__ import annotations
