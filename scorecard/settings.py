@@ -60,6 +60,7 @@ COUNCIL_KEYS = (
     "settle_seconds",
     "digital_channels",
     "demonstration",
+    "area_code",
 )  # what a council's own file may set
 
 
@@ -93,6 +94,7 @@ class Settings:
     complaint_day_zero: str = "received"
     digital_channels: tuple = ("web", "app")  # channels that count as digital (take-up)
     demonstration: bool = False  # synthetic data: said on every page, never called stale
+    area_code: str = ""  # the council's own code in the peers extract, e.g. E07000999
     council_file: Path | None = None  # the council's own settings file, when there is one
     threads: int = 0  # DuckDB threads while loading (0: one per core)
     memory_limit: str = "1GB"  # DuckDB's memory while loading; beyond it, it spills to disk
@@ -103,6 +105,13 @@ class Settings:
     access_file: Path = ROOT / "config" / "access.toml"  # who has which role (internal)
     state_dir: Path = ROOT / "state"  # the app's own database: commentary and audit log
     link_domains: tuple = ()  # commentary may link only to these domains (and subdomains)
+    dashboard_url: str = ""  # the dashboard's public address: the digest links back to it
+    smtp_host: str = ""  # the change digest's mail server (docs/digest.md)
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_user: str = ""  # its password only from the environment: SCORECARD_SMTP_PASSWORD
+    smtp_from: str = ""
+    digest_to: tuple = ()  # the digest's recipients
 
     @property
     def public(self) -> bool:
@@ -180,9 +189,16 @@ def _typed(name: str, value, source: str):
         return _default_targets(value, source)
     if name == "digital_channels":
         return _channels(value, source)
+    if name == "digest_to":
+        items = value.split(",") if isinstance(value, str) else value
+        return tuple(str(a).strip() for a in items or () if str(a).strip())
+    if name == "dashboard_url" and value and not str(value).startswith(("https://", "http://")):
+        raise SettingsError(f"{source}: dashboard_url must start https:// or http://.")
     if name == "link_domains":
         items = value.split(",") if isinstance(value, str) else value
         return tuple(str(d).strip().lower().lstrip(".") for d in items or () if str(d).strip())
+    if name == "area_code":  # a code, even when TOML or the environment gives a number
+        return str(value).strip()
     if name == "access":
         if str(value) not in ACCESS_MODES:
             raise SettingsError(

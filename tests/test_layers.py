@@ -8,6 +8,7 @@
     governance/           access rules, the app's own database, commentary
     reports/              pack, annual report, PDF, snapshots: never the UI
     ui/                   the only modules that import Streamlit
+    digest                a command (python -m scorecard.digest): a shim onto reports/ only
 
 The sample generator lives in tools/, outside the runtime package: nothing in scorecard/
 imports it.
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "scorecard"
 LAYERS = ("ingest", "engine", "charts", "complaints", "plan", "governance", "reports", "ui")
 SHARED = {"settings", "contracts"}
+ENTRY_POINTS = {"digest"}  # flat commands (python -m scorecard.<name>): shims onto reports/
 # what each layer may import from inside the package (besides itself and the shared modules)
 ALLOWED = {
     "engine": set(),
@@ -88,6 +90,13 @@ def violations() -> list[str]:
                 found.append(f"{name} imports Streamlit: only scorecard/ui may")
             if layer and top in OUTSIDE.get(layer, set()):
                 found.append(f"{name} imports {top}: {layer}/ must not")
+            if (
+                len(parts) == 2
+                and parts[1] in ENTRY_POINTS
+                and top == "scorecard"
+                and not target.startswith("scorecard.reports.")
+            ):
+                found.append(f"{name} imports {target}: an entry point may import only reports/")
             if top != "scorecard" or not layer:
                 continue
             inner = target.split(".")
@@ -103,7 +112,7 @@ def test_every_layer_imports_only_what_it_may():
 
 def test_the_layers_are_folders_and_only_the_vocabulary_is_flat():
     flat = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
-    assert flat == SHARED
+    assert flat == SHARED | ENTRY_POINTS
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(
         LAYERS
     )
@@ -148,6 +157,23 @@ def test_a_forbidden_import_is_reported(tmp_path, monkeypatch):
         "scorecard.charts.bad imports streamlit: charts/ must not",
         "scorecard.engine.bad imports scorecard.ui.views: engine/ may not depend on ui/",
         "scorecard.engine.bad imports scorecard.ui: engine/ may not depend on ui/",
+    ]
+
+
+def test_an_entry_point_may_import_only_reports(tmp_path, monkeypatch):
+    """A flat command module is a shim: importing the engine (or anything but reports/)
+    from it is reported; the digest's own shim is not."""
+    fake = tmp_path / "scorecard"
+    fake.mkdir()
+    (fake / "digest.py").write_text(
+        "from .engine import measures\nfrom .reports.digest import main\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
+    monkeypatch.setattr(__import__(__name__), "PACKAGE", fake)
+    assert violations() == [
+        "scorecard.digest imports scorecard.engine.measures: an entry point may import only "
+        "reports/",
+        "scorecard.digest imports scorecard.engine: an entry point may import only reports/",
     ]
 
 
