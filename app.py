@@ -7,6 +7,7 @@ from scorecard.ui import components as ui
 from scorecard.ui.pages import (
     actions_page,
     data_page,
+    map_page,
     measure_page,
     overview_page,
     pillar_page,
@@ -43,6 +44,7 @@ sections = {
     "Across the strategy": [
         _page(service_page.render, "Service view", "service", "apartment"),
         _page(actions_page.render, "Action plan", "actions", "checklist"),
+        _page(map_page.render, "Strategy map", "map", "account_tree"),
     ],
     "About the data": [
         _page(data_page.render, "Data and definitions", "data", "database"),

@@ -26,6 +26,7 @@ PAGES = {
     "measure": None,  # the first measure in the catalogue, until one is chosen (see below)
     "service": "Service view",
     "actions": "Action plan",
+    "map": "Strategy map",
 }
 
 
@@ -250,6 +251,7 @@ def test_four_pillar_strategy_needs_no_code_change(monkeypatch, tmp_path):
         "measure": "Measure detail",
         "service": "Service view",
         "actions": "Action plan",
+        "map": "Strategy map",
     }
     at = open_page(at, "staff")
     assert at.title[0].value == "Staff skills and standards"

@@ -59,8 +59,21 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class Commitment:
+    """A promise the strategy makes, in its own words, with the measures that show whether
+    it is kept and the ids of the actions that deliver it (checked against the action plan
+    when the map is drawn, since actions come from the extract)."""
+
+    id: str
+    text: str
+    measures: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Pillar:
-    """One strategy pillar: its title, aim and the measures on its scorecard."""
+    """One strategy pillar: its title, aim, the measures on its scorecard and its
+    commitments (none in an older strategy file)."""
 
     id: str
     title: str
@@ -69,6 +82,7 @@ class Pillar:
     icon: str = "flag"
     headline: str | None = None
     charts: tuple[str, ...] = ()
+    commitments: tuple[Commitment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,11 @@ class Strategy:
     def home_pillar(self, measure_id: str) -> Pillar | None:
         """The first pillar that lists a measure (None for plan-wide measures)."""
         return next((p for p in self.pillars if measure_id in p.measures), None)
+
+    @property
+    def commitments(self) -> tuple[Commitment, ...]:
+        """Every pillar's commitments, in strategy order (empty in an older file)."""
+        return tuple(c for p in self.pillars for c in p.commitments)
 
 
 class ConfigError(ValueError):
@@ -165,6 +184,7 @@ def load_strategy(file: Path, catalogue_file: Path) -> Strategy:
             icon=p.get("icon", "flag"),
             headline=p.get("headline"),
             charts=tuple(p.get("charts", ())),
+            commitments=tuple(_commitment(c, p["id"], file) for c in p.get("commitment", [])),
         )
         for p in raw.get("pillar", [])
     )
@@ -178,6 +198,32 @@ def load_strategy(file: Path, catalogue_file: Path) -> Strategy:
     )
     _check_strategy(strategy, catalogue, file)
     return strategy
+
+
+COMMITMENT_KEYS = ("id", "text", "measures", "actions")
+
+
+def _commitment(entry: dict, pillar_id: str, file: Path) -> Commitment:
+    """One [[pillar.commitment]] table, its keys and their types checked."""
+    where = f"{file.name}: pillar {pillar_id} commitment {entry.get('id', '(no id)')}"
+    unknown = sorted(set(entry) - set(COMMITMENT_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"{where} has unknown key(s) {', '.join(unknown)}; use {', '.join(COMMITMENT_KEYS)}"
+        )
+    missing = [k for k in ("id", "text") if not str(entry.get(k, "")).strip()]
+    if missing:
+        raise ConfigError(f"{where} needs {' and '.join(missing)}")
+    for key in ("measures", "actions"):
+        value = entry.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f'{where}: {key} must be a list of ids, e.g. {key} = ["a", "b"]')
+    return Commitment(
+        id=str(entry["id"]).strip(),
+        text=" ".join(str(entry["text"]).split()),
+        measures=tuple(entry.get("measures", ())),
+        actions=tuple(a.strip() for a in entry.get("actions", ())),
+    )
 
 
 def _check_strategy(strategy: Strategy, catalogue: dict[str, Measure], file: Path) -> None:
@@ -199,3 +245,21 @@ def _check_strategy(strategy: Strategy, catalogue: dict[str, Measure], file: Pat
     unknown = [m for m in strategy.plan_measures if m not in catalogue]
     if unknown:
         raise ConfigError(f"{file.name}: plan_measures lists unknown {', '.join(unknown)}")
+    _check_commitments(strategy, catalogue, file)
+
+
+def _check_commitments(strategy: Strategy, catalogue: dict[str, Measure], file: Path) -> None:
+    """Commitment ids unique across the strategy; every measure they name in the catalogue
+    (action ids are checked against the action plan when the map is drawn)."""
+    ids = [c.id for c in strategy.commitments]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ConfigError(f"{file.name}: commitment id(s) {', '.join(dupes)} appear more than once")
+    for pillar in strategy.pillars:
+        for c in pillar.commitments:
+            unknown = [m for m in c.measures if m not in catalogue]
+            if unknown:
+                raise ConfigError(
+                    f"{file.name}: pillar {pillar.id} commitment {c.id} lists unknown "
+                    f"measure(s) {', '.join(unknown)}; see config/measures.toml"
+                )

@@ -33,6 +33,7 @@ PAGES = [
     *PILLARS,
     "service?service_view=Housing",
     "actions",
+    "map",
     "data",
     "measure?measure=Calls+answered+within+60+seconds",
     "?present=1&slide=2",
@@ -188,6 +189,7 @@ def test_the_sidebar_menu_links_every_page_and_marks_this_one(server, page):
             "Complaints",
             "Service view",
             "Action plan",
+            "Strategy map",
             "Data and definitions",
         ]
     )
