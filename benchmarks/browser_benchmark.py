@@ -64,6 +64,7 @@ PATHS = [
     "complaints",
     "service",
     "actions",
+    "map",
     "data",
     "measure",
     "?present=1",

@@ -399,6 +399,7 @@ def test_public_mode_shows_nothing_internal(monkeypatch, tmp_path):
         "complaints",
         "service",
         "actions",
+        "map",
         "data",
         "measure",
     ]

@@ -42,6 +42,7 @@ PAGES = (
     "complaints",
     "service",
     "actions",
+    "map",
     "data",
 )
 VIEWS = {

@@ -766,3 +766,14 @@ def test_map_page_in_public_mode_shows_no_officers_notes(monkeypatch, tmp_path):
     shown = "\n".join(_plain(t) for t in texts(at))
     assert "A3** Publish service standards online" in shown
     assert "Waiting for legal sign-off" not in shown and "Final session booked" not in shown
+
+
+def test_a_pillar_cannot_take_the_address_of_one_of_the_dashboards_own_pages(tmp_path):
+    text = (ROOT / "config" / "strategy.toml").read_text(encoding="utf-8")
+    clash = text.replace('id = "ethos"', 'id = "map"', 1)
+    assert clash != text
+    (tmp_path / "strategy.toml").write_text(clash, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"pillar id map is the address of one of the"):
+        catalogue.load_strategy(tmp_path / "strategy.toml", ROOT / "config" / "measures.toml")
+    app_text = (ROOT / "app.py").read_text(encoding="utf-8")  # the list is app.py's pages
+    assert all(f'"{path}"' in app_text for path in catalogue.PAGE_PATHS)

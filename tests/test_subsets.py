@@ -39,6 +39,7 @@ PAGES = [
     "measure",
     "service",
     "actions",
+    "map",
 ]
 REAL = ROOT / "data" / "real"
 SHIPPED = {

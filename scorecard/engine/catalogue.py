@@ -170,6 +170,10 @@ def load_catalogue(file: Path, digital_channels: tuple = ("web", "app")) -> dict
     return {m.id: m for m in measures}
 
 
+# the addresses of the dashboard's own pages (app.py): a pillar's page is at /<pillar id>
+PAGE_PATHS = ("overview", "service", "actions", "map", "data", "measure")
+
+
 @lru_cache(maxsize=8)
 def load_strategy(file: Path, catalogue_file: Path) -> Strategy:
     """The strategy file, checked against the catalogue."""
@@ -230,6 +234,12 @@ def _check_strategy(strategy: Strategy, catalogue: dict[str, Measure], file: Pat
     ids = [p.id for p in strategy.pillars]
     if len(set(ids)) != len(ids):
         raise ConfigError(f"{file.name}: pillar ids must be unique")
+    taken = sorted(set(ids) & set(PAGE_PATHS))
+    if taken:
+        raise ConfigError(
+            f"{file.name}: pillar id {', '.join(taken)} is the address of one of the "
+            f"dashboard's own pages ({', '.join(PAGE_PATHS)}); choose another id"
+        )
     for pillar in strategy.pillars:
         unknown = [m for m in pillar.measures if m not in catalogue]
         if unknown:

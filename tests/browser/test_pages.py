@@ -23,6 +23,7 @@ PAGES = [
     ("data", "Data and definitions"),
     ("service?service_view=Housing", "Service view"),
     ("actions", "Action plan"),
+    ("map", "Strategy map"),
     ("measure?measure=Cases+resolved+within+standard", "Cases resolved within standard"),
 ]
 
