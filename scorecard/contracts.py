@@ -27,6 +27,7 @@ OMBUDSMAN_OUTCOMES = ("upheld", "not_upheld", "not_investigated")
 ACTION_STATUSES = ("not_started", "on_track", "at_risk", "delayed", "complete", "withdrawn")
 CASE_STATUSES = ("open", "closed", "cancelled")
 COMMENTARY_STATUSES = ("draft", "approved")
+PERIOD_GRAINS = ("year", "quarter", "month")  # a published figure's period (peers)
 
 
 @dataclass(frozen=True)
@@ -431,6 +432,59 @@ COMMENTARY = Extract(
     ),
 )
 
+PEERS = Extract(
+    name="peers",
+    grain="one published figure for one council, measure and period",
+    description=(
+        "Figures published for similar councils (a benchmarking service's download, or a "
+        "national indicator from LG Inform or Oflog), to compare the council with its peers "
+        "(optional). The council's own row is the one with its area_code (council.toml)."
+    ),
+    key=("area_code", "measure", "period", "grain"),
+    date_column="period",
+    activity=False,
+    optional=True,
+    columns=(
+        _c("area_code", "text", "The council's code, e.g. E07000999 (an ONS/GSS code)."),
+        _c("area_name", "text", "The council's name."),
+        _c(
+            "measure",
+            "text",
+            "Measure id from the catalogue (map a download's indicator ids with values.measure).",
+        ),
+        _c(
+            "period",
+            "date",
+            "The period the figure is for, as a date in it: its first day, e.g. 2025-04-01 "
+            "for the financial year 2025/26 or for Q1 2025/26, 2025-09-01 for September 2025.",
+        ),
+        _c(
+            "grain",
+            "enum",
+            "How long the period is: year (a financial year, April to March), quarter (a "
+            "financial quarter) or month (blank = year).",
+            required=False,
+            allowed=PERIOD_GRAINS,
+            default="year",
+        ),
+        _c("value", "float", "The published figure, in the measure's unit (percent as 0 to 100)."),
+        _c(
+            "peer_group",
+            "text",
+            "The comparison group, e.g. CIPFA nearest neighbours (blank = similar councils).",
+            required=False,
+        ),
+        _c(
+            "same_definition",
+            "bool",
+            "N: the published figure is defined differently from the council's own measure, "
+            "and the comparison says so (blank = Y).",
+            required=False,
+            default="Y",
+        ),
+    ),
+)
+
 EXTRACTS: tuple[Extract, ...] = (
     CONTACTS,
     CASES,
@@ -441,5 +495,6 @@ EXTRACTS: tuple[Extract, ...] = (
     ACTIONS,
     EVENTS,
     COMMENTARY,
+    PEERS,
 )
 BY_NAME = {e.name: e for e in EXTRACTS}

@@ -47,6 +47,7 @@ def test_pack_has_every_pillar_in_order(html):
         "End-to-end experience",
         "Complaints",
         "Action plan exceptions",
+        "Strategy gaps",
         "Notes on the data",
     ]
     assert "Customer service performance report: September 2026</h1>" in html

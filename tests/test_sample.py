@@ -39,6 +39,7 @@ HEADERS = {
     "measures,categories",
     "events.csv": "date,label,pillar,measure,rebase",
     "commentary.csv": "measure,period,service,commentary,corrective_action,owner_role,status",
+    "peers.csv": "area_code,area_name,measure,period,grain,value,peer_group,same_definition",
 }
 RANDOM_FILES = (
     "contacts.csv.gz",
@@ -46,6 +47,7 @@ RANDOM_FILES = (
     "satisfaction.csv.gz",
     "complaints.csv",
     "returns.csv",
+    "peers.csv",
 )
 FIXED_FILES = ("returns.csv", "targets.csv", "actions.csv", "events.csv", "commentary.csv")
 DATES = {
@@ -58,6 +60,7 @@ DATES = {
     "actions.csv": ["due_on", "last_update_on"],
     "events.csv": ["date"],
     "commentary.csv": ["period"],
+    "peers.csv": ["period"],
 }
 CENTRES = (
     "Northgate Customer Service Centre",
@@ -142,6 +145,8 @@ def test_volumes_scale_and_small_extracts_do_not(sample, tmp_path):
         assert 1.7 <= double[name] / rows[name] <= 2.3, name
     for name in FIXED_FILES:
         assert (tmp_path / "double" / name).read_bytes() == (out / name).read_bytes(), name
+    assert double["peers.csv"] == rows["peers.csv"]  # the same councils; Eastvale's own rows
+    # are worked out from its extracts, so their values move with the scale
     assert 8_000 <= rows["contacts.csv.gz"] <= 12_000  # about 200,000 x scale
     assert 1_600 <= rows["cases.csv.gz"] <= 2_400  # about 40,000 x scale
     assert 1_000 <= rows["satisfaction.csv.gz"] <= 2_000  # 20,000-40,000 x scale
@@ -488,6 +493,54 @@ def test_events_and_commentary(data):
     assert 5 <= len(c) <= 12 and c["period"].dt.day.eq(1).all()
     assert ((c["measure"] == "cases_within_standard") & (c["service"] == "Housing")).any()
     assert c["measure"].isin(set(data["targets"]["measure_id"])).all()
+
+
+def test_peers_are_eastvale_and_fifteen_neighbours(sample, data):
+    _, rows = sample
+    p = data["peers"]
+    # Eastvale publishes three of the four measures, its 15 neighbours all four; four years
+    assert rows["peers.csv"] == len(p) == (16 * 3 + 15) * 4
+    assert p["area_code"].nunique() == 16 and p["area_code"].str.fullmatch(r"E07000\d{3}").all()
+    assert not p.duplicated(["area_code", "measure", "period"]).any()
+    assert sorted(p["period"].dt.strftime("%Y-%m-%d").unique()) == [
+        f"{year}-04-01" for year in range(2022, 2026)
+    ]
+    assert (p["grain"] == "year").all()
+    assert (p["peer_group"] == "Nearest neighbours (fictional)").all()
+    eastvale = p[p["area_code"] == "E07000999"]
+    assert set(eastvale["area_name"]) == {"Eastvale"}
+    assert set(eastvale["measure"]) == {
+        "call_abandonment",
+        "complaints_upheld",
+        "resident_satisfaction",
+    }  # no stage 1 timeliness row: the dashboard compares its own figure
+    other = p[p["same_definition"] == "N"]
+    assert set(other["measure"]) == {"complaints_upheld"}
+    assert other.groupby("period").size().eq(3).all()  # three neighbours count stage 1 only
+    neighbours = p[p["area_code"] != "E07000999"].groupby("measure")["value"]
+    assert (
+        neighbours.median()
+        .between(
+            pd.Series(
+                {
+                    "call_abandonment": 6,
+                    "complaints_upheld": 40,
+                    "resident_satisfaction": 55,
+                    "stage1_on_time": 70,
+                }
+            ),
+            pd.Series(
+                {
+                    "call_abandonment": 14,
+                    "complaints_upheld": 55,
+                    "resident_satisfaction": 66,
+                    "stage1_on_time": 85,
+                }
+            ),
+        )
+        .all()
+    )
+    assert p["value"].between(0, 100).all()
 
 
 def test_shipped_sample_is_reproduced_exactly(tmp_path):

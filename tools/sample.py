@@ -2,7 +2,8 @@
 
 Run ``python -m tools.sample --out data/sample --scale 1 --seed 20260930``. The same arguments
 always give byte-identical files. Volumes of the big extracts scale with ``--scale``; the small
-reference extracts (targets, actions, events, commentary, returns) do not.
+reference extracts (targets, actions, events, commentary, returns, and the published
+figures for Eastvale and its 15 neighbours in peers.csv) do not.
 """
 
 from __future__ import annotations
@@ -223,6 +224,7 @@ COLUMNS = {
     "measures,categories",
     "events.csv": "date,label,pillar,measure,rebase",
     "commentary.csv": "measure,period,service,commentary,corrective_action,owner_role,status",
+    "peers.csv": "area_code,area_name,measure,period,grain,value,peer_group,same_definition",
 }
 TIMESTAMP, DATE = "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"
 
@@ -1184,6 +1186,123 @@ def _actions() -> list[tuple]:
     return rows
 
 
+# ---------------------------------------------------------------- peers (benchmarking)
+EASTVALE_CODE = "E07000999"  # fictional: real district codes stop well short of 999
+PEER_GROUP = "Nearest neighbours (fictional)"
+NEIGHBOURS = (
+    ("E07000901", "Ambermoor"),
+    ("E07000902", "Brackenridge"),
+    ("E07000903", "Coldmere"),
+    ("E07000904", "Dunholt"),
+    ("E07000905", "Eldermouth"),
+    ("E07000906", "Fernhallow"),
+    ("E07000907", "Glenmoor"),
+    ("E07000908", "Hartwell Vale"),
+    ("E07000909", "Ivermere"),
+    ("E07000910", "Kestrel Downs"),
+    ("E07000911", "Larkspur"),
+    ("E07000912", "Millbrook Vale"),
+    ("E07000913", "Northwold"),
+    ("E07000914", "Oakhaven"),
+    ("E07000915", "Pelham Fields"),
+)
+PEER_YEARS = (2022, 2023, 2024, 2025)  # financial years 2022/23 to 2025/26, published
+# measure: (neighbours' mean in 2022/23, spread between councils, change a year, lowest,
+# highest). Eastvale publishes its own figure for the first three, worked out from its
+# extracts as the dashboard works it out; it has no row for stage 1 timeliness, so the
+# dashboard compares its own figure, labelled as such.
+PEER_MEASURES = {
+    "call_abandonment": (10.5, 3.0, -0.5, 2.0, 25.0),
+    "complaints_upheld": (47.0, 7.0, -0.8, 20.0, 80.0),
+    "resident_satisfaction": (60.0, 4.5, 0.4, 40.0, 80.0),
+    "stage1_on_time": (76.0, 7.0, 1.5, 40.0, 99.0),
+}
+# three neighbours publish complaints upheld at stage 1 only: not the council's definition
+OTHER_DEFINITION = {("complaints_upheld", "E07000903"), ("complaints_upheld", "E07000908")}
+OTHER_DEFINITION |= {("complaints_upheld", "E07000913")}
+
+
+class _OwnFigures:
+    """Eastvale's own figure per financial year for the measures it publishes in the peers
+    file, tallied from the extracts as they are written (its published row is the figure the
+    dashboard works out: like for like)."""
+
+    def __init__(self) -> None:
+        self.sums: dict[tuple[str, int], list[float]] = {}
+
+    def _add(self, measure: str, stamps, hit, weight=None) -> None:
+        stamps = pd.to_datetime(pd.Series(stamps))
+        frame = pd.DataFrame(
+            {
+                "fy": (stamps.dt.year - (stamps.dt.month < 4)).to_numpy(),
+                "all": 1.0 if weight is None else np.asarray(weight, dtype=float),
+            }
+        )
+        frame["hit"] = np.where(np.asarray(hit, dtype=bool), frame["all"], 0.0)
+        for year, row in frame.groupby("fy")[["hit", "all"]].sum().iterrows():
+            tally = self.sums.setdefault((measure, int(year)), [0.0, 0.0])
+            tally[0] += row["hit"]
+            tally[1] += row["all"]
+
+    def contacts(self, frames):
+        """Pass each month's contacts on, counting abandoned calls of calls offered."""
+        for frame in frames:
+            calls = frame[frame["channel"] == "phone"]
+            self._add("call_abandonment", calls["received_at"], calls["abandoned"] == "Y")
+            yield frame
+
+    def complaints(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Count decisions upheld in full or part, of all decisions, by response date."""
+        decided = frame[frame["outcome"].isin(("upheld", "partly_upheld", "not_upheld"))]
+        upheld = decided["outcome"].isin(("upheld", "partly_upheld"))
+        self._add("complaints_upheld", decided["responded_on"], upheld)
+        return frame
+
+    def satisfaction(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Weigh residents satisfied with the council (4 or 5) against all who answered."""
+        asked = frame[
+            (frame["survey"] == "resident_survey") & (frame["question"] == "satisfied_with_council")
+        ]
+        weight = pd.to_numeric(asked["weight"])
+        self._add("resident_satisfaction", asked["responded_on"], asked["score"] >= 4, weight)
+        return frame
+
+    def value(self, measure: str, year: int) -> float | None:
+        """The per cent for a financial year, or None when nothing was counted."""
+        hit, total = self.sums.get((measure, year), (0.0, 0.0))
+        return 100 * hit / total if total else None
+
+
+def _peers(rng: Rng, own: _OwnFigures) -> list[tuple]:
+    """Published figures for Eastvale and its 15 neighbours, four financial years, as a
+    benchmarking download has them: each neighbour sits a steady distance from the group's
+    mean (its own level), moves with the group's trend and varies a little each year."""
+    rows = []
+    for measure, (mean, spread, trend, low, high) in PEER_MEASURES.items():
+        level = rng.normal(0, spread, len(NEIGHBOURS))
+        noise = rng.normal(0, spread / 4, (len(PEER_YEARS), len(NEIGHBOURS)))
+        for y, year in enumerate(PEER_YEARS):
+            period = f"{year}-04-01"
+            figures = np.clip(mean + trend * y + level + noise[y], low, high)
+            ours = own.value(measure, year) if measure != "stage1_on_time" else None
+            councils = [(EASTVALE_CODE, "Eastvale", ours)] if ours is not None else []
+            councils += [(code, name, v) for (code, name), v in zip(NEIGHBOURS, figures)]
+            rows += [
+                (
+                    code,
+                    name,
+                    measure,
+                    period,
+                    "year",
+                    f"{value:.1f}",
+                    PEER_GROUP,
+                    "N" if (measure, code) in OTHER_DEFINITION else "Y",
+                )
+                for code, name, value in councils
+            ]
+    return rows
+
+
 # ---------------------------------------------------------------- writing
 COUNCIL_SETTINGS = """\
 # The council's own settings, kept beside its extracts (see config/settings.toml for every
@@ -1191,6 +1310,7 @@ COUNCIL_SETTINGS = """\
 council = "Eastvale Council"
 data_label = "Eastvale sample extracts"
 demonstration = true  # synthetic extracts ending September 2026: labelled, never "stale"
+area_code = "E07000999"  # Eastvale's own rows in peers.csv (a fictional code)
 """
 
 
@@ -1223,17 +1343,19 @@ def generate(out: Path, scale: float = 1.0, seed: int = 20260930) -> dict[str, i
     """Write every extract under `out`; return the number of rows written per file name."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
+    own = _OwnFigures()  # Eastvale's published figures, tallied as the extracts are written
     jobs = {
-        "contacts.csv.gz": (lambda: _contact_frames(rngs[0], scale), TIMESTAMP),
+        "contacts.csv.gz": (lambda: own.contacts(_contact_frames(rngs[0], scale)), TIMESTAMP),
         "cases.csv.gz": (lambda: [_cases(rngs[1], scale)], TIMESTAMP),
-        "satisfaction.csv.gz": (lambda: [_satisfaction(rngs[2], scale)], DATE),
-        "complaints.csv": (lambda: [_complaints(rngs[3], scale)], DATE),
+        "satisfaction.csv.gz": (lambda: [own.satisfaction(_satisfaction(rngs[2], scale))], DATE),
+        "complaints.csv": (lambda: [own.complaints(_complaints(rngs[3], scale))], DATE),
         "returns.csv": (lambda: [_returns(rngs[4])], None),
         "targets.csv": (lambda: [_targets()], None),
         "actions.csv": (lambda: [_actions()], None),
         "events.csv": (lambda: [EVENTS], None),
         "commentary.csv": (lambda: [COMMENTARY], None),
+        "peers.csv": (lambda: [_peers(rngs[5], own)], None),  # last: after what it tallies
     }
     (out / "council.toml").write_text(COUNCIL_SETTINGS, encoding="utf-8")
     return {

@@ -52,6 +52,13 @@ with refs as (
         measure as value
     from commentary
     where not list_contains($measures, measure)
+    union all
+    select
+        'peers' as extract,
+        'measure' as column_name,
+        measure as value
+    from peers
+    where not list_contains($measures, measure)
 ),
 
 final as (

@@ -51,6 +51,12 @@ def number(value: float, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st (a rank among services or councils)."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def plural(value: float, words: tuple[str, str], decimals: int) -> str:
     text = number(value, decimals)
     return f"{text} {words[0] if text == '1' else words[1]}"

@@ -21,11 +21,23 @@ from ..charts import measure as charts
 from ..contracts import CHANNEL_WORDS
 from ..engine import calendar as cal
 from ..engine import catalogue as catalogue_
-from ..engine import coverage, fmt, glossary, measures, method, sentences, summary, tables
+from ..engine import (
+    coverage,
+    fmt,
+    glossary,
+    measures,
+    method,
+    peers,
+    sentences,
+    summary,
+    tables,
+)
 from ..engine.filters import Filters
 from ..engine.measures import RAG_WORDS
 from ..governance import commentary
 from ..governance.appdb import AppDatabase
+from ..plan import actions as plan_actions
+from ..plan import strategy_map
 from ..settings import Settings
 from . import pdf, snapshots
 from .html_report import Document
@@ -111,6 +123,7 @@ class Pack:
         for pillar in self.strategy.pillars:
             self._pillar(doc, pillar, results[pillar.id])
         self._actions(doc)
+        self._gaps(doc, results)
         self._notes(doc)
         return doc
 
@@ -157,6 +170,11 @@ class Pack:
             )
             for caveat in r.notes:  # last available, provisional, small base, not split by
                 doc.paragraph(caveat, "note")
+            compared = peers.for_result(self.database, r, self.targets, self.settings)
+            for i, line in enumerate(peers.card_lines(compared)):  # as on the card
+                doc.paragraph(
+                    line if i else f"Compared with similar councils: {line}", "note" if i else ""
+                )
             note = self.notes.for_result(r)
             if note:  # approved only, sanitised: the same HTML the screen shows
                 doc.sanitised(self.notes.html(note))
@@ -203,6 +221,27 @@ class Pack:
             ),
             f"Actions overdue, at risk or delayed at {fmt.long_date(self.as_at)}",
         )
+
+    def _gaps(self, doc: Document, results: dict) -> None:
+        """The strategy map's gaps (plan/strategy_map.py): a heading per kind, each gap in
+        words, or why that kind could not be checked."""
+        doc.heading("Strategy gaps")
+        judged = {r.measure.id: strategy_map.judge(r) for rs in results.values() for r in rs}
+        for m in strategy_map.measure_ids(self.strategy):
+            if m not in judged:  # a commitment's measure on no pillar's scorecard
+                judged[m] = strategy_map.judge(self.result(m))
+        absent = coverage.absence(coverage.load(self.database), ("actions",))
+        actions = None if absent else plan_actions.load(self.database, self.strategy)
+        found = strategy_map.build(self.strategy, self.catalogue, judged, actions, absent or "")
+        doc.paragraph(
+            "Where the strategy's commitments, the measures that show whether each is kept "
+            "and the actions that deliver it do not join up (the dashboard's Strategy map "
+            "page). Measures are judged for this pack's period and filters; commitments and "
+            "actions are council-wide."
+        )
+        for heading, lines in strategy_map.sections(found):
+            doc.heading(heading, level=3)
+            doc.bullets(lines)
 
     def _notes(self, doc: Document) -> None:
         doc.heading("Notes on the data")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..engine import exports, fmt, glossary, measures, summary, suppression
+from ..engine import exports, fmt, glossary, measures, peers, summary, suppression
 from ..engine.filters import Filters
 from ..engine.measures import RAG_ICONS, RAG_WORDS, MeasureResult
 from ..engine.sentences import has_limits
@@ -240,8 +240,10 @@ def measure_card(
     notes=None,
     revised: str | None = None,
     place: str = "",
+    peer: list[str] | None = None,
 ) -> None:
     """One measure: figure, RAG, target and distance, direction of travel, the sentence,
+    the comparison with similar councils (`peer`: its lines, from engine/peers.py),
     commentary (or a flag that a red or amber figure has none)."""
     m = result.measure
     with st.container(border=True, key=f"card-{m.id}" + (f"--{place}" if place else "")):
@@ -264,6 +266,9 @@ def measure_card(
             # by financial year, the previous period is the same period last year
             st.markdown(change_line(result, result.vs_last_year, "the same period last year"))
             st.markdown(result.sentence)
+        if peer:  # text from the peers file (a group's name) is shown as typed: sanitised
+            icons = [":material/leaderboard:"] + [":material/info:"] * (len(peer) - 1)
+            st.caption("  \n".join(f"{i} {fmt.plain(line)}" for i, line in zip(icons, peer)))
         for caveat in result.notes:
             st.caption(f":material/info: {caveat}")
         if notes is not None:
@@ -296,6 +301,9 @@ def card_grid(
                     notes=ctx.notes,
                     revised=(revised or {}).get(result.measure.id),
                     place=place if seen is not None and result.measure.id in seen else "",
+                    peer=peers.card_lines(
+                        peers.for_result(ctx.database, result, ctx.targets, ctx.settings)
+                    ),
                 )
                 if seen is not None:
                     seen.add(result.measure.id)

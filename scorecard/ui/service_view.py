@@ -17,6 +17,7 @@ import streamlit as st
 from ..charts import plan as plan_charts
 from ..engine import coverage, fmt, measures
 from ..engine.filters import Filters
+from ..engine.fmt import ordinal
 from ..engine.measures import RAG_ICONS, RAG_WORDS
 from ..engine.suppression import hidden_text
 from ..plan.actions import rag_text
@@ -74,12 +75,6 @@ def council_only(strategy, catalogue: dict) -> list:
         [m for p in strategy.pillars for m in p.measures] + list(strategy.plan_measures)
     )
     return [catalogue[m] for m in ids if "service" not in catalogue[m].dimensions]
-
-
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def rank(by_service: pd.DataFrame, service: str, measure) -> tuple[int | None, int, bool]:

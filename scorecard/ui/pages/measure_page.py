@@ -1,9 +1,10 @@
-"""One measure in detail: its card, SPC chart, and how each service compares."""
+"""One measure in detail: its card, SPC chart, how each service compares, and how the council
+compares with similar councils."""
 
 import streamlit as st
 
 from scorecard.ui import components as ui
-from scorecard.ui import link_check, views
+from scorecard.ui import link_check, peers, views
 
 
 def render(ctx, filters) -> None:
@@ -16,3 +17,4 @@ def render(ctx, filters) -> None:
     ui.page_header(measure.title, measure.definition, ctx, filters)
     result = ui.results_for(ctx, [measure.id], filters)[0]
     views.measure_detail(ctx, filters, result, pillar.id if pillar else None)
+    peers.section(ctx, filters, measure)
