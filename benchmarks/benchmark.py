@@ -25,8 +25,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scorecard import ingest, sample, settings  # noqa: E402
-from scorecard.engine import catalogue, db, measures
+from scorecard import ingest, settings  # noqa: E402
+from scorecard.engine import catalogue, db, measures  # noqa: E402
+from tools import sample  # noqa: E402
 
 FILTERS = {
     "all services, by month": measures.Filters("month", date(2022, 4, 1), date(2026, 9, 30)),

@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
+IDLE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector('h1') && !document.querySelector('[data-stale="true"]');
+}"""
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def wait_for_app(page, timeout: float = 90) -> None:
-    """Wait until the script has finished running and a page title is on screen."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=timeout * 1000)
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        state = page.evaluate(
-            "() => document.querySelector('[data-testid=\"stApp\"]')"
-            ".getAttribute('data-test-script-state')"
-        )
-        if state == "notRunning" and page.locator("h1").count():
-            time.sleep(0.5)
-            return
-        time.sleep(0.25)
-    raise TimeoutError("the app did not finish running")
+    """Wait until the script has finished running, a page title is on screen and nothing
+    shown is left over from the run before."""
+    page.wait_for_function(IDLE, timeout=timeout * 1000)
+    page.evaluate(NEXT_FRAME)
+
+
+WATCH_RUNS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__scriptRuns = 0;
+  new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__scriptRuns += 1;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def click_and_wait(page, target, timeout: float = 90) -> None:
+    """Click `target` (a locator) and wait for the script run it starts to finish: a run is
+    seen to begin before the app counts as idle again, so nothing left from before passes."""
+    page.evaluate(WATCH_RUNS)
+    target.click()
+    page.wait_for_function("() => window.__scriptRuns > 0", timeout=timeout * 1000)
+    wait_for_app(page, timeout)
 
 
 def screenshot(page, name: str) -> Path:
@@ -32,7 +48,7 @@ def screenshot(page, name: str) -> Path:
         "'[data-testid=stMain], section')].map(e => e.scrollHeight))"
     )
     page.set_viewport_size({"width": 1440, "height": min(max(1000, height + 80), 12000)})
-    time.sleep(0.5)
+    page.evaluate(NEXT_FRAME)  # laid out again at the new size
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": 1440, "height": 1000})

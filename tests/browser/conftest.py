@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -47,6 +48,10 @@ def _wait_healthy(url: str, timeout: float = 120) -> None:
             time.sleep(0.5)
     raise RuntimeError(f"Streamlit did not start at {url}")
 
+
+# an assertion on the page waits this long for it to come true: a loaded CI machine can take
+# several seconds to draw a page, and Playwright's 5 s default is not enough there
+expect.set_options(timeout=30_000)
 
 STREAMLIT_RUN = (sys.executable, "-m", "streamlit", "run", "app.py")
 

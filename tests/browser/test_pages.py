@@ -8,7 +8,7 @@ import pytest
 
 from scorecard.ui.components import TABLE_WIDTHS
 
-from browser_helpers import screenshot, wait_for_app
+from browser_helpers import click_and_wait, screenshot, wait_for_app
 from support import ROOT
 
 pytestmark = pytest.mark.browser
@@ -68,8 +68,7 @@ def test_filters_in_the_url_survive_navigation(server, page):
     assert (
         "Q2 2026/27 · Housing · all channels" in page.locator("[data-testid='stMain']").inner_text()
     )
-    page.get_by_role("link", name="Complaints").first.click()
-    wait_for_app(page)
+    click_and_wait(page, page.get_by_role("link", name="Complaints").first)
     assert page.locator("h1").first.inner_text().strip() == "Complaints"
     assert re.search(r"grain=Quarter", page.url) and "service=Housing" in page.url
     assert (

@@ -13,7 +13,7 @@ from conftest import ROOT, _serve
 from scorecard import ingest
 from scorecard.settings import load
 
-from browser_helpers import wait_for_app
+from browser_helpers import click_and_wait, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -51,8 +51,7 @@ def test_two_replicas_serve_what_the_loading_job_wrote(tmp_path_factory, page):
         for url in urls:
             page.goto(f"{url}/data")
             wait_for_app(page)
-            page.get_by_role("button", name="Check for new data now").click()
-            wait_for_app(page)
+            click_and_wait(page, page.get_by_role("button", name="Check for new data now"))
             assert "data as at 2 October 2026" in _caption(page, url), url
     finally:
         for replica in replicas:

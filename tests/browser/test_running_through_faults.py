@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import wait_for_app
+from browser_helpers import click_and_wait, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -14,8 +14,7 @@ pytestmark = pytest.mark.browser
 def _check_now(page, url):
     page.goto(f"{url}/data")
     wait_for_app(page)
-    page.get_by_role("button", name="Check for new data now").click()
-    wait_for_app(page)
+    click_and_wait(page, page.get_by_role("button", name="Check for new data now"))
 
 
 def test_a_stray_quote_while_running(mini_council, page):
