@@ -90,7 +90,7 @@ def engine_times(database, cat, targets, ids) -> dict[str, float]:
     judges them (measures.compute_many: side by side on the server's pool)."""
     out = {}
     for label, filters in FILTERS.items():
-        database._cache.clear()  # a filter change: nothing reused from the last view
+        database.cache.clear()  # a filter change: nothing reused from the last view
         out[label], _ = timed(
             lambda f=filters: measures.compute_many(database, [(cat[m], f) for m in ids], targets)
         )

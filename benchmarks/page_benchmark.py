@@ -63,7 +63,7 @@ def _clear_caches() -> None:
     """Empty every database's query and result cache: the next run computes from scratch."""
     for obj in gc.get_objects():
         if isinstance(obj, db.Database):
-            obj._cache.clear()
+            obj.cache.clear()
 
 
 def _open(at: AppTest, url_path: str) -> AppTest:

@@ -10,4 +10,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+sha256sum requirements.txt > .venv/.requirements.sha256  # run.sh: the runtime set is in
 exec .venv/bin/python -m pytest "$@"

@@ -178,3 +178,19 @@ def test_lagging_measures_say_their_recent_figures_are_provisional(mini_db, cata
     assert result.complete_on(date(2026, 8, 1)) == date(2026, 10, 30)
     # a measure that does not lag is never provisional
     assert _compute(mini_db, catalogue_, targets, "calls_answered_60s").provisional_until is None
+
+
+def test_the_command_line_cache_hands_out_copies_and_can_be_emptied():
+    from scorecard.engine.db import LruCache
+
+    cache, calls = LruCache(size=2), []
+
+    def factory():
+        calls.append(1)
+        return {"figure": [1, 2]}
+
+    first = cache.get(("v1", "query", "a"), factory)
+    first["figure"].append(3)  # a caller's change reaches nobody else
+    assert cache.get(("v1", "query", "a"), factory) == {"figure": [1, 2]} and len(calls) == 1
+    cache.clear()  # the benchmark's cold run: computed again
+    assert cache.get(("v1", "query", "a"), factory) == {"figure": [1, 2]} and len(calls) == 2

@@ -160,3 +160,23 @@ def test_papers_carry_no_internal_nags(html):
     assert "Commentary: needed" not in html and "No commentary has been provided" not in html
     assert "without commentary" not in html
     assert '<th scope="col">Commentary</th>' not in html
+
+
+def test_a_chart_drawn_before_is_not_drawn_again(monkeypatch):
+    import plotly.graph_objects as go
+
+    drawn = []
+
+    async def draw(figures, executable):
+        drawn.append(len(figures))
+        return [f"<svg>{fig.data[0].y[-1]}</svg>".encode() for fig in figures]
+
+    monkeypatch.setattr(html_report, "_draw", draw)
+    monkeypatch.setattr(html_report.pdf, "chromium", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(html_report, "_SVGS", {})
+    first, second = go.Figure(go.Scatter(y=[1.0, 2.0])), go.Figure(go.Scatter(y=[1.0, 3.0]))
+    assert html_report.draw_svgs([first, second]) == [b"<svg>2.0</svg>", b"<svg>3.0</svg>"]
+    again = go.Figure(go.Scatter(y=[1.0, 2.0]))  # the same figure, built again
+    changed = go.Figure(go.Scatter(y=[1.0, 4.0]))
+    assert html_report.draw_svgs([again, changed]) == [b"<svg>2.0</svg>", b"<svg>4.0</svg>"]
+    assert drawn == [2, 1]  # only the changed chart went to Chromium the second time

@@ -171,6 +171,10 @@ class LruCache:
         self._factory.value = factory
         return copy.deepcopy(self._cached(key))
 
+    def clear(self) -> None:
+        """Forget every result (the benchmark's cold run)."""
+        self._cached.cache_clear()
+
 
 class Database:
     """A read-only database file served to every session, with a result cache.

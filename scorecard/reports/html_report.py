@@ -12,6 +12,7 @@ with a note; their data tables are always there.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import html
 import logging
 import math
@@ -23,12 +24,15 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.io.json import to_json_plotly
 
 from . import pdf
 
 LOG = logging.getLogger(__name__)
 FIGURE_WIDTH = 680  # px: the width of A4 less 15 mm margins, so print never crops a chart
 SHORT_TABLE = 15  # rows: a table this short is kept on one printed page
+SVG_CACHE_SIZE = 512  # charts drawn before: a pack made again draws only what changed
+_SVGS: dict[str, bytes] = {}
 
 CSS = """
 :root { color-scheme: light; }
@@ -268,18 +272,32 @@ NOT_DRAWN = (
 
 def draw_svgs(figures: list) -> list[bytes | None]:
     """Each figure as SVG at print width, drawn in one Chromium session by Kaleido; None for
-    each when Chromium is missing or the drawing fails (logged, never raised)."""
+    each when Chromium is missing or the drawing fails (logged, never raised). A figure drawn
+    before (the same figure, to the byte) is not drawn again."""
     executable = pdf.chromium()
     if not figures or executable is None:
         return [None] * len(figures)
-    try:
-        # in a thread of its own: the caller may already run an event loop (Playwright,
-        # Streamlit's server), and asyncio.run needs a thread without one
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(asyncio.run, _draw(figures, executable)).result()
-    except Exception:  # a paper without charts beats no paper: the tables carry the figures
-        LOG.exception("Kaleido could not draw the charts")
-        return [None] * len(figures)
+    keys = [_figure_key(fig) for fig in figures]
+    new = {key: fig for key, fig in zip(keys, figures) if key not in _SVGS}
+    if new:
+        try:
+            # in a thread of its own: the caller may already run an event loop (Playwright,
+            # Streamlit's server), and asyncio.run needs a thread without one
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                drawn = pool.submit(asyncio.run, _draw(list(new.values()), executable)).result()
+        except Exception:  # a paper without charts beats no paper: the tables carry them
+            LOG.exception("Kaleido could not draw the charts")
+            return [None] * len(figures)
+        while len(_SVGS) + len(new) > SVG_CACHE_SIZE and _SVGS:
+            del _SVGS[next(iter(_SVGS))]  # the oldest first
+        _SVGS.update(zip(new, drawn))
+    return [_SVGS.get(key) for key in keys]
+
+
+def _figure_key(fig) -> str:
+    """A digest of the whole figure as Plotly writes it (every array in full)."""
+    text = to_json_plotly(fig)
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
 async def _draw(figures: list, executable: str) -> list[bytes]:

@@ -100,6 +100,10 @@ class SessionCache:
         digest = hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
         return _cached(digest, factory)
 
+    def clear(self) -> None:
+        """Forget every result, every session's (the benchmark's cold run)."""
+        _cached.clear()
+
 
 @st.cache_resource(max_entries=3)
 def _database(path: str) -> Database:
