@@ -52,7 +52,11 @@ def test_every_period_at_once_agrees_with_one_table_at_a_time():
     rng = random.Random(7)
     rows = pd.DataFrame(
         [
-            {"period_start": p, "service": s, "base": rng.choice([0, 3, 9, 10, 11, 25, 40, 40])}
+            {
+                "period_start": p,
+                "service": s,
+                "base": rng.choice([0, 3, 9, 10, 11, 25, 40, 40, float("nan")]),
+            }
             for p in range(60)
             for s in "ABCDEF"
             if rng.random() > 0.2

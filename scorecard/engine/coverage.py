@@ -73,7 +73,7 @@ def _date(value) -> date | None:
 
 def load(database) -> Coverage:
     """The coverage of a served database (worked out once per data version)."""
-    return database.memo(("coverage",), lambda: _load(database))
+    return database.reference(("coverage",), lambda: _load(database))
 
 
 def _load(database) -> Coverage:

@@ -189,6 +189,8 @@ class Database:
         self.version = f"{self.path}|{uuid.uuid4().hex}"
         self._con = connect(self.path)
         self.cache = cache or LruCache()
+        self._reference: dict = {}
+        self._reference_lock = threading.Lock()
 
     def query(self, name: str, **params) -> pd.DataFrame:
         """Run queries/<name>.sql with the parameters it uses; returns a DataFrame of its own."""
@@ -211,6 +213,15 @@ class Database:
         """A value computed once per data version and key (e.g. a measure's judged result),
         handed to each caller as a copy of its own."""
         return self.cache.get((self.version, "memo", key), factory)
+
+    def reference(self, key, factory):
+        """Reference data worked out once per data version and shared, not copied (the
+        coverage, the known process changes): the value must be immutable. Asked for by
+        every measure on every filter change, so kept on the database itself."""
+        with self._reference_lock:
+            if key not in self._reference:
+                self._reference[key] = factory()
+            return self._reference[key]
 
     def table(self, name: str) -> pd.DataFrame:
         """A small whole table (loads, build), for the data-quality page."""

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -548,17 +550,17 @@ def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()):
     return spc.xmr(values, measure.better, target, rebase=rebase), ""
 
 
-def rebase_dates(database) -> dict[str, list[date]]:
+def rebase_dates(database) -> Mapping[str, tuple[date, ...]]:
     """Known process changes (new telephony, a new form) by measure: SPC restarts there."""
 
     def load():
         rebases = database.query("tables/rebase_dates")
-        out: dict[str, list[date]] = {}
+        out: dict[str, tuple[date, ...]] = {}
         for measure_id, day in zip(rebases["measure"], pd.to_datetime(rebases["date"]).dt.date):
-            out.setdefault(measure_id, []).append(day)
-        return out
+            out[measure_id] = (*out.get(measure_id, ()), day)
+        return MappingProxyType(out)
 
-    return database.memo(("rebase_dates",), load)
+    return database.reference(("rebase_dates",), load)
 
 
 # Measures judged side by side: while one waits on its query (DuckDB works outside Python's
@@ -660,7 +662,7 @@ def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
     )
     if not measure.snapshot:
         result.spc, result.coarse = spc_frame(
-            shown, measure, rebase_dates(database).get(measure.id, [])
+            shown, measure, rebase_dates(database).get(measure.id, ())
         )
         result.variation, result.assurance = spc.icons(result.spc, measure.better)
     covered = coverage.load(database)

@@ -19,8 +19,10 @@ ranks, as Excel's QUARTILE.INC and numpy's default; quartiles need at least four
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -247,14 +249,26 @@ def table(c: Comparison) -> pd.DataFrame:
     )
 
 
+def _figures(database, area_code: str) -> Mapping[str, pd.DataFrame]:
+    """Every measure's peer figures (queries/peers/peer_figures_by_period.sql), by measure:
+    one query per data version, shared by every card (each takes a copy of its own rows)."""
+
+    def load():
+        frame = database.query("peers/peer_figures_by_period", area_code=area_code)
+        return MappingProxyType(
+            {m: rows.reset_index(drop=True) for m, rows in frame.groupby("measure", sort=False)}
+        )
+
+    return database.reference(("peer figures", area_code), load)
+
+
 def _rows(database, measure: Measure, filters: Filters, area_code: str) -> pd.DataFrame:
     """The measure's peer figures at one grain (that of the latest period up to the end of
     the reporting period; a financial year, where two end together), from the trend charts'
     start, and always the latest period, however long ago it ended."""
-    frame = database.query("peers/peer_figures_by_period", area_code=area_code)
-    frame = frame[frame["measure"] == measure.id]
-    if frame.empty:
-        return frame
+    frame = _figures(database, area_code).get(measure.id)
+    if frame is None:
+        return pd.DataFrame()  # no peer figure for it: no comparison
     starts = [pd.Timestamp(s).date() for s in frame["period_start"]]
     ends = [cal.period_end(s, g) for s, g in zip(starts, frame["grain"])]
     frame = frame.assign(period_start=starts, period_end=ends)

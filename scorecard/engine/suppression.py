@@ -108,20 +108,27 @@ def hidden_by_period(
     period: str = "period_start",
 ) -> dict:
     """`hidden_groups` for every period of a breakdown at once (the same rule as `protect`,
-    worked out in one pass over plain values: it runs for every measure on every filter
-    change): period -> the groups hidden."""
-    members: dict = {}
-    for key, label, size in zip(rows[period], rows[group], rows[base]):
-        members.setdefault(key, []).append((label, float(size)))
-    out = {}
-    for key, groups in members.items():
-        sizes = np.fromiter((size for _, size in groups), dtype=float, count=len(groups))
-        small = under(sizes, min_base)
-        hidden = {label for (label, _), h in zip(groups, small) if h}
-        extra = _next_smallest(sizes, small)
-        if extra is not None:
-            hidden.add(groups[extra][0])
-        out[key] = hidden
+    worked out on arrays for all periods together: it runs for every measure on every
+    filter change): period -> the groups hidden."""
+    codes, keys = pd.factorize(rows[period], sort=False)
+    labels = rows[group].to_numpy(dtype=object)
+    sizes = rows[base].to_numpy(dtype=float, na_value=np.nan)
+    hidden = under(sizes, min_base)
+    parts = np.bincount(codes, minlength=len(keys))
+    # the complementary rule where exactly one of two or more parts is hidden
+    one = (np.bincount(codes, weights=hidden, minlength=len(keys)) == 1) & (parts >= 2)
+    shown = np.flatnonzero(one[codes] & ~hidden)
+    if len(shown):
+        # per period, the smallest shown part, the first of equals, no size last
+        order = np.lexsort(
+            (shown, np.where(np.isnan(sizes[shown]), np.inf, sizes[shown]), codes[shown])
+        )
+        ranked = shown[order]
+        first = np.r_[True, codes[ranked][1:] != codes[ranked][:-1]]
+        hidden[ranked[first]] = True
+    out: dict = {key: set() for key in keys}
+    for code, label in zip(codes[hidden], labels[hidden]):
+        out[keys[code]].add(label)
     return out
 
 
