@@ -152,13 +152,13 @@ class Targets:
             self._steps.setdefault((row.measure_id, service), []).append(
                 (pd.Timestamp(row.from_period).date(), float(row.target), margin)
             )
+        self._starts = {key: [s[0] for s in steps] for key, steps in self._steps.items()}
 
     def _own(self, measure: Measure, period: date, service: str | None):
         for scope in ([service] if service else []) + [None]:
-            steps = self._steps.get((measure.id, scope), [])
-            index = bisect.bisect_right([s[0] for s in steps], period) - 1
+            index = bisect.bisect_right(self._starts.get((measure.id, scope), ()), period) - 1
             if index >= 0:
-                _, target, margin = steps[index]
+                _, target, margin = self._steps[(measure.id, scope)][index]
                 return target, measure.amber_margin if margin is None else margin
         return None
 
@@ -398,13 +398,12 @@ def _one_service(groups: pd.DataFrame, service: str) -> pd.DataFrame:
     """The query's rows for one chosen service, from every service's rows: its own rows, and
     the same again as the selection's total (the same records, summed or ranked the same
     way), the total first in each period, as the query orders them."""
-    own = groups[(groups["service"] == service).to_numpy()]
-    total = own.copy()
-    total["service"] = pd.Series(np.nan, index=total.index, dtype=own["service"].dtype)
-    both = pd.concat([total, own], ignore_index=True)
-    periods, named = both["period_start"].to_numpy(), both["service"].notna().to_numpy()
-    order = sorted(range(len(both)), key=lambda i: (periods[i], named[i]))
-    return both.iloc[order].reset_index(drop=True)
+    own = np.flatnonzero((groups["service"] == service).to_numpy(dtype=bool, na_value=False))
+    own = own[np.argsort(groups["period_start"].to_numpy()[own], kind="stable")]
+    both = groups.take(np.repeat(own, 2)).reset_index(drop=True)
+    named = np.tile([False, True], len(own))
+    both["service"] = both["service"].where(named)
+    return both
 
 
 def _protect_selection(frame, measure, filters, groups, database, min_base) -> pd.DataFrame:

@@ -177,18 +177,24 @@ def comparison(
         for pillar, m in service_measures(strategy, catalogue)
         if not coverage.measure_absence(absent, m)
     ]  # absent: listed apart (absent_note)
-    unique = list({m.id: m for _, m in listed}.values())  # under two pillars: computed once
-    done = iter(
-        measures.compute_many(
-            database,
-            [(m, f) for m in unique for f in (own_filters, council_filters)],
-            targets,
-            min_base,
+
+    def compare():
+        unique = list({m.id: m for _, m in listed}.values())  # under two pillars: once
+        done = iter(
+            measures.compute_many(
+                database,
+                [(m, f) for m in unique for f in (own_filters, council_filters)],
+                targets,
+                min_base,
+            )
         )
-    )
-    judged = {m.id: (next(done), next(done)) for m in unique}
-    rows = [row(pillar, *judged[m.id], service) for pillar, m in listed]
-    return pd.DataFrame(rows, columns=COLUMNS)
+        judged = {m.id: (next(done), next(done)) for m in unique}
+        rows = [row(pillar, *judged[m.id], service) for pillar, m in listed]
+        return pd.DataFrame(rows, columns=COLUMNS)
+
+    # the whole table kept once per data version, strategy, filters and service
+    listing = tuple((pillar.id, pillar.title, m) for pillar, m in listed)
+    return database.memo(("service comparison", listing, filters, service, min_base), compare)
 
 
 def finding(table: pd.DataFrame, service: str) -> str:
