@@ -9,6 +9,7 @@ summary sentence, for the council as a whole and per service.
 from __future__ import annotations
 
 import bisect
+import copy
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +34,7 @@ from .suppression import (
 )
 
 RAG_WORDS = glossary.STATUS
+SHARED = ("measure", "filters", "targets")  # a result's parts that are never changed
 RAG_ICONS = {"green": "check_circle", "amber": "error", "red": "cancel", "none": "remove"}
 PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
 
@@ -72,6 +74,20 @@ class MeasureResult:
     coarse: str = ""  # why the trend is a run chart, not a process chart
     groups: pd.DataFrame | None = None  # every service's rows (the chosen ones' source)
     as_at: date | None = None  # the data's as-at date
+
+    def __deepcopy__(self, memo) -> MeasureResult:
+        """A copy of its own for each caller of the command line's result cache, made
+        quickly: frames copied whole, the catalogue entry, filters and targets (never
+        changed, and frozen where they can be) shared."""
+        copied = object.__new__(type(self))
+        memo[id(self)] = copied
+        for name, value in self.__dict__.items():
+            if isinstance(value, (pd.DataFrame, pd.Series)):
+                value = value.copy()
+            elif name not in SHARED:
+                value = copy.deepcopy(value, memo)
+            copied.__dict__[name] = value
+        return copied
 
     @cached_property
     def by_service(self) -> pd.DataFrame:
