@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from ..settings import PARQUET_MANIFEST, ROOT
+from . import kept
 
 QUERIES = ROOT / "queries"
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -203,11 +204,22 @@ class Database:
         return self.cache.get(key, lambda: self._execute(name, bound))
 
     def _execute(self, name: str, bound: dict) -> pd.DataFrame:
+        sql = sql_text(name)
         cursor = self._con.cursor()
         try:
-            return cursor.execute(sql_text(name), bound).df()
+            table = self._kept_table(name, sql, bound)
+            frame = None if table is None else kept.rows(cursor, table, sql, bound)
+            return cursor.execute(sql, bound).df() if frame is None else frame
         finally:
             cursor.close()
+
+    def _kept_table(self, name: str, sql: str, bound: dict) -> str | None:
+        """The table holding this query's result kept at ingest, if there is one
+        (engine/kept.py)."""
+        if not kept.keepable(parameters(name)) or bound["grain"] not in kept.GRAINS:
+            return None
+        index = self.reference(("kept results",), lambda: kept.index(self._con))
+        return index.get(kept.key(sql, bound))
 
     def memo(self, key, factory):
         """A value computed once per data version and key (e.g. a measure's judged result),

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import calendar as cal
-from . import coverage, fmt, glossary, sentences, spc, survey
+from . import coverage, db, fmt, glossary, kept, sentences, spc, survey
 from .catalogue import Measure
 from .filters import Filters
 from .suppression import (
@@ -243,6 +243,20 @@ def query_params(measure: Measure, filters: Filters) -> dict:
     if params["services_involved"] == "all":
         params["services_involved"] = None
     return params
+
+
+def kept_queries(catalogue: dict[str, Measure]):
+    """The measure queries whose results the build keeps whole (engine/kept.py): each
+    measure's own query and its breakdowns by service and by channel, by month and by
+    quarter, with no filter, as (query text, bound parameters)."""
+    for measure in catalogue.values():
+        used = db.parameters(measure.sql)
+        if not kept.keepable(used):
+            continue
+        for grain in kept.GRAINS:
+            own = query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST))
+            for params in (own, *({**own, "by": by} for by in kept.SPLITS)):
+                yield db.sql_text(measure.sql), {k: params[k] for k in sorted(used)}
 
 
 def add_values(frame: pd.DataFrame, measure: Measure, min_base: int) -> pd.DataFrame:

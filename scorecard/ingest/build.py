@@ -26,7 +26,7 @@ import pandas as pd
 from filelock import FileLock
 
 from ..contracts import EXTRACTS
-from ..engine import catalogue, db, exports
+from ..engine import catalogue, db, exports, kept, measures
 from ..engine.calendar import calendar_frame
 from ..settings import ROOT, Settings, load
 from . import checks, mapping, readers
@@ -40,6 +40,7 @@ CODE_FILES = (
     "ingest/load.py",
     "ingest/build.py",
     "engine/calendar.py",
+    "engine/kept.py",
     "ingest/mapping.py",
     "ingest/staging.py",
 )
@@ -369,6 +370,7 @@ def _build(
             con.execute(f"drop table if exists {table}")
         _record_loads(con, result, mappings)
         db.run_folder(con, "sources", only=None if served is None else [*changed, "loads", "scope"])
+        kept.keep(con, measures.kept_queries(_catalogue(settings)))
         result.warnings = _warnings(con, settings, mappings)
         result.future_rows = con.execute(
             "select count(distinct (extract, file, line)) from rejects where starts_with(reason, "
@@ -378,6 +380,15 @@ def _build(
         _record(con, result)
     finally:
         con.close()
+
+
+def _catalogue(settings: Settings) -> dict:
+    """The measures whose results the build keeps (none when the catalogue cannot be read:
+    the dashboard says why, and nothing kept means every figure is worked out live)."""
+    try:
+        return catalogue.load_catalogue(settings.catalogue_file, settings.digital_channels)
+    except (catalogue.ConfigError, OSError):
+        return {}
 
 
 def _create_shared_tables(con, settings: Settings) -> None:

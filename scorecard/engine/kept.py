@@ -1,0 +1,107 @@
+"""Measure results kept whole at ingest: every measure's query over all time, by month and by
+quarter, for every service and for every channel, stored in the database beside the marts.
+
+A page asks for a measure over some periods; when its query and every parameter but the date
+range are those of a kept result, the rows come from that table (a few hundred rows) instead
+of the marts (up to hundreds of thousands), and only a period cut short by the end of the
+range (the data's as-at date part-way through a month) is worked out live. The rows are the
+query's own rows: a measure's rows for a period depend only on the records dated in that
+period (every measure query filters `date between $start and $end` on the date its period
+comes from: tests/test_kept.py checks each against the live query), so the rows of whole
+periods are the same whatever range they are asked for in.
+
+A result is found by a key made of the query's text and its parameters other than the range:
+a changed catalogue entry, a changed query file or another filter finds no kept result and is
+worked out live, as before; a stale table can never be read. The build writes the tables
+(`keep`, after the marts); `Database` reads them (`rows`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+
+from . import calendar as cal
+
+INDEX = "kept_results"  # key -> table
+GRAINS = ("month", "quarter")
+SPLITS = ("service", "channel")  # the breakdowns kept: by service, by channel
+RANGE = ("start", "end")
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)  # all time, as whole periods
+ORDER = "order by period_start, service nulls first"  # every measure query's own order
+
+
+def _freeze(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
+def key(sql: str, bound: dict) -> str:
+    """The kept result's key: the query's text and every bound parameter but the range."""
+    fixed = tuple((k, _freeze(v)) for k, v in sorted(bound.items()) if k not in RANGE)
+    return hashlib.blake2b(repr((sql, fixed)).encode(), digest_size=10).hexdigest()
+
+
+def keepable(used: frozenset) -> bool:
+    """True for a query by period (it takes a grain and a date range)."""
+    return {"grain", *RANGE} <= used
+
+
+def keep(con, jobs) -> int:
+    """Run each (query text, bound parameters) over all time and store its rows, replacing
+    what an earlier build kept. A query that fails (an extract not supplied) is not kept:
+    the engine then works it out live, and says why it has no figure. Returns how many."""
+    tables = con.execute(
+        "select table_name from duckdb_tables() where table_name = $t", {"t": INDEX}
+    ).fetchall()
+    if tables:
+        for (name,) in con.execute(f"select table_name from {INDEX}").fetchall():
+            con.execute(f'drop table if exists "{name}"')
+        con.execute(f"drop table {INDEX}")
+    con.execute(f"create table {INDEX} (key VARCHAR primary key, table_name VARCHAR)")
+    kept = set()
+    for sql, bound in jobs:
+        name = key(sql, bound)
+        if name in kept or bound.get("grain") not in GRAINS:
+            continue
+        table = f"kept_{name}"
+        try:
+            con.execute(
+                f'create table "{table}" as {sql}', bound | {"start": EARLIEST, "end": LATEST}
+            )
+        except duckdb.Error:
+            con.execute(f'drop table if exists "{table}"')
+            continue
+        con.execute(f"insert into {INDEX} values ($k, $t)", {"k": name, "t": table})
+        kept.add(name)
+    return len(kept)
+
+
+def index(con) -> dict[str, str]:
+    """Every kept result's table by key (none in a database built before they were)."""
+    try:
+        return dict(con.execute(f"select key, table_name from {INDEX}").fetchall())
+    except duckdb.CatalogException:
+        return {}
+
+
+def rows(con, table: str, sql: str, bound: dict) -> pd.DataFrame | None:
+    """A query's rows from its kept result, or None when the range does not start at the
+    start of a period. A last period cut short by the range's end is worked out live."""
+    grain, start, end = bound["grain"], bound["start"], bound["end"]
+    if start != cal.period_start(start, grain):
+        return None
+    last = cal.period_start(end, grain)
+    whole_to = end if end == cal.period_end(last, grain) else last - timedelta(days=1)
+    frame = con.execute(
+        f'select * from "{table}" where period_start between $start and $end {ORDER}',
+        {"start": start, "end": whole_to},
+    ).df()
+    if whole_to >= end:
+        return frame
+    part = con.execute(sql, bound | {"start": max(start, last)}).df()
+    if part.empty:
+        return frame
+    return part if frame.empty else pd.concat([frame, part], ignore_index=True)

@@ -1,0 +1,153 @@
+"""Measure results kept whole at ingest (engine/kept.py): the rows a page is served from a
+kept result are exactly the rows the live query gives (values and types), for whole periods
+and for a last period cut short; anything else is worked out live; a refresh keeps them in
+step with the extracts."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import duckdb
+import pytest
+
+from scorecard import ingest
+from scorecard.engine import catalogue, db, kept, measures
+from scorecard.engine.filters import Filters
+
+from support import MINI, ROOT, build
+
+SAMPLE = ROOT / "data" / "sample"
+RANGES = [
+    Filters("month", date(2024, 4, 1), date(2026, 9, 30)),  # whole months
+    Filters("month", date(2025, 1, 1), date(2026, 9, 14)),  # September cut short
+    Filters("quarter", date(2024, 4, 1), date(2026, 9, 30)),  # whole quarters
+    Filters("quarter", date(2025, 7, 1), date(2026, 8, 20)),  # the last quarter so far
+]
+
+
+def _bound(measure, filters, by=None) -> dict:
+    params = measures.query_params(measure, filters) | ({"by": by} if by else {})
+    return {k: params[k] for k in sorted(db.parameters(measure.sql))}
+
+
+def _live(database, measure, bound):
+    cursor = database._con.cursor()
+    try:
+        return cursor.execute(db.sql_text(measure.sql), bound).df()
+    finally:
+        cursor.close()
+
+
+def _kept(database, measure, bound):
+    sql = db.sql_text(measure.sql)
+    table = database._kept_table(measure.sql, sql, bound)
+    assert table is not None, f"{measure.id}: no kept result for {bound}"
+    cursor = database._con.cursor()
+    try:
+        return kept.rows(cursor, table, sql, bound)
+    finally:
+        cursor.close()
+
+
+def _by_period(cat) -> list:
+    """The measures whose queries go by period (all but the action plan's)."""
+    periodic = [m for m in cat.values() if kept.keepable(db.parameters(m.sql))]
+    others = {m.id for m in cat.values()} - {m.id for m in periodic}
+    assert others == {m.id for m in cat.values() if m.sql.startswith("measures/plan/")}
+    return periodic
+
+
+def _same_rows(database, cat) -> int:
+    compared = 0
+    for measure in _by_period(cat):
+        for filters in RANGES:
+            for by in (None, *kept.SPLITS):
+                bound = _bound(measure, filters, by)
+                live, got = _live(database, measure, bound), _kept(database, measure, bound)
+                assert list(got.dtypes) == list(live.dtypes), (measure.id, bound)
+                assert got.equals(live), (measure.id, bound)
+                compared += 1
+    return compared
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    s, _ = build(SAMPLE, tmp_path_factory.mktemp("kept-sample"))
+    database = db.Database(s.cache_dir / ingest.current(s)["database"])
+    yield database, catalogue.load_catalogue(s.catalogue_file, s.digital_channels)
+    database.close()
+
+
+def test_every_measure_s_kept_rows_are_its_live_rows_on_the_sample(sample):
+    database, cat = sample
+    assert _same_rows(database, cat) == len(_by_period(cat)) * len(RANGES) * 3
+    # month and quarter; own, by service, by channel (the own query is by service unless
+    # the catalogue says otherwise: one table for both)
+    keys = {kept.key(sql, bound) for sql, bound in measures.kept_queries(cat)}
+    assert len(kept.index(database._con)) == len(keys) >= len(_by_period(cat)) * 2 * 2
+
+
+def test_every_measure_s_kept_rows_are_its_live_rows_on_the_hand_made_extracts(mini_db, catalogue_):
+    assert _same_rows(mini_db, catalogue_) == len(_by_period(catalogue_)) * len(RANGES) * 3
+
+
+def test_what_is_not_kept_is_worked_out_live(mini_db, catalogue_):
+    m = catalogue_["calls_answered_60s"]
+    sql = db.sql_text(m.sql)
+    whole = Filters("month", date(2026, 4, 1), date(2026, 9, 30))
+    assert mini_db._kept_table(m.sql, sql, _bound(m, whole)) is not None
+    chosen = Filters("month", date(2026, 4, 1), date(2026, 9, 30), ("Housing",))
+    yearly = Filters("year", date(2025, 4, 1), date(2026, 9, 30))
+    other = m.__class__(**{**m.__dict__, "params": {**m.params, "numerator_count": "answered"}})
+    assert mini_db._kept_table(m.sql, sql, _bound(m, chosen)) is None  # a service chosen
+    assert mini_db._kept_table(m.sql, sql, _bound(m, yearly)) is None  # years: not kept
+    assert mini_db._kept_table(m.sql, sql, _bound(other, whole)) is None  # catalogue changed
+    assert mini_db._kept_table(m.sql, sql + "\n", _bound(m, whole)) is None  # query changed
+    table = mini_db._kept_table(m.sql, sql, _bound(m, whole))
+    mid_month = _bound(m, whole) | {"start": date(2026, 4, 15)}
+    assert kept.rows(mini_db._con, table, sql, mid_month) is None  # not a period's start
+
+
+def test_a_database_without_kept_results_is_served_live(mini_settings, mini_db, catalogue_):
+    m = catalogue_["calls_answered_60s"]
+    bound = _bound(m, RANGES[0])
+    path = mini_settings.cache_dir / ingest.current(mini_settings)["database"]
+    con = db.connect(path)
+    try:
+        assert kept.index(con)  # the build kept them
+    finally:
+        con.close()
+    con = duckdb.connect()
+    try:
+        assert kept.index(con) == {}  # a database built before: nothing kept, nothing fails
+    finally:
+        con.close()
+    assert mini_db.query(m.sql, **bound).equals(_live(mini_db, m, bound))
+
+
+def test_a_refresh_keeps_the_results_in_step_with_the_extracts(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    s, _ = build(data, tmp_path / "cache")
+    cat = catalogue.load_catalogue(s.catalogue_file, s.digital_channels)
+    m = cat["complaints_upheld"]
+    bound = _bound(m, Filters("month", date(2025, 4, 1), date(2026, 9, 30)))
+
+    def served():
+        database = db.Database(s.cache_dir / ingest.current(s)["database"])
+        try:
+            assert database._kept_table(m.sql, db.sql_text(m.sql), bound) is not None
+            return database.query(m.sql, **bound), _live(database, m, bound)
+        finally:
+            database.close()
+
+    before, _ = served()
+    complaints = data / "complaints.csv"
+    lines = complaints.read_text().splitlines(keepends=True)
+    complaints.write_text("".join(lines[:1] + lines[2:]))  # one complaint fewer
+    result = ingest.refresh(s)
+    assert result.reread == ["complaints"]  # an incremental refresh
+    after, live = served()
+    assert after.equals(live)
+    assert not after.equals(before)
