@@ -1,5 +1,5 @@
-"""Measure results kept whole at ingest: every measure's query over all time, by month and by
-quarter, for every service and for every channel, stored in the database beside the marts.
+"""Measure results kept whole at ingest: every measure's query over all time, by month, quarter
+and financial year, for every service and for every channel, stored beside the marts.
 
 A page asks for a measure over some periods; when its query and every parameter but the date
 range are those of a kept result, the rows come from that table (a few hundred rows) instead
@@ -27,7 +27,7 @@ import pandas as pd
 from . import calendar as cal
 
 INDEX = "kept_results"  # key -> table
-GRAINS = ("month", "quarter")
+GRAINS = ("month", "quarter", "year")
 SPLITS = ("service", "channel")  # the breakdowns kept: by service, by channel
 RANGE = ("start", "end")
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)  # all time, as whole periods

@@ -247,8 +247,8 @@ def query_params(measure: Measure, filters: Filters) -> dict:
 
 def kept_queries(catalogue: dict[str, Measure]):
     """The measure queries whose results the build keeps whole (engine/kept.py): each
-    measure's own query and its breakdowns by service and by channel, by month and by
-    quarter, with no filter, as (query text, bound parameters)."""
+    measure's own query and its breakdowns by service and by channel, by month, quarter and
+    financial year, with no filter, as (query text, bound parameters)."""
     for measure in catalogue.values():
         used = db.parameters(measure.sql)
         if not kept.keepable(used):
