@@ -49,30 +49,33 @@ def keepable(used: frozenset) -> bool:
     return {"grain", *RANGE} <= used
 
 
-def keep(con, jobs) -> int:
-    """Run each (query text, bound parameters) over all time and store its rows, replacing
-    what an earlier build kept. A query that fails (an extract not supplied) is not kept:
+def keep(con, jobs, fresh: bool = True) -> int:
+    """Run each (query text, bound parameters) over all time and store its rows: `fresh`,
+    in place of everything an earlier build kept; else (a refresh of some extracts) in
+    place of these results alone. A query that fails (an extract not supplied) is not kept:
     the engine then works it out live, and says why it has no figure. Returns how many."""
-    tables = con.execute(
-        "select table_name from duckdb_tables() where table_name = $t", {"t": INDEX}
-    ).fetchall()
-    if tables:
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where table_name = $t", {"t": INDEX}
+    ).fetchall()[0][0]
+    if exists and fresh:
         for (name,) in con.execute(f"select table_name from {INDEX}").fetchall():
             con.execute(f'drop table if exists "{name}"')
         con.execute(f"drop table {INDEX}")
-    con.execute(f"create table {INDEX} (key VARCHAR primary key, table_name VARCHAR)")
+    if fresh or not exists:
+        con.execute(f"create table {INDEX} (key VARCHAR primary key, table_name VARCHAR)")
     kept = set()
     for sql, bound in jobs:
         name = key(sql, bound)
         if name in kept or bound.get("grain") not in GRAINS:
             continue
         table = f"kept_{name}"
+        con.execute(f"delete from {INDEX} where key = $k", {"k": name})
+        con.execute(f'drop table if exists "{table}"')
         try:
             con.execute(
                 f'create table "{table}" as {sql}', bound | {"start": EARLIEST, "end": LATEST}
             )
         except duckdb.Error:
-            con.execute(f'drop table if exists "{table}"')
             continue
         con.execute(f"insert into {INDEX} values ($k, $t)", {"k": name, "t": table})
         kept.add(name)

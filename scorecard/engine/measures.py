@@ -245,13 +245,16 @@ def query_params(measure: Measure, filters: Filters) -> dict:
     return params
 
 
-def kept_queries(catalogue: dict[str, Measure]):
+def kept_queries(catalogue: dict[str, Measure], extracts=None):
     """The measure queries whose results the build keeps whole (engine/kept.py): each
     measure's own query and its breakdowns by service and by channel, by month, quarter and
-    financial year, with no filter, as (query text, bound parameters)."""
+    financial year, with no filter, as (query text, bound parameters). With `extracts`, only
+    the measures that read one of them (a refresh of those extracts)."""
     for measure in catalogue.values():
         used = db.parameters(measure.sql)
-        if not kept.keepable(used):
+        if not kept.keepable(used) or (
+            extracts is not None and not set(measure.sources) & set(extracts)
+        ):
             continue
         for grain in kept.GRAINS:
             own = query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST))

@@ -370,7 +370,7 @@ def _build(
             con.execute(f"drop table if exists {table}")
         _record_loads(con, result, mappings)
         db.run_folder(con, "sources", only=None if served is None else [*changed, "loads", "scope"])
-        kept.keep(con, measures.kept_queries(_catalogue(settings)))
+        kept.keep(con, measures.kept_queries(_catalogue(settings), changed), served is None)
         result.warnings = _warnings(con, settings, mappings)
         result.future_rows = con.execute(
             "select count(distinct (extract, file, line)) from rejects where starts_with(reason, "
