@@ -205,10 +205,22 @@ def test_the_sidebar_menu_links_every_page_and_marks_this_one(server, page):
     expect(menu.locator(".st-key-page-nav-current")).to_contain_text("Service view")
 
 
+# The focused element and its near ancestors have no transition running: the ring is read as
+# it stays, not part-way through fading in (Streamlit eases some outlines and colours). Read
+# with the app idle (SETTLED), so a run in progress has not yet replaced the page's styles.
+FOCUS_STILL = """() => {
+  for (let e = document.activeElement, i = 0; e && i < 5; e = e.parentElement, i++)
+    if (e.getAnimations().some(a => a.playState === 'running')) return false;
+  return true;
+}"""
+
+
 def _tab_until(page, seen: list, want, limit: int = 150) -> dict:
     """Press Tab until `want(focus)` holds, recording every element that took focus."""
     for _ in range(limit):
         page.keyboard.press("Tab")
+        page.wait_for_function(SETTLED, timeout=60_000)
+        page.wait_for_function(FOCUS_STILL)
         focus = page.evaluate(FOCUS)
         if focus is None:
             continue
