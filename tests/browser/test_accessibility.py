@@ -10,10 +10,12 @@ as a warning with its rule and elements.
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 import warnings
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from browser_helpers import wait_for_app
@@ -106,7 +108,9 @@ FOCUS = """() => {
   const name = (el.getAttribute('aria-label') || el.innerText || el.getAttribute('data-title')
                 || el.getAttribute('data-testid') || '').split('\\n').map(t => t.trim())
     .filter(t => /[A-Za-z0-9]/.test(t) && !/^[a-z0-9_]+$/.test(t)).join(' ').slice(0, 60);
-  return {tag: el.tagName, name, ring: !!ring, contrast,
+  const styled = [...document.querySelectorAll('style')]
+    .some(s => s.textContent.includes('a keyboard focus that can be seen'));
+  return {tag: el.tagName, name, ring: !!ring, contrast, styled,
           modebar: !!el.closest('.modebar, .modebar-container'),
           sidebar: !!el.closest('[data-testid="stSidebar"]'),
           service: !!el.closest('.st-key-service'),
@@ -215,12 +219,20 @@ FOCUS_STILL = """() => {
 }"""
 
 
+# The focused element shows a ring of 3:1 or more (or nothing has focus).
+FOCUS_SHOWN = f"() => {{ const f = ({FOCUS})(); return !f || (f.ring && f.contrast >= 3); }}"
+
+
 def _tab_until(page, seen: list, want, limit: int = 150) -> dict:
     """Press Tab until `want(focus)` holds, recording every element that took focus."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         page.wait_for_function(SETTLED, timeout=60_000)
         page.wait_for_function(FOCUS_STILL)
+        # a ring drawn a moment late (styles re-applied on a loaded machine) counts; one
+        # never drawn is recorded as read below
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(FOCUS_SHOWN, timeout=5_000)
         focus = page.evaluate(FOCUS)
         if focus is None:
             continue
@@ -251,6 +263,7 @@ def _unseen(seen: list) -> list[str]:
     return [
         f"{f['tag']} '{f['name']}': "
         + (f"ring at {f['contrast']:.1f}:1" if f["ring"] else "no ring")
+        + ("" if f["styled"] else " (the app's style sheet was not in the page)")
         for f in seen
         if not f["ring"] or f["contrast"] < 3
     ]
