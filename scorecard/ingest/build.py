@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 from filelock import FileLock
 
@@ -369,8 +370,13 @@ def _build(
         for table in ("loads", "scope", "build"):
             con.execute(f"drop table if exists {table}")
         _record_loads(con, result, mappings)
+        as_at = _as_at(con)
         db.run_folder(con, "sources", only=None if served is None else [*changed, "loads", "scope"])
-        kept.keep(con, measures.kept_queries(_catalogue(settings), changed), served is None)
+        # a refresh keeps again the measures that read a changed extract; all of them when
+        # the data's as-at date moved (a measure may read it: is an acknowledgement overdue?)
+        fresh = served is None or _as_at(con) != as_at
+        jobs = measures.kept_queries(_catalogue(settings), None if fresh else changed)
+        kept.keep(con, jobs, fresh)
         result.warnings = _warnings(con, settings, mappings)
         result.future_rows = con.execute(
             "select count(distinct (extract, file, line)) from rejects where starts_with(reason, "
@@ -380,6 +386,14 @@ def _build(
         _record(con, result)
     finally:
         con.close()
+
+
+def _as_at(con):
+    """The data's as-at date in the database being written (None before the first build)."""
+    try:
+        return con.execute("select as_at_date from as_at").fetchall()[0][0]
+    except (duckdb.Error, IndexError):
+        return None
 
 
 def _catalogue(settings: Settings) -> dict:
