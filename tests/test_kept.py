@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from scorecard import ingest
+from scorecard.engine import calendar as cal
 from scorecard.engine import catalogue, db, kept, measures
 from scorecard.engine.filters import Filters
 
@@ -61,15 +62,15 @@ def _by_period(cat) -> list:
     return periodic
 
 
-def _asked(measure) -> list:
+def _asked(ranges=RANGES) -> list:
     """What a page asks of a measure for each range: its own rows, by service, by channel."""
-    return [(filters, by) for filters in RANGES for by in (None, *kept.SPLITS)]
+    return [(filters, by) for filters in ranges for by in (None, *kept.SPLITS)]
 
 
-def _same_rows(database, cat) -> int:
+def _same_rows(database, cat, ranges=RANGES) -> int:
     compared = 0
     for measure in _by_period(cat):
-        for filters, by in _asked(measure):
+        for filters, by in _asked(ranges):
             bound = _bound(measure, filters, by)
             live, got = _live(database, measure, bound), _kept(database, measure, bound)
             assert list(got.dtypes) == list(live.dtypes), (measure.id, bound)
@@ -96,7 +97,7 @@ def test_every_measure_s_kept_rows_are_its_live_rows_on_the_sample(sample):
 
 
 def test_every_measure_s_kept_rows_are_its_live_rows_on_the_hand_made_extracts(mini_db, catalogue_):
-    assert _same_rows(mini_db, catalogue_) == sum(len(_asked(m)) for m in _by_period(catalogue_))
+    assert _same_rows(mini_db, catalogue_) == len(_asked()) * len(_by_period(catalogue_))
 
 
 def test_what_is_not_kept_is_worked_out_live(mini_db, catalogue_):
@@ -185,5 +186,45 @@ def test_a_refresh_that_moves_the_as_at_date_keeps_every_measure_again(tmp_path)
         whole = _bound(m, Filters("month", date(2026, 9, 1), date(2026, 9, 30)))
         assert database.query(m.sql, **whole).equals(_live(database, m, whole))
         _same_rows(database, cat)
+        # kept to the new as-at date, 20 November: ranges ending on it, before it part-way
+        # through November, and after it (whole periods the data does not reach)
+        ends = (date(2026, 11, 20), date(2026, 11, 10), date(2026, 11, 30), date(2027, 3, 31))
+        around = [Filters(g, date(2025, 4, 1), end) for g in kept.GRAINS for end in ends]
+        assert _same_rows(database, cat, around) == len(_asked(around)) * len(_by_period(cat))
+        # the current period, to the as-at date, is read from the kept rows alone (the new
+        # contact's call is November's only one)
+        calls = cat["calls_answered_60s"]
+        for grain in kept.GRAINS:
+            bound = _bound(calls, Filters(grain, date(2025, 4, 1), date(2026, 11, 20)))
+            found = database._kept_table(calls.sql, db.sql_text(calls.sql), bound)
+            rows = kept.rows(database._con, found, "select error('worked out live')", bound)
+            assert rows.equals(_live(database, calls, bound))
+            latest = rows["period_start"].max().date()
+            assert latest == cal.period_start(date(2026, 11, 20), grain)
     finally:
         database.close()
+
+
+def test_a_period_kept_part_way_is_read_only_to_the_day_it_was_kept_to():
+    """Rows kept to 20 November: a range ending that day is read from them alone; one
+    ending on another day works November out live (the kept row is not November whole)."""
+    to, start = date(2026, 11, 20), date(2026, 9, 1)
+    sql = (
+        "select d::DATE as period_start, NULL::VARCHAR as service, $end::DATE as seen_to, "
+        "$grain as grain from generate_series($start::DATE, $end::DATE, interval 1 month) t(d)"
+    )
+    con = duckdb.connect()
+    try:
+        kept_to = {"grain": "month", "start": start, "end": to}
+        con.execute(f"create table kept_rows as {sql}", kept_to)
+
+        def seen(end):
+            bound = {"grain": "month", "start": start, "end": end}
+            return [d.date() for d in kept.rows(con, ("kept_rows", to), sql, bound)["seen_to"]]
+
+        assert seen(to) == [to, to, to]  # September and October whole, November to the 20th
+        assert seen(date(2026, 11, 30)) == [to, to, date(2026, 11, 30)]
+        assert seen(date(2026, 11, 10)) == [to, to, date(2026, 11, 10)]
+        assert seen(date(2026, 10, 31)) == [to, to]
+    finally:
+        con.close()

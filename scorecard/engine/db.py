@@ -207,15 +207,15 @@ class Database:
         sql = sql_text(name)
         cursor = self._con.cursor()
         try:
-            table = self._kept_table(name, sql, bound)
-            frame = None if table is None else kept.rows(cursor, table, sql, bound)
+            found = self._kept_table(name, sql, bound)
+            frame = None if found is None else kept.rows(cursor, found, sql, bound)
             return cursor.execute(sql, bound).df() if frame is None else frame
         finally:
             cursor.close()
 
-    def _kept_table(self, name: str, sql: str, bound: dict) -> str | None:
-        """The table holding this query's result kept at ingest, if there is one
-        (engine/kept.py)."""
+    def _kept_table(self, name: str, sql: str, bound: dict) -> tuple | None:
+        """The table holding this query's result kept at ingest, and the day it was kept to,
+        if there is one (engine/kept.py)."""
         if not kept.keepable(parameters(name)) or bound["grain"] not in kept.GRAINS:
             return None
         index = self.reference(("kept results",), lambda: kept.index(self._con))

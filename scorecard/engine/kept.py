@@ -10,6 +10,11 @@ period (every measure query filters `date between $start and $end` on the date i
 comes from: tests/test_kept.py checks each against the live query), so the rows of whole
 periods are the same whatever range they are asked for in.
 
+Each result is kept up to the data's as-at date, so its last period is the one the data
+reaches part-way into, as far as the data goes: a page asking for the current period (its
+range ends on the as-at date, as the filter bar's does) is served wholly from the kept rows,
+with no live query at all.
+
 A result is found by a key made of the query's text and its parameters other than the range:
 a changed catalogue entry, a changed query file or another filter finds no kept result and is
 worked out live, as before; a stale table can never be read. The build writes the tables
@@ -49,11 +54,12 @@ def keepable(used: frozenset) -> bool:
     return {"grain", *RANGE} <= used
 
 
-def keep(con, jobs, fresh: bool = True) -> int:
-    """Run each (query text, bound parameters) over all time and store its rows: `fresh`,
-    in place of everything an earlier build kept; else (a refresh of some extracts) in
-    place of these results alone. A query that fails (an extract not supplied) is not kept:
-    the engine then works it out live, and says why it has no figure. Returns how many."""
+def keep(con, jobs, fresh: bool = True, to: date | None = None) -> int:
+    """Run each (query text, bound parameters) over all time up to `to` (the data's as-at
+    date; None: without end) and store its rows: `fresh`, in place of everything an earlier
+    build kept; else (a refresh of some extracts, the as-at date unchanged) in place of these
+    results alone. A query that fails (an extract not supplied) is not kept: the engine then
+    works it out live, and says why it has no figure. Returns how many."""
     exists = con.execute(
         "select count(*) from duckdb_tables() where table_name = $t", {"t": INDEX}
     ).fetchall()[0][0]
@@ -62,7 +68,10 @@ def keep(con, jobs, fresh: bool = True) -> int:
             con.execute(f'drop table if exists "{name}"')
         con.execute(f"drop table {INDEX}")
     if fresh or not exists:
-        con.execute(f"create table {INDEX} (key VARCHAR primary key, table_name VARCHAR)")
+        con.execute(
+            f"create table {INDEX} (key VARCHAR primary key, table_name VARCHAR, kept_to DATE)"
+        )
+    to = to or LATEST
     kept = set()
     for sql, bound in jobs:
         name = key(sql, bound)
@@ -72,39 +81,47 @@ def keep(con, jobs, fresh: bool = True) -> int:
         con.execute(f"delete from {INDEX} where key = $k", {"k": name})
         con.execute(f'drop table if exists "{table}"')
         try:
-            con.execute(
-                f'create table "{table}" as {sql}', bound | {"start": EARLIEST, "end": LATEST}
-            )
+            con.execute(f'create table "{table}" as {sql}', bound | {"start": EARLIEST, "end": to})
         except duckdb.Error:
             continue
-        con.execute(f"insert into {INDEX} values ($k, $t)", {"k": name, "t": table})
+        con.execute(f"insert into {INDEX} values ($k, $t, $to)", {"k": name, "t": table, "to": to})
         kept.add(name)
     return len(kept)
 
 
-def index(con) -> dict[str, str]:
-    """Every kept result's table by key (none in a database built before they were)."""
+def index(con) -> dict[str, tuple[str, date]]:
+    """Every kept result's (table, date kept to) by key (none in a database built before
+    they were)."""
     try:
-        return dict(con.execute(f"select key, table_name from {INDEX}").fetchall())
-    except duckdb.CatalogException:
+        found = con.execute(f"select key, table_name, kept_to from {INDEX}").fetchall()
+    except duckdb.Error:
         return {}
+    return {name: (table, to) for name, table, to in found}
 
 
-def rows(con, table: str, sql: str, bound: dict) -> pd.DataFrame | None:
+def rows(con, kept: tuple[str, date], sql: str, bound: dict) -> pd.DataFrame | None:
     """A query's rows from its kept result, or None when the range does not start at the
-    start of a period. A last period cut short by the range's end is worked out live."""
+    start of a period. The range's periods the kept rows hold whole, or to the same day, are
+    read from them; the rest (a period cut short on another day) is worked out live."""
+    table, to = kept
     grain, start, end = bound["grain"], bound["start"], bound["end"]
     if start != cal.period_start(start, grain):
         return None
-    last = cal.period_start(end, grain)
-    whole_to = end if end == cal.period_end(last, grain) else last - timedelta(days=1)
+    if end == to:  # to the day the rows were kept to: every period from them
+        whole_to = end
+    else:  # whole periods from them, no further than they hold whole; the rest live
+        last, kept_last = cal.period_start(end, grain), cal.period_start(to, grain)
+        whole_to = min(
+            end if end == cal.period_end(last, grain) else last - timedelta(days=1),
+            to if to == cal.period_end(kept_last, grain) else kept_last - timedelta(days=1),
+        )
     frame = con.execute(
         f'select * from "{table}" where period_start between $start and $end {ORDER}',
         {"start": start, "end": whole_to},
     ).df()
     if whole_to >= end:
         return frame
-    part = con.execute(sql, bound | {"start": max(start, last)}).df()
+    part = con.execute(sql, bound | {"start": max(start, whole_to + timedelta(days=1))}).df()
     if part.empty:
         return frame
     return part if frame.empty else pd.concat([frame, part], ignore_index=True)

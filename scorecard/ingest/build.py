@@ -376,7 +376,7 @@ def _build(
         # the data's as-at date moved (a measure may read it: is an acknowledgement overdue?)
         fresh = served is None or _as_at(con) != as_at
         jobs = measures.kept_queries(_catalogue(settings), None if fresh else changed)
-        kept.keep(con, jobs, fresh)
+        kept.keep(con, jobs, fresh, to=_as_at(con))
         result.warnings = _warnings(con, settings, mappings)
         result.future_rows = con.execute(
             "select count(distinct (extract, file, line)) from rejects where starts_with(reason, "
