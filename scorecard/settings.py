@@ -98,6 +98,8 @@ class Settings:
     council_file: Path | None = None  # the council's own settings file, when there is one
     threads: int = 0  # DuckDB threads while loading (0: one per core)
     memory_limit: str = "1GB"  # DuckDB's memory while loading; beyond it, it spills to disk
+    keep_channels_from: int = 1_000_000  # rows in an extract from which each channel chosen
+    # alone is kept at load too (engine/kept.py): worth it only where live queries are slow
     parquet_dir: Path | None = None  # serve this Parquet folder (scorecard.ingest.parquet), no load
     serve_only: bool = False  # a replica: serve what the loading job wrote, never load
     access: str = "local"  # local (this computer only), internal (sign-in) or public

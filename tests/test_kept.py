@@ -228,3 +228,28 @@ def test_a_period_kept_part_way_is_read_only_to_the_day_it_was_kept_to():
         assert seen(date(2026, 10, 31)) == [to, to]
     finally:
         con.close()
+
+
+def test_large_extracts_keep_each_channel_chosen_alone_too(tmp_path):
+    """From `keep_channels_from` rows (here every extract counts as large), each measure that
+    follows the channel filter is kept with each channel chosen alone, and read back exactly
+    as the live query gives it; a measure the channel filter does not reach is not."""
+    s, _ = build(MINI, tmp_path / "cache", keep_channels_from=0)
+    cat = catalogue.load_catalogue(s.catalogue_file, s.digital_channels)
+    database = db.Database(s.cache_dir / ingest.current(s)["database"])
+    try:
+        follows = [m for m in _by_period(cat) if "channel" in m.dimensions]
+        assert 0 < len(follows) < len(_by_period(cat))
+        for measure in follows:
+            for channel in ("phone", "letter"):  # the most used, and one with no contacts
+                for filters in RANGES:
+                    bound = _bound(measure, replace(filters, channels=(channel,)))
+                    got = _kept(database, measure, bound)
+                    assert got.equals(_live(database, measure, bound)), (measure.id, bound)
+        survey = next(m for m in _by_period(cat) if "channel" not in m.dimensions)
+        bound = _bound(survey, replace(RANGES[0], channels=("phone",)))
+        assert bound == _bound(survey, RANGES[0])  # the filter does not reach it: kept as is
+        two = _bound(follows[0], replace(RANGES[0], channels=("phone", "web")))
+        assert database._kept_table(follows[0].sql, db.sql_text(follows[0].sql), two) is None
+    finally:
+        database.close()

@@ -1,5 +1,6 @@
 """Measure results kept whole at ingest: every measure's query over all time, by month, quarter
-and financial year, for every service and for every channel, stored beside the marts.
+and financial year, for every service and for every channel (and, for large extracts, for each
+channel chosen on its own), stored beside the marts.
 
 A page asks for a measure over some periods; when its query and every parameter but the date
 range are those of a kept result, the rows come from that table (a few hundred rows) instead
@@ -29,11 +30,13 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from ..contracts import CHANNEL_WORDS
 from . import calendar as cal
 
 INDEX = "kept_results"  # key -> table
 GRAINS = ("month", "quarter", "year")
 SPLITS = ("service", "channel")  # the breakdowns kept: by service, by channel
+CHANNELS = tuple(CHANNEL_WORDS)  # each chosen alone: kept where the extracts are large
 RANGE = ("start", "end")
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)  # all time, as whole periods
 ORDER = "order by period_start, service nulls first"  # every measure query's own order

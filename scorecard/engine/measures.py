@@ -245,20 +245,26 @@ def query_params(measure: Measure, filters: Filters) -> dict:
     return params
 
 
-def kept_queries(catalogue: dict[str, Measure], extracts=None):
+def kept_queries(catalogue: dict[str, Measure], extracts=None, channels=()):
     """The measure queries whose results the build keeps whole (engine/kept.py): each
-    measure's own query and its breakdowns by service and by channel, by month, quarter and
-    financial year, with no filter, as (query text, bound parameters). With `extracts`, only
-    the measures that read one of them (a refresh of those extracts)."""
+    measure's own query and its breakdowns by service and by channel, with no filter, and its
+    own query with each of `channels` chosen alone; by month, quarter and financial year; as
+    (query text, bound parameters). With `extracts`, only the measures that read one of them
+    (a refresh of those extracts)."""
     for measure in catalogue.values():
         used = db.parameters(measure.sql)
         if not kept.keepable(used) or (
             extracts is not None and not set(measure.sources) & set(extracts)
         ):
             continue
+        alone = channels if "channel" in measure.dimensions else ()
         for grain in kept.GRAINS:
             own = query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST))
-            for params in (own, *({**own, "by": by} for by in kept.SPLITS)):
+            chosen = (
+                query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST, (), (c,)))
+                for c in alone
+            )
+            for params in (own, *({**own, "by": by} for by in kept.SPLITS), *chosen):
                 yield db.sql_text(measure.sql), {k: params[k] for k in sorted(used)}
 
 
