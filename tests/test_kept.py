@@ -253,3 +253,53 @@ def test_large_extracts_keep_each_channel_chosen_alone_too(tmp_path):
         assert database._kept_table(follows[0].sql, db.sql_text(follows[0].sql), two) is None
     finally:
         database.close()
+
+
+def test_only_measures_that_read_a_large_extract_keep_each_channel_alone(tmp_path):
+    """The threshold is an extract's: with contacts (12 rows) at it and complaints (10) under
+    it, a contact measure is kept with each channel chosen alone and a complaint measure is
+    worked out live (its extract is small, so its query is quick), unless it reads contacts
+    too; a refresh of complaints alone keeps again only what reads them, channels alone only
+    where contacts are read."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    s, result = build(data, tmp_path / "cache", keep_channels_from=12)
+    loaded = {r.extract: r.loaded for r in result.reports}
+    assert loaded["contacts"] == 12 and loaded["complaints"] == 10
+    cat = catalogue.load_catalogue(s.catalogue_file, s.digital_channels)
+    phone = replace(RANGES[0], channels=("phone",))
+
+    def kept_alone(database, measure):
+        bound = _bound(measure, phone)
+        found = database._kept_table(measure.sql, db.sql_text(measure.sql), bound)
+        if found is not None:
+            assert _kept(database, measure, bound).equals(_live(database, measure, bound))
+        return found is not None
+
+    def check():
+        database = db.Database(s.cache_dir / ingest.current(s)["database"])
+        try:
+            assert kept_alone(database, cat["calls_answered_60s"])
+            assert kept_alone(database, cat["complaints_per_1000_contacts"])
+            assert not kept_alone(database, cat["complaints_upheld"])
+            assert not kept_alone(database, cat["stage1_on_time"])
+            # worked out live, with the same figure a kept result would give
+            m = cat["complaints_upheld"]
+            assert database.query(m.sql, **_bound(m, phone)).equals(
+                _live(database, m, _bound(m, phone))
+            )
+        finally:
+            database.close()
+
+    check()
+    complaints = data / "complaints.csv"
+    lines = complaints.read_text().splitlines(keepends=True)
+    complaints.write_text("".join(lines[:1] + lines[2:]))  # one complaint fewer
+    assert ingest.refresh(s).reread == ["complaints"]
+    check()
+    jobs = list(measures.kept_queries(cat, ["complaints"], kept.CHANNELS, {"contacts"}))
+    plain = list(measures.kept_queries(cat, ["complaints"]))
+    reads = [m for m in _by_period(cat) if "complaints" in m.sources]
+    per_measure = len(kept.GRAINS) * (1 + len(kept.SPLITS))
+    assert len(plain) == len(reads) * per_measure
+    assert len(jobs) - len(plain) == len(kept.GRAINS) * len(kept.CHANNELS)  # per 1,000 only

@@ -245,19 +245,21 @@ def query_params(measure: Measure, filters: Filters) -> dict:
     return params
 
 
-def kept_queries(catalogue: dict[str, Measure], extracts=None, channels=()):
+def kept_queries(catalogue: dict[str, Measure], extracts=None, channels=(), large=()):
     """The measure queries whose results the build keeps whole (engine/kept.py): each
-    measure's own query and its breakdowns by service and by channel, with no filter, and its
-    own query with each of `channels` chosen alone; by month, quarter and financial year; as
-    (query text, bound parameters). With `extracts`, only the measures that read one of them
-    (a refresh of those extracts)."""
+    measure's own query and its breakdowns by service and by channel, with no filter, and,
+    for a measure that reads one of the `large` extracts, its own query with each of
+    `channels` chosen alone; by month, quarter and financial year; as (query text, bound
+    parameters). With `extracts`, only the measures that read one of them (a refresh of
+    those extracts)."""
     for measure in catalogue.values():
         used = db.parameters(measure.sql)
         if not kept.keepable(used) or (
             extracts is not None and not set(measure.sources) & set(extracts)
         ):
             continue
-        alone = channels if "channel" in measure.dimensions else ()
+        reads_large = set(measure.sources) & set(large)
+        alone = channels if "channel" in measure.dimensions and reads_large else ()
         for grain in kept.GRAINS:
             own = query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST))
             chosen = (

@@ -375,9 +375,9 @@ def _build(
         # a refresh keeps again the measures that read a changed extract; all of them when
         # the data's as-at date moved (a measure may read it: is an acknowledgement overdue?)
         fresh = served is None or _as_at(con) != as_at
-        large = max((r.loaded for r in result.reports), default=0) >= settings.keep_channels_from
+        large = {r.extract for r in result.reports if r.loaded >= settings.keep_channels_from}
         jobs = measures.kept_queries(
-            _catalogue(settings), None if fresh else changed, kept.CHANNELS if large else ()
+            _catalogue(settings), None if fresh else changed, kept.CHANNELS, large
         )
         kept.keep(con, jobs, fresh, to=_as_at(con))
         result.warnings = _warnings(con, settings, mappings)
