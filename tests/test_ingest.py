@@ -407,3 +407,42 @@ def test_loading_memory_and_threads_are_settings(tmp_path, monkeypatch):
     monkeypatch.delenv("SCORECARD_MEMORY_LIMIT")
     _, result = build(_copy(tmp_path), tmp_path / "cache", memory_limit="256MB", threads=1)
     assert result.ok and {r.extract: r.loaded for r in result.reports}["contacts"] == 12
+
+
+@pytest.mark.parametrize("row_group, sorted_", [(2, True), (122_880, False)])
+def test_an_extract_out_of_date_order_is_sorted_only_when_zone_maps_need_it(
+    tmp_path, monkeypatch, row_group, sorted_
+):
+    """Contacts, one a day, exported early and late interleaved: in row groups of 2 rows
+    each group spans half the dates (zone maps could skip none), so the table is sorted by date; in
+    one row group (DuckDB's 122,880) there is nothing to skip, and it is kept as read, with
+    no copy. An extract already in date order is never sorted (the sample's are)."""
+    from scorecard.ingest import load
+
+    monkeypatch.setattr(load, "ROW_GROUP", row_group)
+    data = _copy(tmp_path)
+    lines = (data / "contacts.csv").read_text().splitlines(keepends=True)
+    rows = []
+    for day, line in enumerate(sorted(lines[1:], key=lambda line: line.split(",")[1]), 1):
+        cells = line.split(",")
+        rows.append(",".join([cells[0], f"2026-09-{day:02d} 09:00:00", *cells[2:]]))
+    half = len(rows) // 2
+    mixed = [rows[i] for pair in zip(range(half), range(half, 2 * half)) for i in pair]
+    assert len(rows) == 12 and set(mixed) == set(rows)  # early, late, early, late, ...
+    (data / "contacts.csv").write_text("".join(lines[:1] + mixed))
+    s, result = build(data, tmp_path / "cache")
+    assert {r.extract: r.loaded for r in result.reports}["contacts"] == 12
+    con = db.connect(s.cache_dir / ingest.current(s)["database"])
+    try:
+        stored = [
+            str(t)
+            for (t,) in con.execute("select received_at from contacts order by rowid").fetchall()
+        ]
+        spread = load.date_spread(con, next(e for e in load.EXTRACTS if e.name == "contacts"))
+    finally:
+        con.close()
+    in_file = [r.split(",")[1] for r in mixed]
+    assert stored == (sorted(in_file) if sorted_ else in_file)
+    # as read, each pair spans 6 of the 11 days between first and last: 6 x 6 / 11 = 3.3;
+    # sorted, each pair spans one: 6 / 11; in one row group, the whole span: 1
+    assert spread == pytest.approx(6 / 11 if sorted_ else 1.0)

@@ -1,6 +1,7 @@
 -- Contacts as the measures read them: the contract columns plus derived flags. A view, not
 -- a copy: the marts below read it once each at load, and a copy of every contact cost a
--- quarter of the load's time at a large council's scale (contacts is already in date order).
+-- quarter of the load's time at a large council's scale (contacts is in date order, row group by
+-- row group: ingest/load.py).
 -- digital: made on a channel the council counts as digital (its digital_channels setting,
 -- by default web and app, in the digital_channels table) or with staff help online
 -- (assisted digital): the GOV.UK digital take-up definition.

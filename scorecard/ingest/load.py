@@ -14,6 +14,8 @@ from . import checks, readers, staging
 from .mapping import NONE, ExtractMapping
 
 MAX_FILES_NAMED = 3
+ROW_GROUP = 122_880  # rows in a DuckDB row group, the unit its zone maps skip
+MAX_SPREAD = 2.0  # row groups' date spans may add up to twice the table's before it is sorted
 
 
 @dataclass
@@ -280,8 +282,7 @@ def _check_and_store(con, extract, raw, present, report, m, limits) -> None:
     checked = checks.checked_select(extract, raw, present, m, limits)
     con.execute(
         f"create or replace table {table} as select {cols}, _row, _file, _line, "
-        f"_problems, _exclusions from ({checked}) "
-        f"order by {checks.ident(extract.date_column)}, _file, _line"
+        f"_problems, _exclusions from ({checked})"
     )
     if con.execute(checks.has_duplicates_select(extract, table)).fetchall()[0][0]:
         con.execute(
@@ -306,9 +307,37 @@ def _check_and_store(con, extract, raw, present, report, m, limits) -> None:
     )
     _account(con, extract, report)
     con.execute(f"delete from {table} where len(_problems) > 0 or len(_exclusions) > 0")
+    _keep_in_date_order(con, extract)
     for working in ("_row", "_file", "_line", "_problems", "_exclusions"):
         con.execute(f"alter table {table} drop column {working}")
     report.empty_columns = _empty_columns(con, extract, present, m)
+
+
+def date_spread(con, extract: Extract) -> float | None:
+    """How far an extract's table is from date order, as DuckDB's zone maps see it: its row
+    groups' date spans added up, over the span of the whole table (at most 1 in date order;
+    about the number of row groups when shuffled; None for one date or none)."""
+    date = checks.ident(extract.date_column)
+    return con.execute(
+        f"with spans as (select min({date})::timestamp as lo, max({date})::timestamp as hi "
+        f"from {extract.name} group by rowid // {ROW_GROUP}) "
+        "select sum(epoch(hi) - epoch(lo)) / nullif(epoch(max(hi)) - epoch(min(lo)), 0) "
+        "from spans"
+    ).fetchall()[0][0]
+
+
+def _keep_in_date_order(con, extract: Extract) -> None:
+    """Keep the table in date order, row group by row group, so that a query for a few
+    months reads only theirs (zone maps): the few live queries over the records (avoidable
+    contact by reason, satisfaction by ward) need it. An extract exported in date order, as
+    most are, already is, and is left as read: sorting copies the whole table, a sixth of a
+    large council's load. One further out than `MAX_SPREAD` is sorted (tests/test_ingest)."""
+    spread = date_spread(con, extract)
+    if spread is not None and spread > MAX_SPREAD:
+        con.execute(
+            f"create or replace table {extract.name} as select * from {extract.name} "
+            f"order by {checks.ident(extract.date_column)}, _file, _line"
+        )
 
 
 def _empty_columns(con, extract: Extract, present: set[str], m: ExtractMapping) -> list[str]:
