@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import shutil
 
+import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
 from scorecard import ingest
+from scorecard.contracts import EXTRACTS
 from scorecard.engine import db
 from scorecard.ingest import build as ingest_build
 
@@ -409,40 +412,54 @@ def test_loading_memory_and_threads_are_settings(tmp_path, monkeypatch):
     assert result.ok and {r.extract: r.loaded for r in result.reports}["contacts"] == 12
 
 
-@pytest.mark.parametrize("row_group, sorted_", [(2, True), (122_880, False)])
-def test_an_extract_out_of_date_order_is_sorted_only_when_zone_maps_need_it(
-    tmp_path, monkeypatch, row_group, sorted_
+CONTACTS = next(e for e in EXTRACTS if e.name == "contacts")
+
+
+@pytest.mark.parametrize(
+    "order, spread, sorted_",
+    [
+        ("random()", 9.0, True),  # shuffled: all 9 row groups span every date
+        ("i // 122880, random()", 1.0, False),  # each row group its own dates, in any order
+    ],
+)
+def test_an_extract_is_sorted_by_date_only_when_its_row_groups_are_out_of_order(
+    order, spread, sorted_
 ):
-    """Contacts, one a day, exported early and late interleaved: in row groups of 2 rows
-    each group spans half the dates (zone maps could skip none), so the table is sorted by date; in
-    one row group (DuckDB's 122,880) there is nothing to skip, and it is kept as read, with
-    no copy. An extract already in date order is never sorted (the sample's are)."""
+    """A million contacts a minute apart, stored in 9 row groups: shuffled, every row group
+    spans (nearly) all of them and zone maps could skip none, so the table is sorted; each
+    row group holding its own stretch of minutes (shuffled within it), they skip all but the
+    ones asked for, and the table is kept as stored, no copy made."""
     from scorecard.ingest import load
 
-    monkeypatch.setattr(load, "ROW_GROUP", row_group)
+    con = duckdb.connect()
+    con.execute(
+        "create table contacts as select timestamp '2022-01-01' + to_seconds(i * 60) as "
+        f"received_at, 'contacts.csv' as _file, i + 2 as _line from range(1000000) t(i) "
+        f"order by {order}"
+    )
+    assert load.date_spread(con, CONTACTS) == pytest.approx(spread, abs=0.01)
+    before = con.execute("select _line from contacts order by rowid").fetchnumpy()["_line"]
+    load._keep_in_date_order(con, CONTACTS)
+    after = con.execute("select _line from contacts order by rowid").fetchnumpy()["_line"]
+    assert (after == np.arange(2, 1000002)).all() == sorted_
+    assert (after == before).all() != sorted_
+    assert load.date_spread(con, CONTACTS) == pytest.approx(1.0 if sorted_ else spread, abs=0.01)
+
+
+def test_a_small_extract_out_of_date_order_is_kept_as_read(tmp_path):
+    """Contacts early and late interleaved, in one row group (a table that small is read
+    whole anyway): loaded in the file's order, nothing sorted."""
     data = _copy(tmp_path)
     lines = (data / "contacts.csv").read_text().splitlines(keepends=True)
-    rows = []
-    for day, line in enumerate(sorted(lines[1:], key=lambda line: line.split(",")[1]), 1):
-        cells = line.split(",")
-        rows.append(",".join([cells[0], f"2026-09-{day:02d} 09:00:00", *cells[2:]]))
+    rows = sorted(lines[1:], key=lambda line: line.split(",")[1])
     half = len(rows) // 2
     mixed = [rows[i] for pair in zip(range(half), range(half, 2 * half)) for i in pair]
     assert len(rows) == 12 and set(mixed) == set(rows)  # early, late, early, late, ...
     (data / "contacts.csv").write_text("".join(lines[:1] + mixed))
-    s, result = build(data, tmp_path / "cache")
-    assert {r.extract: r.loaded for r in result.reports}["contacts"] == 12
+    s, _ = build(data, tmp_path / "cache")
     con = db.connect(s.cache_dir / ingest.current(s)["database"])
     try:
-        stored = [
-            str(t)
-            for (t,) in con.execute("select received_at from contacts order by rowid").fetchall()
-        ]
-        spread = load.date_spread(con, next(e for e in load.EXTRACTS if e.name == "contacts"))
+        stored = con.execute("select received_at from contacts order by rowid").fetchall()
     finally:
         con.close()
-    in_file = [r.split(",")[1] for r in mixed]
-    assert stored == (sorted(in_file) if sorted_ else in_file)
-    # as read, each pair spans 6 of the 11 days between first and last: 6 x 6 / 11 = 3.3;
-    # sorted, each pair spans one: 6 / 11; in one row group, the whole span: 1
-    assert spread == pytest.approx(6 / 11 if sorted_ else 1.0)
+    assert [str(t) for (t,) in stored] == [r.split(",")[1] for r in mixed]
