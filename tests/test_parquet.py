@@ -69,9 +69,18 @@ def test_every_measure_is_the_same_over_parquet(both, filters):
     assert any(measures.compute(parquet_db, m, filters, targets).has_figure for m in cat.values())
 
 
-def test_the_command_line_exports_the_served_database(tmp_path, capsys):
+def test_the_command_line_exports_the_served_database(tmp_path, capsys, monkeypatch):
     s = load({"data_dir": MINI, "cache_dir": tmp_path / "cache", "settle_seconds": 0})
     ingest.refresh(s)
+    monkeypatch.setenv("SCORECARD_MEMORY_LIMIT", "300MB")  # the load's settings bound it too
+    monkeypatch.setenv("SCORECARD_THREADS", "1")
+    opened = []
+    connect = parquet.duckdb.connect
+    monkeypatch.setattr(
+        parquet.duckdb,
+        "connect",
+        lambda *a, **k: opened.append(k.get("config")) or connect(*a, **k),
+    )
     assert (
         parquet.main(
             [
@@ -89,6 +98,7 @@ def test_the_command_line_exports_the_served_database(tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert "contacts" in out and "by month of received_at" in out
+    assert {"memory_limit": "300MB", "threads": 1} in opened
     loads = db.Database(tmp_path / "out").query("tables/loads")
     assert loads["extract"].nunique() == len(contracts.EXTRACTS)  # every extract, supplied or not
 

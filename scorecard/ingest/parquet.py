@@ -29,13 +29,21 @@ PARTITION_ROWS = 100_000
 DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE")
 
 
-def export(database: Path | str, out: Path | str, partition_rows: int = PARTITION_ROWS) -> dict:
-    """Write every table of a database file to `out` as Parquet; returns the manifest."""
+def export(
+    database: Path | str,
+    out: Path | str,
+    partition_rows: int = PARTITION_ROWS,
+    memory_limit: str = "1GB",
+    threads: int = 0,
+) -> dict:
+    """Write every table of a database file to `out` as Parquet, within the load's memory
+    and threads settings (DuckDB spills beyond them); returns the manifest."""
     out = Path(out)
     building = out.with_name(out.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
-    con = duckdb.connect(str(database), read_only=True)
+    config = {"memory_limit": memory_limit} | ({"threads": threads} if threads else {})
+    con = duckdb.connect(str(database), read_only=True, config=config)
     try:
         manifest = {
             "tables": {},
@@ -99,9 +107,15 @@ def main(argv: list[str] | None = None) -> int:
     served = served_database(args)
     if served is None:
         return 1
-    _, database = served
+    settings, database = served
     database.close()
-    manifest = export(database.path, args.out, args.partition_rows)
+    manifest = export(
+        database.path,
+        args.out,
+        args.partition_rows,
+        settings.memory_limit,
+        settings.threads,
+    )
     for table, entry in manifest["tables"].items():
         how = f"by month of {entry['partitioned_by']}" if entry["partitioned_by"] else "one file"
         print(f"{table:<28} {entry['rows']:>12,} rows  {how}")
