@@ -270,33 +270,62 @@ def kept_queries(catalogue: dict[str, Measure], extracts=None, channels=(), larg
                 yield db.sql_text(measure.sql), {k: params[k] for k in sorted(used)}
 
 
-def add_values(frame: pd.DataFrame, measure: Measure, min_base: int) -> pd.DataFrame:
-    """Value, base and effective base from a query's rows; suppress small bases. (Built
-    column by column as arrays and made a frame once: this runs for every measure on every
-    filter change.)"""
-    out = {name: frame[name] for name in frame.columns}
-    out["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
-    if "numerator" in frame:
-        den = frame["denominator"].to_numpy(dtype=float, na_value=np.nan)
-        num = frame["numerator"].to_numpy(dtype=float, na_value=np.nan)
+def add_values(
+    frame: pd.DataFrame, measure: Measure, min_base: int, groups_only: bool = False
+) -> pd.DataFrame:
+    """Value, base and effective base from a query's rows; suppress small bases; with
+    `groups_only`, the rows of each group alone (no total rows). (Built column by column as
+    arrays and made a frame once: this runs for every measure on every filter change.)"""
+    index = frame.index
+    out = {name: _values(frame[name]) for name in frame.columns}
+    if groups_only:
+        keep = ~frame["service"].isna().to_numpy()
+        out = {name: values[keep] for name, values in out.items()}
+        index = index[keep]
+    out["period_start"] = _dates(out["period_start"])
+    if "numerator" in out:
+        den = _floats(out["denominator"])
+        num = _floats(out["numerator"])
         with np.errstate(divide="ignore", invalid="ignore"):
             out["value"] = np.where(
                 den > 0, num / np.where(den > 0, den, np.nan) * measure.scale, np.nan
             )
         if "base" not in out:
             out["base"] = den
-    base = pd.Series(out["base"]).to_numpy(dtype=float, na_value=np.nan)
+    base = _floats(out["base"])
     out["base"] = np.where(np.isnan(base), 0.0, base)
     if "effective_base" not in out:
         out["effective_base"] = out["base"]
     suppressed = under(out["base"], min_base)
     if suppressed.any():
-        value = pd.Series(out["value"]).to_numpy(dtype=float, na_value=np.nan).copy()
+        value = _floats(out["value"]).copy()
         value[suppressed] = np.nan
         out["value"] = value
     out["suppressed"] = suppressed
     out["low"], out["high"] = _intervals(out, measure)
-    return pd.DataFrame(out, index=frame.index)
+    return _frame_of(out, index)
+
+
+def _frame_of(columns: dict, index=None) -> pd.DataFrame:
+    """A frame from column arrays, each keeping its type (a text column read as `object`
+    stays `object`, as it would through pandas' own selection)."""
+    index = pd.RangeIndex(len(next(iter(columns.values())))) if index is None else index
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, index=index, dtype=object)
+            if isinstance(values, np.ndarray) and values.dtype == object
+            else values
+            for name, values in columns.items()
+        },
+        index=index,
+    )
+
+
+def _dates(values) -> np.ndarray:
+    """A period column as `date`s (DuckDB's DATE arrives as datetime64)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return values.astype("datetime64[D]").astype(object)
+    return pd.to_datetime(pd.Series(values)).dt.date.to_numpy()
 
 
 def _intervals(columns: dict, measure: Measure):
@@ -316,11 +345,9 @@ def _intervals(columns: dict, measure: Measure):
 
 
 def _floats(values) -> np.ndarray:
-    return (
-        pd.Series(values).to_numpy(dtype=float, na_value=np.nan)
-        if isinstance(values, pd.Series)
-        else np.asarray(values, dtype=float)
-    )
+    if isinstance(values, (pd.Series, pd.api.extensions.ExtensionArray)):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return np.asarray(values, dtype=float)
 
 
 def _target_values(periods, services, measure, targets, service_of) -> dict:
@@ -424,8 +451,7 @@ def breakdown_rows(
     filters kept): the rows suppression is decided over."""
     wider = replace(filters, **{"services" if by == "service" else "channels": ()})
     params = query_params(measure, wider) | {"by": by}
-    rows = add_values(database.query(measure.sql, **params), measure, min_base)
-    return rows[rows["service"].notna()]
+    return add_values(database.query(measure.sql, **params), measure, min_base, groups_only=True)
 
 
 def _full_breakdown(database, measure, filters, min_base) -> pd.DataFrame | None:
@@ -441,10 +467,10 @@ def _one_service(groups: pd.DataFrame, service: str) -> pd.DataFrame:
     way), the total first in each period, as the query orders them."""
     own = np.flatnonzero((groups["service"] == service).to_numpy(dtype=bool, na_value=False))
     own = own[np.argsort(groups["period_start"].to_numpy()[own], kind="stable")]
-    both = groups.take(np.repeat(own, 2)).reset_index(drop=True)
-    named = np.tile([False, True], len(own))
-    both["service"] = both["service"].where(named)
-    return both
+    take = np.repeat(own, 2)
+    columns = {name: _values(column)[take] for name, column in groups.items()}
+    columns["service"][::2] = np.nan  # the selection's total: no service named
+    return _frame_of(columns)
 
 
 def _protect_selection(frame, measure, filters, groups, database, min_base) -> pd.DataFrame:
@@ -684,7 +710,8 @@ def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
         else _row_at(series, cal.shift(latest["period_start"], grain, -PER_YEAR[grain]))
     )
     vs_last_year = change(latest, year_ago, measure)
-    shown = series[series["period_start"] >= cal.period_start(filters.start, grain)]
+    first = cal.period_start(filters.start, grain)  # periods before it: comparisons only
+    shown = series.iloc[int(np.sum(series["period_start"].to_numpy() < first)) :]
     shown = shown.reset_index(drop=True)
     result = MeasureResult(
         measure,
