@@ -463,3 +463,41 @@ def test_a_small_extract_out_of_date_order_is_kept_as_read(tmp_path):
     finally:
         con.close()
     assert [str(t) for (t,) in stored] == [r.split(",")[1] for r in mixed]
+
+
+def test_rejects_and_exclusions_by_reason_list_ties_and_examples_in_a_fixed_order():
+    """Two reasons with as many rows each, written in either order, are listed the same way
+    (the data page, its CSV and the pack agree on every load), with the examples' values in
+    alphabetical order, the lines in line order."""
+    listed = []
+    for order in (1, -1):
+        con = duckdb.connect()
+        for table in ("rejects", "exclusions"):
+            con.execute(
+                f"create table {table} (extract VARCHAR, file VARCHAR, line BIGINT, "
+                "column_name VARCHAR, value VARCHAR, reason VARCHAR)"
+            )
+            rows = [
+                ("contacts", "contacts.csv", 9, "channel", "phne", "not a channel"),
+                ("contacts", "contacts.csv", 4, "channel", "fax", "not a channel"),
+                ("contacts", "contacts.csv", 7, "received_at", "31/02/2026", "not a date"),
+                ("contacts", "contacts.csv", 3, "received_at", "2026-13-01", "not a date"),
+            ][::order]
+            con.executemany(f"insert into {table} values (?, ?, ?, ?, ?, ?)", rows)
+        listed.append(
+            (
+                con.execute(db.sql_text("tables/rejects_by_reason")).fetchall(),
+                con.execute(db.sql_text("tables/exclusions_by_reason")).fetchall(),
+            )
+        )
+        con.close()
+    assert listed[0] == listed[1]
+    rejects, exclusions = listed[0]
+    assert [(r[2], r[3], r[5], r[6]) for r in rejects] == [
+        ("channel", "not a channel", [4, 9], ["fax", "phne"]),
+        ("received_at", "not a date", [3, 7], ["2026-13-01", "31/02/2026"]),
+    ]
+    assert [(r[2], r[3], r[4]) for r in exclusions] == [
+        ("channel", "not a channel", 2),
+        ("received_at", "not a date", 2),
+    ]

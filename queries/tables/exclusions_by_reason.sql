@@ -10,4 +10,4 @@ select
 from exclusions
 group by all
 -- "rows" quoted: sqlfluff's duckdb dialect cannot parse it bare here (DuckDB can)
-order by extract asc, "rows" desc  -- noqa: RF06
+order by extract asc, "rows" desc, file asc, column_name asc, reason asc  -- noqa: RF06
