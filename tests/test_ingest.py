@@ -466,9 +466,9 @@ def test_a_small_extract_out_of_date_order_is_kept_as_read(tmp_path):
 
 
 def test_rejects_and_exclusions_by_reason_list_ties_and_examples_in_a_fixed_order():
-    """Two reasons with as many rows each, written in either order, are listed the same way
-    (the data page, its CSV and the pack agree on every load), with the examples' values in
-    alphabetical order, the lines in line order."""
+    """Problems written in either order are listed the same way (the data page, its CSV
+    and the pack agree on every load): every row by file, line and column; by reason, ties
+    by column, with the examples' values in alphabetical order and lines in line order."""
     listed = []
     for order in (1, -1):
         con = duckdb.connect()
@@ -482,22 +482,36 @@ def test_rejects_and_exclusions_by_reason_list_ties_and_examples_in_a_fixed_orde
                 ("contacts", "contacts.csv", 4, "channel", "fax", "not a channel"),
                 ("contacts", "contacts.csv", 7, "received_at", "31/02/2026", "not a date"),
                 ("contacts", "contacts.csv", 3, "received_at", "2026-13-01", "not a date"),
+                ("contacts", "contacts.csv", 7, "channel", "telex", "not a channel"),
+                ("contacts", "contacts.csv", 11, "received_at", "2026-02-30", "not a date"),
             ][::order]
             con.executemany(f"insert into {table} values (?, ?, ?, ?, ?, ?)", rows)
         listed.append(
             (
                 con.execute(db.sql_text("tables/rejects_by_reason")).fetchall(),
                 con.execute(db.sql_text("tables/exclusions_by_reason")).fetchall(),
+                con.execute(db.sql_text("tables/rejects")).fetchall(),
+                con.execute(db.sql_text("tables/exclusions")).fetchall(),
             )
         )
         con.close()
     assert listed[0] == listed[1]
-    rejects, exclusions = listed[0]
-    assert [(r[2], r[3], r[5], r[6]) for r in rejects] == [
-        ("channel", "not a channel", [4, 9], ["fax", "phne"]),
-        ("received_at", "not a date", [3, 7], ["2026-13-01", "31/02/2026"]),
+    by_reason, exclusions, rejects, excluded = listed[0]
+    assert [(r[2], r[3], r[5], r[6]) for r in by_reason] == [
+        ("channel", "not a channel", [4, 7, 9], ["fax", "phne", "telex"]),
+        ("received_at", "not a date", [3, 7, 11], ["2026-02-30", "2026-13-01", "31/02/2026"]),
     ]
     assert [(r[2], r[3], r[4]) for r in exclusions] == [
-        ("channel", "not a channel", 2),
-        ("received_at", "not a date", 2),
+        ("channel", "not a channel", 3),
+        ("received_at", "not a date", 3),
     ]
+    # every row, by line; two problems on line 7 by column
+    assert [(r[2], r[3]) for r in rejects] == [
+        (3, "received_at"),
+        (4, "channel"),
+        (7, "channel"),
+        (7, "received_at"),
+        (9, "channel"),
+        (11, "received_at"),
+    ]
+    assert [(r[2], r[3]) for r in excluded] == [(r[2], r[3]) for r in rejects]

@@ -2,4 +2,4 @@
 -- its file, line, column, value and reason.
 -- Parameters: none.
 select * from exclusions
-order by extract, file, line
+order by extract, file, line, column_name, reason

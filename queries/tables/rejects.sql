@@ -8,4 +8,4 @@ select
     value,
     reason
 from rejects
-order by extract, line
+order by extract, file, line, column_name, reason

@@ -746,7 +746,8 @@ def _write_rejects(database: Path, target: Path) -> None:
     try:
         frame = con.execute(
             "select 'rejected' as outcome, * from rejects union all "
-            "select 'excluded by design', * from exclusions order by extract, file, line"
+            "select 'excluded by design', * from exclusions "
+            "order by extract, file, line, column_name, reason, outcome"
         ).df()
     finally:
         con.close()
