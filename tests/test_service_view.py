@@ -6,12 +6,13 @@ unless a test says otherwise (working as in tests/test_measure_queries.py).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import pytest
 
-from scorecard.engine import catalogue, measures
+from scorecard.engine import catalogue, coverage, measures
 from scorecard.ui import service_view
 
 from apptest import app, open_page, texts
@@ -202,3 +203,35 @@ def test_service_page_follows_a_single_sidebar_service(monkeypatch, tmp_path):
         "40.0%",
         "2nd of 2",
     )
+
+
+@pytest.mark.parametrize("service", [HOUSING, WASTE])
+@pytest.mark.parametrize(
+    "filters",
+    [FILTERS, measures.Filters("quarter", date(2025, 4, 1), date(2026, 9, 30), (), ("phone",))],
+)
+def test_the_comparison_from_figures_alone_is_the_one_from_judged_results(
+    mini_db, strategy, catalogue_, targets, service, filters
+):
+    """The table is built from the figures alone (no process chart, verdict or sentence:
+    it shows none), and is exactly the table the fully judged results give."""
+    table = service_view.comparison(mini_db, strategy, catalogue_, targets, filters, service, 1)
+    own, council = (replace(filters, services=s) for s in ((service,), ()))
+    listed = service_view.service_measures(strategy, catalogue_)
+    rows = [
+        service_view.row(
+            pillar,
+            measures.compute(mini_db, m, own, targets, 1),
+            measures.compute(mini_db, m, council, targets, 1),
+            service,
+        )
+        for pillar, m in listed
+        if not coverage.measure_absence(coverage.load(mini_db), m)
+    ]
+    judged = pd.DataFrame(rows, columns=service_view.COLUMNS)
+    pd.testing.assert_frame_equal(table, judged)
+    assert table["value"].notna().sum() >= 10  # figures, not blanks, compared
+    figures = measures.compute(mini_db, catalogue_["calls_answered_60s"], own, targets, 1, False)
+    assert not figures.judged and figures.spc is None and figures.sentence == ""
+    full = measures.compute(mini_db, catalogue_["calls_answered_60s"], own, targets, 1)
+    assert full.judged and full.sentence and figures.latest.equals(full.latest)

@@ -74,6 +74,7 @@ class MeasureResult:
     coarse: str = ""  # why the trend is a run chart, not a process chart
     groups: pd.DataFrame | None = None  # every service's rows (the chosen ones' source)
     as_at: date | None = None  # the data's as-at date
+    judged: bool = True  # False: the figures alone (compute(judged=False)), no SPC or words
 
     def __deepcopy__(self, memo) -> MeasureResult:
         """A copy of its own for each caller of the command line's result cache, made
@@ -636,21 +637,34 @@ _POOL = ThreadPoolExecutor(
 )
 
 
-def compute_many(database, jobs, targets: Targets, min_base: int = 10) -> list[MeasureResult]:
+def compute_many(
+    database, jobs, targets: Targets, min_base: int = 10, judged: bool = True
+) -> list[MeasureResult]:
     """`compute` for each (measure, filters) pair, in order, several at a time."""
     jobs = list(jobs)
     if len(jobs) < 2:
-        return [compute(database, m, f, targets, min_base) for m, f in jobs]
-    return list(_POOL.map(lambda job: compute(database, *job, targets, min_base), jobs))
+        return [compute(database, m, f, targets, min_base, judged) for m, f in jobs]
+    return list(_POOL.map(lambda job: compute(database, *job, targets, min_base, judged), jobs))
 
 
 def compute(
-    database, measure: Measure, filters: Filters, targets: Targets, min_base: int = 10
+    database,
+    measure: Measure,
+    filters: Filters,
+    targets: Targets,
+    min_base: int = 10,
+    judged: bool = True,
 ) -> MeasureResult:
     """Run a measure's query and judge it: the one calculation behind every card and chart.
-    Results are cached per data version, measure and filters."""
-    key = ("compute", measure, filters, min_base)
-    return database.memo(key, lambda: _compute(database, measure, filters, targets, min_base))
+    With `judged` False, the figures alone (every period's value, suppression, target and
+    RAG, the changes, each service's figure), without the process chart, its verdict or the
+    sentence, for a table that shows none of them (the service comparison, the council's
+    own figures beside its peers). Results are cached per data version, measure, filters
+    and kind."""
+    key = ("compute" if judged else "figures", measure, filters, min_base)
+    return database.memo(
+        key, lambda: _compute(database, measure, filters, targets, min_base, judged)
+    )
 
 
 SERIES_COLUMNS = (
@@ -687,7 +701,7 @@ def _absent(measure, filters, targets, min_base, reason: str) -> MeasureResult:
     )
 
 
-def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
+def _compute(database, measure, filters, targets, min_base, judged=True) -> MeasureResult:
     reason = coverage.measure_absence(coverage.load(database), measure)
     if reason:
         return _absent(measure, filters, targets, min_base, reason)
@@ -727,13 +741,16 @@ def _compute(database, measure, filters, targets, min_base) -> MeasureResult:
         targets=targets,
         groups=groups,
     )
+    covered = coverage.load(database)
+    result.as_at = covered.as_at
+    if not judged:  # the figures alone: no process chart, verdict or sentence
+        result.judged, result.variation, result.assurance = False, "", ""
+        return result
     if not measure.snapshot:
         result.spc, result.coarse = spc_frame(
             shown, measure, rebase_dates(database).get(measure.id, ())
         )
         result.variation, result.assurance = spc.icons(result.spc, measure.better)
-    covered = coverage.load(database)
-    result.as_at = covered.as_at
     result.notes = sentences.notes(result) + coverage.scope_notes(covered, measure.sources)
     result.sentence = sentences.summary(result)
     return result

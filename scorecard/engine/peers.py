@@ -293,7 +293,7 @@ def _dashboard(database, measure, grain, starts, targets, min_base) -> dict:
     if end < min(starts):
         return {}
     result = measures.compute(
-        database, measure, Filters(grain, min(starts), end), targets, min_base
+        database, measure, Filters(grain, min(starts), end), targets, min_base, judged=False
     )
     out = {}
     for row in result.series.itertuples(index=False):

@@ -186,6 +186,7 @@ def comparison(
                 [(m, f) for m in unique for f in (own_filters, council_filters)],
                 targets,
                 min_base,
+                judged=False,  # the table shows figures, ranks and changes, no SPC
             )
         )
         judged = {m.id: (next(done), next(done)) for m in unique}
