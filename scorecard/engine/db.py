@@ -155,10 +155,20 @@ def _freeze(value):
     return value
 
 
+def handout(value):
+    """A cached value as handed to a caller: a copy of its own, so no caller can change what
+    another is handed. Frames are copied shallow: pandas' copy-on-write copies their data
+    the moment either side changes it (a deep copy of every frame on every hit was most of
+    a warm page's time)."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy(deep=False)
+    return copy.deepcopy(value)
+
+
 class LruCache:
-    """The command line's result cache: a standard LRU (functools.lru_cache) on the key, and
-    every hit a deep copy, as `st.cache_data` gives the app, so no caller can change what
-    another is handed."""
+    """The result cache, shared by every session of a data version (the app) or by every
+    call (the command line): a standard LRU (functools.lru_cache) on the key, bounded at
+    `size` entries, and every hit a copy of its own (`handout`). Nothing is serialised."""
 
     def __init__(self, size: int = CACHE_SIZE):
         self._factory = threading.local()  # the value to compute on a miss, per thread
@@ -170,7 +180,7 @@ class LruCache:
     def get(self, key, factory):
         """The value for `key`, computed by `factory` the first time."""
         self._factory.value = factory
-        return copy.deepcopy(self._cached(key))
+        return handout(self._cached(key))
 
     def clear(self) -> None:
         """Forget every result (the benchmark's cold run)."""
@@ -182,7 +192,8 @@ class Database:
 
     Results are cached on (data version, query, bound parameters); each Database is a data
     version of its own, so stale results can never be served after a refresh. The cache is
-    an `LruCache` unless one is given: the app gives `st.cache_data` (ui/app_state.py).
+    an `LruCache` unless one is given. A measure's rows kept at ingest are held in memory
+    (engine/kept.py) and served from there, not through the cache.
     """
 
     def __init__(self, path: Path | str, cache=None):
@@ -200,25 +211,32 @@ class Database:
         if missing:
             raise TypeError(f"queries/{name}.sql needs parameter(s) {', '.join(sorted(missing))}")
         bound = {k: params[k] for k in sorted(used)}
-        key = (self.version, "query", name, tuple((k, _freeze(v)) for k, v in bound.items()))
-        return self.cache.get(key, lambda: self._execute(name, bound))
-
-    def _execute(self, name: str, bound: dict) -> pd.DataFrame:
         sql = sql_text(name)
+        found = self._kept_table(name, sql, bound)
+        if found is not None:  # rows already in memory: sliced, not cached again
+            frame = self._execute(sql, bound, found)
+            if frame is not None:
+                return frame
+        key = (self.version, "query", name, tuple((k, _freeze(v)) for k, v in bound.items()))
+        return self.cache.get(key, lambda: self._execute(sql, bound))
+
+    def _execute(self, sql: str, bound: dict, found=None) -> pd.DataFrame | None:
+        """The query's rows: from its kept rows when `found` (None when they cannot serve
+        this range), else worked out."""
         cursor = self._con.cursor()
         try:
-            found = self._kept_table(name, sql, bound)
-            frame = None if found is None else kept.rows(cursor, found, sql, bound)
-            return cursor.execute(sql, bound).df() if frame is None else frame
+            if found is not None:
+                return kept.rows(cursor, found, sql, bound)
+            return cursor.execute(sql, bound).df()
         finally:
             cursor.close()
 
     def _kept_table(self, name: str, sql: str, bound: dict) -> tuple | None:
-        """The table holding this query's result kept at ingest, and the day it was kept to,
-        if there is one (engine/kept.py)."""
+        """This query's rows kept at ingest (held in memory, read once per data version),
+        and the day they were kept to, if there are any (engine/kept.py)."""
         if not kept.keepable(parameters(name)) or bound["grain"] not in kept.GRAINS:
             return None
-        index = self.reference(("kept results",), lambda: kept.index(self._con))
+        index = self.reference(("kept results",), lambda: kept.resident(self._con))
         return index.get(kept.key(sql, bound))
 
     def memo(self, key, factory):

@@ -77,14 +77,14 @@ class MeasureResult:
     judged: bool = True  # False: the figures alone (compute(judged=False)), no SPC or words
 
     def __deepcopy__(self, memo) -> MeasureResult:
-        """A copy of its own for each caller of the command line's result cache, made
-        quickly: frames copied whole, the catalogue entry, filters and targets (never
-        changed, and frozen where they can be) shared."""
+        """A copy of its own for each caller of the result cache, made quickly: frames
+        copied shallow (db.handout: copy-on-write), the catalogue entry, filters and targets
+        (never changed, and frozen where they can be) shared."""
         copied = object.__new__(type(self))
         memo[id(self)] = copied
         for name, value in self.__dict__.items():
             if isinstance(value, (pd.DataFrame, pd.Series)):
-                value = value.copy()
+                value = db.handout(value)
             elif name not in SHARED:
                 value = copy.deepcopy(value, memo)
             copied.__dict__[name] = value

@@ -8,7 +8,6 @@ switches.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -83,31 +82,11 @@ def check_for_new_data() -> None:
     st.rerun()
 
 
-@st.cache_data(max_entries=db.CACHE_SIZE, show_spinner=False)
-def _cached(key: str, _factory):
-    """Every query result and judged measure, on (data version, what was asked): bounded,
-    and each session handed a copy of its own."""
-    return _factory()
-
-
-class SessionCache:
-    """The app's result cache for `Database`: `st.cache_data`, keyed by a digest of the
-    key's text (a measure's key holds its whole catalogue entry, which Streamlit's own
-    hashing would walk field by field on every hit)."""
-
-    def get(self, key, factory):
-        """The value for `key`, computed by `factory` the first time."""
-        digest = hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
-        return _cached(digest, factory)
-
-    def clear(self) -> None:
-        """Forget every result, every session's (the benchmark's cold run)."""
-        _cached.clear()
-
-
 @st.cache_resource(max_entries=3)
 def _database(path: str) -> Database:
-    return Database(path, SessionCache())
+    """The database of a data version, shared by every session, with its bounded result
+    cache (engine/db.py's `LruCache`: each caller handed a copy of its own)."""
+    return Database(path)
 
 
 @st.cache_resource(max_entries=3)
