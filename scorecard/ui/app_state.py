@@ -20,7 +20,7 @@ import streamlit as st
 from .. import ingest
 from ..contracts import CHANNEL_WORDS
 from ..engine import calendar as cal
-from ..engine import catalogue, coverage, db, measures
+from ..engine import catalogue, coverage, measures
 from ..engine.db import Database
 from ..engine.filters import Filters
 from ..governance import access, commentary
