@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from scorecard.engine import measures, sentences, summary
@@ -194,3 +195,53 @@ def test_the_command_line_cache_hands_out_copies_and_can_be_emptied():
     assert cache.get(("v1", "query", "a"), factory) == {"figure": [1, 2]} and len(calls) == 1
     cache.clear()  # the benchmark's cold run: computed again
     assert cache.get(("v1", "query", "a"), factory) == {"figure": [1, 2]} and len(calls) == 2
+
+
+def test_a_cached_frame_handed_out_is_the_caller_s_own(mini_db, catalogue_, targets):
+    """Every session shares the cache: a frame handed out is copied shallow, and pandas'
+    copy-on-write copies it the moment a caller changes it, so nobody else sees the change."""
+    from scorecard.engine.db import LruCache
+
+    cache = LruCache(size=2)
+    frame = pd.DataFrame({"value": [1.0, 2.0]})
+    mine = cache.get(("v1", "query", "b"), lambda: frame)
+    mine.loc[0, "value"] = 99.0
+    mine["added"] = 1
+    again = cache.get(("v1", "query", "b"), lambda: None)
+    assert again["value"].tolist() == [1.0, 2.0] and list(again.columns) == ["value"]
+    result = _compute(mini_db, catalogue_, targets, "calls_answered_60s")
+    before = result.series.copy(deep=True)
+    result.series.loc[:, "value"] = -1.0  # a page changing its copy of a judged result
+    result.latest["value"] = -1.0
+    fresh = _compute(mini_db, catalogue_, targets, "calls_answered_60s")
+    assert fresh.series.equals(before) and fresh.latest["value"] != -1.0
+
+
+def test_kept_rows_are_served_from_memory_with_no_query_and_no_cache_entry(
+    mini_db, catalogue_, monkeypatch
+):
+    """The rows kept at ingest are read once per data version; after that a measure's
+    query over whole periods is a slice of them: nothing runs in DuckDB, nothing is cached."""
+    from scorecard.engine import measures as engine_measures
+
+    m = catalogue_["calls_answered_60s"]
+    params = engine_measures.query_params(m, Filters("month", date(2026, 4, 1), date(2026, 9, 30)))
+    expected = mini_db.query(m.sql, **params)  # the first read holds every kept result
+    # August and September's calls: the council and two services each month
+    assert len(expected) == 6 and expected["period_start"].min() == pd.Timestamp("2026-08-01")
+
+    class NoQueries:
+        def cursor(self):
+            return self
+
+        def execute(self, *_):
+            raise AssertionError("a query ran")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(mini_db, "_con", NoQueries())
+    stored = []
+    monkeypatch.setattr(mini_db.cache, "get", lambda key, factory: stored.append(key))
+    again = mini_db.query(m.sql, **params)
+    assert again.equals(expected) and stored == []
