@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -195,6 +196,46 @@ def test_the_command_line_cache_hands_out_copies_and_can_be_emptied():
     assert cache.get(("v1", "query", "a"), factory) == {"figure": [1, 2]} and len(calls) == 1
     cache.clear()  # the benchmark's cold run: computed again
     assert cache.get(("v1", "query", "a"), factory) == {"figure": [1, 2]} and len(calls) == 2
+
+
+def test_the_result_cache_drops_the_least_recently_used_and_peeks_without_computing():
+    from scorecard.engine.db import LruCache
+
+    cache = LruCache(size=2)
+    cache.get("a", lambda: 1)
+    cache.get("b", lambda: 2)
+    assert cache.get("a", lambda: -1) == 1  # "a" used again: "b" is now the oldest
+    cache.get("c", lambda: 3)  # over the bound: "b" goes
+    assert cache.peek("b") is None and cache.peek("a") == 1 and cache.peek("c") == 3
+    assert cache.get("b", lambda: 20) == 20  # gone, so computed again
+    assert cache.peek("missing") is None and cache.peek("a") is None  # "a" went for "b"
+    held = cache.get("list", lambda: [1])
+    held.append(2)  # a peek is a copy of its own too
+    assert cache.peek("list") == [1]
+
+
+def test_figures_asked_for_after_the_judged_result_come_from_it(
+    mini_db, catalogue_, targets, monkeypatch
+):
+    """The action plan and the map ask for figures alone: when the scorecard has already
+    judged the measure under the same filters, its result serves them, nothing worked out."""
+    m = catalogue_["calls_answered_60s"]
+    figures = measures.compute(mini_db, m, SEP_2026, targets, 1, judged=False)
+    assert not figures.judged and figures.spc is None  # worked out alone: no process chart
+    judged = _compute(mini_db, catalogue_, targets, "calls_answered_60s")
+    mini_db.cache.clear()
+    _compute(mini_db, catalogue_, targets, "calls_answered_60s")  # the scorecard judges it
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr(measures, "_compute", never)
+    again = measures.compute(mini_db, m, SEP_2026, targets, 1, judged=False)
+    assert again.judged and again.rag == judged.rag == figures.rag
+    assert again.series["value"].equals(figures.series["value"])
+    # under other filters nothing is held: worked out (here, the AssertionError)
+    with pytest.raises(AssertionError, match="worked out again"):
+        measures.compute(mini_db, m, replace(SEP_2026, channels=("phone",)), targets, 1, False)
 
 
 def test_a_cached_frame_handed_out_is_the_caller_s_own(mini_db, catalogue_, targets):

@@ -11,7 +11,8 @@ import json
 import re
 import threading
 import uuid
-from functools import cache, lru_cache
+from collections import OrderedDict
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -24,6 +25,7 @@ QUERIES = ROOT / "queries"
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 COMMENT = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
 CACHE_SIZE = 2048
+_MISSING = object()  # a key the cache does not hold (None is a value)
 MANIFEST = PARQUET_MANIFEST  # in a Parquet folder: its tables and their files
 
 
@@ -167,24 +169,44 @@ def handout(value):
 
 class LruCache:
     """The result cache, shared by every session of a data version (the app) or by every
-    call (the command line): a standard LRU (functools.lru_cache) on the key, bounded at
-    `size` entries, and every hit a copy of its own (`handout`). Nothing is serialised."""
+    call (the command line): least recently used first out, bounded at `size` entries, and
+    every hit a copy of its own (`handout`). Nothing is serialised. A value is computed
+    outside the lock (two threads missing the same key may both compute it; the first kept
+    wins), so one slow result never holds up another session's hits."""
 
     def __init__(self, size: int = CACHE_SIZE):
-        self._factory = threading.local()  # the value to compute on a miss, per thread
-        self._cached = lru_cache(maxsize=size)(self._compute)
+        self._size = size
+        self._held: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
 
-    def _compute(self, key):
-        return self._factory.value()
+    def _hit(self, key):
+        with self._lock:
+            if key not in self._held:
+                return _MISSING
+            self._held.move_to_end(key)
+            return self._held[key]
 
     def get(self, key, factory):
         """The value for `key`, computed by `factory` the first time."""
-        self._factory.value = factory
-        return handout(self._cached(key))
+        value = self._hit(key)
+        if value is _MISSING:
+            value = factory()
+            with self._lock:
+                value = self._held.setdefault(key, value)
+                self._held.move_to_end(key)
+                while len(self._held) > self._size:
+                    self._held.popitem(last=False)
+        return handout(value)
+
+    def peek(self, key):
+        """The value for `key` if it is held (a copy of its own), else None; never computes."""
+        value = self._hit(key)
+        return None if value is _MISSING else handout(value)
 
     def clear(self) -> None:
         """Forget every result (the benchmark's cold run)."""
-        self._cached.cache_clear()
+        with self._lock:
+            self._held.clear()
 
 
 class Database:
@@ -243,6 +265,10 @@ class Database:
         """A value computed once per data version and key (e.g. a measure's judged result),
         handed to each caller as a copy of its own."""
         return self.cache.get((self.version, "memo", key), factory)
+
+    def memo_held(self, key):
+        """The value `memo` holds for `key` (a copy of its own), or None; never computes."""
+        return self.cache.peek((self.version, "memo", key))
 
     def reference(self, key, factory):
         """Reference data worked out once per data version and shared, not copied (the

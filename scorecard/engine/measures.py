@@ -659,8 +659,13 @@ def compute(
     With `judged` False, the figures alone (every period's value, suppression, target and
     RAG, the changes, each service's figure), without the process chart, its verdict or the
     sentence, for a table that shows none of them (the service comparison, the council's
-    own figures beside its peers). Results are cached per data version, measure, filters
-    and kind."""
+    own figures beside its peers, the action plan, the strategy map). Results are cached
+    per data version, measure, filters and kind; figures asked for when the judged result
+    is already held come from it (it holds every one of them)."""
+    if not judged:
+        held = database.memo_held(("compute", measure, filters, min_base))
+        if held is not None:
+            return held
     key = ("compute" if judged else "figures", measure, filters, min_base)
     return database.memo(
         key, lambda: _compute(database, measure, filters, targets, min_base, judged)

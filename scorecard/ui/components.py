@@ -55,13 +55,15 @@ def commentary_block(notes, note: dict | None, compact: bool, slide: bool = Fals
     st.markdown(notes.html(note, slide), unsafe_allow_html=True)
 
 
-def results_for(ctx, measure_ids, filters) -> list[MeasureResult]:
-    """The engine's result for each measure id, in order."""
+def results_for(ctx, measure_ids, filters, judged: bool = True) -> list[MeasureResult]:
+    """The engine's result for each measure id, in order; with `judged` False, the figures
+    and RAG alone (measures.compute), for a view that shows no process chart or verdict."""
     return measures.compute_many(
         ctx.database,
         [(ctx.measure(m), filters) for m in measure_ids],
         ctx.targets,
         ctx.settings.min_base,
+        judged,
     )
 
 

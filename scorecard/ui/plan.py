@@ -96,9 +96,10 @@ def status_metrics(table_: pd.DataFrame) -> None:
 
 
 def results(ctx, frame: pd.DataFrame, filters) -> dict:
-    """The engine's judgement of each known measure the actions name, by id."""
+    """The engine's figure and RAG for each known measure the actions name, by id (no
+    process chart: the page shows none)."""
     ids = [m for m in measure_ids(frame) if m in ctx.catalogue]
-    return dict(zip(ids, ui.results_for(ctx, ids, filters)))
+    return dict(zip(ids, ui.results_for(ctx, ids, filters, judged=False)))
 
 
 def timeline_block(ctx, frame: pd.DataFrame) -> None:

@@ -35,7 +35,8 @@ def load(ctx, filters) -> smap.StrategyMap:
     """The map for this view: measures judged by the engine under the filters, actions from
     the action plan (None when it was not supplied)."""
     ids = smap.measure_ids(ctx.strategy)
-    judged = {r.measure.id: smap.judge(r) for r in ui.results_for(ctx, ids, filters)}
+    found = ui.results_for(ctx, ids, filters, judged=False)  # status words: no process chart
+    judged = {r.measure.id: smap.judge(r) for r in found}
     absent = coverage.absence(ctx.coverage, ("actions",))
     actions = None if absent else plan_actions.load(ctx.database, ctx.strategy)
     return smap.build(ctx.strategy, ctx.catalogue, judged, actions, absent or "")
