@@ -16,6 +16,9 @@ Against the sample generated at `--scale` (50 = about 10 million contacts) it me
   as it logs it in production;
 - engine: every measure judged cold over the database file and over its Parquet copy, and
   the heavy measures against plain pandas computing them from frames already in memory;
+- pandas: the overview's every measure worked out and judged in plain pandas from the
+  extracts already read into memory (pandas_pages.py, checked to give the engine's figures),
+  against the overview page cold under each filter change;
 - browser (browser_benchmark.py): a server started on the same data, every page opened in
   headless Chromium: time to every chart visible and the websocket payload.
 
@@ -44,14 +47,16 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import benchmark as bench  # noqa: E402
 import browser_benchmark as browser  # noqa: E402
+import pandas_pages  # noqa: E402
 import results as report  # noqa: E402
 from benchmark import arguments, prepare  # noqa: E402
 from ingest_benchmark import ingest_figures  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from scorecard import ingest  # noqa: E402
-from scorecard.engine import catalogue, db, measures  # noqa: E402
-from scorecard.ui import errors  # noqa: E402
+from scorecard.engine import calendar as cal  # noqa: E402
+from scorecard.engine import catalogue, coverage, db, measures  # noqa: E402
+from scorecard.ui import app_state, errors  # noqa: E402
 
 # filter changes, as a user makes them in the sidebar: (label, grain, services, channels)
 CHANGES = [
@@ -116,13 +121,15 @@ def page_times(at: AppTest, url_path: str, repeat: int) -> dict[str, float]:
     same filters (untimed), then the page, as a councillor goes from the scorecard to a
     pillar: what the overview worked out is reused, the rest is worked out then."""
     runs = {"cold": [], "warm": [], "floor": []}
+    each: dict[str, list] = {}  # the cold server time of each filter change
     warm = url_path != ""  # the overview (and its slides) is where a councillor starts
     _open(at, url_path)
     for _ in range(repeat):
-        for _, grain, services, channels in CHANGES:
+        for label, grain, services, channels in CHANGES:
             _apply(at, grain, services, channels)
             _clear_caches()
             runs["cold"].append(_timed_run(at))
+            each.setdefault(label, []).append(runs["cold"][-1][1])
             runs["floor"].append(_timed_run(at))
             if warm:
                 _clear_caches()
@@ -135,7 +142,7 @@ def page_times(at: AppTest, url_path: str, repeat: int) -> dict[str, float]:
         for kind, values in runs.items()
         if values
         for i, part in enumerate(("run", "server"))
-    }
+    } | {f"cold server, {label}": statistics.median(v) for label, v in each.items()}
 
 
 def page_rows(s, work: Path, repeat: int) -> list[tuple[str, dict]]:
@@ -186,6 +193,34 @@ def engine_rows(s, parquet: Path | None, with_pandas: bool) -> list[tuple]:
         for label, seconds in heavy.items():
             base, _ = bench.timed(lambda f=bench.FILTERS[label]: bench.pandas_baseline(frames, f))
             rows.append(("heavy measures: pandas", label, seconds, base))
+    return rows
+
+
+def pandas_page_rows(s) -> list[tuple[str, float]]:
+    """The scorecard overview's measures worked out and judged in plain pandas
+    (pandas_pages.py) from the extracts already read into memory, under each filter change
+    as the sidebar sets it (the newest period, trends from the first): (change, seconds)."""
+    database = db.Database(s.cache_dir / ingest.current(s)["database"])
+    covered = coverage.load(database)
+    cat = catalogue.load_catalogue(s.catalogue_file, s.digital_channels)
+    strategy = catalogue.load_strategy(s.strategy_file, s.catalogue_file)
+    ids = list(dict.fromkeys([m for p in strategy.pillars for m in p.measures]))
+    ids += [m for m in strategy.plan_measures if m not in ids]
+    frames = pandas_pages.load(s.data_dir, s.digital_channels)
+    rows = []
+    for label, word, services, channels in CHANGES:
+        grain = app_state.GRAIN_BY_WORD[word]
+        chosen = tuple(app_state.CHANNEL_BY_WORD[c] for c in channels)
+        f = measures.Filters(
+            grain, cal.period_start(covered.first, grain), covered.as_at, tuple(services), chosen
+        )
+        seconds, _ = bench.timed(
+            lambda f=f: pandas_pages.overview(
+                frames, cat, ids, f, covered.as_at, s.min_base, s.default_targets
+            )
+        )
+        rows.append((label, seconds))
+        print(f"overview in plain pandas, {label}: {seconds:.1f} s", flush=True)
     return rows
 
 
@@ -259,6 +294,8 @@ def main(argv=None) -> int:
     if "engine" not in args.skip:
         parts["engine"] = engine_rows(s, args.work / "parquet", "pandas" not in args.skip)
         print(parts["engine"], flush=True)
+    if "pandas" not in args.skip:
+        parts["pandas pages"] = pandas_page_rows(s)
     if "browser" not in args.skip:
         parts["browser"] = browser_rows(s, max(args.repeat, 3))
         print(parts["browser"], flush=True)

@@ -98,6 +98,28 @@ def _engine_lines(rows) -> list[str]:
     return lines
 
 
+def _pandas_page_lines(rows, pages) -> list[str]:
+    """The overview in plain pandas against the overview page, cold, for each filter change
+    (the page's time for that change, when the pages part measured it)."""
+    overview = dict(pages).get("overview", {})
+    lines = []
+    for label, seconds in rows:
+        page = overview.get(f"cold server, {label}")
+        if page is None:
+            continue
+        ratio = seconds * 1000 / page
+        lines.append(
+            _row(
+                f"overview, {label}: plain pandas {seconds * 1000:,.0f} ms",
+                f"page cold {page:,.0f} ms",
+                f">= {PANDAS_RATIO:.0f}x faster than pandas",
+                ratio >= PANDAS_RATIO,
+                f"{ratio:.1f}x",
+            )
+        )
+    return lines
+
+
 def _ingest_lines(figures: dict) -> list[str]:
     cold, raw = figures["cold ingest"], figures["DuckDB raw read_csv"]
     refresh = figures["one-row refresh (complaints)"]
@@ -183,7 +205,10 @@ def table(parts: dict, scale: float, build: float) -> str:
         "again with everything in memory. Chromium: a fresh browser context per load "
         "(nothing cached, so each load also fetches and parses Streamlit's and Plotly's "
         "scripts), from navigation to the app idle with every chart drawn; payload: the "
-        "websocket messages of that load.",
+        "websocket messages of that load. Plain pandas: every measure on the overview "
+        "worked out and judged with pandas from the extracts already read into memory "
+        "(benchmarks/pandas_pages.py: the same figures as the engine's, checked on the "
+        "sample), against the overview page cold under the same filter change.",
         "",
         "| Figure | Measured | Goal | Ratio (to goal, or as named) | Goal met? |",
         "|---|---:|---|---:|---|",
@@ -192,6 +217,8 @@ def table(parts: dict, scale: float, build: float) -> str:
         lines += _ingest_lines(parts["ingest"])
     if "pages" in parts:
         lines += _page_lines(parts["pages"])
+    if "pandas pages" in parts:
+        lines += _pandas_page_lines(parts["pandas pages"], parts.get("pages", []))
     if "engine" in parts:
         lines += _engine_lines(parts["engine"])
     if "browser" in parts:

@@ -8,10 +8,19 @@ import importlib
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ["benchmark", "ingest_benchmark", "browser_benchmark", "page_benchmark", "results"]
+SCRIPTS = [
+    "benchmark",
+    "ingest_benchmark",
+    "browser_benchmark",
+    "page_benchmark",
+    "pandas_pages",
+    "results",
+]
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +68,80 @@ def test_the_results_table_judges_each_figure_against_its_goal(results):
     refresh = lines["one-row change to complaints: refresh"]
     assert "4.0 s" in refresh and "13.3%" in refresh and refresh.endswith("| missed |")
     assert "1 of 2 pages meet 150 ms cold" in text
+
+
+def test_the_plain_pandas_page_is_judged_against_the_page_for_each_filter_change(results):
+    overview = {"cold server": 300.0, "floor server": 50.0, "cold run": 310.0}
+    overview |= {"cold server, Housing, by month": 250.0, "cold server, phone, by quarter": 400}
+    parts = {
+        "pages": [["overview", overview]],
+        "pandas pages": [["Housing, by month", 5.0], ["phone, by quarter", 3.0], ["other", 9.0]],
+    }
+    lines = results.table(parts, 50, 66.0).splitlines()
+    housing = next(x for x in lines if x.startswith("| overview, Housing, by month: plain"))
+    assert "pandas 5,000 ms | page cold 250 ms" in housing and housing.endswith("| 20.0x | met |")
+    phone = next(x for x in lines if x.startswith("| overview, phone, by quarter: plain"))
+    assert phone.endswith("| 7.5x | missed |")
+    assert not any("overview, other" in x for x in lines)  # no page time for it: no ratio
+
+
+@pytest.fixture(scope="module")
+def sample_engine(tmp_path_factory):
+    from scorecard import ingest
+    from scorecard.engine import catalogue, coverage, db, measures
+
+    from support import build
+
+    s, _ = build(ROOT / "data" / "sample", tmp_path_factory.mktemp("pandas-page"))
+    database = db.Database(s.cache_dir / ingest.current(s)["database"])
+    yield (
+        s,
+        database,
+        catalogue.load_catalogue(s.catalogue_file, s.digital_channels),
+        catalogue.load_strategy(s.strategy_file, s.catalogue_file),
+        measures.targets_for(database, s),
+        coverage.load(database).as_at,
+    )
+    database.close()
+
+
+def test_the_plain_pandas_page_works_out_the_engine_s_figures(sample_engine, results):
+    """The baseline answers the same questions: on the sample, every measure on the
+    overview, every period's figure (withheld where the engine withholds it) and the latest
+    RAG, under a council-wide, a single-service, a channel and a two-service view."""
+    from datetime import date
+
+    import pandas_pages
+
+    from scorecard.engine import measures
+
+    s, database, cat, strategy, targets, as_at = sample_engine
+    ids = list(dict.fromkeys([m for p in strategy.pillars for m in p.measures]))
+    ids += [m for m in strategy.plan_measures if m not in ids]
+    frames = pandas_pages.load(ROOT / "data" / "sample", s.digital_channels)
+    views = [
+        measures.Filters("month", date(2025, 4, 1), as_at),
+        measures.Filters("month", date(2025, 4, 1), as_at, ("Housing",)),
+        measures.Filters("quarter", date(2025, 4, 1), as_at, (), ("phone",)),
+        measures.Filters("year", date(2022, 4, 1), as_at, ("Council Tax", "Benefits")),
+    ]
+    compared = withheld = 0
+    for view in views:
+        worked_out = pandas_pages.overview(
+            frames, cat, ids, view, as_at, s.min_base, s.default_targets
+        )
+        for m in ids:
+            engine = measures.compute(database, cat[m], view, targets, s.min_base)
+            series, _, _, rag = worked_out[m]
+            pandas_values = dict(zip(series["period_start"], series["value"]))
+            for period, value in zip(engine.series["period_start"], engine.series["value"]):
+                other = pandas_values.get(pd.Timestamp(period), np.nan)
+                assert (np.isnan(value) and np.isnan(other)) or value == pytest.approx(other), (
+                    m,
+                    view,
+                    period,
+                )
+                compared += 1
+                withheld += bool(np.isnan(value) and pd.Timestamp(period) in pandas_values)
+            assert rag == engine.rag, (m, view)
+    assert len(ids) >= 30 and compared > 1000 and withheld > 0  # withheld figures compared too
