@@ -51,7 +51,7 @@ def _working_day_index(days: pd.Series) -> np.ndarray:
 def _read(path: Path, dates: list[str]) -> pd.DataFrame:
     """An extract with its dates parsed and its groups as categories (a blank group is
     'Not recorded', as the queries name it), as a pandas app would hold it."""
-    frame = pd.read_csv(path, parse_dates=dates)
+    frame = pd.read_csv(path, parse_dates=dates, low_memory=False)
     for column in ("service", "channel", "site"):
         if column in frame:
             frame[column] = frame[column].fillna("Not recorded").astype("category")
