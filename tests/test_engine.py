@@ -220,6 +220,7 @@ def test_figures_asked_for_after_the_judged_result_come_from_it(
     """The action plan and the map ask for figures alone: when the scorecard has already
     judged the measure under the same filters, its result serves them, nothing worked out."""
     m = catalogue_["calls_answered_60s"]
+    mini_db.cache.clear()  # the shared database: nothing judged held before this test
     figures = measures.compute(mini_db, m, SEP_2026, targets, 1, judged=False)
     assert not figures.judged and figures.spc is None  # worked out alone: no process chart
     judged = _compute(mini_db, catalogue_, targets, "calls_answered_60s")

@@ -231,6 +231,7 @@ def test_the_comparison_from_figures_alone_is_the_one_from_judged_results(
     judged = pd.DataFrame(rows, columns=service_view.COLUMNS)
     pd.testing.assert_frame_equal(table, judged)
     assert table["value"].notna().sum() >= 10  # figures, not blanks, compared
+    mini_db.cache.clear()  # nothing judged held: the figures worked out alone
     figures = measures.compute(mini_db, catalogue_["calls_answered_60s"], own, targets, 1, False)
     assert not figures.judged and figures.spc is None and figures.sentence == ""
     full = measures.compute(mini_db, catalogue_["calls_answered_60s"], own, targets, 1)
