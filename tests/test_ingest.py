@@ -515,3 +515,46 @@ def test_rejects_and_exclusions_by_reason_list_ties_and_examples_in_a_fixed_orde
         (11, "received_at"),
     ]
     assert [(r[2], r[3]) for r in excluded] == [(r[2], r[3]) for r in rejects]
+
+
+def test_a_plain_file_is_stored_in_one_pass_and_an_odd_one_read_with_care(tmp_path, monkeypatch):
+    """A UTF-8 file with one record a line is read, checked and stored in one statement
+    straight from the CSV (no raw copy): its rows keep their lines (a repeated key on line 14
+    names line 2) and its table holds the contract's columns alone. A file with a blank line
+    goes the careful way, and its lines are right too."""
+    from scorecard.ingest import load
+
+    careful = []
+    read_files = load._read_files
+
+    def spy(con, extract, *args):
+        careful.append(extract.name)
+        return read_files(con, extract, *args)
+
+    monkeypatch.setattr(load, "_read_files", spy)
+    data = _copy(tmp_path)
+    _append(data / "contacts.csv", "C01,2026-09-08 09:00:00,web,Housing,Online,,,,,,N\n")
+    _append(
+        data / "actions.csv",
+        "\n"  # line 7: blank
+        "A8,ethos,Good row,Head of HR,2027-01-31,on_track,5,2026-09-01,Fine,,\n"  # line 8
+        "A9,ethos,Bad date,Head of HR,31/02/2027,on_track,5,2026-09-01,Fine,,\n",  # line 9
+    )
+    s, result = build(data, tmp_path / "cache")
+    assert result.ok, result.problems
+    assert careful == ["actions"]
+    got = _rejects(s)[["extract", "line", "column_name", "reason"]]
+    assert list(got.itertuples(index=False, name=None)) == [
+        ("actions", 9, "due_on", "is not a date (expected YYYY-MM-DD or DD/MM/YYYY)"),
+        ("contacts", 14, "contact_id", "duplicate contact_id: first seen on line 2"),
+    ]
+    con = db.connect(s.cache_dir / ingest.current(s)["database"])
+    try:
+        contacts = con.execute("select * from contacts order by rowid").df()
+    finally:
+        con.close()
+    contract = next(e for e in EXTRACTS if e.name == "contacts")
+    assert list(contacts.columns) == [c.name for c in contract.columns]
+    assert contacts["contact_id"].tolist() == [f"C{i:02d}" for i in range(1, 13)]
+    report = next(r for r in result.reports if r.extract == "contacts")
+    assert (report.rows_read, report.loaded, report.rejected) == (13, 12, 1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ..contracts import Column, Extract, Rule
 from .mapping import NONE, ExtractMapping
@@ -132,11 +133,20 @@ def typed(col: Column, v: str, formats: tuple[str, ...] = ()) -> str:
     return v
 
 
-def _problem(col: Column, shown: str, condition: str, reason: str) -> str:
+class Check(NamedTuple):
+    """One check: when it fails (`condition`) and what it then records (`problem`, a struct
+    {column, value, reason}, NULL when the check passes)."""
+
+    condition: str
+    problem: str
+
+
+def _problem(col: Column, shown: str, condition: str, reason: str) -> Check:
     value = "NULL::VARCHAR" if col.free_text else shown
-    return (
+    return Check(
+        condition,
         f"case when {condition} then {{'column': {quote(col.name)}, 'value': {value}, "
-        f"'reason': {reason}}} end"
+        f"'reason': {reason}}} end",
     )
 
 
@@ -150,7 +160,7 @@ def column_checks(
     shown: str | None = None,
     formats: tuple[str, ...] = (),
     limits: DateLimits | None = None,
-) -> list[str]:
+) -> list[Check]:
     """Checks for one column: blank but required, unparseable, not allowed, out of range, an
     identifier mangled by Excel. `shown` is the cell as the file has it, for the report."""
     shown = shown or v
@@ -217,7 +227,7 @@ def _words(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def date_range_checks(col: Column, t: str, shown: str, limits: DateLimits) -> list[str]:
+def date_range_checks(col: Column, t: str, shown: str, limits: DateLimits) -> list[Check]:
     """A date before the earliest accepted, or (for what has happened) after the load date."""
     out = [
         _problem(
@@ -249,12 +259,9 @@ def date_range_checks(col: Column, t: str, shown: str, limits: DateLimits) -> li
 FUTURE_REASON = "is in the future: after "  # how the rejects name a future date
 
 
-def date_styles_select(
-    extract: Extract, raw_table: str, present: set[str], m: ExtractMapping = NONE
-) -> str | None:
-    """SELECT counting, over the extract's date columns whose format the mapping does not
-    state, the values that can only be day-first (13/04/2022), only month-first
-    (04/13/2022), or either (04/05/2022), with an example of each and its line."""
+def style_columns(extract: Extract, present: set[str], m: ExtractMapping = NONE) -> list:
+    """The date columns whose style (day-first or month-first) the mapping does not state,
+    with the cell as the file has it: [(column, expression over the raw columns)]."""
     exprs = [
         (c.name, source_value(c, present, m))
         for c in extract.columns
@@ -262,15 +269,36 @@ def date_styles_select(
         and not m.formats.get(c.name)
         and c.name not in m.constants
     ]
-    exprs = [(name, e) for name, e in exprs if e != "NULL::VARCHAR"]
+    return [(name, e) for name, e in exprs if e != "NULL::VARCHAR"]
+
+
+def not_iso(expr: str) -> str:
+    """True for a date that is not ISO (2026-09-30 is never ambiguous: skipped quickly)."""
+    return f"{expr} is not null and substr({expr}, 5, 1) is distinct from '-'"
+
+
+def date_styles_select(
+    extract: Extract,
+    raw_table: str,
+    present: set[str],
+    m: ExtractMapping = NONE,
+    exprs: list | None = None,
+    line: str = "_line",
+) -> str | None:
+    """SELECT counting, over the extract's date columns whose format the mapping does not
+    state, the values that can only be day-first (13/04/2022), only month-first
+    (04/13/2022), or either (04/05/2022), with an example of each and its line. `exprs`
+    and `line` name the cells and the line where the table is not the raw one (a table
+    stored in one pass keeps the dates that are not ISO beside each row: `style_dates`)."""
+    exprs = style_columns(extract, present, m) if exprs is None else exprs
     if not exprs:
         return None
     parts = " union all ".join(
-        f"select {quote(name)} as column_name, _line, {e} as v, "
+        f"select {quote(name)} as column_name, {line} as _line, {e} as v, "
         f"regexp_extract({e}, {quote(DMY)}, ['a', 'b', 'y']) as p from {raw_table} "
-        f"where substr({e}, 5, 1) is distinct from '-'"  # ISO dates (2026-09-30) are never
+        f"where {not_iso(e)}"
         for name, e in exprs
-    )  # ambiguous: skip them quickly
+    )
     a, b = "try_cast(p.a as int)", "try_cast(p.b as int)"  # '' (no match) is NULL
     kinds = {
         "day_first": f"{a} > 12 and {b} <= 12",
@@ -286,7 +314,7 @@ def date_styles_select(
     return f"select {cols} from ({parts})"
 
 
-def rule_check(rule: Rule, extract: Extract, raw: dict[str, str], types: dict[str, str]) -> str:
+def rule_check(rule: Rule, extract: Extract, raw: dict[str, str], types: dict[str, str]) -> Check:
     """One cross-field rule as a check expression over the typed values."""
     col, other = extract.column(rule.column), extract.column(rule.other)
     t, o = types[col.name], types[other.name]
@@ -307,12 +335,15 @@ def rule_check(rule: Rule, extract: Extract, raw: dict[str, str], types: dict[st
     return _problem(col, raw[col.name], condition, reason)
 
 
-def exclusions(extract: Extract, shown: dict[str, str], m: ExtractMapping) -> list[str]:
+def exclusions(extract: Extract, shown: dict[str, str], m: ExtractMapping) -> list[Check]:
     """Rows left out by design, not rejected: a required column holding a code the mapping
     reads as no answer ("9 = don't know"), or a reason the staging query gave (`_exclude`)."""
     out = [
-        "case when _exclude is not null then {'column': NULL::VARCHAR, 'value': "
-        "NULL::VARCHAR, 'reason': _exclude} end"
+        Check(
+            "_exclude is not null",
+            "case when _exclude is not null then {'column': NULL::VARCHAR, 'value': "
+            "NULL::VARCHAR, 'reason': _exclude} end",
+        )
     ]
     for col in extract.columns:
         codes = m.missing.get(col.name)
@@ -332,7 +363,7 @@ def exclusions(extract: Extract, shown: dict[str, str], m: ExtractMapping) -> li
 
 def scope_checks(
     extract: Extract, types: dict[str, str], shown: dict[str, str], m: ExtractMapping
-) -> list[str]:
+) -> list[Check]:
     """Values outside what the mapping declares the extract covers."""
     out = []
     for column, values in m.scope.limits().items():
@@ -361,12 +392,21 @@ def scope_checks(
     return out
 
 
+def style_dates(extract: Extract, present: set[str], m: ExtractMapping = NONE) -> list:
+    """[(column, working column)]: the cells of each date column whose style must be checked,
+    kept by `checked_select(..., located=False)` where they are not ISO (NULL where they
+    are, so a file of ISO dates stores next to nothing)."""
+    names = {c.name: i for i, c in enumerate(extract.columns)}
+    return [(name, f"_nd{names[name]}") for name, _ in style_columns(extract, present, m)]
+
+
 def checked_select(
     extract: Extract,
     raw_table: str,
     present: set[str],
     m: ExtractMapping = NONE,
     limits: DateLimits | None = None,
+    located: bool = True,
 ) -> str:
     """SELECT giving `_file`, `_line`, each typed column, `_problems` and `_exclusions`
     (lists of structs: the reasons a row is rejected, or left out by design).
@@ -374,7 +414,11 @@ def checked_select(
     Each cell is cleaned, mapped and typed once, in its own step, and the checks read those
     results; the list of problems is only built for a row that has one. (Written out in one
     expression, a date with thirty accepted formats was parsed three times a row, and an
-    empty list built and filtered for every good row.)"""
+    empty list built and filtered for every good row.)
+
+    `located=False` reads a source with no `_row`, `_file`, `_line` or `_exclude` (a CSV
+    file read as it is stored: the row is its position, `rowid`) and keeps the dates whose
+    style must be checked (`style_dates`)."""
     shown = {c.name: f"__s{i}" for i, c in enumerate(extract.columns)}
     raw = {c.name: f"__v{i}" for i, c in enumerate(extract.columns)}
     types = {c.name: f"__t{i}" for i, c in enumerate(extract.columns)}
@@ -399,21 +443,31 @@ def checked_select(
     cols = ",\n  ".join(
         f"{types[c.name]}::{SQL_TYPES[c.type]} as {ident(c.name)}" for c in extract.columns
     )
+    where = "_row, _file, _line, _exclude" if located else "NULL::VARCHAR as _exclude"
+    keep = "_row, _file, _line,\n  " if located else ""
+    dates = (
+        ""
+        if located
+        else "".join(
+            f",\n  case when {not_iso(shown[name])} then {shown[name]} end as {working}"
+            for name, working in style_dates(extract, present, m)
+        )
+    )
     return (
-        f"with cells as (\nselect _row, _file, _line, _exclude,\n  {cells}\n"
+        f"with cells as (\nselect {where},\n  {cells}\n"
         f"from {raw_table}),\ntyped as (select *,\n  {typing}\nfrom cells)\n"
-        f"select _row, _file, _line,\n  {cols},\n  {_found(checks)} as _problems,"
-        f"\n  {_found(exclusions(extract, shown, m))} as _exclusions\nfrom typed"
+        f"select {keep}{cols},\n  {_found(checks)} as _problems,"
+        f"\n  {_found(exclusions(extract, shown, m))} as _exclusions{dates}\nfrom typed"
     )
 
 
-def _found(checks: list[str]) -> str:
-    """The checks that found something, as a list (empty, and not built, when none did)."""
-    listed = ", ".join(checks)
-    return (
-        f"case when coalesce({listed}) is null then [] else "
-        f"list_filter([{listed}], lambda p: p is not null) end"
-    )
+def _found(checks: list[Check]) -> str:
+    """The checks that found something, as a list: empty, and neither built nor filtered,
+    when none did (the conditions alone are tested for a good row; written as a coalesce
+    of the problems, every check built a struct for every row)."""
+    failed = " or ".join(f"({c.condition})" for c in checks)
+    listed = ", ".join(c.problem for c in checks)
+    return f"case when {failed} then list_filter([{listed}], lambda p: p is not null) else [] end"
 
 
 def has_duplicates_select(extract: Extract, checked_table: str) -> str:
@@ -427,21 +481,22 @@ def has_duplicates_select(extract: Extract, checked_table: str) -> str:
 
 def duplicate_select(extract: Extract, checked_table: str) -> str:
     """SELECT adding a duplicate-key problem to every repeat of a key after its first row
-    (rows left out by design take no part)."""
+    (rows left out by design take no part), with `_repeat` true on those rows."""
     keys = ", ".join(f"coalesce({ident(k)}::VARCHAR, '')" for k in extract.key)
     label = " and ".join(extract.key)
     window = f"over (partition by {keys}, len(_exclusions) > 0)"
     first = f"arg_min(_line, _row) {window}"
     first_file = f"arg_min(_file, _row) {window}"
     value = f"concat_ws(' / ', {', '.join(ident(k) + '::VARCHAR' for k in extract.key)})"
+    repeat = f"len(_exclusions) = 0 and _row > min(_row) {window}"
     dup = (
-        f"case when len(_exclusions) = 0 and _row > min(_row) {window} then "
         f"{{'column': {quote(extract.key[0])}, 'value': {value}, 'reason': "
         f"{quote('duplicate ' + label + ': first seen on line ')} || {first}::VARCHAR || "
         f"case when {first_file} is distinct from _file then ' of ' || {first_file} "
-        f"else '' end}} end"
+        f"else '' end}}"
     )
     return (
-        f"select * exclude (_problems), list_filter(list_append(_problems, {dup}), "
-        f"lambda p: p is not null) as _problems from {checked_table}"
+        f"select * exclude (_problems), case when {repeat} then list_append(_problems, {dup}) "
+        f"else _problems end as _problems, coalesce({repeat}, false) as _repeat "
+        f"from {checked_table}"
     )

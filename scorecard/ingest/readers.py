@@ -267,14 +267,21 @@ def _columns_literal(names: list[str]) -> str:
     return "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
 
 
+def csv_source(sniffed: Sniffed, rejects: str) -> str:
+    """DuckDB's reader over a sniffed file (bound as $path), every column as text, exactly as
+    sniffed (nothing guessed again); records it cannot read go to `<rejects>_rej`."""
+    delim = sniffed.delimiter.replace("'", "''")
+    return (
+        f"read_csv($path, columns={_columns_literal(sniffed.names)}, header=true, "
+        f"delim='{delim}', quote='\"', escape='\"', auto_detect=false, store_rejects=true, "
+        f"rejects_table='{rejects}_rej', rejects_scan='{rejects}_scan')"
+    )
+
+
 def _duckdb_read(con, source: Path, sniffed: Sniffed, table: str) -> tuple[int, int]:
     """Parse with DuckDB into `table` (text columns); returns (good rows, rejected rows)."""
-    delim = sniffed.delimiter.replace("'", "''")
     con.execute(
-        f"create or replace temp table {table}_dd as select * from read_csv($path, "
-        f"columns={_columns_literal(sniffed.names)}, header=true, delim='{delim}', "
-        "quote='\"', escape='\"', auto_detect=false, store_rejects=true, "
-        f"rejects_table='{table}_rej', rejects_scan='{table}_scan')",
+        f"create or replace temp table {table}_dd as select * from {csv_source(sniffed, table)}",
         {"path": str(source)},
     )
     good = con.execute(f"select count(*) from {table}_dd").fetchall()[0][0]
