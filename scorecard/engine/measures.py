@@ -28,6 +28,7 @@ from .filters import Filters
 from .suppression import (
     SECONDARY,
     hidden_by_period,
+    hide,
     hides_selection,
     protect,
     under,
@@ -93,13 +94,36 @@ class MeasureResult:
     @cached_property
     def by_service(self) -> pd.DataFrame:
         """Each service's figure in the latest period, best first (worked out when needed)."""
+        table = self._services(
+            lambda frame, period: service_table(
+                frame, self.measure, period, self.targets, self.min_base
+            )
+        )
+        return self.frame.iloc[0:0] if table is None else table
+
+    @cached_property
+    def service_figures(self) -> pd.DataFrame:
+        """Each service's figure in the latest period, suppressed as `by_service` shows it,
+        without targets, RAG or order (service, value, base, suppressed): what a rank or a
+        count of services needs, worked out on plain arrays (the service view asks it of
+        every measure; the whole table cost it 6 ms a measure)."""
+        table = self._services(lambda frame, period: service_figures(frame, period, self.min_base))
+        if table is None:
+            return pd.DataFrame(
+                {"service": [], "value": [], "base": [], "suppressed": np.zeros(0, dtype=bool)}
+            )
+        return table
+
+    def _services(self, table_of) -> pd.DataFrame | None:
+        """`table_of(rows, period)` for the latest period, suppression decided over every
+        service and the chosen ones kept; None when the measure has no service split."""
         if "service" not in self.measure.dimensions or self.absent:
-            return self.frame.iloc[0:0]
+            return None
         period = self.filters.report_start if self.latest is None else self.latest["period_start"]
         if self.groups is None:
-            return service_table(self.frame, self.measure, period, self.targets, self.min_base)
+            return table_of(self.frame, period)
         # suppression decided over every service, then the chosen ones shown
-        table = service_table(self.groups, self.measure, period, self.targets, self.min_base)
+        table = table_of(self.groups, period)
         return table[table["service"].isin(self.filters.services)].reset_index(drop=True)
 
     @property
@@ -442,6 +466,22 @@ def service_table(
     ascending = measure.better == "lower"
     return rows.sort_values(["suppressed", "value"], ascending=[True, ascending]).reset_index(
         drop=True
+    )
+
+
+def service_figures(frame: pd.DataFrame, period: date | None, min_base: int) -> pd.DataFrame:
+    """Each service's figure for one period, suppressed by the same rule as `service_table`
+    (suppression.hide over the same rows, on plain arrays): service, value, base,
+    suppressed."""
+    services = frame["service"].to_numpy(dtype=object, na_value=None)
+    rows = (frame["period_start"].to_numpy() == period) & (services != None)  # noqa: E711
+    sizes = frame["base"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    hidden, _ = hide(sizes, min_base)
+    values = frame["value"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    values[hidden] = np.nan
+    sizes[hidden] = np.nan
+    return pd.DataFrame(
+        {"service": services[rows], "value": values, "base": sizes, "suppressed": hidden}
     )
 
 

@@ -50,6 +50,29 @@ def _next_smallest(sizes: np.ndarray, hidden: np.ndarray):
     return shown[np.argsort(sizes[shown], kind="stable")[0]] if len(shown) else None
 
 
+def hide(
+    sizes: np.ndarray, min_base: int, with_total: bool = True, forced=None, forced_reason: str = ""
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rule itself, on the groups' sizes: (hidden, reason) for each group, hidden when
+    its base is under `min_base` (or `forced`), plus the one needed to stop a lone hidden
+    group being recovered from the total (`with_total`)."""
+    small = under(sizes, min_base)
+    forced = (
+        np.zeros(len(sizes), dtype=bool)
+        if forced is None
+        else np.asarray(forced, dtype=bool) & ~small
+    )
+    hidden = small | forced
+    reason = np.where(small, withheld_words(min_base), np.where(forced, forced_reason, "")).astype(
+        object
+    )  # any length
+    extra = _next_smallest(sizes, hidden) if with_total else None
+    if extra is not None:
+        hidden[extra] = True
+        reason[extra] = SECONDARY
+    return hidden, reason
+
+
 def protect(
     frame: pd.DataFrame,
     min_base: int,
@@ -64,20 +87,7 @@ def protect(
     as hidden when deciding what else must be. (Worked out on plain arrays and made a frame
     once: it runs for every breakdown shown.)"""
     sizes = frame[base].to_numpy(dtype=float, na_value=np.nan)
-    small = under(sizes, min_base)
-    forced = (
-        np.zeros(len(frame), dtype=bool)
-        if forced is None
-        else np.asarray(forced, dtype=bool) & ~small
-    )
-    hidden = small | forced
-    reason = np.where(small, withheld_words(min_base), np.where(forced, forced_reason, "")).astype(
-        object
-    )  # any length
-    extra = _next_smallest(sizes, hidden) if with_total else None
-    if extra is not None:
-        hidden[extra] = True
-        reason[extra] = SECONDARY
+    hidden, reason = hide(sizes, min_base, with_total, forced, forced_reason)
     columns = {name: frame[name] for name in frame.columns}
     columns["suppressed"] = hidden
     columns["suppressed_reason"] = pd.array(reason, dtype="str")

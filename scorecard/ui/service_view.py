@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -77,16 +78,17 @@ def council_only(strategy, catalogue: dict) -> list:
     return [catalogue[m] for m in ids if "service" not in catalogue[m].dimensions]
 
 
-def rank(by_service: pd.DataFrame, service: str, measure) -> tuple[int | None, int, bool]:
+def rank(figures: pd.DataFrame, service: str, measure) -> tuple[int | None, int, bool]:
     """(position, services ranked, tied): 1 = best among services with a figure shown;
-    a suppressed service gets no position. Figures are compared as shown (rounded)."""
-    shown = by_service[~by_service["suppressed"].astype(bool)]
-    values = shown["value"].astype(float).round(measure.decimals)
-    mine = values[(shown["service"] == service).to_numpy()]
-    if mine.empty:
-        return None, len(shown), False
-    better = values > mine.iloc[0] if measure.better == "higher" else values < mine.iloc[0]
-    return 1 + int(better.sum()), len(shown), int((values == mine.iloc[0]).sum()) > 1
+    a suppressed service gets no position. Figures are compared as shown (rounded).
+    `figures` is a result's `service_figures`."""
+    shown = ~figures["suppressed"].to_numpy(dtype=bool)
+    values = np.round(figures["value"].to_numpy(dtype=float)[shown], measure.decimals)
+    mine = values[figures["service"].to_numpy(dtype=object)[shown] == service]
+    if not len(mine):
+        return None, len(values), False
+    better = values > mine[0] if measure.better == "higher" else values < mine[0]
+    return 1 + int(better.sum()), len(values), int((values == mine[0]).sum()) > 1
 
 
 def versus(own, council, measure) -> str:
@@ -103,8 +105,8 @@ def _figure(result, period=None) -> tuple[float | None, bool]:
     """(value, suppressed) for the latest period, or for `period` when given."""
     row = result.latest
     if period is not None:
-        hit = result.series[result.series["period_start"] == period]
-        row = hit.iloc[0] if len(hit) else row
+        hit = np.flatnonzero(result.series["period_start"].to_numpy() == period)
+        row = result.series.iloc[hit[0]] if len(hit) else row
     if row is None:
         return None, False
     return (None if row["suppressed"] else row["value"]), (
@@ -128,7 +130,7 @@ def row(pillar, own, council, service: str) -> dict:
     value, suppressed = _figure(own)
     period = None if own.latest is None else own.latest["period_start"]
     council_value, council_suppressed = _figure(council, period)
-    position, ranked, tied = rank(council.by_service, service, m)
+    position, ranked, tied = rank(council.service_figures, service, m)
     gap = (
         None
         if fmt.missing(value) or fmt.missing(council_value)
@@ -153,7 +155,7 @@ def row(pillar, own, council, service: str) -> dict:
         rag=own.rag,
         rank=position,
         ranked=ranked,
-        services=len(council.by_service),
+        services=len(council.service_figures),
         tied=tied,
         versus=versus(value, council_value, m),
         gap=gap,
