@@ -287,3 +287,26 @@ def test_kept_rows_are_served_from_memory_with_no_query_and_no_cache_entry(
     monkeypatch.setattr(mini_db.cache, "get", lambda key, factory: stored.append(key))
     again = mini_db.query(m.sql, **params)
     assert again.equals(expected) and stored == []
+
+
+def test_panels_side_by_side_run_together_and_come_back_in_order():
+    """Two panels run at once (each waits for the other at a barrier: run one after the
+    other, the barrier breaks), results come back in the order asked, and a panel's failure
+    is raised where its result is read, not before."""
+    import threading
+
+    from scorecard.engine import measures
+
+    meet = threading.Barrier(2, timeout=10)
+
+    def panel(name):
+        meet.wait()
+        return name
+
+    def broken():
+        raise ValueError("no such column")
+
+    made = measures.side_by_side([lambda: panel("flow"), lambda: panel("outcomes"), broken])
+    assert [made[0].result(), made[1].result()] == ["flow", "outcomes"]
+    with pytest.raises(ValueError, match="no such column"):
+        made[2].result()

@@ -677,6 +677,18 @@ _POOL = ThreadPoolExecutor(
 )
 
 
+# A page's panels built side by side (`side_by_side`): a pool of their own, since a panel may
+# itself judge measures on the pool above (one pool waiting on itself could deadlock).
+_PANELS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="panels")
+
+
+def side_by_side(calls) -> list:
+    """Start zero-argument calls (a page's panels: their queries, then their tables and
+    figures) two at a time; returns their futures in order. A call must not draw anything
+    (only the script's own thread may): the page draws each result as it reads it."""
+    return [_PANELS.submit(call) for call in calls]
+
+
 def compute_many(
     database, jobs, targets: Targets, min_base: int = 10, judged: bool = True
 ) -> list[MeasureResult]:

@@ -11,7 +11,7 @@ import streamlit as st
 from ..complaints import figures as cx
 from ..complaints import learning as learn
 from ..complaints import panels
-from ..engine import fmt
+from ..engine import fmt, measures
 from ..reports import annual_report, pdf
 from . import components as ui
 
@@ -38,16 +38,37 @@ def clocks_note(ctx) -> None:
     st.markdown(cx.convention(ctx.settings.complaint_day_zero))
 
 
-def timeliness(ctx, scope) -> None:
+def panels_for(ctx, scope, grain: str) -> dict:
+    """Every panel the sections draw, started side by side (each runs its queries, then
+    builds its table and chart; while one waits on DuckDB, which works outside Python's
+    lock, another is built): name -> a future, read in reading order as the page is drawn."""
+    db, base = ctx.database, ctx.settings.min_base
+    calls = {
+        "timeliness": lambda: panels.timeliness_panel(db, scope, base),
+        "open totals": lambda: panels.open_totals(cx.open_complaints(db, scope)),
+        "open": lambda: panels.open_panel(db, scope, ctx.as_at, base),
+        "flow": lambda: panels.flow_panel(db, scope, base),
+        "outcomes": lambda: panels.outcomes_panel(db, scope, base),
+        "refusals": lambda: panels.refusals_panel(db, scope, base),
+        "ombudsman": lambda: panels.ombudsman_panel(db, scope, base),
+        "services": lambda: learn.services_panel(db, scope, ctx.catalogue, base),
+        "themes": lambda: learn.themes_panel(db, scope, grain, base),
+        "contractors": lambda: learn.contractors_panel(db, scope, base),
+        "learning": lambda: learn.learning_panel(db, scope, base),
+    }
+    return dict(zip(calls, measures.side_by_side(calls.values())))
+
+
+def timeliness(made: dict) -> None:
     """On time per stage, without and with permitted extensions."""
-    show(panels.timeliness_panel(ctx.database, scope, ctx.settings.min_base))
+    show(made["timeliness"].result())
 
 
-def open_now(ctx, scope) -> None:
+def open_now(ctx, made: dict) -> None:
     """Open complaints at the as-at date: counts, then ageing by stage and service."""
     st.header(f"Open complaints on {fmt.long_date(ctx.as_at)}")
     base = ctx.settings.min_base
-    totals = panels.open_totals(cx.open_complaints(ctx.database, scope))
+    totals = made["open totals"].result()
     cols = st.columns(3)
     cols[0].metric("Open", panels.count(totals["open_complaints"], "", min_base=base), border=True)
     cols[1].metric(
@@ -60,32 +81,27 @@ def open_now(ctx, scope) -> None:
         panels.count(totals["due_within_5_days"], "", min_base=base),
         border=True,
     )
-    show(panels.open_panel(ctx.database, scope, ctx.as_at, base))
+    show(made["open"].result())
 
 
-def journey(ctx, scope) -> None:
+def journey(made: dict) -> None:
     """Where complaints go: the flow, outcomes, refusals and Ombudsman decisions."""
     st.header("What happened to complaints")
-    base = ctx.settings.min_base
-    show(panels.flow_panel(ctx.database, scope, base))
-    show(panels.outcomes_panel(ctx.database, scope, base))
-    show(panels.refusals_panel(ctx.database, scope, base))
-    show(panels.ombudsman_panel(ctx.database, scope, base))
+    for name in ("flow", "outcomes", "refusals", "ombudsman"):
+        show(made[name].result())
 
 
-def sources(ctx, scope, grain: str) -> None:
+def sources(made: dict) -> None:
     """Where complaints come from: services, themes over time, contractors."""
     st.header("What complaints are about")
-    base = ctx.settings.min_base
-    show(learn.services_panel(ctx.database, scope, ctx.catalogue, base))
-    show(learn.themes_panel(ctx.database, scope, grain, base))
-    show(learn.contractors_panel(ctx.database, scope, base))
+    for name in ("services", "themes", "contractors"):
+        show(made[name].result())
 
 
-def learning(ctx, scope) -> None:
+def learning(made: dict) -> None:
     """The top themes and what the action plan is doing about them."""
     st.header("Learning from complaints")
-    show(learn.learning_panel(ctx.database, scope, ctx.settings.min_base))
+    show(made["learning"].result())
 
 
 def annual_report_block(ctx) -> None:
@@ -155,11 +171,12 @@ def complaints_report(ctx, filters) -> None:
         f"Figures below cover {panels.span(scope)}, by the date each is counted on "
         "(received, due or answered); open complaints are as at the data's date."
     )
-    timeliness(ctx, scope)
-    open_now(ctx, scope)
-    journey(ctx, scope)
-    sources(ctx, scope, filters.grain)
-    learning(ctx, scope)
+    made = panels_for(ctx, scope, filters.grain)
+    timeliness(made)
+    open_now(ctx, made)
+    journey(made)
+    sources(made)
+    learning(made)
     annual_report_block(ctx)
 
 
