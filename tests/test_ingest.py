@@ -558,3 +558,63 @@ def test_a_plain_file_is_stored_in_one_pass_and_an_odd_one_read_with_care(tmp_pa
     assert contacts["contact_id"].tolist() == [f"C{i:02d}" for i in range(1, 13)]
     report = next(r for r in result.reports if r.extract == "contacts")
     assert (report.rows_read, report.loaded, report.rejected) == (13, 12, 1)
+
+
+ODD_ROWS = {  # rows every check must find the same way, whichever path reads the file
+    "contacts.csv": "C13,13/09/2026 09:00,Phone,Housing,Contact Centre,30,,yes,,,\n"
+    "C14,2026-09-31 09:00:00,pigeon,Housing,Contact Centre,-5,1e5,maybe,,,N\n"
+    "C01,2026-09-08 09:00:00,web,Housing,Online,,,,,,N\n"
+    "C15,,phone,,Contact Centre,4.0,,N,,,N\n"
+    "C01,2026-09-09 09:00:00,web,Housing,Online,,,,,,N\n",
+    "cases.csv": "K07,Housing,web,2026-09-10 09:00:00,2026-09-09 09:00:00,5,1,N,closed\n"
+    "K08,Housing,face to face,2026-09-10 09:00:00,,5,,N,open\n"
+    "K09,Housing,web,2026-09-10 09:00:00,,5,1,N,closed\n",
+    "satisfaction.csv": "R1,resident_survey,2026-08-15,satisfied_with_council,4,2.0,,,,,,,,,\n"
+    "R9,post_contact,15/08/2026,satisfied_with_contact,7,1,Housing,phone,,,,,,,\n",
+    "complaints.csv": "CMP9,3,Housing,phone,2026-09-01,,,,upheld,Delay,,none,,\n",
+}
+
+
+def test_one_pass_and_the_careful_path_load_the_same_tables(tmp_path, monkeypatch):
+    """The same files, bad rows and all (blank and unreadable values, codes to translate,
+    repeated keys, rules across columns, day-first dates), give the same tables in the same
+    order, the same rejects with the same lines and reasons and the same row accounting,
+    read in one pass or raw first (the one pass turned off)."""
+    from scorecard.ingest import load
+
+    data = _copy(tmp_path)
+    for name, rows in ODD_ROWS.items():
+        _append(data / name, rows)
+
+    def everything(cache):
+        s, result = build(data, cache)
+        assert result.ok, result.problems
+        con = db.connect(s.cache_dir / ingest.current(s)["database"])
+        try:
+            tables = {
+                e.name: con.execute(f"select * from {e.name} order by rowid").fetchall()
+                for e in EXTRACTS
+            }
+            for table in ("rejects", "exclusions"):
+                tables[table] = con.execute(f"select * from {table} order by all").fetchall()
+        finally:
+            con.close()
+        reports = [
+            (r.extract, r.rows_read, r.loaded, r.excluded, r.rejected) for r in result.reports
+        ]
+        return tables, reports
+
+    read_raw = []
+    read_files = load._read_files
+    monkeypatch.setattr(
+        load, "_read_files", lambda con, e, *a: read_raw.append(e.name) or read_files(con, e, *a)
+    )
+    one_pass = everything(tmp_path / "one")
+    assert read_raw == []  # every file here was read in one pass
+    monkeypatch.setattr(load, "_store_in_one_pass", lambda *args: False)
+    careful = everything(tmp_path / "careful")
+    assert one_pass == careful
+    rejected = {e: n for e, _, _, _, n in one_pass[1]}
+    assert rejected["contacts"] == 4 and rejected["cases"] == 2 and rejected["satisfaction"] == 2
+    lines = {(r[0], r[2]) for r in one_pass[0]["rejects"]}
+    assert {("contacts", 15), ("contacts", 16), ("contacts", 17), ("contacts", 18)} <= lines
