@@ -283,18 +283,17 @@ def date_styles_select(
     present: set[str],
     m: ExtractMapping = NONE,
     exprs: list | None = None,
-    line: str = "_line",
 ) -> str | None:
     """SELECT counting, over the extract's date columns whose format the mapping does not
     state, the values that can only be day-first (13/04/2022), only month-first
     (04/13/2022), or either (04/05/2022), with an example of each and its line. `exprs`
-    and `line` name the cells and the line where the table is not the raw one (a table
-    stored in one pass keeps the dates that are not ISO beside each row: `style_dates`)."""
+    names the cells where the table is not the raw one (a table stored in one pass keeps
+    the dates that are not ISO beside each row: `style_dates`)."""
     exprs = style_columns(extract, present, m) if exprs is None else exprs
     if not exprs:
         return None
     parts = " union all ".join(
-        f"select {quote(name)} as column_name, {line} as _line, {e} as v, "
+        f"select {quote(name)} as column_name, _line, {e} as v, "
         f"regexp_extract({e}, {quote(DMY)}, ['a', 'b', 'y']) as p from {raw_table} "
         f"where {not_iso(e)}"
         for name, e in exprs
