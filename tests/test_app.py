@@ -501,3 +501,29 @@ def test_a_measure_under_two_pillars_is_a_card_under_each(monkeypatch, tmp_path)
         [(p.title, m) for p in strategy.pillars for m in p.measures]
         + [("Delivering the action plan", m) for m in strategy.plan_measures],
     )
+
+
+def test_a_pillar_fetches_its_slow_sections_side_by_side_before_drawing(monkeypatch, tmp_path):
+    """The end-to-end page's backlog and the understanding page's resident groups fetch
+    their rows on the panels' pool, once each, before the page draws them; the charts are
+    then drawn from those rows."""
+    import threading
+
+    from scorecard.ui import views
+
+    ran = []
+    for name in ("backlog", "resident_groups"):
+        step = views.DATA[name]
+
+        def spy(ctx, filters, step=step, name=name):
+            ran.append((name, threading.current_thread().name.split("_")[0]))
+            return step(ctx, filters)
+
+        monkeypatch.setitem(views.DATA, name, spy)
+    at = app(monkeypatch, MINI, tmp_path / "cache", min_base=1).run()
+    at = open_page(at, "end_to_end")
+    assert not at.exception
+    assert any("already past their standard" in s for s in texts(at))
+    at = open_page(at, "understanding")
+    assert not at.exception
+    assert ran == [("backlog", "panels"), ("resident_groups", "panels")]

@@ -114,7 +114,13 @@ def breakdown(
     services and channels chosen where the survey is `split` by them (a council-wide survey
     follows neither). Suppression: small groups, a second group where one could be worked
     out, and a chosen service's (or channel's) group wherever it would give away a small
-    group in another."""
+    group in another. Kept once per data version and question (a page fetches it before
+    it draws it: views.pillar_sections)."""
+    key = ("groups", filters, tuple(sorted(params.items())), min_base, tuple(split))
+    return database.memo(key, lambda: _breakdown(database, filters, params, min_base, split))
+
+
+def _breakdown(database, filters, params: dict, min_base: int, split: tuple) -> pd.DataFrame:
     start, end = span(filters)
     chosen = {
         "services": list(filters.services) if "service" in split else [],

@@ -245,15 +245,20 @@ def demand_heatmap(ctx, filters) -> None:
     )
 
 
-def service_centres(ctx, filters) -> None:
-    """Face-to-face visits and waits at each service centre."""
+def _centres(ctx, filters) -> pd.DataFrame:
     start, end = _span(filters)
-    frame = ctx.database.query(
+    return ctx.database.query(
         "access/face_to_face_by_service_centre",
         start=start,
         end=end,
         services=list(filters.services) or None,
     )
+
+
+def service_centres(ctx, filters) -> None:
+    """Face-to-face visits and waits at each service centre."""
+    start, end = _span(filters)
+    frame = _centres(ctx, filters)
     if frame.empty:
         return
     table = withhold(
@@ -299,12 +304,17 @@ CENTRE_WORDS = {
 }
 
 
+def _avoidable(ctx, filters) -> pd.DataFrame:
+    start, end = _span(filters)
+    return ctx.database.query(
+        "access/avoidable_contact_by_service_and_reason", start=start, end=end, **_scope(filters)
+    )
+
+
 def avoidable_reasons(ctx, filters) -> None:
     """Why contacts were avoidable, by service: what to fix first."""
     start, end = _span(filters)
-    frame = ctx.database.query(
-        "access/avoidable_contact_by_service_and_reason", start=start, end=end, **_scope(filters)
-    )
+    frame = _avoidable(ctx, filters)
     if frame.empty:
         return
     frame["share"] = 100 * frame["avoidable"] / frame["classified"]
@@ -466,9 +476,13 @@ def multi_vs_single(ctx, filters) -> None:
     )
 
 
+def _backlog(ctx, filters) -> pd.DataFrame:
+    return ctx.database.query("end_to_end/open_cases_by_age_band", **_scope(filters))
+
+
 def backlog(ctx, filters) -> None:
     """The backlog: open cases by service and how long they have been open."""
-    frame = ctx.database.query("end_to_end/open_cases_by_age_band", **_scope(filters))
+    frame = _backlog(ctx, filters)
     if frame.empty:
         return
     base = ctx.settings.min_base
@@ -506,10 +520,15 @@ def backlog(ctx, filters) -> None:
     )
 
 
+def _wards(ctx, filters) -> pd.DataFrame:
+    start, end = _span(filters)
+    return ctx.database.query("understanding/satisfaction_by_ward", start=start, end=end)
+
+
 def ward_table(ctx, filters) -> None:
     """Resident satisfaction and trust by ward, sortable, with intervals."""
     start, end = _span(filters)
-    raw = ctx.database.query("understanding/satisfaction_by_ward", start=start, end=end)
+    raw = _wards(ctx, filters)
     if raw.empty:
         return
     sat = raw[raw["question"] == "satisfied_with_council"].reset_index(drop=True)
@@ -569,4 +588,14 @@ SECTIONS = {
     "multi_vs_single": multi_vs_single,
     "backlog": backlog,
     "ward_table": ward_table,
+}
+
+# The data steps of the sections whose queries are slow (live over the records): started
+# side by side before the page draws (views.pillar_sections), so that while one waits on
+# DuckDB another runs; the section then draws from the rows they fetched (query cache).
+DATA = {
+    "service_centres": _centres,
+    "avoidable_reasons": _avoidable,
+    "backlog": _backlog,
+    "ward_table": _wards,
 }

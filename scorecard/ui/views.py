@@ -4,6 +4,8 @@ named in the strategy config. Each section is title (the finding) -> chart -> ta
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -225,22 +227,29 @@ def _groups_table(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-GROUP_SECTIONS = {
-    "resident_groups": lambda ctx, filters: resident_groups(
-        ctx,
-        filters,
+GROUPS = {  # section -> (survey question, title, key, the filters the survey follows)
+    "resident_groups": (
         {"survey": "resident_survey", "question": "satisfied_with_council"},
         "Residents satisfied with the council",
         "resident",
-        split=(),
+        (),
     ),
-    "digital_groups": lambda ctx, filters: resident_groups(
-        ctx,
-        filters,
+    "digital_groups": (
         {"survey": "post_contact", "question": "overall_satisfaction", "digital": True},
         "Satisfied with an online contact",
         "digital",
+        ("service", "channel"),
     ),
+}
+GROUP_SECTIONS = {
+    name: lambda ctx, filters, g=g: resident_groups(ctx, filters, g[0], g[1], g[2], g[3])
+    for name, g in GROUPS.items()
+}
+GROUP_DATA = {
+    name: lambda ctx, filters, g=g: groups.breakdown(
+        ctx.database, filters, g[0], ctx.settings.min_base, g[3]
+    )
+    for name, g in GROUPS.items()
 }
 
 
@@ -255,6 +264,7 @@ def registry(*parts: dict) -> dict:
 
 
 SECTIONS = registry(sections.SECTIONS, complaints_views.SECTIONS, GROUP_SECTIONS)
+DATA = registry(sections.DATA, GROUP_DATA)  # the data steps started side by side
 
 # What each named section is called and the data it needs: without it, the section says so
 # in words rather than drawing nothing or an empty chart.
@@ -401,9 +411,17 @@ def _spc_section(ctx, filters, measure_id: str, pillar_id: str | None) -> None:
 
 
 def pillar_sections(ctx, filters, pillar) -> None:
-    """The pillar's own charts, as named in the strategy config (`charts = [...]`)."""
+    """The pillar's own charts, as named in the strategy config (`charts = [...]`). The slow
+    sections' data steps (`DATA`) start side by side first; each section waits for its own
+    before it draws, from the rows that step fetched (a step that failed fails again in the
+    section, inside its guard, and says so there)."""
+    slow = [name for name in pillar.charts if name in DATA and not _section_absence(ctx, name)]
+    started = measures.side_by_side(partial(DATA[name], ctx, filters) for name in slow)
+    fetched = dict(zip(slow, started))
     for name in pillar.charts:
         with errors.guard(f"The chart '{name}'"):
+            if name in fetched:
+                fetched[name].exception()  # waits for it; never raises
             _pillar_section(ctx, filters, pillar, name)
 
 
