@@ -13,6 +13,11 @@ IDLE = """() => {
     && document.querySelector('h1') && !document.querySelector('[data-stale="true"]');
 }"""
 NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+# Everything on screen drawn: once the script has finished, the browser still loads tables
+# and charts for a second or so, showing placeholders (skeletons) until it has.
+DRAWN = """() => !document.querySelector('[data-testid="stSkeleton"]')
+  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+       .every(chart => chart.querySelector('.main-svg'))"""
 
 
 def wait_for_app(page, timeout: float = 90) -> None:
@@ -48,6 +53,7 @@ def screenshot(page, name: str) -> Path:
         "'[data-testid=stMain], section')].map(e => e.scrollHeight))"
     )
     page.set_viewport_size({"width": 1440, "height": min(max(1000, height + 80), 12000)})
+    page.wait_for_function(DRAWN, timeout=60_000)  # all of it now on screen, drawn
     page.evaluate(NEXT_FRAME)  # laid out again at the new size
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path))
