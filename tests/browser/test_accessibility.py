@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from browser_helpers import wait_for_app
+from browser_helpers import DRAWN, wait_for_app
 from support import ROOT
 
 pytestmark = pytest.mark.browser
@@ -124,9 +124,11 @@ FOCUS = """() => {
 
 def settle(page) -> None:
     """The script has finished, nothing on screen is stale and the last element of a run
-    (the copy-link box, filled after the page) is there."""
+    (the copy-link box, filled after the page) is there, and every table and chart is drawn
+    (no placeholder left for axe to scan instead of the real thing)."""
     wait_for_app(page)
     page.wait_for_function(SETTLED, timeout=60_000)
+    page.wait_for_function(DRAWN, timeout=60_000)
 
 
 def _scan(page, context=None) -> list[dict]:
