@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import calendar as cal
-from . import coverage, db, fmt, glossary, kept, sentences, spc, survey
+from . import coverage, db, fmt, frames, glossary, kept, sentences, spc, survey
 from .catalogue import Measure
 from .filters import Filters
 from .suppression import (
@@ -328,22 +328,7 @@ def add_values(
         out["value"] = value
     out["suppressed"] = suppressed
     out["low"], out["high"] = _intervals(out, measure)
-    return _frame_of(out, index)
-
-
-def _frame_of(columns: dict, index=None) -> pd.DataFrame:
-    """A frame from column arrays, each keeping its type (a text column read as `object`
-    stays `object`, as it would through pandas' own selection)."""
-    index = pd.RangeIndex(len(next(iter(columns.values())))) if index is None else index
-    return pd.DataFrame(
-        {
-            name: pd.Series(values, index=index, dtype=object)
-            if isinstance(values, np.ndarray) and values.dtype == object
-            else values
-            for name, values in columns.items()
-        },
-        index=index,
-    )
+    return frames.frame(out, index)
 
 
 def _dates(values) -> np.ndarray:
@@ -452,7 +437,7 @@ def total_series(
         starts, [None] * len(starts), measure, targets, lambda _: filters.single_service
     )
     columns["rag"] = _rags(columns["value"], columns, measure)
-    return pd.DataFrame(columns)
+    return frames.frame(columns)
 
 
 def service_table(
@@ -511,7 +496,7 @@ def _one_service(groups: pd.DataFrame, service: str) -> pd.DataFrame:
     take = np.repeat(own, 2)
     columns = {name: _values(column)[take] for name, column in groups.items()}
     columns["service"][::2] = np.nan  # the selection's total: no service named
-    return _frame_of(columns)
+    return frames.frame(columns)
 
 
 def _protect_selection(frame, measure, filters, groups, database, min_base) -> pd.DataFrame:

@@ -34,7 +34,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import glossary
+from . import frames, glossary
 
 SIGMA = 2.66  # 3 / d2, with d2 = 1.128 for moving ranges of two points
 NEAR = 2 / 3 * SIGMA  # the two-sigma line used by the two-of-three rule
@@ -108,16 +108,7 @@ def xmr(values, better, target=None, *, run=7, trend=7, rebase=()):
 
 def _frame(columns: dict) -> pd.DataFrame:
     """The XmR frame in its column order, built in one step ('direction' keeps None)."""
-    n = len(columns["value"])
-    return pd.DataFrame(
-        {
-            name: pd.Series(columns[name], dtype=object, index=range(n))
-            if name == "direction"
-            else columns[name]
-            for name in COLUMNS
-        },
-        index=range(n),
-    )
+    return frames.frame({name: columns[name] for name in COLUMNS})
 
 
 URL_FACTOR = 3.268  # upper range limit of a two-point moving range: 3.268 x its mean

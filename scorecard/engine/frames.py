@@ -1,0 +1,56 @@
+"""Frames made from column arrays in one step: the engine builds several small frames for
+every measure on every filter change (its rows with values, the series, the process chart),
+and pandas' own constructor, which infers and checks every column, was most of their cost
+(about 0.4 ms a frame of a dozen columns against 0.12 ms here)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from pandas.api.extensions import ExtensionArray
+
+# Arrays handed over as they are: numbers, flags, and text or dates held as Python objects
+_PLAIN = frozenset("biufO")
+
+
+def column(values, length: int):
+    """One column as an array of `length`: an array as it is (text in a fixed-width numpy
+    array as objects), a scalar repeated, a list as numbers when every item is a number or
+    None (None as NaN) with at least one number, else as objects."""
+    if isinstance(values, pd.Series):
+        values = values.array if not isinstance(values.dtype, np.dtype) else values.to_numpy()
+    if isinstance(values, ExtensionArray):
+        return values
+    if isinstance(values, np.ndarray):
+        return values.astype(object) if values.dtype.kind in "US" else values
+    if not isinstance(values, (list, tuple)):
+        return np.full(length, values, dtype=float if isinstance(values, float) else object)
+    items = np.array(values, dtype=object)
+    numbers = [v for v in values if v is not None]
+    if numbers and all(
+        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+        for v in numbers
+    ):
+        return items.astype(float)
+    return items
+
+
+def frame(columns: Mapping, index=None) -> pd.DataFrame:
+    """A frame of these columns, in this order, each keeping its type (text as `object`, as
+    DuckDB hands it over), holding copies of its own (an array may be shared with a cached
+    frame, and pandas would write into it in place): every column must have the index's
+    length."""
+    if index is None:
+        first = next(iter(columns.values()), ())
+        length = len(first) if hasattr(first, "__len__") else 1
+        index = pd.RangeIndex(length)
+    arrays = [column(values, len(index)).copy() for values in columns.values()]
+    if any(len(a) != len(index) for a in arrays):
+        raise ValueError("every column must have one value per row")
+    plain = all(isinstance(a, np.ndarray) and a.dtype.kind in _PLAIN for a in arrays)
+    # dates and times as numpy datetimes still go through pandas' own checks (their unit)
+    return pd.DataFrame._from_arrays(
+        arrays, columns=list(columns), index=index, verify_integrity=not plain
+    )
