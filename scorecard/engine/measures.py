@@ -414,9 +414,13 @@ def total_series(
     first = min([filters.start, *periods]) if len(at) else filters.start
     starts = cal.periods(first, filters.report_start, filters.grain)
     row_of = {p: i for i, p in enumerate(periods)}
-    rows = [row_of.get(p) for p in starts]
-    if None in rows or len(row_of) != len(at) or not len(at):
-        # gaps: missing periods are no data
+    take = np.array([at[row_of[p]] if p in row_of else -1 for p in starts], dtype=int)
+    columns = {name: _values(frame[name]) for name in frame.columns if name != "service"}
+    if (
+        len(row_of) != len(at)
+        or not len(at)
+        or not all(isinstance(values, np.ndarray) for values in columns.values())
+    ):  # no rows, a period twice, or a column pandas holds its own way: pandas' reindex
         totals = frame.iloc[at]
         series = totals.set_index("period_start").reindex(starts)
         series = series.rename_axis("period_start").reset_index()
@@ -427,17 +431,31 @@ def total_series(
             series.insert(len(series.columns), "label", [])
             return _target_columns(series, measure, targets, lambda _: filters.single_service)
         columns = {name: _values(series[name]) for name in series.columns}
-    else:  # every period there: the rows in order, without reindexing
-        take = at[np.asarray(rows, dtype=int)]
-        columns = {
-            name: _values(column)[take] for name, column in frame.items() if name != "service"
-        }
+    else:  # the rows in period order, a period with none as no data (as reindex would)
+        columns = {name: _at_or_gap(values, take) for name, values in columns.items()}
+        columns["period_start"] = np.array(starts, dtype=object)
+        gaps = take < 0
+        columns["base"][gaps] = 0
+        columns["suppressed"][gaps] = False
+        columns["suppressed"] = columns["suppressed"].astype(bool)
     columns["label"] = [cal.period_label(p, filters.grain) for p in starts]
     columns |= _target_values(
         starts, [None] * len(starts), measure, targets, lambda _: filters.single_service
     )
     columns["rag"] = _rags(columns["value"], columns, measure)
     return frames.frame(columns)
+
+
+def _at_or_gap(values: np.ndarray, take: np.ndarray) -> np.ndarray:
+    """The values at `take`, a new array; at -1 (a period with no row) NaN, numbers made
+    floats, as pandas' reindex fills a gap."""
+    gaps = take < 0
+    picked = values[np.where(gaps, 0, take)] if len(values) else np.full(len(take), np.nan)
+    if not gaps.any():
+        return picked
+    picked = picked.astype(float if picked.dtype.kind in "iuf" else object)
+    picked[gaps] = np.nan
+    return picked
 
 
 def service_table(
