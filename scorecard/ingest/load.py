@@ -12,6 +12,7 @@ every record has its exact line.
 from __future__ import annotations
 
 import glob
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -312,20 +313,22 @@ def _store_in_one_pass(con, extract, paths, report, m, limits) -> bool:
         return False
     check_columns(extract, sniffed.names, m, path.name)
     present = set(sniffed.names)
-    try:
-        lines_in_file, _ = readers.physical_lines(path)
-    except readers.DAMAGED:
-        return False
     rejects = f"one_pass_{table}"
     checked = checks.checked_select(
         extract, readers.csv_source(sniffed, rejects), present, m, limits, located=False
     )
-    try:
-        con.execute(f"create or replace table {table} as {checked}", {"path": str(path)})
-        good = con.execute(f"select count(*) from {table}").fetchall()[0][0]
-        refused = con.execute(f"select count(*) from {rejects}_rej").fetchall()[0][0]
-    except duckdb.Error:
-        good, refused = -1, -1
+    with ThreadPoolExecutor(1) as counter:  # the lines counted while DuckDB reads the file
+        counting = counter.submit(readers.physical_lines, path)
+        try:
+            con.execute(f"create or replace table {table} as {checked}", {"path": str(path)})
+            good = con.execute(f"select count(*) from {table}").fetchall()[0][0]
+            refused = con.execute(f"select count(*) from {rejects}_rej").fetchall()[0][0]
+        except duckdb.Error:
+            good, refused = -1, -1
+        try:
+            lines_in_file, _ = counting.result()
+        except readers.DAMAGED:
+            lines_in_file = -1
     for leftover in (f"{rejects}_rej", f"{rejects}_scan"):
         con.execute(f"drop table if exists {leftover}")
     if refused != 0 or lines_in_file != good + 1:
