@@ -54,3 +54,10 @@ def frame(columns: Mapping, index=None) -> pd.DataFrame:
     return pd.DataFrame._from_arrays(
         arrays, columns=list(columns), index=index, verify_integrity=not plain
     )
+
+
+def arrays(frame: pd.DataFrame) -> dict:
+    """A frame's columns by name as the arrays it holds (numpy arrays, or pandas' own for
+    text held as Arrow): not copies, so not to be written into. (Reading them through
+    `frame[name]` builds a Series each, about ten times the cost.)"""
+    return {name: frame._get_column_array(i) for i, name in enumerate(frame.columns)}

@@ -302,7 +302,7 @@ def add_values(
     `groups_only`, the rows of each group alone (no total rows). (Built column by column as
     arrays and made a frame once: this runs for every measure on every filter change.)"""
     index = frame.index
-    out = {name: _values(frame[name]) for name in frame.columns}
+    out = frames.arrays(frame)
     if groups_only:
         keep = ~frame["service"].isna().to_numpy()
         out = {name: values[keep] for name, values in out.items()}
@@ -397,11 +397,6 @@ def _with_columns(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def _values(column: pd.Series):
-    """A column's values keeping their type (a text column stays text even when empty)."""
-    return column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
-
-
 def total_series(
     frame: pd.DataFrame, measure: Measure, filters: Filters, targets: Targets
 ) -> pd.DataFrame:
@@ -415,7 +410,8 @@ def total_series(
     starts = cal.periods(first, filters.report_start, filters.grain)
     row_of = {p: i for i, p in enumerate(periods)}
     take = np.array([at[row_of[p]] if p in row_of else -1 for p in starts], dtype=int)
-    columns = {name: _values(frame[name]) for name in frame.columns if name != "service"}
+    columns = frames.arrays(frame)
+    del columns["service"]
     if (
         len(row_of) != len(at)
         or not len(at)
@@ -430,7 +426,7 @@ def total_series(
         if series.empty:
             series.insert(len(series.columns), "label", [])
             return _target_columns(series, measure, targets, lambda _: filters.single_service)
-        columns = {name: _values(series[name]) for name in series.columns}
+        columns = frames.arrays(series)
     else:  # the rows in period order, a period with none as no data (as reindex would)
         columns = {name: _at_or_gap(values, take) for name, values in columns.items()}
         columns["period_start"] = np.array(starts, dtype=object)
@@ -512,7 +508,7 @@ def _one_service(groups: pd.DataFrame, service: str) -> pd.DataFrame:
     own = np.flatnonzero((groups["service"] == service).to_numpy(dtype=bool, na_value=False))
     own = own[np.argsort(groups["period_start"].to_numpy()[own], kind="stable")]
     take = np.repeat(own, 2)
-    columns = {name: _values(column)[take] for name, column in groups.items()}
+    columns = {name: values[take] for name, values in frames.arrays(groups).items()}
     columns["service"][::2] = np.nan  # the selection's total: no service named
     return frames.frame(columns)
 
