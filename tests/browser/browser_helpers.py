@@ -30,9 +30,13 @@ def wait_for_app(page, timeout: float = 90) -> None:
 WATCH_RUNS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   window.__scriptRuns = 0;
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__scriptRuns += 1;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  // a run seen starting, or ending (a quick run's start and end can reach one callback)
+  new MutationObserver((records) => {
+    const seen = records.some((r) => r.oldValue === 'running')
+      || app.getAttribute('data-test-script-state') === 'running';
+    if (seen) window.__scriptRuns += 1;
+  }).observe(app, {attributes: true, attributeOldValue: true,
+                   attributeFilter: ['data-test-script-state']});
 }"""
 
 
