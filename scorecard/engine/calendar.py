@@ -116,6 +116,7 @@ def shift(start: date, grain: str, steps: int) -> date:
     return date(start.year + month // 12, month % 12 + 1, 1)
 
 
+@lru_cache(maxsize=4096)  # a few hundred periods, labelled for every measure
 def period_label(start: date, grain: str) -> str:
     """Plain label for a period: September 2026, Q2 2026/27 or 2026/27."""
     if grain == "month":

@@ -332,7 +332,10 @@ def add_values(
 
 
 def _dates(values) -> np.ndarray:
-    """A period column as `date`s (DuckDB's DATE arrives as datetime64)."""
+    """A period column as `date`s (DuckDB's DATE arrives as datetime64; a frame held in
+    memory gives pandas' own datetime array, with no time zone, read as datetime64 too)."""
+    if isinstance(values, pd.arrays.DatetimeArray) and values.tz is None:
+        values = values.to_numpy()
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         return values.astype("datetime64[D]").astype(object)
     return pd.to_datetime(pd.Series(values)).dt.date.to_numpy()
@@ -580,16 +583,25 @@ def distance(latest, measure: Measure) -> str:
 
 
 def _row_at(series: pd.DataFrame, period: date):
-    hit = np.flatnonzero(series["period_start"].to_numpy() == period)
+    hit = np.flatnonzero(frames.values(series, "period_start") == period)
     return None if not len(hit) else series.iloc[hit[0]]
+
+
+def _with_data(series: pd.DataFrame) -> np.ndarray:
+    """True for each period with a base (a figure, shown or suppressed)."""
+    base = frames.values(series, "base")
+    if base.dtype.kind not in "iuf":
+        base = _floats(series["base"])
+    with np.errstate(invalid="ignore"):
+        return base > 0  # NaN compares False: no data
 
 
 def _latest(series: pd.DataFrame, report: date, snapshot: bool):
     """The reporting period's row, or the latest earlier one with data (surveys run in
     waves; a snapshot measure has one figure, whenever it is)."""
-    with_data = series["base"].to_numpy(dtype=float, na_value=0.0) > 0
+    with_data = _with_data(series)
     if not snapshot:
-        with_data &= series["period_start"].to_numpy() <= report
+        with_data &= frames.values(series, "period_start") <= report
     hit = np.flatnonzero(with_data)
     return None if not len(hit) else series.iloc[hit[-1]]
 
@@ -597,9 +609,7 @@ def _latest(series: pd.DataFrame, report: date, snapshot: bool):
 def _previous(series: pd.DataFrame, latest):
     if latest is None:
         return None
-    earlier = (series["base"].to_numpy(dtype=float, na_value=0.0) > 0) & (
-        series["period_start"].to_numpy() < latest["period_start"]
-    )
+    earlier = _with_data(series) & (frames.values(series, "period_start") < latest["period_start"])
     hit = np.flatnonzero(earlier)
     return None if not len(hit) else series.iloc[hit[-1]]
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from . import calendar as cal
-from . import fmt, glossary, spc
+from . import fmt, frames, glossary, spc
 from .suppression import hidden_text
 
 
@@ -43,8 +41,8 @@ def has_limits(result) -> bool:
     frame = result.spc
     if frame is None or result.latest is None or result.latest["suppressed"]:
         return False  # a figure not shown carries no verdict about earlier points
-    shown = np.flatnonzero(frame["value"].notna().to_numpy())
-    return len(shown) > 0 and not math.isnan(frame["upper"].to_numpy()[shown[-1]])
+    at = spc.latest_at(frame)
+    return at is not None and not math.isnan(frames.values(frame, "upper")[at])
 
 
 def verdict(result) -> str:

@@ -175,24 +175,25 @@ def run_chart(values, target=None):
 def icons(frame, better, target=None):
     """Return the (variation, assurance) icon codes for the latest point."""
     _check_better(better)
-    if target is None and len(frame) and not math.isnan(frame["target"].iloc[-1]):
-        target = frame["target"].iloc[-1]  # fall back on the target given to xmr
+    if target is None and len(frame):
+        last = float(frames.values(frame, "target")[-1])
+        target = None if math.isnan(last) else last  # fall back on the target given to xmr
     return _variation(frame, better), _assurance(frame, better, target)
 
 
 def explain(frame, better):
     """One short plain-English sentence on the latest point, naming the rule."""
     _check_better(better)
-    last = _latest(frame)
-    if last is None:
+    at = latest_at(frame)
+    if at is None:
         return "no data yet: nothing to judge"
-    signal = _signal(last["direction"], better)
+    signal = _signal(frames.values(frame, "direction")[at], better)
     if signal == "common":
         return (
             f"{glossary.NO_SIGNIFICANT_CHANGE.lower()} over time: every point within the "
             "expected range"
         )
-    return f"{_VERDICT[signal]}: {_reason(frame, last)}"
+    return f"{_VERDICT[signal]}: {_reason(frame, frame.iloc[at])}"
 
 
 # --- segments and limits ---------------------------------------------------
@@ -351,24 +352,26 @@ def _signal(direction, better):
 # --- icons and words ---------------------------------------------------------
 
 
-def _latest(frame):
-    """The last row with a value (NaN rows are not plotted), or None."""
-    shown = np.flatnonzero(frame["value"].notna().to_numpy())
-    return frame.iloc[shown[-1]] if len(shown) else None
+def latest_at(frame) -> int | None:
+    """The position of the last row with a value (NaN rows are not plotted), or None."""
+    shown = np.flatnonzero(~np.isnan(np.asarray(frames.values(frame, "value"), dtype=float)))
+    return int(shown[-1]) if len(shown) else None
 
 
 def _variation(frame, better):
     """'common' or '<signal>_<direction>' for the latest point."""
-    last = _latest(frame)
-    signal = "common" if last is None else _signal(last["direction"], better)
-    return signal if signal == "common" else f"{signal}_{last['direction']}"
+    at = latest_at(frame)
+    direction = None if at is None else frames.values(frame, "direction")[at]
+    signal = _signal(direction, better)
+    return signal if signal == "common" else f"{signal}_{direction}"
 
 
 def _assurance(frame, better, target):
     """Compare the target with the latest segment's process limits."""
     if better is None or target is None or math.isnan(target) or frame.empty:
         return "none"
-    lower, upper = frame["lower"].iloc[-1], frame["upper"].iloc[-1]
+    lower = float(frames.values(frame, "lower")[-1])
+    upper = float(frames.values(frame, "upper")[-1])
     if math.isnan(lower) or math.isnan(upper):
         return "none"
     if lower <= target <= upper:
