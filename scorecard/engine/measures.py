@@ -406,15 +406,15 @@ def total_series(
     """One row per period, every period present (gaps as no data), with target and RAG.
     (Built column by column and made a frame once: this runs for every measure on every
     filter change.)"""
-    is_total = frame["service"].isna().to_numpy()
+    columns = frames.arrays(frame)
+    is_total = pd.isna(columns.pop("service"))
+    is_total = np.asarray(is_total, dtype=bool)
     at = np.flatnonzero(is_total) if not is_total.all() else np.arange(len(frame))
-    periods = frame["period_start"].to_numpy()[at]
+    periods = np.asarray(columns["period_start"])[at]
     first = min([filters.start, *periods]) if len(at) else filters.start
     starts = cal.periods(first, filters.report_start, filters.grain)
     row_of = {p: i for i, p in enumerate(periods)}
     take = np.array([at[row_of[p]] if p in row_of else -1 for p in starts], dtype=int)
-    columns = frames.arrays(frame)
-    del columns["service"]
     if (
         len(row_of) != len(at)
         or not len(at)
@@ -508,10 +508,11 @@ def _one_service(groups: pd.DataFrame, service: str) -> pd.DataFrame:
     """The query's rows for one chosen service, from every service's rows: its own rows, and
     the same again as the selection's total (the same records, summed or ranked the same
     way), the total first in each period, as the query orders them."""
-    own = np.flatnonzero((groups["service"] == service).to_numpy(dtype=bool, na_value=False))
-    own = own[np.argsort(groups["period_start"].to_numpy()[own], kind="stable")]
+    columns = frames.arrays(groups)
+    own = np.flatnonzero(np.asarray(columns["service"] == service, dtype=bool))
+    own = own[np.argsort(np.asarray(columns["period_start"])[own], kind="stable")]
     take = np.repeat(own, 2)
-    columns = {name: values[take] for name, values in frames.arrays(groups).items()}
+    columns = {name: values[take] for name, values in columns.items()}
     columns["service"][::2] = np.nan  # the selection's total: no service named
     return frames.frame(columns)
 
@@ -653,13 +654,14 @@ def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()):
     """Making Data Count XmR over the periods shown, restarting at known process changes; a
     run chart instead where the data are too coarse for process limits. Returns the frame
     and, for a run chart, why."""
-    starts = list(series["period_start"])
+    starts = list(frames.values(series, "period_start"))
     rebase = sorted(
         {next((i for i, p in enumerate(starts) if p >= d), None) for d in rebase_dates} - {None, 0}
     )
-    targets = series["target"].dropna()
-    target = float(targets.iloc[-1]) if len(targets) else None
-    values = series["value"].astype(float).to_numpy()
+    targets = _floats(frames.values(series, "target"))
+    targets = targets[~np.isnan(targets)]
+    target = float(targets[-1]) if len(targets) else None
+    values = _floats(frames.values(series, "value"))
     coarse = spc.too_coarse(values, whole_steps=measure.spc == "run")
     if coarse:
         return spc.run_chart(values, target), coarse

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import frames
 from .fmt import missing
 
 FIGURES = ("value", "numerator", "denominator", "low", "high", "effective_base")
@@ -120,8 +121,8 @@ def hidden_by_period(
     """`hidden_groups` for every period of a breakdown at once (the same rule as `protect`,
     worked out on arrays for all periods together: it runs for every measure on every
     filter change): period -> the groups hidden."""
-    codes, keys = pd.factorize(rows[period], sort=False)
-    labels = rows[group].to_numpy(dtype=object)
+    codes, keys = pd.factorize(frames.values(rows, period), sort=False)
+    labels = np.asarray(frames.values(rows, group), dtype=object)
     sizes = rows[base].to_numpy(dtype=float, na_value=np.nan)
     hidden = under(sizes, min_base)
     parts = np.bincount(codes, minlength=len(keys))
