@@ -303,8 +303,10 @@ def add_values(
     arrays and made a frame once: this runs for every measure on every filter change.)"""
     index = frame.index
     out = frames.arrays(frame)
+    if "service" in out:  # text as Python objects: the engine's many small picks are cheaper
+        out["service"] = np.asarray(out["service"], dtype=object)
     if groups_only:
-        keep = ~frame["service"].isna().to_numpy()
+        keep = ~pd.isna(out["service"])
         out = {name: values[keep] for name, values in out.items()}
         index = index[keep]
     out["period_start"] = _dates(out["period_start"])

@@ -301,24 +301,26 @@ def rule_two_of_three(y, limits):
 
 def _two_of_three_side(side, beyond):
     """Flag the points beyond the line in every window of three wholly on this side."""
+    side, beyond = np.asarray(side, dtype=bool), np.asarray(beyond, dtype=bool)
     out = np.zeros(len(side), dtype=bool)
-    for i in range(len(side) - 2):
-        window = slice(i, i + 3)
-        if side[window].all() and beyond[window].sum() >= 2:
-            out[window] |= beyond[window]
+    if len(side) < 3:
+        return out
+    count = beyond[:-2].astype(int) + beyond[1:-1] + beyond[2:]
+    windows = side[:-2] & side[1:-1] & side[2:] & (count >= 2)  # by first point
+    for offset in range(3):  # each window marks its own points beyond the line
+        out[offset : len(side) - 2 + offset] |= windows & beyond[offset : len(side) - 2 + offset]
     return out
 
 
 def _long_runs(mask, length):
     """Mark members of unbroken runs of True at least `length` long."""
-    out = np.zeros(len(mask), dtype=bool)
-    start = None
-    for i, flag in enumerate([*mask, False]):  # the sentinel closes a final run
-        if flag and start is None:
-            start = i
-        elif not flag and start is not None:
-            out[start:i] = i - start >= length
-            start = None
+    flags = np.asarray(mask, dtype=bool)
+    edges = np.diff(np.concatenate(([False], flags, [False])).astype(np.int8))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    out = np.zeros(len(flags), dtype=bool)
+    for start, end in zip(starts, ends):
+        if end - start >= length:
+            out[start:end] = True
     return out
 
 
