@@ -114,7 +114,10 @@ def test_what_is_not_kept_is_worked_out_live(mini_db, catalogue_):
     span = _bound(m, pooled) | {"grain": "span"}
     assert mini_db._kept_table(m.sql, sql, span) is None  # pooled over months: not kept
     assert mini_db._kept_table(m.sql, sql, _bound(other, whole)) is None  # catalogue changed
-    assert mini_db._kept_table(m.sql, sql + "\n", _bound(m, whole)) is None  # query changed
+    changed = sql.replace("select", "select distinct", 1)
+    assert mini_db._kept_table(m.sql, changed, _bound(m, whole)) is None  # query changed
+    noted = "-- a comment line added\n" + sql
+    assert mini_db._kept_table(m.sql, noted, _bound(m, whole)) is not None  # comment only
     table = mini_db._kept_table(m.sql, sql, _bound(m, whole))
     mid_month = _bound(m, whole) | {"start": date(2026, 4, 15)}
     assert kept.rows(mini_db._con, table, sql, mid_month) is None  # not a period's start
@@ -303,3 +306,62 @@ def test_only_measures_that_read_a_large_extract_keep_each_channel_alone(tmp_pat
     per_measure = len(kept.GRAINS) * (1 + len(kept.SPLITS))
     assert len(plain) == len(reads) * per_measure
     assert len(jobs) - len(plain) == len(kept.GRAINS) * len(kept.CHANNELS)  # per 1,000 only
+
+
+SELECTIONS = [
+    ("Council Tax", "Benefits"),
+    ("Housing", "Waste and Recycling", "Planning"),
+    ("Housing", "No such service"),
+]
+
+
+def _additive(cat) -> list:
+    return [m for m in _by_period(cat) if db.additive(m.sql) and "service" in m.dimensions]
+
+
+@pytest.mark.parametrize("data", ["sample", "mini"])
+def test_a_selection_of_services_is_summed_exactly_from_every_service_s_rows(
+    data, sample, mini_db, catalogue_
+):
+    database, cat = sample if data == "sample" else (mini_db, catalogue_)
+    compared = 0
+    for measure in _additive(cat):
+        for whole in RANGES:
+            for chosen in SELECTIONS:
+                for channels in ((), ("phone",)):
+                    filters = replace(whole, services=chosen, channels=channels)
+                    every = _live(
+                        database, measure, _bound(measure, filters, "service") | {"services": None}
+                    )
+                    live = _live(database, measure, _bound(measure, filters))
+                    got = measures.summed_selection(every, chosen)
+                    assert got is not None, (measure.id, filters)
+                    assert list(got.dtypes) == list(live.dtypes), (measure.id, filters)
+                    assert got.equals(live), (measure.id, filters)
+                    compared += 1
+    assert len(_additive(cat)) >= 10
+    assert compared == len(_additive(cat)) * len(RANGES) * len(SELECTIONS) * 2
+
+
+def test_figures_for_several_services_are_the_same_summed_or_asked(sample, monkeypatch):
+    database, cat = sample
+    targets = measures.Targets(database.query("tables/targets"))
+    additive = _additive(cat)
+    filters = replace(RANGES[1], services=("Council Tax", "Benefits", "Housing"))
+    summed_calls = []
+    summed = measures.summed_selection
+    monkeypatch.setattr(
+        measures, "summed_selection", lambda *a: summed_calls.append(a) or summed(*a)
+    )
+    database.cache.clear()
+    got = {m.id: measures._compute(database, m, filters, targets, 10) for m in additive}
+    assert len(summed_calls) == len(additive)  # each summed, none asked
+    monkeypatch.setattr(db, "additive", lambda name: False)
+    database.cache.clear()
+    for measure in additive:
+        asked = measures._compute(database, measure, filters, targets, 10)
+        assert got[measure.id].frame.equals(asked.frame), measure.id
+        assert got[measure.id].series.equals(asked.series), measure.id
+        assert got[measure.id].sentence == asked.sentence, measure.id
+        assert got[measure.id].by_service.equals(asked.by_service), measure.id
+    assert len(summed_calls) == len(additive)

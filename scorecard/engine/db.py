@@ -110,6 +110,14 @@ def parameters(name: str) -> frozenset[str]:
     return frozenset(PARAM.findall(COMMENT.sub("", sql_text(name))))
 
 
+@cache
+def additive(name: str) -> bool:
+    """True when the query's header says its rows add up ("Additive:"): numerator and
+    denominator are counts of records that each fall in one service, with no condition on
+    the sums, so a selection of services is the sum of its services' rows."""
+    return any(line.startswith("Additive:") for line in describe(name).splitlines())
+
+
 def describe(name: str) -> str:
     """The query's header comment: what question it answers, its grain and parameters."""
     lines = []

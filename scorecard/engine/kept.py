@@ -49,9 +49,11 @@ def _freeze(value):
 
 
 def key(sql: str, bound: dict) -> str:
-    """The kept result's key: the query's text and every bound parameter but the range."""
+    """The kept result's key: the query's text (its comment lines aside: a changed comment
+    keeps what was kept) and every bound parameter but the range."""
+    code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
     fixed = tuple((k, _freeze(v)) for k, v in sorted(bound.items()) if k not in RANGE)
-    return hashlib.blake2b(repr((sql, fixed)).encode(), digest_size=10).hexdigest()
+    return hashlib.blake2b(repr((code, fixed)).encode(), digest_size=10).hexdigest()
 
 
 def keepable(used: frozenset) -> bool:

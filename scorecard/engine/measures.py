@@ -494,9 +494,50 @@ def breakdown_rows(
 ) -> pd.DataFrame:
     """The measure for every group of one dimension (no filter on that dimension, the other
     filters kept): the rows suppression is decided over."""
+    rows = _breakdown_query(database, measure, filters, by)
+    return add_values(rows, measure, min_base, groups_only=True)
+
+
+def _breakdown_query(database, measure: Measure, filters: Filters, by: str) -> pd.DataFrame:
+    """The query's own rows for every group of one dimension, the other filters kept."""
     wider = replace(filters, **{"services" if by == "service" else "channels": ()})
-    params = query_params(measure, wider) | {"by": by}
-    return add_values(database.query(measure.sql, **params), measure, min_base, groups_only=True)
+    return database.query(measure.sql, **(query_params(measure, wider) | {"by": by}))
+
+
+SUMMED = ("numerator", "denominator")  # what an additive query returns besides its keys
+
+
+def summed_selection(rows: pd.DataFrame, chosen) -> pd.DataFrame | None:
+    """An additive query's rows for a selection of services (db.additive), from its rows
+    for every service: each chosen service's rows, and per period their numerators and
+    denominators summed as the selection's total, first in the period, as the query orders
+    them. None (ask the query) unless the rows are whole counts in period order, so that
+    the sums are the query's own to the last digit."""
+    columns = frames.arrays(rows)
+    if set(columns) != {"period_start", "service", *SUMMED}:
+        return None
+    services = np.asarray(columns["service"], dtype=object)
+    picked = np.flatnonzero(np.isin(services, list(chosen)))
+    counts = {name: _floats(columns[name])[picked] for name in SUMMED}
+    if any(np.isnan(v).any() or (v != np.round(v)).any() for v in counts.values()):
+        return None
+    periods = np.asarray(columns["period_start"])[picked]
+    keys, first, codes = np.unique(periods, return_index=True, return_inverse=True)
+    if (np.diff(codes) < 0).any():  # not in period order: the query's own rows
+        return None
+    # each period's total, then its services in the query's own order
+    at_total = first + np.arange(len(keys))
+    at_row = np.arange(len(picked)) + codes + 1
+    out = {"period_start": np.empty(len(keys) + len(picked), dtype=periods.dtype)}
+    out["period_start"][at_total], out["period_start"][at_row] = keys, periods
+    out["service"] = np.full(len(out["period_start"]), np.nan, dtype=object)
+    out["service"][at_row] = services[picked]
+    for name, values in counts.items():
+        summed = np.empty(len(out["period_start"]))
+        summed[at_total] = np.bincount(codes, weights=values, minlength=len(keys))
+        summed[at_row] = values
+        out[name] = summed.astype(np.asarray(columns[name][:0]).dtype)  # the query's type
+    return frames.frame({name: out[name] for name in columns})
 
 
 def _full_breakdown(database, measure, filters, min_base) -> pd.DataFrame | None:
@@ -504,6 +545,17 @@ def _full_breakdown(database, measure, filters, min_base) -> pd.DataFrame | None
     if not filters.services or "service" not in measure.dimensions:
         return None
     return breakdown_rows(database, measure, filters, "service", min_base)
+
+
+def _rows(database, measure: Measure, filters: Filters, groups) -> pd.DataFrame:
+    """The measure's query rows under the filters: for several services and an additive
+    query, summed from every service's rows (already read for suppression), else asked."""
+    if groups is not None and db.additive(measure.sql):
+        every = _breakdown_query(database, measure, filters, "service")
+        rows = summed_selection(every, filters.services)
+        if rows is not None:
+            return rows
+    return database.query(measure.sql, **query_params(measure, filters))
 
 
 def _one_service(groups: pd.DataFrame, service: str) -> pd.DataFrame:
@@ -780,9 +832,7 @@ def _compute(database, measure, filters, targets, min_base, judged=True) -> Meas
     if groups is not None and filters.single_service:
         frame = _one_service(groups, filters.single_service)  # the same query, not again
     else:
-        frame = add_values(
-            database.query(measure.sql, **query_params(measure, filters)), measure, min_base
-        )
+        frame = add_values(_rows(database, measure, filters, groups), measure, min_base)
     frame = _protect_selection(frame, measure, filters, groups, database, min_base)
     series = total_series(frame, measure, filters, targets)
     latest = _latest(series, filters.report_start, measure.snapshot)
