@@ -235,4 +235,6 @@ def test_the_comparison_from_figures_alone_is_the_one_from_judged_results(
     figures = measures.compute(mini_db, catalogue_["calls_answered_60s"], own, targets, 1, False)
     assert not figures.judged and figures.spc is None and figures.sentence == ""
     full = measures.compute(mini_db, catalogue_["calls_answered_60s"], own, targets, 1)
-    assert full.judged and full.sentence and figures.latest.equals(full.latest)
+    assert (
+        full.judged and full.sentence and pd.Series(figures.latest).equals(pd.Series(full.latest))
+    )

@@ -81,3 +81,9 @@ def values(frame: pd.DataFrame, name: str) -> np.ndarray:
     not to be written into)."""
     held = frame._get_column_array(frame.columns.get_loc(name))
     return held if isinstance(held, np.ndarray) else held.to_numpy()
+
+
+def row(frame: pd.DataFrame, at: int) -> dict:
+    """One row as a plain mapping of column to value (each value as the column holds it, as
+    `frame.iloc[at]` gives them, without building a Series)."""
+    return {name: values[at] for name, values in arrays(frame).items()}

@@ -60,7 +60,7 @@ class MeasureResult:
     filters: Filters
     series: pd.DataFrame
     frame: pd.DataFrame  # the query's rows with values: the per-service breakdown's source
-    latest: pd.Series | None
+    latest: Mapping | None  # the latest period's row of `series` (column -> value)
     vs_previous: Change
     vs_last_year: Change
     distance: str
@@ -639,7 +639,7 @@ def distance(latest, measure: Measure) -> str:
 
 def _row_at(series: pd.DataFrame, period: date):
     hit = np.flatnonzero(frames.values(series, "period_start") == period)
-    return None if not len(hit) else series.iloc[hit[0]]
+    return None if not len(hit) else frames.row(series, hit[0])
 
 
 def _with_data(series: pd.DataFrame) -> np.ndarray:
@@ -658,7 +658,7 @@ def _latest(series: pd.DataFrame, report: date, snapshot: bool):
     if not snapshot:
         with_data &= frames.values(series, "period_start") <= report
     hit = np.flatnonzero(with_data)
-    return None if not len(hit) else series.iloc[hit[-1]]
+    return None if not len(hit) else frames.row(series, hit[-1])
 
 
 def _previous(series: pd.DataFrame, latest):
@@ -666,7 +666,7 @@ def _previous(series: pd.DataFrame, latest):
         return None
     earlier = _with_data(series) & (frames.values(series, "period_start") < latest["period_start"])
     hit = np.flatnonzero(earlier)
-    return None if not len(hit) else series.iloc[hit[-1]]
+    return None if not len(hit) else frames.row(series, hit[-1])
 
 
 def breakdown(
