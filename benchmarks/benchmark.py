@@ -87,7 +87,7 @@ def prepare(work: Path, scale: float) -> tuple[settings.Settings, float]:
 
 def engine_times(database, cat, targets, ids) -> dict[str, float]:
     """Uncached seconds to judge the given measures under each filter change, as a page
-    judges them (measures.compute_many: side by side on the server's pool)."""
+    judges them (measures.compute_many: live queries side by side on the server's pool)."""
     out = {}
     for label, filters in FILTERS.items():
         database.cache.clear()  # a filter change: nothing reused from the last view

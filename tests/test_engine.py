@@ -214,6 +214,100 @@ def test_the_result_cache_drops_the_least_recently_used_and_peeks_without_comput
     assert cache.peek("list") == [1]
 
 
+def test_a_key_being_computed_is_waited_for_not_computed_twice():
+    """A query warmed on the pool and asked by the page at once, or one measure asked by two
+    sessions at once: the second waits for the first's value; if the first fails, the second
+    computes it itself; a factory asking for its own key does not wait on itself."""
+    import threading
+
+    from scorecard.engine.db import LruCache
+
+    cache, calls, started, release = LruCache(), [], threading.Event(), threading.Event()
+
+    def slow():
+        calls.append("slow")
+        started.set()
+        release.wait(10)
+        return 41
+
+    first = threading.Thread(target=lambda: cache.get("k", slow))
+    first.start()
+    started.wait(10)
+    got = []
+    second = threading.Thread(target=lambda: got.append(cache.get("k", lambda: calls.append(1))))
+    second.start()
+    second.join(0.2)
+    assert second.is_alive() and got == []  # waiting, not computing
+    release.set()
+    first.join(10), second.join(10)
+    assert got == [41] and calls == ["slow"]
+
+    started.clear(), release.clear()
+
+    def failing():
+        started.set()
+        release.wait(10)
+        raise RuntimeError("query failed")
+
+    errors = []
+
+    def fails():
+        try:
+            cache.get("f", failing)
+        except RuntimeError as error:
+            errors.append(str(error))
+
+    first = threading.Thread(target=fails)
+    first.start()
+    started.wait(10)
+    second = threading.Thread(target=lambda: got.append(cache.get("f", lambda: 7)))
+    second.start()
+    release.set()
+    first.join(10), second.join(10)
+    assert errors == ["query failed"] and got == [41, 7]  # the waiter computed it itself
+    assert cache.get("r", lambda: cache.get("r", lambda: 3) + 1) == 4  # no wait on itself
+
+
+@pytest.mark.parametrize(
+    ("services", "channels"),
+    [
+        ((), ()),
+        (("Housing",), ()),
+        (("Housing", "Waste and Recycling"), ()),
+        ((), ("phone",)),
+        (("Housing",), ("phone", "web")),
+    ],
+)
+def test_the_queries_warmed_ahead_are_those_compute_asks(
+    services, channels, mini_db, catalogue_, targets, monkeypatch
+):
+    """compute_many warms each measure's queries on the pool (measures.asked): exactly the
+    queries the engine then asks for, none missed (asked live, one after another) and none
+    worked out for nothing."""
+    filters = replace(SEP_2026, services=services, channels=channels)
+    asked_for, query = [], mini_db.__class__.query
+
+    def record(self, name, **params):
+        asked_for.append((name, db_key(name, params)))
+        return query(self, name, **params)
+
+    from scorecard.engine import db
+
+    def db_key(name, params):
+        return tuple(sorted((k, str(v)) for k, v in params.items() if k in db.parameters(name)))
+
+    monkeypatch.setattr(mini_db.__class__, "query", record)
+    for measure in catalogue_.values():
+        if not measure.sql.startswith("measures/") or measure.sql.startswith("measures/plan"):
+            continue
+        mini_db.cache.clear()
+        asked_for.clear()
+        measures._compute(mini_db, measure, filters, targets, 1)
+        got = {key for name, key in asked_for if name == measure.sql}
+        warmed = {db_key(measure.sql, p) for p in measures.asked(mini_db, measure, filters)}
+        assert warmed == got, measure.id
+
+
 def test_figures_asked_for_after_the_judged_result_come_from_it(
     mini_db, catalogue_, targets, monkeypatch
 ):

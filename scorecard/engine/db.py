@@ -175,17 +175,29 @@ def handout(value):
     return copy.deepcopy(value)
 
 
+def _bound(name: str, params: dict) -> dict:
+    """The parameters queries/<name>.sql uses, from those given (all of them needed)."""
+    used = parameters(name)
+    missing = used - params.keys()
+    if missing:
+        raise TypeError(f"queries/{name}.sql needs parameter(s) {', '.join(sorted(missing))}")
+    return {k: params[k] for k in sorted(used)}
+
+
 class LruCache:
     """The result cache, shared by every session of a data version (the app) or by every
     call (the command line): least recently used first out, bounded at `size` entries, and
     every hit a copy of its own (`handout`). Nothing is serialised. A value is computed
-    outside the lock (two threads missing the same key may both compute it; the first kept
-    wins), so one slow result never holds up another session's hits."""
+    outside the lock, so one slow result never holds up another key's hits; a thread
+    missing a key another thread is already computing waits for that value rather than
+    computing it again (a query warmed ahead on the engine's pool, or the same measure asked
+    by two sessions at once); if that computation fails, the waiter computes it itself."""
 
     def __init__(self, size: int = CACHE_SIZE):
         self._size = size
         self._held: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict = {}  # key -> (Event set when it ends, computing thread)
 
     def _hit(self, key):
         with self._lock:
@@ -196,14 +208,30 @@ class LruCache:
 
     def get(self, key, factory):
         """The value for `key`, computed by `factory` the first time."""
-        value = self._hit(key)
-        if value is _MISSING:
+        while True:
+            with self._lock:
+                if key in self._held:
+                    self._held.move_to_end(key)
+                    return handout(self._held[key])
+                running = self._computing.get(key)
+                if running is None:
+                    done = threading.Event()
+                    self._computing[key] = (done, threading.get_ident())
+                    break
+            if running[1] == threading.get_ident():  # asked again while computing it
+                return handout(factory())
+            running[0].wait()  # another thread is computing it: its value, or try again
+        try:
             value = factory()
             with self._lock:
                 value = self._held.setdefault(key, value)
                 self._held.move_to_end(key)
                 while len(self._held) > self._size:
                     self._held.popitem(last=False)
+        finally:
+            with self._lock:
+                del self._computing[key]
+            done.set()
         return handout(value)
 
     def peek(self, key):
@@ -236,19 +264,23 @@ class Database:
 
     def query(self, name: str, **params) -> pd.DataFrame:
         """Run queries/<name>.sql with the parameters it uses; returns a DataFrame of its own."""
-        used = parameters(name)
-        missing = used - params.keys()
-        if missing:
-            raise TypeError(f"queries/{name}.sql needs parameter(s) {', '.join(sorted(missing))}")
-        bound = {k: params[k] for k in sorted(used)}
-        sql = sql_text(name)
+        sql, bound = sql_text(name), _bound(name, params)
         found = self._kept_table(name, sql, bound)
         if found is not None:  # rows already in memory: sliced, not cached again
             frame = self._execute(sql, bound, found)
             if frame is not None:
                 return frame
-        key = (self.version, "query", name, tuple((k, _freeze(v)) for k, v in bound.items()))
-        return self.cache.get(key, lambda: self._execute(sql, bound))
+        return self.cache.get(self._key(name, bound), lambda: self._execute(sql, bound))
+
+    def warm(self, name: str, **params) -> None:
+        """Work a query's rows out into the cache ahead of `query` asking for them (on
+        another thread: DuckDB works outside Python's lock), unless they are kept."""
+        sql, bound = sql_text(name), _bound(name, params)
+        if self._kept_table(name, sql, bound) is None:
+            self.cache.get(self._key(name, bound), lambda: self._execute(sql, bound))
+
+    def _key(self, name: str, bound: dict) -> tuple:
+        return (self.version, "query", name, tuple((k, _freeze(v)) for k, v in bound.items()))
 
     def _execute(self, sql: str, bound: dict, found=None) -> pd.DataFrame | None:
         """The query's rows: from its kept rows when `found` (None when they cannot serve

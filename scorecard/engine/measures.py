@@ -9,6 +9,7 @@ summary sentence, for the council as a whole and per service.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copy
 import os
 from collections.abc import Mapping
@@ -500,8 +501,27 @@ def breakdown_rows(
 
 def _breakdown_query(database, measure: Measure, filters: Filters, by: str) -> pd.DataFrame:
     """The query's own rows for every group of one dimension, the other filters kept."""
+    return database.query(measure.sql, **_breakdown_params(measure, filters, by))
+
+
+def _breakdown_params(measure: Measure, filters: Filters, by: str) -> dict:
     wider = replace(filters, **{"services" if by == "service" else "channels": ()})
-    return database.query(measure.sql, **(query_params(measure, wider) | {"by": by}))
+    return query_params(measure, wider) | {"by": by}
+
+
+def asked(database, measure: Measure, filters: Filters) -> list[dict]:
+    """The parameters of the queries `compute` asks of a measure under the filters: every
+    service's rows when services are chosen, every channel's when channels are, and its
+    own rows unless those give them (one service; several, for an additive query)."""
+    if coverage.measure_absence(coverage.load(database), measure):
+        return []
+    groups = bool(filters.services) and "service" in measure.dimensions
+    asks = [_breakdown_params(measure, filters, "service")] if groups else []
+    if not groups or not (filters.single_service or db.additive(measure.sql)):
+        asks.append(query_params(measure, filters))
+    if filters.channels and "channel" in measure.dimensions:
+        asks.append(_breakdown_params(measure, filters, "channel"))
+    return asks
 
 
 SUMMED = ("numerator", "denominator")  # what an additive query returns besides its keys
@@ -735,8 +755,9 @@ def rebase_dates(database) -> Mapping[str, tuple[date, ...]]:
     return database.reference(("rebase_dates",), load)
 
 
-# Measures judged side by side: while one waits on its query (DuckDB works outside Python's
-# lock), another is judged. One pool for the whole server, so viewers never add threads.
+# A page's live queries run here side by side (compute_many warms them: DuckDB works outside
+# Python's lock) while the page's thread judges its measures. One pool for the whole server,
+# so viewers never add threads.
 _POOL = ThreadPoolExecutor(
     max_workers=max(2, min(4, os.cpu_count() or 2)), thread_name_prefix="measures"
 )
@@ -757,11 +778,23 @@ def side_by_side(calls) -> list:
 def compute_many(
     database, jobs, targets: Targets, min_base: int = 10, judged: bool = True
 ) -> list[MeasureResult]:
-    """`compute` for each (measure, filters) pair, in order, several at a time."""
+    """`compute` for each (measure, filters) pair, in order: the queries they ask that are
+    not kept are started side by side on the pool first (DuckDB works outside Python's
+    lock), while the measures are judged one after another on this thread, each as soon
+    as its rows are in (two threads judging at once only contend for Python's lock)."""
     jobs = list(jobs)
-    if len(jobs) < 2:
-        return [compute(database, m, f, targets, min_base, judged) for m, f in jobs]
-    return list(_POOL.map(lambda job: compute(database, *job, targets, min_base, judged), jobs))
+    if len(jobs) > 1:
+        for measure, filters in jobs:
+            for params in asked(database, measure, filters):
+                _POOL.submit(_warm, database, measure.sql, params)
+    return [compute(database, m, f, targets, min_base, judged) for m, f in jobs]
+
+
+def _warm(database, name: str, params: dict) -> None:
+    """Warm one query ahead (`Database.warm`); a fault is left for `compute` to meet and
+    report when it asks for the same rows."""
+    with contextlib.suppress(Exception):  # compute asks again and reports it
+        database.warm(name, **params)
 
 
 def compute(
