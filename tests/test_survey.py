@@ -2,9 +2,11 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from scorecard.engine import survey
 from scorecard.engine.survey import (
     change_words,
     difference,
@@ -168,3 +170,14 @@ def test_a_lower_group_that_is_not_flagged_is_named_with_its_base():
     # 16-24 is below the flagged 35-44 but has a tenth of the answers; 75+ is suppressed
     # (never described); no disability group is flagged, so none is named
     assert groups.lower_but_not_flagged(table) == ["aged 16-24 (54.9% of 41 answers)"]
+
+
+def test_intervals_for_many_periods_are_the_scalar_s_to_the_last_bit():
+    rng = np.random.default_rng(3)
+    total = np.r_[rng.random(2000) * 500, 0.0, -1.0, np.nan, 10.0, 10.0, 10.0]
+    successes = np.r_[total[:2000] * rng.random(2000), 0.0, 0.0, 1.0, 0.0, 10.0, 5.0]
+    n_eff = np.r_[total[:2000] * rng.random(2000), 5.0, 5.0, 5.0, 0.0, 7.0, np.nan]
+    low, high = survey.intervals_from_sums(successes, total, n_eff)
+    for i, args in enumerate(zip(successes, total, n_eff)):
+        _, one_low, one_high = survey.interval_from_sums(*args)
+        assert np.array_equal([low[i], high[i]], [one_low, one_high], equal_nan=True), args

@@ -348,16 +348,13 @@ def _intervals(columns: dict, measure: Measure):
     """Wilson 95% intervals (Kish effective base) for survey measures; NaN otherwise."""
     if not measure.survey or "numerator" not in columns:
         return np.nan, np.nan
-    bounds = [
-        survey.interval_from_sums(n, d, e)[1:] if not s else (np.nan, np.nan)
-        for n, d, e, s in zip(
-            _floats(columns["numerator"]),
-            _floats(columns["denominator"]),
-            _floats(columns["effective_base"]),
-            columns["suppressed"],
-        )
-    ]
-    return [b[0] for b in bounds], [b[1] for b in bounds]
+    low, high = survey.intervals_from_sums(
+        _floats(columns["numerator"]),
+        _floats(columns["denominator"]),
+        _floats(columns["effective_base"]),
+    )
+    hidden = np.asarray(columns["suppressed"], dtype=bool)
+    return np.where(hidden, np.nan, low), np.where(hidden, np.nan, high)
 
 
 def _floats(values) -> np.ndarray:

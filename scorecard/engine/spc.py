@@ -193,7 +193,7 @@ def explain(frame, better):
             f"{glossary.NO_SIGNIFICANT_CHANGE.lower()} over time: every point within the "
             "expected range"
         )
-    return f"{_VERDICT[signal]}: {_reason(frame, frame.iloc[at])}"
+    return f"{_VERDICT[signal]}: {_reason(frame, at)}"
 
 
 # --- segments and limits ---------------------------------------------------
@@ -382,11 +382,14 @@ def _assurance(frame, better, target):
     return "fail" if target_above == (better == "higher") else "pass"
 
 
-def _reason(frame, last):
-    """Words for the highest-priority rule behind the latest point's signal."""
+def _reason(frame, at):
+    """Words for the highest-priority rule behind the signal of the point at `at`."""
+    columns = frames.arrays(frame)
+    last = {name: values[at] for name, values in columns.items()}
     rule = next(name for name in RULES if last[name])
-    seen = frame[(frame["segment"] == last["segment"]) & frame["value"].notna()]
-    y = seen.loc[: last.name, "value"].to_numpy()  # its segment, up to the point
+    value = np.asarray(columns["value"], dtype=float)
+    seen = (np.asarray(columns["segment"]) == last["segment"]) & ~np.isnan(value)
+    y = value[: at + 1][seen[: at + 1]]  # its segment, up to the point
     high = last["direction"] == "high"
     above, upper, higher = ("above", "upper", "higher") if high else ("below", "lower", "lower")
     if rule == "astronomical":

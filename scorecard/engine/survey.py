@@ -75,6 +75,23 @@ def interval_from_sums(weighted_successes, weighted_total, n_eff, z=Z95):
     return 100 * p, 100 * low, 100 * high
 
 
+def intervals_from_sums(weighted_successes, weighted_total, n_eff, z=Z95):
+    """`interval_from_sums`' (low, high) for arrays of sums at once, NaN where there is no
+    total or no effective base: the same arithmetic in the same order, so each bound is the
+    scalar's to the last bit (a test checks it), for every period of a survey measure."""
+    s, t, n = (np.asarray(a, dtype=float) for a in (weighted_successes, weighted_total, n_eff))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = (s / t) * n / n  # wilson's own proportion: successes p * n_eff over n_eff
+        z2n = z * z / n
+        centre = (p + z2n / 2) / (1 + z2n)
+        half = z / (1 + z2n) * np.sqrt(p * (1 - p) / n + z2n / (4 * n))
+    low, high = centre - half, centre + half
+    low = np.where(low > 0.0, low, 0.0)  # as max(0.0, low), a NaN included
+    high = np.where(high < 1.0, high, 1.0)  # as min(1.0, high)
+    none = (t <= 0) | (n <= 0)  # the scalar's early returns
+    return np.where(none, np.nan, 100 * low), np.where(none, np.nan, 100 * high)
+
+
 def difference(p1, n1, p2, n2, z=Z95):
     """Newcombe hybrid score interval for p2 - p1 in percentage points, and if it is real."""
     low1, high1 = wilson(p1 * n1, n1, z)
