@@ -308,6 +308,27 @@ def test_the_queries_warmed_ahead_are_those_compute_asks(
         assert warmed == got, measure.id
 
 
+def test_a_page_s_measures_come_back_in_the_order_asked(mini_db, catalogue_, targets):
+    """compute_many judges the measures served from kept rows first and those with live
+    queries after (warmed meanwhile), but hands the results back in the order asked."""
+    housing = replace(SEP_2026, services=("Housing", "Waste and Recycling"))
+    jobs = [
+        (catalogue_["calls_answered_60s"], housing),  # a live query (two services)
+        (catalogue_["calls_answered_60s"], SEP_2026),  # kept
+        (catalogue_["cases_within_standard"], housing),  # summed from kept rows
+        (catalogue_["call_abandonment"], housing),  # live
+        (catalogue_["cases_within_standard"], SEP_2026),  # kept
+    ]
+    assert not mini_db.kept(jobs[0][0].sql, **measures.query_params(*jobs[0]))
+    assert mini_db.kept(jobs[1][0].sql, **measures.query_params(*jobs[1]))
+    mini_db.cache.clear()
+    results = measures.compute_many(mini_db, jobs, targets, 1)
+    assert [(r.measure.id, r.filters) for r in results] == [(m.id, f) for m, f in jobs]
+    for (measure, filters), result in zip(jobs, results, strict=True):
+        alone = measures._compute(mini_db, measure, filters, targets, 1)
+        assert result.series.equals(alone.series) and result.sentence == alone.sentence
+
+
 def test_figures_asked_for_after_the_judged_result_come_from_it(
     mini_db, catalogue_, targets, monkeypatch
 ):

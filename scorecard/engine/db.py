@@ -272,6 +272,10 @@ class Database:
                 return frame
         return self.cache.get(self._key(name, bound), lambda: self._execute(sql, bound))
 
+    def kept(self, name: str, **params) -> bool:
+        """True when the query's rows are kept (served from memory, no query at all)."""
+        return self._kept_table(name, sql_text(name), _bound(name, params)) is not None
+
     def warm(self, name: str, **params) -> None:
         """Work a query's rows out into the cache ahead of `query` asking for them (on
         another thread: DuckDB works outside Python's lock), unless they are kept."""

@@ -775,16 +775,22 @@ def side_by_side(calls) -> list:
 def compute_many(
     database, jobs, targets: Targets, min_base: int = 10, judged: bool = True
 ) -> list[MeasureResult]:
-    """`compute` for each (measure, filters) pair, in order: the queries they ask that are
-    not kept are started side by side on the pool first (DuckDB works outside Python's
-    lock), while the measures are judged one after another on this thread, each as soon
-    as its rows are in (two threads judging at once only contend for Python's lock)."""
+    """`compute` for each (measure, filters) pair, results in order: the queries they ask
+    that are not kept are started side by side on the pool first (DuckDB works outside
+    Python's lock), while the measures are judged one after another on this thread, those
+    served from kept rows first, so that the live queries have run by the time their
+    measures are judged (two threads judging at once only contend for Python's lock)."""
     jobs = list(jobs)
+    live: set[int] = set()
     if len(jobs) > 1:
-        for measure, filters in jobs:
+        for at, (measure, filters) in enumerate(jobs):
             for params in asked(database, measure, filters):
-                _POOL.submit(_warm, database, measure.sql, params)
-    return [compute(database, m, f, targets, min_base, judged) for m, f in jobs]
+                if not database.kept(measure.sql, **params):
+                    _POOL.submit(_warm, database, measure.sql, params)
+                    live.add(at)
+    order = [at for at in range(len(jobs)) if at not in live] + sorted(live)
+    done = {at: compute(database, *jobs[at], targets, min_base, judged) for at in order}
+    return [done[at] for at in range(len(jobs))]
 
 
 def _warm(database, name: str, params: dict) -> None:
