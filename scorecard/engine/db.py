@@ -11,6 +11,7 @@ import json
 import re
 import threading
 import uuid
+import weakref
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
@@ -245,6 +246,9 @@ class LruCache:
             self._held.clear()
 
 
+OPEN: weakref.WeakSet = weakref.WeakSet()  # every Database still in use (the benchmark's cold runs)
+
+
 class Database:
     """A read-only database file served to every session, with a result cache.
 
@@ -255,6 +259,7 @@ class Database:
     """
 
     def __init__(self, path: Path | str, cache=None):
+        OPEN.add(self)
         self.path = Path(path)
         self.version = f"{self.path}|{uuid.uuid4().hex}"
         self._con = connect(self.path)
@@ -302,8 +307,11 @@ class Database:
         and the day they were kept to, if there are any (engine/kept.py)."""
         if not kept.keepable(parameters(name)) or bound["grain"] not in kept.GRAINS:
             return None
-        index = self.reference(("kept results",), lambda: kept.resident(self._con))
-        return index.get(kept.key(sql, bound))
+        return self.kept_results().get(kept.key(sql, bound))
+
+    def kept_results(self) -> dict:
+        """Every kept result of this data version, read into memory the first time."""
+        return self.reference(("kept results",), lambda: kept.resident(self._con))
 
     def memo(self, key, factory):
         """A value computed once per data version and key (e.g. a measure's judged result),
