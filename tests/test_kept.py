@@ -387,3 +387,25 @@ def test_a_new_data_version_is_read_in_and_taken_out_of_the_collector(mini_db):
         assert mini_db in db.OPEN
     finally:
         gc.unfreeze()
+
+
+def test_additive_quarters_and_years_are_summed_from_the_kept_months(tmp_path, monkeypatch):
+    """A query whose header says it adds up over periods has its quarters and years kept as
+    sums of its kept months (no second pass over the records); one that adds up by service
+    alone (complaints per 1,000 contacts: a month's complaints count against that month's
+    contacts only) or holds fractions is run again. The rows are the live query's either
+    way: the tests above compare every kept result with it."""
+    summed, sum_months = [], kept._sum_months
+    monkeypatch.setattr(
+        kept,
+        "_sum_months",
+        lambda con, name, *a: summed.append(sum_months(con, name, *a)) or summed[-1],
+    )
+    s, _ = build(MINI, tmp_path / "cache")
+    cat = catalogue.load_catalogue(s.catalogue_file, s.digital_channels)
+    by_period = [m for m in cat.values() if kept.additive(db.sql_text(m.sql), over="period")]
+    assert {m.id for m in by_period} >= {"cases_within_standard", "stage1_on_time"}
+    assert "complaints_per_1000_contacts" not in {m.id for m in by_period}
+    assert kept.additive(db.sql_text(cat["complaints_per_1000_contacts"].sql))  # by service
+    assert summed.count(True) >= 2 * 2 * len(by_period) - 8  # quarter and year, two splits
+    assert summed.count(False) >= 1  # returns with fractions: asked again

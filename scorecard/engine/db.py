@@ -116,7 +116,7 @@ def additive(name: str) -> bool:
     """True when the query's header says its rows add up ("Additive:"): numerator and
     denominator are counts of records that each fall in one service, with no condition on
     the sums, so a selection of services is the sum of its services' rows."""
-    return any(line.startswith("Additive:") for line in describe(name).splitlines())
+    return kept.additive(sql_text(name))
 
 
 def describe(name: str) -> str:

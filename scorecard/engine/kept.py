@@ -44,6 +44,20 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)  # all time, as whole pe
 ORDER = "order by period_start, service nulls first"  # every measure query's own order
 
 
+# A query header line saying its rows add up: "-- Additive:" over services and periods (its
+# numerator and denominator count records that each fall in one service and one period, with
+# no condition on the sums), "-- Additive by service:" over services alone (db.additive).
+ADDITIVE, BY_SERVICE = "-- Additive:", "-- Additive by service:"
+WHOLE = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")  # counts: sums exact
+
+
+def additive(sql: str, over: str = "service") -> bool:
+    """True when a query's header says its rows add up over services (`over` "service") or
+    over the months of a quarter or year too ("period")."""
+    heads = (ADDITIVE, BY_SERVICE) if over == "service" else (ADDITIVE,)
+    return any(line.startswith(heads) for line in sql.splitlines())
+
+
 def _freeze(value):
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
@@ -97,14 +111,58 @@ def keep(con, jobs, fresh: bool = True, to: date | None = None) -> int:
             return None
         return name
 
+    # an additive query's quarters and years are summed from its months, not read again
+    summed = {
+        name: key(sql, bound | {"grain": "month"})
+        for name, (sql, bound) in todo.items()
+        if bound["grain"] != "month" and additive(sql, over="period")
+    }
+    summed = {name: month for name, month in summed.items() if month in todo}
     threads = con.execute("select current_setting('threads')").fetchall()[0][0]
     with ThreadPoolExecutor(max(1, min(int(threads), len(todo)))) as pool:
-        kept = [name for name in pool.map(store, todo) if name]
+        kept = [name for name in pool.map(store, [n for n in todo if n not in summed]) if name]
+    held, again = set(kept), []
+    for name, month in summed.items():
+        if month in held and _sum_months(con, name, month, todo[name][1]["grain"]):
+            kept.append(name)
+        else:  # not whole counts (or no months kept): the query itself
+            again.append(name)
+    with ThreadPoolExecutor(max(1, min(int(threads), len(again)))) as pool:
+        kept += [name for name in pool.map(store, again) if name]
     con.execute(
         f"insert into {INDEX} select k, 'kept_' || k, $to from unnest($k::VARCHAR[]) as t(k)",
         {"k": kept, "to": to},
     )
     return len(kept)
+
+
+def _sum_months(con, name: str, month: str, grain: str) -> bool:
+    """Keep an additive query's rows by quarter or year as the sums of its kept rows by
+    month (each period's records are its months' records), in the query's own columns and
+    types; False, keeping nothing, unless numerator and denominator are whole counts (a
+    sum of fractions in another order could differ in its last digit from the query's)."""
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() where table_name = $t "
+        "order by column_index",
+        {"t": f"kept_{month}"},
+    ).fetchall()
+    types = dict(columns)
+    if set(types) != {"period_start", "service", "numerator", "denominator"} or not all(
+        types[c] in WHOLE for c in ("numerator", "denominator")
+    ):
+        return False
+    made = {
+        "period_start": "period_start($grain, period_start) as period_start",
+        "service": "service",
+        "numerator": f"sum(numerator)::{types['numerator']} as numerator",
+        "denominator": f"sum(denominator)::{types['denominator']} as denominator",
+    }
+    con.execute(
+        f'create table "kept_{name}" as select {", ".join(made[c] for c, _ in columns)} '
+        f'from "kept_{month}" group by all {ORDER}',
+        {"grain": grain},
+    )
+    return True
 
 
 def index(con) -> dict[str, tuple[str, date]]:

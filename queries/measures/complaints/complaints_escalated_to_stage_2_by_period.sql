@@ -2,8 +2,8 @@
 -- (withdrawn ones left out) that have a stage 2 record, by the period of the stage 1 response.
 -- Recent periods rise as residents still have time to escalate.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Additive: counts of records in one service each, no condition on the sums, so a
--- selection of services is the sum of its services' rows (engine: summed_selection).
+-- Additive: counts of records in one service and one period each, no condition on the sums,
+-- so a selection of services, or a quarter's months, is the sum of their rows.
 -- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end,
 -- $services, $channels.
 with stage_two as (

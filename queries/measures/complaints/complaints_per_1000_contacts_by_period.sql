@@ -1,8 +1,9 @@
 -- Complaints per 1,000 contacts: stage 1 complaints received, per 1,000 contacts received
 -- in the same period and service (the catalogue's unit scales the ratio by 1,000).
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Additive: counts of records in one service each, no condition on the sums, so a
--- selection of services is the sum of its services' rows (engine: summed_selection).
+-- Additive by service: counts of records in one service each, no condition on the sums, so
+-- a selection of services is the sum of its services' rows (engine: summed_selection); not
+-- by period: a month's complaints count only against a month of contacts of their service.
 -- Parameters: $by (breakdown: service, channel, site or contractor), $grain, $start, $end,
 -- $services, $channels.
 with complaint_counts as (

@@ -4,8 +4,8 @@
 -- complaints are left out; one still open past its deadline counts as late; one open and
 -- not yet due is left out until it is.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Additive: counts of records in one service each, no condition on the sums, so a
--- selection of services is the sum of its services' rows (engine: summed_selection).
+-- Additive: counts of records in one service and one period each, no condition on the sums,
+-- so a selection of services, or a quarter's months, is the sum of their rows.
 -- Parameters: $by (breakdown: service, channel, site or contractor), $stage, $with_extension,
 -- $grain, $start, $end, $services, $channels.
 with clocks as (

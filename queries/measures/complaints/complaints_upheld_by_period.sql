@@ -2,8 +2,8 @@
 -- or not upheld) at one stage ($stage 1 or 2) or at either stage ($stage NULL), by the
 -- period of the response. Withdrawn and refused complaints are not decisions and are left out.
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Additive: counts of records in one service each, no condition on the sums, so a
--- selection of services is the sum of its services' rows (engine: summed_selection).
+-- Additive: counts of records in one service and one period each, no condition on the sums,
+-- so a selection of services, or a quarter's months, is the sum of their rows.
 -- Parameters: $stage, $by (breakdown: service, channel, site or contractor), $grain, $start, $end,
 -- $services, $channels.
 with decided as (

@@ -1,8 +1,8 @@
 -- Cases reopened: closed cases that were later reopened, as a share of cases closed, by the
 -- month they (first) closed. Read from cases_closed_monthly.
 -- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
--- Additive: counts of records in one service each, no condition on the sums, so a
--- selection of services is the sum of its services' rows (engine: summed_selection).
+-- Additive: counts of records in one service and one period each, no condition on the sums,
+-- so a selection of services, or a quarter's months, is the sum of their rows.
 -- Parameters: $by (service or channel), $grain, $start, $end, $services, $channels.
 with resolved as (
     select

@@ -5,8 +5,8 @@
 -- standard as simple ones (NULL = all cases).
 -- Read from cases_closed_monthly.
 -- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
--- Additive: counts of records in one service each, no condition on the sums, so a
--- selection of services is the sum of its services' rows (engine: summed_selection).
+-- Additive: counts of records in one service and one period each, no condition on the sums,
+-- so a selection of services, or a quarter's months, is the sum of their rows.
 -- Parameters: $services_involved, $by (service or channel), $grain, $start, $end,
 -- $services, $channels.
 with resolved as (

@@ -2,8 +2,8 @@
 -- training completion, contractor standards checks passed, or any other return. A period's
 -- figure is the sum of the returns that fall in it (a quarter adds up its monthly returns).
 -- Grain: one row per period and service, plus the all-services row (service NULL).
--- Additive: counts of records in one service each, no condition on the sums, so a
--- selection of services is the sum of its services' rows (engine: summed_selection).
+-- Additive: counts of records in one service and one period each, no condition on the sums,
+-- so a selection of services, or a quarter's months, is the sum of their rows.
 -- Parameters: $by (breakdown: service, channel, site or contractor), $measure_id (set by the
 -- catalogue), $grain, $start, $end, $services.
 with returns_in_scope as (
