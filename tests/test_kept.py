@@ -14,7 +14,7 @@ import pytest
 
 from scorecard import ingest
 from scorecard.engine import calendar as cal
-from scorecard.engine import catalogue, db, kept, measures
+from scorecard.engine import catalogue, db, frames, kept, measures
 from scorecard.engine.filters import Filters
 
 from support import MINI, ROOT, build
@@ -38,7 +38,8 @@ def _bound(measure, filters, by=None) -> dict:
 def _live(database, measure, bound):
     cursor = database._con.cursor()
     try:
-        return cursor.execute(db.sql_text(measure.sql), bound).df()
+        # as the engine reads a live result (text columns as Python objects: frames.named)
+        return frames.named(cursor.execute(db.sql_text(measure.sql), bound).df())
     finally:
         cursor.close()
 

@@ -67,6 +67,29 @@ def test_every_period_at_once_agrees_with_one_table_at_a_time():
     assert any(len(h) >= 2 for h in expected.values())  # complementary cases were tried
 
 
+def test_the_periods_a_selection_would_give_away_are_those_of_the_per_period_rule():
+    import random
+
+    from scorecard.engine.suppression import hidden_by_period, hides_selection, periods_hiding
+
+    rng = random.Random(11)
+    rows = pd.DataFrame(
+        [
+            {"period_start": p, "service": s, "base": rng.choice([0, 4, 9, 10, 30, float("nan")])}
+            for p in range(80)
+            for s in "ABCDE"
+            if rng.random() > 0.15
+        ]
+    )
+    by_period = hidden_by_period(rows, 10)
+    tried = 0
+    for chosen in (("A",), ("A", "B"), ("B", "C", "D"), ("A", "B", "C", "D", "E"), ("Z",)):
+        expected = {p for p, hidden in by_period.items() if hides_selection(hidden, chosen)}
+        assert periods_hiding(rows, 10, chosen) == expected, chosen
+        tried += len(expected)
+    assert tried >= 20  # periods that a selection would give away were among them
+
+
 # --- Counts: the primary rule in every published table -------------------------------------
 
 

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from ..settings import PARQUET_MANIFEST, ROOT
-from . import kept
+from . import frames, kept
 
 QUERIES = ROOT / "queries"
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -298,7 +298,7 @@ class Database:
         try:
             if found is not None:
                 return kept.rows(cursor, found, sql, bound)
-            return cursor.execute(sql, bound).df()
+            return frames.named(cursor.execute(sql, bound).df())
         finally:
             cursor.close()
 

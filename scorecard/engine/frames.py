@@ -47,25 +47,45 @@ def frame(columns: Mapping, index=None) -> pd.DataFrame:
         first = next(iter(columns.values()), ())
         length = len(first) if hasattr(first, "__len__") else 1
         index = pd.RangeIndex(length)
-    arrays = [column(values, len(index)).copy() for values in columns.values()]
+    arrays = [_held(column(values, len(index)).copy()) for values in columns.values()]
     if any(len(a) != len(index) for a in arrays):
         raise ValueError("every column must have one value per row")
     plain = all(
         isinstance(a, ExtensionArray) or (isinstance(a, np.ndarray) and a.dtype.kind in _PLAIN)
         for a in arrays
     )
-    # dates and times as numpy datetimes still go through pandas' own checks (their unit);
-    # pandas' own arrays (text held as Arrow, dates with their unit) are already checked
+    # pandas' own checks only for what it cannot take as it is: they would also make text
+    # held as Python objects Arrow text, which the engine reads back as objects
     return pd.DataFrame._from_arrays(
         arrays, columns=_names(tuple(columns)), index=index, verify_integrity=not plain
     )
 
 
+def _held(values):
+    """Numpy dates and times as pandas' own arrays (in a unit it holds: days as seconds)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "mM":
+        return pd.array(values)
+    return values
+
+
 @lru_cache(maxsize=256)
 def _names(names: tuple) -> pd.Index:
     """The column index for these names, made once (an index is never changed in place, so
-    frames share it; making one infers its text type, about 0.1 ms)."""
-    return pd.Index(names)
+    frames share it; making one infers its text type, about 0.1 ms), holding the names as
+    Python objects: pandas' own text index reads its names one by one, about 5 us a frame
+    every time `arrays` lists them, and the engine does that thousands of times a page."""
+    return pd.Index(names, dtype=object)
+
+
+def named(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame as DuckDB hands it over, made cheap for the engine to read: its column index
+    the shared one of Python objects (`_names`) and its text columns as Python objects
+    (pandas holds them as Arrow, and every pick of a service or channel from a text column
+    converted the column again)."""
+    text = {name: object for name, kind in frame.dtypes.items() if kind == "str"}
+    frame = frame.astype(text) if text else frame
+    frame.columns = _names(tuple(frame.columns))
+    return frame
 
 
 def arrays(frame: pd.DataFrame) -> dict:

@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..contracts import CHANNEL_WORDS
 from . import calendar as cal
+from . import frames
 
 INDEX = "kept_results"  # key -> table
 GRAINS = ("month", "quarter", "year")
@@ -180,7 +181,7 @@ def resident(con) -> dict[str, tuple[pd.DataFrame, date]]:
     once per data version and held in memory (a few hundred rows each, about 100,000 in all
     at scale 50), so a page's measures are served with no query at all."""
     return {
-        name: (con.execute(f'select * from "{table}" {ORDER}').df(), to)
+        name: (frames.named(con.execute(f'select * from "{table}" {ORDER}').df()), to)
         for name, (table, to) in index(con).items()
     }
 
@@ -190,17 +191,16 @@ def _between(con, kept, start: date, end: date) -> pd.DataFrame:
     memory, or read from the table."""
     held, _ = kept
     if isinstance(held, str):
-        return con.execute(
-            f'select * from "{held}" where period_start between $start and $end {ORDER}',
-            {"start": start, "end": end},
-        ).df()
+        return frames.named(
+            con.execute(
+                f'select * from "{held}" where period_start between $start and $end {ORDER}',
+                {"start": start, "end": end},
+            ).df()
+        )
     periods = held["period_start"].to_numpy()
     first = np.searchsorted(periods, np.datetime64(start), "left")
     last = np.searchsorted(periods, np.datetime64(end), "right")
-    frame = held.iloc[first:last].reset_index(drop=True)
-    if frame.empty:  # as DuckDB hands over no rows: text columns as `object`
-        return frame.astype({n: object for n, t in frame.dtypes.items() if t == "str"})
-    return frame
+    return held.iloc[first:last].reset_index(drop=True)
 
 
 def rows(con, kept: tuple, sql: str, bound: dict) -> pd.DataFrame | None:
@@ -223,7 +223,9 @@ def rows(con, kept: tuple, sql: str, bound: dict) -> pd.DataFrame | None:
     frame = _between(con, kept, start, whole_to)
     if whole_to >= end:
         return frame
-    part = con.execute(sql, bound | {"start": max(start, whole_to + timedelta(days=1))}).df()
+    part = frames.named(
+        con.execute(sql, bound | {"start": max(start, whole_to + timedelta(days=1))}).df()
+    )
     if part.empty:
         return frame
     return part if frame.empty else pd.concat([frame, part], ignore_index=True)

@@ -28,9 +28,8 @@ from .catalogue import Measure
 from .filters import Filters
 from .suppression import (
     SECONDARY,
-    hidden_by_period,
     hide,
-    hides_selection,
+    periods_hiding,
     protect,
     under,
 )
@@ -600,20 +599,25 @@ def _protect_selection(frame, measure, filters, groups, database, min_base) -> p
             continue
         if rows is None:
             rows = breakdown_rows(database, measure, filters, by, min_base)
-        for period, groups_hidden in hidden_by_period(rows, min_base).items():
-            if hides_selection(groups_hidden, chosen):
-                hidden.add(period)
+        hidden |= periods_hiding(rows, min_base, chosen)
     if not hidden:
         return frame
-    frame = frame.copy()
-    mask = frame["service"].isna() & frame["period_start"].isin(hidden) & ~frame["suppressed"]
-    frame.loc[mask, "suppressed"] = True
+    columns = frames.arrays(frame)
+    suppressed = np.asarray(columns["suppressed"], dtype=bool)
+    mask = (
+        pd.isna(columns["service"])
+        & np.isin(np.asarray(columns["period_start"], dtype=object), list(hidden))
+        & ~suppressed
+    )
+    if not mask.any():
+        return frame
+    columns["suppressed"] = suppressed | mask
     for column in ("value", "low", "high"):
-        if column in frame:
-            frame[column] = frame[column].astype(float)
-            frame.loc[mask, column] = np.nan
-    frame.loc[mask, "suppressed_by"] = SECONDARY
-    return frame
+        if column in columns:
+            columns[column] = np.where(mask, np.nan, _floats(columns[column]))
+    by = columns.get("suppressed_by", np.full(len(mask), np.nan, dtype=object))
+    columns["suppressed_by"] = np.where(mask, SECONDARY, np.asarray(by, dtype=object))
+    return frames.frame(columns, frame.index)
 
 
 def change(latest, earlier, measure: Measure) -> Change:

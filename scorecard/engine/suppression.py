@@ -121,6 +121,34 @@ def hidden_by_period(
     """`hidden_groups` for every period of a breakdown at once (the same rule as `protect`,
     worked out on arrays for all periods together: it runs for every measure on every
     filter change): period -> the groups hidden."""
+    codes, keys, labels, hidden = _hidden_rows(rows, min_base, group, base, period)
+    out: dict = {key: set() for key in keys}
+    for code, label in zip(codes[hidden], labels[hidden]):
+        out[keys[code]].add(label)
+    return out
+
+
+def periods_hiding(
+    rows: pd.DataFrame,
+    min_base: int,
+    chosen,
+    group: str = "service",
+    base: str = "base",
+    period: str = "period_start",
+) -> set:
+    """The periods of a breakdown in which a figure for the `chosen` groups would let a
+    hidden group be worked out (`hides_selection` of each period's `hidden_by_period`,
+    on arrays: the chosen groups hold some of the period's hidden groups, not all)."""
+    codes, keys, labels, hidden = _hidden_rows(rows, min_base, group, base, period)
+    inside = np.isin(labels, list(chosen))
+    some_in = np.bincount(codes[hidden & inside], minlength=len(keys)) > 0
+    some_out = np.bincount(codes[hidden & ~inside], minlength=len(keys)) > 0
+    return {keys[i] for i in np.flatnonzero(some_in & some_out)}
+
+
+def _hidden_rows(rows: pd.DataFrame, min_base: int, group: str, base: str, period: str):
+    """A breakdown's rows marked hidden or not by `protect`'s rule, every period at once:
+    (each row's period code, the periods, each row's group, hidden)."""
     codes, keys = pd.factorize(frames.values(rows, period), sort=False)
     labels = np.asarray(frames.values(rows, group), dtype=object)
     sizes = rows[base].to_numpy(dtype=float, na_value=np.nan)
@@ -137,10 +165,7 @@ def hidden_by_period(
         ranked = shown[order]
         first = np.r_[True, codes[ranked][1:] != codes[ranked][:-1]]
         hidden[ranked[first]] = True
-    out: dict = {key: set() for key in keys}
-    for code, label in zip(codes[hidden], labels[hidden]):
-        out[keys[code]].add(label)
-    return out
+    return codes, keys, labels, hidden
 
 
 def hides_selection(hidden: set, chosen) -> bool:
