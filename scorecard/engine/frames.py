@@ -82,10 +82,11 @@ def named(frame: pd.DataFrame) -> pd.DataFrame:
     the shared one of Python objects (`_names`) and its text columns as Python objects
     (pandas holds them as Arrow, and every pick of a service or channel from a text column
     converted the column again)."""
-    text = {name: object for name, kind in frame.dtypes.items() if kind == "str"}
-    frame = frame.astype(text) if text else frame
-    frame.columns = _names(tuple(frame.columns))
-    return frame
+    arrays = [frame._get_column_array(i) for i in range(frame.shape[1])]
+    arrays = [np.asarray(a, dtype=object) if a.dtype == "str" else a for a in arrays]
+    return pd.DataFrame._from_arrays(
+        arrays, columns=_names(tuple(frame.columns)), index=frame.index, verify_integrity=False
+    )
 
 
 def arrays(frame: pd.DataFrame) -> dict:
