@@ -2,7 +2,10 @@
 -- (contact_counts), named by the catalogue: calls answered within 60 seconds of calls,
 -- abandoned calls of calls, digital of all contacts, avoidable of those classified,
 -- resolved first time of those recorded ($numerator_count, $denominator_count).
--- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
+-- Grain: one row per period and service (or $by group), plus the all-services row (NULL),
+-- where either count is not nought (contact_counts holds no noughts).
+-- Additive: counts of records in one service and one period each, no condition on the sums,
+-- so a selection of services, or a quarter's months, is the sum of their rows.
 -- Parameters: $numerator_count, $denominator_count, $by (service, channel or site),
 -- $grain, $start, $end, $services, $channels.
 with counted as (
@@ -27,7 +30,6 @@ final as (
         sum(amount) filter (where count_name = $denominator_count) as denominator
     from counted
     group by grouping sets ((period_start, service), (period_start))
-    having sum(amount) filter (where count_name = $denominator_count) > 0
 )
 
 select * from final
