@@ -59,3 +59,42 @@ def test_merged_updates_nested_layout_and_removes_none():
         "height": 300,
     }
     assert base["xaxis"]["tickformat"] == "%b %Y"  # the base is left as it was
+
+
+def test_process_limits_are_drawn_per_segment_and_never_joined_across_a_rebase():
+    from types import SimpleNamespace
+
+    from scorecard.charts import measure as measure_charts
+
+    periods = [pd.Timestamp(f"2026-0{m}-01").date() for m in (4, 5, 6, 7, 8)]
+    series = pd.DataFrame(
+        {
+            "period_start": periods,
+            "label": [str(p) for p in periods],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "low": [None] * 5,
+            "high": [None] * 5,
+            "target": [None] * 5,
+        }
+    )
+    limits = pd.DataFrame(
+        {
+            "segment": [0, 0, 1, 1, float("nan")],  # the last row belongs to no segment
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "centre": [1.5, 1.5, 3.5, 3.5, None],
+            "upper": [10.0, 10.0, 20.0, 20.0, None],
+            "lower": [0.0, 0.0, 1.0, 1.0, None],
+            "near_upper": [7.0, 7.0, 14.0, 14.0, None],
+            "near_lower": [1.0, 1.0, 2.0, 2.0, None],
+            "signal": ["common"] * 5,
+            "direction": [""] * 5,
+        }
+    )
+    measure = SimpleNamespace(title="A measure", unit="%", decimals=1, survey=False)
+    fig = measure_charts.spc(series, limits, measure)
+    upper = next(t for t in fig.data if t.legendgroup == "upper")
+    x = [str(p) for p in periods]
+    assert list(upper.x) == [x[0], x[1], None, x[2], x[3], None]
+    assert list(upper.y) == [10.0, 10.0, None, 20.0, 20.0, None]
+    centre = next(t for t in fig.data if t.legendgroup == "centre")
+    assert list(centre.y) == [1.5, 1.5, None, 3.5, 3.5, None]

@@ -2,50 +2,17 @@
 -- stage 2, stage 2 outcome, referral to an Ombudsman and the Ombudsman's decision, as the
 -- links of a flow (Sankey) diagram. Nodes are codes ('s1', 's1:upheld', 's2', 's2:open',
 -- 'omb:lgsco', 'decision:pending'); the page puts them into words. An Ombudsman referral is
--- read from either stage (normally stage 2).
+-- read from either stage (normally stage 2). Each complaint's journey is matched at load
+-- (complaint_journeys).
 -- Grain: one row per link (step, source, target) with the number of complaints.
 -- Parameters: $start, $end (stage 1 received between), $services, $channels (lists or NULL).
-with stage_one as (
-    select
-        complaint_id,
-        coalesce(outcome, 'open') as outcome
-    from complaints
+with journeys as (
+    select *
+    from complaint_journeys
     where
-        stage = 1
-        and received_on between $start and $end
+        received_on between $start and $end
         and in_scope(service, $services)
         and in_scope(channel, $channels)
-),
-
-stage_two as (
-    select
-        complaint_id,
-        coalesce(outcome, 'open') as outcome
-    from complaints
-    where stage = 2
-),
-
-referrals as (
-    select
-        complaint_id,
-        max(ombudsman) as ombudsman,
-        coalesce(max(ombudsman_outcome), 'pending') as decision
-    from complaints
-    where coalesce(ombudsman, 'none') != 'none'
-    group by complaint_id
-),
-
-journeys as (
-    select
-        'omb:' || r.ombudsman as ombudsman_node,
-        'decision:' || r.decision as decision_node,
-        's1:' || s1.outcome as stage_one_node,
-        case when s2.complaint_id is not null then 's2:' || s2.outcome end as stage_two_node,
-        s2.complaint_id is not null as escalated,
-        r.complaint_id is not null as referred
-    from stage_one as s1
-    left join stage_two as s2 on s1.complaint_id = s2.complaint_id
-    left join referrals as r on s1.complaint_id = r.complaint_id
 ),
 
 links as (

@@ -79,3 +79,42 @@ select
     is_open and as_at_date > extended_due_by as overdue
 from final
 order by received_on, complaint_id, stage;
+
+-- Each stage 1 complaint's journey: its stage 1 outcome, its stage 2 (if it was escalated)
+-- and outcome, and an Ombudsman referral (from either stage) with the decision, as the
+-- nodes of the flow diagram (queries/complaints/complaint_flow_links.sql counts the links
+-- for the complaints chosen; the matching of stages, done once here, was most of its time).
+create or replace table complaint_journeys as
+with stage_two as (
+    select
+        complaint_id,
+        coalesce(outcome, 'open') as outcome
+    from complaints
+    where stage = 2
+),
+
+referrals as (
+    select
+        complaint_id,
+        max(ombudsman) as ombudsman,
+        coalesce(max(ombudsman_outcome), 'pending') as decision
+    from complaints
+    where coalesce(ombudsman, 'none') != 'none'
+    group by complaint_id
+)
+
+select
+    s1.received_on,
+    s1.service,
+    s1.channel,
+    'omb:' || r.ombudsman as ombudsman_node,
+    'decision:' || r.decision as decision_node,
+    's1:' || coalesce(s1.outcome, 'open') as stage_one_node,
+    case when s2.complaint_id is not null then 's2:' || s2.outcome end as stage_two_node,
+    s2.complaint_id is not null as escalated,
+    r.complaint_id is not null as referred
+from complaints as s1
+left join stage_two as s2 on s1.complaint_id = s2.complaint_id
+left join referrals as r on s1.complaint_id = r.complaint_id
+where s1.stage = 1
+order by s1.received_on;

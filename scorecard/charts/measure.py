@@ -6,6 +6,7 @@ function returning a new figure on the shared theme (`theme`); charts never clas
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -56,12 +57,23 @@ SIGNAL_WORDS = glossary.POINTS
 LIMIT_GREY = "#8C8C8C"
 
 
-def _segments(x, frame, column):
+def _segments(frame) -> list[np.ndarray]:
+    """Each segment's rows (positions in `frame`), segments in order, rows in theirs; rows
+    with no segment left out."""
+    segment = np.asarray(frame["segment"])
+    at = np.flatnonzero(~pd.isna(segment))
+    at = at[np.argsort(segment[at], kind="stable")]
+    breaks = np.flatnonzero(segment[at][1:] != segment[at][:-1]) + 1
+    return np.split(at, breaks) if len(at) else []
+
+
+def _segment_line(x, frame, parts, column):
     """A limit line per segment, broken between segments (None) so it never joins them."""
+    values = frame[column].tolist()
     xs, ys = [], []
-    for _, part in frame.assign(x=x).groupby("segment", sort=True):
-        xs += list(part["x"]) + [None]
-        ys += list(part[column]) + [None]
+    for part in parts:
+        xs += [x[i] for i in part] + [None]
+        ys += [values[i] for i in part] + [None]
     return xs, ys
 
 
@@ -84,9 +96,9 @@ def spc(
             ("near_upper", glossary.INNER, dict(color=GRID, width=1, dash="dot")),
             ("near_lower", None, dict(color=GRID, width=1, dash="dot")),
         ]
-    data = []
+    data, parts = [], _segments(spc_frame)
     for column, name, line in lines:
-        xs, ys = _segments(x, spc_frame, column)
+        xs, ys = _segment_line(x, spc_frame, parts, column)
         data.append(
             dict(
                 type="scatter",
