@@ -335,7 +335,7 @@ def test_a_selection_of_services_is_summed_exactly_from_every_service_s_rows(
                         database, measure, _bound(measure, filters, "service") | {"services": None}
                     )
                     live = _live(database, measure, _bound(measure, filters))
-                    got = measures.summed_selection(every, chosen)
+                    got = kept.summed_selection(every, chosen)
                     assert got is not None, (measure.id, filters)
                     assert list(got.dtypes) == list(live.dtypes), (measure.id, filters)
                     assert got.equals(live), (measure.id, filters)
@@ -350,10 +350,8 @@ def test_figures_for_several_services_are_the_same_summed_or_asked(sample, monke
     additive = _additive(cat)
     filters = replace(RANGES[1], services=("Council Tax", "Benefits", "Housing"))
     summed_calls = []
-    summed = measures.summed_selection
-    monkeypatch.setattr(
-        measures, "summed_selection", lambda *a: summed_calls.append(a) or summed(*a)
-    )
+    summed = kept.summed_selection
+    monkeypatch.setattr(kept, "summed_selection", lambda *a: summed_calls.append(a) or summed(*a))
     database.cache.clear()
     got = {m.id: measures._compute(database, m, filters, targets, 10) for m in additive}
     assert len(summed_calls) == len(additive)  # each summed, none asked
@@ -410,3 +408,41 @@ def test_additive_quarters_and_years_are_summed_from_the_kept_months(tmp_path, m
     assert kept.additive(db.sql_text(cat["complaints_per_1000_contacts"].sql))  # by service
     assert summed.count(True) >= 2 * 2 * len(by_period) - 8  # quarter and year, two splits
     assert summed.count(False) >= 1  # returns with fractions: asked again
+
+
+SPANS = [
+    (date(2024, 4, 1), date(2026, 9, 30)),  # whole months to the as-at date
+    (date(2025, 10, 1), date(2026, 9, 14)),  # the last month cut short: that part live
+    (date(2026, 3, 1), date(2026, 3, 31)),  # one month
+]
+
+
+@pytest.mark.parametrize("data", ["sample", "mini"])
+def test_an_additive_figure_pooled_over_months_is_summed_from_the_kept_months(
+    data, sample, mini_db, catalogue_, monkeypatch
+):
+    database, cat = sample if data == "sample" else (mini_db, catalogue_)
+    over_periods = [m for m in _by_period(cat) if kept.additive(db.sql_text(m.sql), "period")]
+    summed = []
+    span_from_months = kept.span_from_months
+    monkeypatch.setattr(
+        kept, "span_from_months", lambda rows: summed.append(1) or span_from_months(rows)
+    )
+    compared = 0
+    for measure in over_periods:
+        for start, end in SPANS:
+            for chosen in ((), *SELECTIONS[:2]):
+                for by in ("service", "channel"):
+                    filters = Filters("month", start, end, chosen)
+                    bound = _bound(measure, filters, by) | {"grain": "span"}
+                    live = _live(database, measure, bound)
+                    database.cache.clear()
+                    got = database.query(measure.sql, **bound)
+                    assert list(got.dtypes) == list(live.dtypes), (measure.id, bound)
+                    assert got.equals(live), (measure.id, bound)
+                    compared += 1
+    assert len(over_periods) >= 10
+    assert compared == len(over_periods) * len(SPANS) * 3 * 2
+    # summed, not asked, wherever kept rows serve: by service for every selection, by
+    # channel for all services (a channel breakdown of a selection is asked)
+    assert len(summed) == len(over_periods) * len(SPANS) * (3 + 1)

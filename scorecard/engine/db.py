@@ -275,7 +275,24 @@ class Database:
             frame = self._execute(sql, bound, found)
             if frame is not None:
                 return frame
-        return self.cache.get(self._key(name, bound), lambda: self._execute(sql, bound))
+        return self.cache.get(self._key(name, bound), lambda: self._work(name, sql, bound))
+
+    def _work(self, name: str, sql: str, bound: dict) -> pd.DataFrame:
+        """Rows that are not kept as asked: an additive query's rows pooled over a span are
+        summed from its kept rows by month (kept.span_from_months; for a selection of
+        services, from every service's: kept.summed_selection) where those serve the range;
+        anything else is worked out."""
+        if bound.get("grain") != "span" or not kept.additive(sql, over="period"):
+            return self._execute(sql, bound)
+        months, chosen = bound | {"grain": "month"}, bound.get("services")
+        if chosen and bound.get("by", "service") == "service":  # from every service's rows
+            months["services"] = None
+        found = self._kept_table(name, sql, months)
+        rows = None if found is None else self._execute(sql, months, found)
+        if rows is not None and months.get("services") != chosen:
+            rows = kept.summed_selection(rows, chosen)
+        summed = None if rows is None else kept.span_from_months(rows)
+        return self._execute(sql, bound) if summed is None else summed
 
     def kept(self, name: str, **params) -> bool:
         """True when the query's rows are kept (served from memory, no query at all)."""
@@ -286,7 +303,7 @@ class Database:
         another thread: DuckDB works outside Python's lock), unless they are kept."""
         sql, bound = sql_text(name), _bound(name, params)
         if self._kept_table(name, sql, bound) is None:
-            self.cache.get(self._key(name, bound), lambda: self._execute(sql, bound))
+            self.cache.get(self._key(name, bound), lambda: self._work(name, sql, bound))
 
     def _key(self, name: str, bound: dict) -> tuple:
         return (self.version, "query", name, tuple((k, _freeze(v)) for k, v in bound.items()))

@@ -166,6 +166,78 @@ def _sum_months(con, name: str, month: str, grain: str) -> bool:
     return True
 
 
+SPAN_START = np.datetime64("2000-01-01")  # the one period of grain 'span' (00_macros.sql)
+COUNTS = ("numerator", "denominator")
+
+
+def summed_selection(rows: pd.DataFrame, chosen) -> pd.DataFrame | None:
+    """An additive query's rows for a selection of services (db.additive), from its rows
+    for every service: each chosen service's rows, and per period their numerators and
+    denominators summed as the selection's total, first in the period, as the query orders
+    them. None (ask the query) unless the rows are whole counts in period order, so that
+    the sums are the query's own to the last digit."""
+    columns = frames.arrays(rows)
+    if set(columns) != {"period_start", "service", *COUNTS}:
+        return None
+    services = np.asarray(columns["service"], dtype=object)
+    picked = np.flatnonzero(np.isin(services, list(chosen)))
+    counts = {name: np.asarray(columns[name], dtype=float)[picked] for name in COUNTS}
+    if not all(_whole(v) for v in counts.values()):
+        return None
+    periods = np.asarray(columns["period_start"])[picked]
+    keys, first, codes = np.unique(periods, return_index=True, return_inverse=True)
+    if (np.diff(codes) < 0).any():  # not in period order: the query's own rows
+        return None
+    # each period's total, then its services in the query's own order
+    at_total = first + np.arange(len(keys))
+    at_row = np.arange(len(picked)) + codes + 1
+    out = {"period_start": np.empty(len(keys) + len(picked), dtype=periods.dtype)}
+    out["period_start"][at_total], out["period_start"][at_row] = keys, periods
+    out["service"] = np.full(len(out["period_start"]), np.nan, dtype=object)
+    out["service"][at_row] = services[picked]
+    for name, values in counts.items():
+        summed = np.empty(len(out["period_start"]))
+        summed[at_total] = np.bincount(codes, weights=values, minlength=len(keys))
+        summed[at_row] = values
+        out[name] = summed.astype(np.asarray(columns[name][:0]).dtype)  # the query's type
+    return frames.frame({name: out[name] for name in columns})
+
+
+def span_from_months(rows: pd.DataFrame) -> pd.DataFrame | None:
+    """An additive query's rows pooled over a span (grain 'span': one period), from its rows
+    by month over the same range: each group's (and the total's) numerator and denominator
+    summed, in the query's own order and types. None (ask the query) unless the rows are
+    whole counts, so that the sums are the query's own to the last digit."""
+    columns = frames.arrays(rows)
+    if not len(rows) or set(columns) != {"period_start", "service", *COUNTS}:
+        return None
+    if not all(_whole(columns[name]) for name in COUNTS):
+        return None
+    services = np.asarray(columns["service"], dtype=object)
+    total = pd.isna(services)
+    named = sorted(set(services[~total]))  # the query's order: the total, then by name
+    groups = ([None] if total.any() else []) + named
+    code = {s: i for i, s in enumerate(groups)}
+    codes = np.array([code[None] if t else code[s] for s, t in zip(services, total)])
+    out = {
+        "period_start": np.full(len(groups), SPAN_START).astype(
+            np.asarray(columns["period_start"]).dtype
+        ),
+        "service": np.array([np.nan if g is None else g for g in groups], dtype=object),
+    }
+    for name in COUNTS:
+        values = np.asarray(columns[name])
+        summed = np.bincount(codes, weights=values.astype(float), minlength=len(groups))
+        out[name] = summed.astype(values.dtype)  # the query's type
+    return frames.frame({name: out[name] for name in columns})
+
+
+def _whole(values) -> bool:
+    """True for counts that are whole numbers, none missing: their sums are exact."""
+    numbers = np.asarray(values, dtype=float)
+    return not (np.isnan(numbers).any() or (numbers != np.round(numbers)).any())
+
+
 def index(con) -> dict[str, tuple[str, date]]:
     """Every kept result's (table, date kept to) by key (none in a database built before
     they were)."""

@@ -520,42 +520,6 @@ def asked(database, measure: Measure, filters: Filters) -> list[dict]:
     return asks
 
 
-SUMMED = ("numerator", "denominator")  # what an additive query returns besides its keys
-
-
-def summed_selection(rows: pd.DataFrame, chosen) -> pd.DataFrame | None:
-    """An additive query's rows for a selection of services (db.additive), from its rows
-    for every service: each chosen service's rows, and per period their numerators and
-    denominators summed as the selection's total, first in the period, as the query orders
-    them. None (ask the query) unless the rows are whole counts in period order, so that
-    the sums are the query's own to the last digit."""
-    columns = frames.arrays(rows)
-    if set(columns) != {"period_start", "service", *SUMMED}:
-        return None
-    services = np.asarray(columns["service"], dtype=object)
-    picked = np.flatnonzero(np.isin(services, list(chosen)))
-    counts = {name: _floats(columns[name])[picked] for name in SUMMED}
-    if any(np.isnan(v).any() or (v != np.round(v)).any() for v in counts.values()):
-        return None
-    periods = np.asarray(columns["period_start"])[picked]
-    keys, first, codes = np.unique(periods, return_index=True, return_inverse=True)
-    if (np.diff(codes) < 0).any():  # not in period order: the query's own rows
-        return None
-    # each period's total, then its services in the query's own order
-    at_total = first + np.arange(len(keys))
-    at_row = np.arange(len(picked)) + codes + 1
-    out = {"period_start": np.empty(len(keys) + len(picked), dtype=periods.dtype)}
-    out["period_start"][at_total], out["period_start"][at_row] = keys, periods
-    out["service"] = np.full(len(out["period_start"]), np.nan, dtype=object)
-    out["service"][at_row] = services[picked]
-    for name, values in counts.items():
-        summed = np.empty(len(out["period_start"]))
-        summed[at_total] = np.bincount(codes, weights=values, minlength=len(keys))
-        summed[at_row] = values
-        out[name] = summed.astype(np.asarray(columns[name][:0]).dtype)  # the query's type
-    return frames.frame({name: out[name] for name in columns})
-
-
 def _full_breakdown(database, measure, filters, min_base) -> pd.DataFrame | None:
     """Every service's rows when a service filter is on (else the frame already has them)."""
     if not filters.services or "service" not in measure.dimensions:
@@ -568,7 +532,7 @@ def _rows(database, measure: Measure, filters: Filters, groups) -> pd.DataFrame:
     query, summed from every service's rows (already read for suppression), else asked."""
     if groups is not None and db.additive(measure.sql):
         every = _breakdown_query(database, measure, filters, "service")
-        rows = summed_selection(every, filters.services)
+        rows = kept.summed_selection(every, filters.services)
         if rows is not None:
             return rows
     return database.query(measure.sql, **query_params(measure, filters))
