@@ -446,3 +446,50 @@ def test_an_additive_figure_pooled_over_months_is_summed_from_the_kept_months(
     # summed, not asked, wherever kept rows serve: by service for every selection, by
     # channel for all services (a channel breakdown of a selection is asked)
     assert len(summed) == len(over_periods) * len(SPANS) * (3 + 1)
+
+
+@pytest.fixture(scope="module")
+def sample_by_channel(tmp_path_factory):
+    """The sample with each channel chosen alone kept for every extract (as for a large
+    council's contacts, cases and survey answers)."""
+    s, _ = build(SAMPLE, tmp_path_factory.mktemp("kept-channels"), keep_channels_from=0)
+    database = db.Database(s.cache_dir / ingest.current(s)["database"])
+    yield database, catalogue.load_catalogue(s.catalogue_file, s.digital_channels)
+    database.close()
+
+
+def test_one_service_s_rows_by_channel_are_read_from_each_channel_s_kept_rows(
+    sample_by_channel, monkeypatch
+):
+    """The rows by channel for one service, that suppression is decided over when a channel
+    is chosen, are put together from the kept rows of each channel chosen alone: the same
+    as the live query's, values, types and order, for every measure that can, and asked
+    live where a record has no channel (a 'Not recorded' group)."""
+    database, cat = sample_by_channel
+    follows = [
+        m
+        for m in _by_period(cat)
+        if {"service", "channel"} <= set(m.dimensions) and "by" in db.parameters(m.sql)
+    ]
+    recorded = [m for m in follows if measures._channels_recorded(database, m)]
+    assert {"contacts", "cases"} <= {s for m in recorded for s in m.sources}
+    compared = 0
+    for measure in recorded:
+        for filters in RANGES:
+            for service in ("Housing", "Council Tax", "No such service"):
+                chosen = replace(filters, services=(service,), channels=("phone",))
+                got = measures._one_service_by_channel(database, measure, chosen)
+                assert got is not None, (measure.id, chosen)
+                params = measures._breakdown_params(measure, chosen, "channel")
+                live = _live(database, measure, {k: params[k] for k in db.parameters(measure.sql)})
+                assert list(got.dtypes) == list(live.dtypes), (measure.id, chosen)
+                assert got.equals(live), (measure.id, chosen)
+                compared += 1
+    assert compared == len(recorded) * len(RANGES) * 3 >= 8 * len(RANGES) * 3
+    # a measure reading survey answers, some with no channel (the resident survey), is asked
+    unrecorded = [m for m in follows if m not in recorded]
+    assert unrecorded and all("satisfaction" in m.sources for m in unrecorded)
+    chosen = replace(RANGES[0], services=("Housing",), channels=("phone",))
+    assert measures._one_service_by_channel(database, unrecorded[0], chosen) is None
+    assert any(p.get("by") == "channel" for p in measures.asked(database, unrecorded[0], chosen))
+    assert not any(p.get("by") == "channel" for p in measures.asked(database, recorded[0], chosen))

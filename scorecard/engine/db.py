@@ -298,6 +298,12 @@ class Database:
         """True when the query's rows are kept (served from memory, no query at all)."""
         return self._kept_table(name, sql_text(name), _bound(name, params)) is not None
 
+    def kept_rows(self, name: str, **params) -> pd.DataFrame | None:
+        """The query's rows from its kept rows, or None when they are not kept."""
+        sql, bound = sql_text(name), _bound(name, params)
+        found = self._kept_table(name, sql, bound)
+        return None if found is None else self._execute(sql, bound, found)
+
     def warm(self, name: str, **params) -> None:
         """Work a query's rows out into the cache ahead of `query` asking for them (on
         another thread: DuckDB works outside Python's lock), unless they are kept."""

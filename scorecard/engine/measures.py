@@ -497,7 +497,66 @@ def breakdown_rows(
 
 def _breakdown_query(database, measure: Measure, filters: Filters, by: str) -> pd.DataFrame:
     """The query's own rows for every group of one dimension, the other filters kept."""
+    if by == "channel":
+        rows = _one_service_by_channel(database, measure, filters)
+        if rows is not None:
+            return rows
     return database.query(measure.sql, **_breakdown_params(measure, filters, by))
+
+
+def _by_channel_parts(database, measure: Measure, filters: Filters) -> list | None:
+    """For one service chosen, the kept queries its rows by channel are read from: every
+    service's rows (the service's own total), then every service's rows on each channel
+    chosen alone (kept for large extracts); None unless all are kept and every record the
+    measure reads has a channel (else a 'Not recorded' group would be missing)."""
+    wider = replace(filters, services=(), channels=())
+    own = query_params(measure, wider)
+    if (
+        filters.single_service is None
+        or own.get("by") != "service"
+        or "by" not in db.parameters(measure.sql)
+        or not _channels_recorded(database, measure)
+    ):
+        return None
+    parts = [(None, own)] + [
+        (c, query_params(measure, replace(wider, channels=(c,)))) for c in kept.CHANNELS
+    ]
+    return parts if all(database.kept(measure.sql, **p) for _, p in parts) else None
+
+
+def _channels_recorded(database, measure: Measure) -> bool:
+    """True when no record of the extracts the measure reads lacks a channel."""
+    unrecorded = database.reference(
+        ("unrecorded channels",),
+        lambda: dict(database.query("tables/unrecorded_channels").itertuples(index=False)),
+    )
+    return not any(unrecorded.get(extract, 0) for extract in measure.sources)
+
+
+def _one_service_by_channel(database, measure, filters) -> pd.DataFrame | None:
+    """The query's rows by channel for the one service chosen, from kept rows: on each
+    channel, that service's row of every service's rows on the channel chosen alone, and as
+    the total its row of every service's rows (the same records as the query would group,
+    so the same figures), in the query's own order; None when they are not kept."""
+    parts = _by_channel_parts(database, measure, filters)
+    if parts is None:
+        return None
+    service, picked, labels = filters.single_service, [], []
+    for label, params in parts:
+        rows = database.kept_rows(measure.sql, **params)
+        if rows is None:  # a range the kept rows cannot serve
+            return None
+        columns = frames.arrays(rows)
+        at = np.flatnonzero(np.asarray(columns["service"], dtype=object) == service)
+        picked.append({name: values[at] for name, values in columns.items()})
+        labels.append(np.full(len(at), np.nan if label is None else label, dtype=object))
+    out = {name: np.concatenate([p[name] for p in picked]) for name in picked[0]}
+    out["service"] = np.concatenate(labels)
+    # by period, the total first, then the channels by name
+    total = pd.isna(out["service"])
+    names = np.where(total, "", out["service"]).astype(str)
+    order = np.lexsort((names, ~total, np.asarray(out["period_start"])))
+    return frames.frame({name: values[order] for name, values in out.items()})
 
 
 def _breakdown_params(measure: Measure, filters: Filters, by: str) -> dict:
@@ -515,7 +574,11 @@ def asked(database, measure: Measure, filters: Filters) -> list[dict]:
     asks = [_breakdown_params(measure, filters, "service")] if groups else []
     if not groups or not (filters.single_service or db.additive(measure.sql)):
         asks.append(query_params(measure, filters))
-    if filters.channels and "channel" in measure.dimensions:
+    if (
+        filters.channels
+        and "channel" in measure.dimensions
+        and _by_channel_parts(database, measure, filters) is None
+    ):
         asks.append(_breakdown_params(measure, filters, "channel"))
     return asks
 
