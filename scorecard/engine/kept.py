@@ -269,10 +269,12 @@ def _between(con, kept, start: date, end: date) -> pd.DataFrame:
                 {"start": start, "end": end},
             ).df()
         )
-    periods = held["period_start"].to_numpy()
+    periods = frames.values(held, "period_start")
     first = np.searchsorted(periods, np.datetime64(start), "left")
     last = np.searchsorted(periods, np.datetime64(end), "right")
-    return held.iloc[first:last].reset_index(drop=True)
+    frame = held.iloc[first:last]  # pandas copies on write: the rows held stay as they are
+    frame.index = pd.RangeIndex(last - first)
+    return frame
 
 
 def rows(con, kept: tuple, sql: str, bound: dict) -> pd.DataFrame | None:
