@@ -618,3 +618,20 @@ def test_one_pass_and_the_careful_path_load_the_same_tables(tmp_path, monkeypatc
     assert rejected["contacts"] == 4 and rejected["cases"] == 2 and rejected["satisfaction"] == 2
     lines = {(r[0], r[2]) for r in one_pass[0]["rejects"]}
     assert {("contacts", 15), ("contacts", 16), ("contacts", 17), ("contacts", 18)} <= lines
+
+
+def test_a_contacts_extract_of_one_channel_is_warned_about_with_its_count(tmp_path):
+    data = _copy(tmp_path)
+    frame = pd.read_csv(data / "contacts.csv", dtype=str, keep_default_na=False)
+    frame["channel"] = "phone"
+    frame.to_csv(data / "contacts.csv", index=False)
+    _, result = build(data, tmp_path / "cache")
+    warned = [w for w in result.warnings if w.startswith("contacts: every one of")]
+    assert warned == [
+        f"contacts: every one of the {len(frame):,} contacts is phone. If the extract covers "
+        'phone only, say so in the mapping file ([contacts] scope = { channels = ["phone"] }), '
+        'so that measures needing every channel, such as digital take-up, say "Not measured" '
+        "rather than 0% or 100%."
+    ]
+    _, mixed = build(MINI, tmp_path / "mixed")
+    assert not [w for w in mixed.warnings if w.startswith("contacts: every one of")]

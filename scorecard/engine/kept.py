@@ -122,12 +122,18 @@ def keep(con, jobs, fresh: bool = True, to: date | None = None) -> int:
     threads = con.execute("select current_setting('threads')").fetchall()[0][0]
     with ThreadPoolExecutor(max(1, min(int(threads), len(todo)))) as pool:
         kept = [name for name in pool.map(store, [n for n in todo if n not in summed]) if name]
-    held, again = set(kept), []
-    for name, month in summed.items():
-        if month in held and _sum_months(con, name, month, todo[name][1]["grain"]):
-            kept.append(name)
-        else:  # not whole counts (or no months kept): the query itself
-            again.append(name)
+    held = set(kept)
+
+    def add_up(name: str) -> bool:
+        if summed[name] not in held:
+            return False
+        with con.cursor() as cursor:
+            return _sum_months(cursor, name, summed[name], todo[name][1]["grain"])
+
+    with ThreadPoolExecutor(max(1, min(int(threads), len(summed)))) as pool:
+        added = dict(zip(summed, pool.map(add_up, summed)))
+    kept += [name for name in summed if added[name]]
+    again = [name for name in summed if not added[name]]  # not whole counts: the query itself
     with ThreadPoolExecutor(max(1, min(int(threads), len(again)))) as pool:
         kept += [name for name in pool.map(store, again) if name]
     con.execute(
