@@ -118,3 +118,22 @@ def test_a_first_build_with_a_bad_file_serves_the_rest_and_keeps_saying_so(tmp_p
     assert again.problems == first.problems
     assert ingest.status(s)["ok"] is False
     assert _read_served(s)[0] == 12  # the contacts are served
+
+
+def test_each_refresh_keeps_the_database_served_and_the_one_before_it(tmp_path):
+    """Older databases are deleted (while the new one is built), each with its rejected
+    rows: the one served and the one before it stay, for sessions still reading it."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    s, first = build(data, tmp_path / "cache")
+    served = [first.database]
+    for n in range(3):
+        text = (data / "targets.csv").read_text(encoding="utf-8")  # a row more each time
+        (data / "targets.csv").write_text(text + text.splitlines()[-1] + "\n", encoding="utf-8")
+        result = ingest.refresh(s)
+        assert result.rebuilt, n
+        served.append(result.database)
+    left = sorted(p.name for p in s.cache_dir.glob("db-*.duckdb"))
+    assert left == sorted(served[-2:])
+    csvs = sorted(p.name for p in s.cache_dir.glob("db-*.rejects.csv"))
+    assert csvs == sorted(n.removesuffix(".duckdb") + ".rejects.csv" for n in served[-2:])

@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -333,6 +334,7 @@ def _build(
     settings: Settings,
     served: Path | None = None,
     changed=None,
+    rejects: Path | None = None,
 ) -> None:
     """Write a complete database to `target` (a new file), extract by extract; or, given the
     database being served and the extracts that `changed`, a copy of it with only those
@@ -387,6 +389,8 @@ def _build(
             {"r": checks.FUTURE_REASON},
         ).fetchall()[0][0]
         _record(con, result)
+        if rejects is not None:
+            _write_rejects(con, rejects)
     finally:
         con.close()
 
@@ -700,17 +704,22 @@ def _refresh_locked(settings: Settings, force: bool, wait: bool) -> BuildResult:
     building = settings.cache_dir / (name + ".building")
     rejects = rejects_path(settings.cache_dir / name)
     try:
-        _build(
-            building,
-            files,
-            skipped,
-            mappings,
-            result,
-            settings,
-            changed=changed,
-            served=None if changed is None else settings.cache_dir / served["database"],
-        )
-        _write_rejects(building, rejects)
+        # the databases no longer needed once this one is served are deleted meanwhile
+        # (a large file takes a while to delete): all but the one being served
+        with ThreadPoolExecutor(1) as pruner:
+            if served:
+                pruner.submit(_prune, settings.cache_dir, served["database"], 0)
+            _build(
+                building,
+                files,
+                skipped,
+                mappings,
+                result,
+                settings,
+                changed=changed,
+                served=None if changed is None else settings.cache_dir / served["database"],
+                rejects=rejects,
+            )
     except BaseException:
         building.unlink(missing_ok=True)  # never leave a half-built file behind
         rejects.unlink(missing_ok=True)
@@ -740,17 +749,13 @@ def _refresh_locked(settings: Settings, force: bool, wait: bool) -> BuildResult:
     return result
 
 
-def _write_rejects(database: Path, target: Path) -> None:
+def _write_rejects(con, target: Path) -> None:
     """Every rejected and excluded row as a spreadsheet-safe CSV (no cell runs as a formula)."""
-    con = db.connect(database)
-    try:
-        frame = con.execute(
-            "select 'rejected' as outcome, * from rejects union all "
-            "select 'excluded by design', * from exclusions "
-            "order by extract, file, line, column_name, reason, outcome"
-        ).df()
-    finally:
-        con.close()
+    frame = con.execute(
+        "select 'rejected' as outcome, * from rejects union all "
+        "select 'excluded by design', * from exclusions "
+        "order by extract, file, line, column_name, reason, outcome"
+    ).df()
     target.write_text(exports.safe_csv(frame), encoding="utf-8")
 
 
@@ -799,14 +804,15 @@ def _failed(settings: Settings, now: str, problems: list[str]) -> BuildResult:
     return result
 
 
-def _prune(cache_dir: Path, keep: str) -> None:
-    """Delete older databases, keeping the newest few (sessions may still be reading them)."""
+def _prune(cache_dir: Path, keep: str, others: int = KEEP_DATABASES - 1) -> None:
+    """Delete older databases, keeping `keep` and the newest few others (sessions may still
+    be reading them)."""
     older = sorted(
         (p for p in cache_dir.glob("db-*.duckdb") if p.name != keep),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
-    for path in older[KEEP_DATABASES - 1 :]:
+    for path in older[others:]:
         path.unlink(missing_ok=True)
         rejects_path(path).unlink(missing_ok=True)
 
