@@ -125,6 +125,69 @@ def test_satisfaction_by_ward(mini_db):
     assert castle["numerator"] == 2.5  # R2 (4, 1.0) and R4 (5, 1.5) trust the council
 
 
+def test_satisfaction_by_resident_group(mini_db):
+    frame = mini_db.query(
+        "understanding/satisfaction_by_resident_group",
+        survey="resident_survey",
+        question="satisfied_with_council",
+        only_channels=None,
+        digital=None,
+        start=date(2026, 8, 1),
+        end=SEP_END,
+        services=None,
+        channels=None,
+    )
+    # satisfied with the council: R1 (5, weight 2) and R3 (4, 0.5); R2 (2, 1.0), R4 (1, 1.5)
+    row = _rows(frame, dimension="disability", resident_group="Not disabled").iloc[0]
+    assert (row["numerator"], row["denominator"], row["sum_w2"], row["base"]) == (
+        2.5,
+        2.5,
+        4.25,
+        2,
+    )
+    row = _rows(frame, dimension="disability", resident_group="Disabled").iloc[0]
+    assert (row["numerator"], row["denominator"], row["sum_w2"], row["base"]) == (
+        0.0,
+        2.5,
+        3.25,
+        2,
+    )
+    row = _rows(frame, dimension="deprivation", resident_group="5 (least deprived)").iloc[0]
+    assert (row["numerator"], row["base"]) == (0.5, 1)  # R3 alone
+    # five dimensions, each group once: age 4, disability 2, ethnicity 3, language 2, IMD 4
+    assert len(frame) == 15 and frame["base"].groupby(frame["dimension"]).sum().eq(4).all()
+
+
+def test_resident_group_bases_by_service_and_channel(mini_db):
+    common = dict(
+        survey="post_contact",
+        question="overall_satisfaction",
+        only_channels=None,
+        start=SEP_START,
+        end=SEP_END,
+        services=None,
+        channels=None,
+    )
+    # digital: P3 (Housing, app) and P4 (Waste, web); not digital: P1 P2 P5 P6
+    digital = mini_db.query(
+        "understanding/resident_group_bases_by_service", by="service", digital=True, **common
+    )
+    ages = _rows(digital, dimension="age")
+    assert list(zip(ages["resident_group"], ages["service"], ages["base"])) == [
+        ("65-74", "Waste and Recycling", 1),
+        ("75+", "Housing", 1),
+    ]
+    offline = mini_db.query(
+        "understanding/resident_group_bases_by_service", by="channel", digital=False, **common
+    )
+    not_disabled = _rows(offline, dimension="disability", resident_group="Not disabled")
+    # P1 phone, P2 phone, P5 face to face (P6 is disabled)
+    assert dict(zip(not_disabled["service"], not_disabled["base"])) == {
+        "face_to_face": 1,
+        "phone": 2,
+    }
+
+
 def test_demand_by_hour_averages_over_the_days_the_extract_covers(monkeypatch, tmp_path):
     # a four-week extract: 8 calls every Monday at 10:00 from 7 to 28 September 2026. Per
     # Monday that is 8, not 32 spread over the 52 Mondays of the twelve months shown.

@@ -76,6 +76,25 @@ with counted as (
 select * from counted
 order by month_start;
 
+-- Avoidable contacts counted by month, service, channel and reason (the reasons chart:
+-- queries/access/avoidable_contact_by_service_and_reason.sql; how many were classified at all
+-- is in contacts_monthly).
+create or replace table contacts_avoidable as
+with counted as (
+    select
+        month_start,
+        service,
+        channel,
+        coalesce(avoidable_reason, 'Reason not recorded') as reason,
+        count(*) as avoidable
+    from contacts_v
+    where avoidable
+    group by all
+)
+
+select * from counted
+order by month_start;
+
 -- The same counts in long form (one row per count), so one question file can read any of
 -- them by name: the catalogue binds which count is the numerator and which the denominator.
 create or replace table contact_counts as

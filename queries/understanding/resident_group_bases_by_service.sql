@@ -1,35 +1,28 @@
 -- How many answers each resident group has in each service (or channel, $by), with the
 -- other filter kept: the breakdown a filtered resident-group table is suppressed against, so
 -- a small group in one service cannot be worked out from the council's figure and the other
--- services'.
+-- services'. Read from the answers counted by month and resident group
+-- (satisfaction_groups_monthly), as satisfaction_by_resident_group.sql reads them.
 -- Grain: one row per dimension, group and service (or channel) over the span $start to $end.
 -- Parameters: $survey, $question, $only_channels, $digital, $start, $end, $by, $services,
 -- $channels.
 with answers as (
     select
-        breakdown($by, s.service, s.channel, null, null) as grp,
-        s.age,
-        s.disability_group as disability,
-        s.ethnicity_group as ethnicity,
-        s.first_language,
-        s.deprivation
-    from satisfaction_groups_v as s
+        g.dimension,
+        g.resident_group,
+        g.answers,
+        breakdown($by, g.service, g.channel, null, null) as grp
+    from satisfaction_groups_monthly as g
     where
-        s.survey = $survey
-        and ($question is null or s.question = $question)
-        and s.responded_on between $start and $end
-        and in_scope(s.channel, $only_channels)
+        g.survey = $survey
+        and ($question is null or g.question = $question)
+        and g.month_start between $start and $end
+        and in_scope(g.channel, $only_channels)
         and ($digital is null or coalesce(
-            s.channel in (select d.channel from digital_channels as d), false
+            g.channel in (select d.channel from digital_channels as d), false
         ) = $digital)
-        and in_scope(s.service, $services)
-        and in_scope(s.channel, $channels)
-),
-
-long as (
-    unpivot answers
-    on age, disability, ethnicity, first_language, deprivation
-    into name dimension value resident_group
+        and in_scope(g.service, $services)
+        and in_scope(g.channel, $channels)
 ),
 
 final as (
@@ -37,8 +30,8 @@ final as (
         dimension,
         resident_group,
         grp as service,
-        count(*) as base
-    from long
+        sum(answers)::bigint as base
+    from answers
     where grp is not null
     group by dimension, resident_group, grp
 )

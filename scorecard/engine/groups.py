@@ -73,16 +73,27 @@ def lower_but_not_flagged(table: pd.DataFrame) -> list[str]:
     """Groups shown with a lower figure than a group flagged as less satisfied in the same
     dimension, but not flagged themselves (a wider interval): in words,
     'aged 16-24 (54.9% of 41 answers)', so a reader is told why."""
+    shown = [
+        (d, g, v, b, w)
+        for d, g, v, b, w, hidden in zip(
+            table["dimension"],
+            table["resident_group"],
+            table["value"],
+            table["base"],
+            table["versus_rest"],
+            table["suppressed"].astype(bool),
+        )
+        if not hidden
+    ]
     out = []
-    for dimension, rows in table.groupby("dimension", observed=True, sort=False):
-        shown = rows[~rows["suppressed"].astype(bool)]
-        flagged = shown[shown["versus_rest"] == "lower"]
-        if flagged.empty:
+    for dimension in dict.fromkeys(d for d, *_ in shown):  # in the table's order
+        flagged = [v for d, _, v, _, w in shown if d == dimension and w == "lower" and v == v]
+        if not flagged:
             continue
-        quiet = shown[(shown["versus_rest"] == "") & (shown["value"] < flagged["value"].max())]
         out += [
-            f"{phrase(dimension, r.resident_group)} ({r.value:.1f}% of {int(r.base):,} answers)"
-            for r in quiet.itertuples()
+            f"{phrase(dimension, g)} ({v:.1f}% of {int(b):,} answers)"
+            for d, g, v, b, w in shown
+            if d == dimension and w == "" and v < max(flagged)
         ]
     return out
 

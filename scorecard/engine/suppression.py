@@ -257,16 +257,15 @@ def withhold(
     is published elsewhere (a title, a chart, a percentage of it), within each group of the
     `by` column(s) (None: the whole table). Where one count in a total is withheld, the next
     smallest is too, until no total has exactly one."""
-    out = frame.copy()
-    rows = len(out)
+    rows = len(frame)
     names = list(dict.fromkeys((*bases, *counts)))
-    sizes = {c: _numbers(out, c) for c in names}
+    sizes = {c: _numbers(frame, c) for c in names}
     whole = np.zeros(rows, dtype=bool)
     for column in bases:
         whole |= _small(sizes[column], min_base)
     cells = {c: _small(sizes[c], min_base) | whole for c in names}
     secondary = {c: np.zeros(rows, dtype=bool) for c in names}
-    totals = _totals(out, total, summed, by)
+    totals = _totals(frame, total, summed, by)
     while True:  # each pass hides one more count, so this ends
         extra = next(
             (found for found in (_complement(cells, sizes, *t) for t in totals) if found), None
@@ -280,16 +279,23 @@ def withhold(
         c: whole | np.any([cells[d] for d in deps] or [whole], axis=0)
         for c, deps in sources.items()
     }
+    # made a frame once, from arrays (it runs for every published table of counts)
+    out = {name: frame[name] for name in frame.columns}
     for column in names:
-        values = pd.to_numeric(out[column], errors="coerce").round().astype("Int64")
-        out[column] = values.mask(cells[column])
+        blank = np.isnan(sizes[column]) | cells[column]
+        whole_numbers = np.rint(np.where(blank, 0, sizes[column])).astype("int64")
+        out[column] = pd.arrays.IntegerArray(whole_numbers, blank)
     for column, hide in hidden_derived.items():
-        out[column] = out[column].mask(hide)
+        if hide.any():
+            out[column] = pd.Series(out[column], index=frame.index).mask(hide)
     if note:
-        words = [_why(i, whole, cells, secondary, min_base) for i in range(rows)]
-        before = out[note].fillna("").astype(str) if note in out else [""] * rows
+        shown = ~np.any([whole, *cells.values()], axis=0)
+        words = [
+            "" if shown[i] else _why(i, whole, cells, secondary, min_base) for i in range(rows)
+        ]
+        before = frame[note].fillna("").astype(str) if note in frame else [""] * rows
         out[note] = ["; ".join(p for p in (b, w) if p) for b, w in zip(before, words)]
-    return out
+    return pd.DataFrame(out, index=frame.index)
 
 
 def _totals(frame: pd.DataFrame, total, summed, by) -> list[tuple]:
@@ -300,13 +306,16 @@ def _totals(frame: pd.DataFrame, total, summed, by) -> list[tuple]:
         out += [(head, i, [(p, i) for p in parts]) for i in range(len(frame))]
     keys = [None] if by is None else ([by] if isinstance(by, str) else list(by))
     for key in keys:
-        groups = (
-            [np.arange(len(frame))]
-            if key is None
-            else [np.flatnonzero((frame[key] == g).to_numpy()) for g in frame[key].unique()]
-        )
+        groups = [np.arange(len(frame))] if key is None else _row_groups(frame[key])
         out += [(None, None, [(c, i) for i in rows]) for c in summed for rows in groups]
     return out
+
+
+def _row_groups(column: pd.Series) -> list[np.ndarray]:
+    """The row numbers of each value of `column`, in order of first appearance (a row with
+    no value is in none)."""
+    codes, values = pd.factorize(column)
+    return [np.flatnonzero(codes == code) for code in range(len(values))]
 
 
 def _complement(cells: dict, sizes: dict, head, row, parts) -> tuple | None:

@@ -34,14 +34,19 @@ def trend_table(result: MeasureResult) -> pd.DataFrame:
             "Status": ["" if h else RAG_WORDS[r] for h, r in zip(hidden, s["rag"])],
             "Suppressed": hidden,
             "Suppressed because": [
-                hidden_text(row, result.min_base) if h else ""
-                for h, (_, row) in zip(hidden, s.iterrows())
+                hidden_text({"suppressed_by": by}, result.min_base) if h else ""
+                for h, by in zip(hidden, _column(s, "suppressed_by"))
             ],
         }
     )
     if m.lag_days:
         out["Provisional"] = [result.complete_on(p) is not None for p in s["period_start"]]
     return out
+
+
+def _column(frame: pd.DataFrame, name: str):
+    """A column's values, or None for each row where the frame has no such column."""
+    return frame[name] if name in frame else [None] * len(frame)
 
 
 def spc_words(result: MeasureResult) -> str:
