@@ -5,6 +5,7 @@ answer the top themes. Each returns a `panels.Panel` (finding, figure, table, al
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..charts import complaints as charts
@@ -23,23 +24,23 @@ def service_rates(database, scope: cx.Scope, catalogue: dict, min_base: int) -> 
         "escalated": "complaints_escalated",
         "upheld": "complaints_upheld",
     }
-    merged = None
+    columns: dict[str, dict] = {}  # column -> service -> value
     for name, measure_id in parts.items():
         measure = catalogue[measure_id]
         params = cx.PARAM_DEFAULTS | scope.params(grain="span") | measure.params
         rows = database.query(measure.sql, **params)
         rows = rows[rows["service"].notna()].rename(columns={"denominator": "base"})
         rows = protect(rows.reset_index(drop=True), min_base if name != "per_1000" else 1)
-        rows[name] = rows["numerator"] / rows["base"] * measure.scale
-        rows = rows.rename(
-            columns={
-                "numerator": f"{name}_n",
-                "base": f"{name}_base",
-                "suppressed_reason": f"{name}_note",
-            }
-        )
-        keep = rows[["service", name, f"{name}_n", f"{name}_base", f"{name}_note"]]
-        merged = keep if merged is None else merged.merge(keep, on="service", how="outer")
+        services = rows["service"]
+        columns[name] = dict(zip(services, rows["numerator"] / rows["base"] * measure.scale))
+        columns[f"{name}_n"] = dict(zip(services, rows["numerator"]))
+        columns[f"{name}_base"] = dict(zip(services, rows["base"]))
+        columns[f"{name}_note"] = dict(zip(services, rows["suppressed_reason"]))
+    services = sorted({s for values in columns.values() for s in values})  # every service
+    merged = pd.DataFrame(
+        {"service": services}
+        | {c: [values.get(s, np.nan) for s in services] for c, values in columns.items()}
+    )
     return merged.sort_values("per_1000", ascending=False, na_position="last")
 
 
@@ -47,15 +48,29 @@ def theme_counts(database, scope: cx.Scope, grain: str, top: int = 5) -> pd.Data
     """New complaints by theme and period: the `top` themes over the span, the rest as
     'Other themes'."""
     frame = database.query("complaints/categories_by_period", **scope.params(grain=grain))
-    totals = (
-        frame.groupby("category")["complaints"].sum().sort_values(ascending=False, kind="stable")
+    totals: dict = {}
+    for category, n in zip(frame["category"], frame["complaints"]):
+        totals[category] = totals.get(category, 0) + n
+    leaders = sorted(sorted(totals), key=lambda c: -totals[c])[:top]  # ties by name
+    rank = {t: i for i, t in enumerate(leaders)}
+    summed: dict = {}  # (period, theme) -> [complaints, upheld]
+    for period, category, n, upheld in zip(
+        frame["period_start"], frame["category"], frame["complaints"], frame["upheld"]
+    ):
+        theme = category if category in rank else "Other themes"
+        counts = summed.setdefault((pd.Timestamp(period).date(), theme), [0, 0])
+        counts[0] += n
+        counts[1] += upheld
+    keys = sorted(summed, key=lambda k: (k[0], rank.get(k[1], top)))
+    return pd.DataFrame(
+        {
+            "period_start": [period for period, _ in keys],
+            "theme": [theme for _, theme in keys],
+            "complaints": pd.array([summed[k][0] for k in keys], dtype="int64"),
+            "upheld": pd.array([summed[k][1] for k in keys], dtype="int64"),
+            "rank": [float(rank.get(theme, top)) for _, theme in keys],
+        }
     )
-    leaders = list(totals.index[:top])
-    frame["theme"] = frame["category"].where(frame["category"].isin(leaders), "Other themes")
-    out = frame.groupby(["period_start", "theme"], as_index=False)[["complaints", "upheld"]].sum()
-    out["period_start"] = pd.to_datetime(out["period_start"]).dt.date
-    out["rank"] = out["theme"].map({t: i for i, t in enumerate(leaders)}).fillna(top)
-    return out.sort_values(["period_start", "rank"]).reset_index(drop=True)
 
 
 def contractor_counts(database, scope: cx.Scope, min_base: int) -> pd.DataFrame:
@@ -85,13 +100,10 @@ RATE_NOTES = {"escalated": "escalation", "upheld": "upheld rate"}
 
 def _notes(frame) -> list[str]:
     """Why a service's rate is blank, in words."""
+    notes = [[(word, note) for note in frame[f"{key}_note"]] for key, word in RATE_NOTES.items()]
     return [
-        "; ".join(
-            f"{word}: {note}"
-            for key, word in RATE_NOTES.items()
-            if isinstance(note := row[f"{key}_note"], str) and note
-        )
-        for _, row in frame.iterrows()
+        "; ".join(f"{word}: {note}" for word, note in row if isinstance(note, str) and note)
+        for row in zip(*notes)
     ]
 
 
@@ -280,16 +292,18 @@ def learning_panel(database, scope, min_base: int, top: int = 5) -> Panel:
     table = suppression.withhold(
         _action_rows(frame), min_base, bases=THEME_COUNTS[:1], counts=THEME_COUNTS[1:]
     )
-    themes = frame.groupby("theme_rank", sort=True).agg(
-        category=("category", "first"), covered=("action_id", lambda a: a.notna().any())
-    )
-    missing = list(themes.loc[~themes["covered"], "category"])
+    themes: dict = {}  # rank -> [theme, has an action]
+    for rank, theme, action in zip(frame["theme_rank"], frame["category"], frame["action_id"]):
+        if not fmt.missing(rank):
+            themes.setdefault(rank, [theme, False])[1] |= not fmt.missing(action)
+    covered = [themes[rank] for rank in sorted(themes)]
+    missing = [theme for theme, has in covered if not has]
     title = (
         (
-            f"{int(themes['covered'].sum())} of the {len(themes)} most common themes have an "
-            "action in the plan"
+            f"{sum(has for _, has in covered)} of the {len(covered)} most common themes have "
+            "an action in the plan"
         )
-        if len(themes)
+        if covered
         else "No complaint themes in the period"
     )
     if missing:

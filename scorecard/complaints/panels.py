@@ -51,10 +51,14 @@ def wide(table: pd.DataFrame, index: str, columns: str, values: str) -> tuple[li
     values per label (a combination not in the table is none; a withheld one is blank, so it
     is not drawn)."""
     labels = list(dict.fromkeys(table[index]))
-    series = {}
-    for name, part in table.groupby(columns, sort=False):
-        at = dict(zip(part[index], part[values]))
-        series[name] = [None if pd.isna(v) else v for v in (at.get(r, 0) for r in labels)]
+    parts: dict = {}  # column -> label -> value
+    for name, label, value in zip(table[columns], table[index], table[values]):
+        if not pd.isna(name):
+            parts.setdefault(name, {})[label] = value
+    series = {
+        name: [None if pd.isna(v) else v for v in (at.get(r, 0) for r in labels)]
+        for name, at in parts.items()
+    }
     return labels, series
 
 
@@ -409,12 +413,19 @@ def outcomes_panel(database, scope, min_base: int) -> Panel:
 def refusals_panel(database, scope, min_base: int) -> Panel:
     """Complaints refused, by reason in words (few refusals for a reason withheld)."""
     frame = cx.refusals(database, scope)
-    table = frame.pivot_table(
-        index="reason_words", columns="stage", values="complaints", aggfunc="sum", fill_value=0
+    refusals: dict = {}  # (reason, stage) -> complaints
+    for reason, stage, n in zip(frame["reason_words"], frame["stage"], frame["complaints"]):
+        refusals[reason, stage] = refusals.get((reason, stage), 0) + int(n)
+    reasons = sorted({reason for reason, _ in refusals})
+    table = pd.DataFrame(
+        {"Reason": reasons}
+        | {
+            cx.STAGES.get(stage, stage): [refusals.get((r, stage), 0) for r in reasons]
+            for stage in sorted({stage for _, stage in refusals})
+        }
     )
-    table = table.rename(columns=cx.STAGES).assign(Total=lambda t: t.sum(axis=1))
-    table = table.sort_values("Total", ascending=False).rename_axis("Reason").reset_index()
-    table.columns.name = None
+    table["Total"] = table.iloc[:, 1:].sum(axis=1)
+    table = table.sort_values("Total", ascending=False).reset_index(drop=True)
     if table.empty:
         return Panel("refusals", "No complaints were refused in the period", None, table, "")
     refused = int(table["Total"].sum())
