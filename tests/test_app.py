@@ -178,6 +178,21 @@ def test_access_page_sentence_and_trend(mini_app):
         "fig-site-f2f_average_wait",
         "fig-groups-digital-age",
     } <= keys
+    # channel mix: August phone C11 C12 alone; September phone C01-C04 of ten contacts, web
+    # C05 C07 and app C06 (digital), face to face C08 C09, email C10
+    assert (
+        "Phone went from 100% of contacts in August 2026 to 40% in September 2026; website or "
+        "app from 0% to 30%" in text
+    )
+    mix = next(d.value for d in at.dataframe if "Face to face" in d.value.columns)
+    assert mix.set_index("Period").loc["September 2026"].to_dict() == {
+        "App": 10.0,
+        "Email": 10.0,
+        "Face to face": 20.0,
+        "Phone": 40.0,
+        "Website": 20.0,
+        "Note": "",
+    }
     # the mini contacts have no avoidable_reason column: that chart says so, and is not drawn
     assert "fig-avoidable" not in keys
     assert (

@@ -137,6 +137,22 @@ def test_trend_table_is_tidy_and_blanks_what_is_not_shown(mini_db, catalogue_, t
     assert not provisional["July 2026"]
 
 
+def test_figures_side_by_side_by_period(mini_db, catalogue_, targets):
+    ids = ["calls_answered_60s", "complaints_escalated"]
+    calls, escalated = _results(mini_db, catalogue_, targets, ids, min_base=3)
+    table = tables.figures_by_period([calls, escalated]).set_index("Period")
+    # each column is the figure of that measure's own trend table, period by period
+    for result in (calls, escalated):
+        trend = tables.trend_table(result).set_index("Period")[tables.value_column(result)]
+        column = table[tables.value_column(result)]
+        assert column.reindex(trend.index).equals(trend.astype(column.dtype))
+    assert table.loc["September 2026", "Calls answered within 60 seconds (%)"] == 50.0
+    # no calls before August 2026 in the mini extract: blank where only complaints have one
+    assert pd.isna(table.loc["July 2026", "Calls answered within 60 seconds (%)"])
+    named = tables.figures_by_period([calls, escalated], ["Calls (%)", "Escalated (%)"])
+    assert list(named.columns) == ["Period", "Calls (%)", "Escalated (%)"]
+
+
 def test_counts_are_whole_numbers_in_every_csv():
     frame = pd.DataFrame({"Base": [329.0, None], "Value (%)": [74.0, 60.5], "Number": [3.0, 4.5]})
     text = exports.tidy(frame, {"Reporting period": "September 2026"}).to_csv(index=False)

@@ -227,7 +227,10 @@ def rate(numerator, denominator, min_base: int, scale: float = 100) -> float:
 
 
 def _numbers(frame: pd.DataFrame, column) -> np.ndarray:
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    values = frame[column]
+    if not pd.api.types.is_numeric_dtype(values.dtype):  # text: what is not a number is blank
+        values = pd.to_numeric(values, errors="coerce")
+    return values.to_numpy(dtype=float, na_value=np.nan)
 
 
 def withhold(

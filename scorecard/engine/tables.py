@@ -26,9 +26,7 @@ def trend_table(result: MeasureResult) -> pd.DataFrame:
         {
             "Period": s["label"],
             "Period start": [p.isoformat() for p in s["period_start"]],
-            value_column(result): [
-                None if fmt.missing(v) else round(v, m.decimals) for v in s["value"]
-            ],
+            value_column(result): _figures(result),
             "Base": s["base"].astype(int).astype("Int64").mask(hidden),
             fmt.with_unit("Target", m.unit): s["target"],
             "Status": ["" if h else RAG_WORDS[r] for h, r in zip(hidden, s["rag"])],
@@ -42,6 +40,23 @@ def trend_table(result: MeasureResult) -> pd.DataFrame:
     if m.lag_days:
         out["Provisional"] = [result.complete_on(p) is not None for p in s["period_start"]]
     return out
+
+
+def _figures(result: MeasureResult) -> list:
+    """A measure's figure for each period, rounded as its tables show it (None if none)."""
+    decimals = result.measure.decimals
+    return [None if fmt.missing(v) else round(v, decimals) for v in result.series["value"]]
+
+
+def figures_by_period(results: list[MeasureResult], headers=None) -> pd.DataFrame:
+    """Several measures' figures side by side by period, as each one's trend table gives
+    them (a period one of them lacks is blank for it), headed by `headers` or each one's
+    title and unit."""
+    parts = [
+        pd.DataFrame({header: _figures(r)}, index=pd.Index(r.series["label"], name="Period"))
+        for r, header in zip(results, headers or [value_column(r) for r in results])
+    ]
+    return pd.concat(parts, axis=1).reset_index()
 
 
 def _column(frame: pd.DataFrame, name: str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from ..charts import measure as charts
@@ -99,11 +100,14 @@ def channel_mix(ctx, filters) -> None:
     first, last = frame["period_start"].min(), frame["period_start"].max()
     words = app_state.CHANNEL_WORDS
 
+    periods, channels = frame["period_start"].to_numpy(), frame["channel"].to_numpy()
+    shares = frame["share"].to_numpy(dtype=float, na_value=np.nan)
+
     def share(period, names):
-        rows = frame[(frame["period_start"] == period) & frame["channel"].isin(names)]
-        if rows["share"].isna().any():  # a part withheld: the sum would give it back
+        rows = shares[(periods == period) & np.isin(channels, names)]
+        if np.isnan(rows).any():  # a part withheld: the sum would give it back
             return "a share not shown"
-        return fmt.value(rows["share"].sum(), "percent", 0)
+        return fmt.value(rows.sum(), "percent", 0)
 
     label = lambda p: cal.period_label(pd.Timestamp(p).date(), filters.grain)  # noqa: E731
     digital = list(ctx.settings.digital_channels)
@@ -112,9 +116,7 @@ def channel_mix(ctx, filters) -> None:
         f"{share(last, ['phone'])} in {label(last)}; {ctx.settings.digital_words[4:]} "
         f"from {share(first, digital)} to {share(last, digital)}"
     )
-    table = frame.pivot_table(
-        index="period_start", columns="channel", values="share", dropna=False
-    ).round(1)
+    table = frame.pivot(index="period_start", columns="channel", values="share").round(1)
     table = table.rename(columns=words).reset_index()
     table.insert(0, "Period", [label(p) for p in table.pop("period_start")])
     withheld = frame[frame["note"] != ""]
@@ -370,10 +372,7 @@ def guardrail(ctx, filters) -> None:
         else "Digital take-up beside those it could leave behind"
     )
     series = {r.measure.title: r.series for r in results}
-    table = pd.concat(
-        [tables.trend_table(r).set_index("Period")[[tables.value_column(r)]] for r in results],
-        axis=1,
-    ).reset_index()
+    table = tables.figures_by_period(results)
     ui.chart_block(
         title,
         figures.lines(series),
@@ -458,15 +457,9 @@ def multi_vs_single(ctx, filters) -> None:
         f"within standard against {summary.figure(results['One service'])} for "
         f"single-service cases ({multi['label']})"
     )
-    table = pd.concat(
-        [
-            tables.trend_table(r)
-            .set_index("Period")[[tables.value_column(r)]]
-            .rename(columns={tables.value_column(r): fmt.with_unit(n, base.unit)})
-            for n, r in results.items()
-        ],
-        axis=1,
-    ).reset_index()
+    table = tables.figures_by_period(
+        list(results.values()), [fmt.with_unit(n, base.unit) for n in results]
+    )
     ui.chart_block(
         title,
         figures.lines({n: r.series for n, r in results.items()}),
