@@ -477,6 +477,22 @@ def test_one_service_reads_as_a_sentence_not_a_ranking(mini_app):
     assert not ui.one_bar(go.Figure(go.Scatter(x=[1], y=[1])))
 
 
+def test_a_chart_whose_every_bar_is_withheld_is_not_drawn(monkeypatch, tmp_path):
+    # on the sample with the usual minimum of 10, every open complaint's cell and every
+    # Ombudsman decision is under 10: the table says so and there is no empty frame
+    sample = ROOT / "data" / "sample"
+    at = open_page(app(monkeypatch, sample, tmp_path / "cache").run(), "complaints")
+    keys = {chart.key for chart in at.get("plotly_chart")}
+    assert "fig-complaints-open" not in keys and "fig-complaints-ombudsman" not in keys
+    assert "fig-complaints-refusals" in keys  # bars of 15 to 32 refusals
+    assert "every figure is withheld or nought" in "\n".join(texts(at))
+    withheld = go.Bar(x=[0.0, None], y=["Housing", "Waste"], orientation="h")
+    assert ui.no_bar(go.Figure([withheld, withheld]))
+    assert not ui.no_bar(go.Figure([withheld, go.Bar(x=[0, 3], y=["a", "b"], orientation="h")]))
+    assert not ui.no_bar(go.Figure(go.Bar(x=["a", "b"], y=[0, 2])))
+    assert not ui.no_bar(go.Figure(go.Scatter(x=[0], y=[0])))
+
+
 def test_every_page_logs_its_server_side_time(mini_app):
     import logging
 

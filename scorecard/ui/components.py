@@ -504,6 +504,11 @@ def chart_block(
                 ":material/bar_chart_off: One item only with these filters, so no "
                 "chart: the figures are in the table below."
             )
+        elif no_bar(figure):  # every bar withheld (too few to show) or nought: an empty frame
+            st.caption(
+                ":material/bar_chart_off: Nothing to draw with these filters: every figure "
+                "is withheld or nought. The table below gives each, and why."
+            )
         else:
             st.plotly_chart(
                 figure,
@@ -523,6 +528,17 @@ def one_bar(figure) -> bool:
     data = getattr(figure, "data", ())
     return bool(data) and all(
         t.type == "bar" and _length(t.y if t.orientation == "h" else t.x) <= 1 for t in data
+    )
+
+
+def no_bar(figure) -> bool:
+    """True for a bar chart with no bar to draw: every value blank or nought (a withheld
+    part is drawn as nought, its hover saying why)."""
+    data = getattr(figure, "data", ())
+    return bool(data) and all(
+        t.type == "bar"
+        and not any(v for v in (t.x if t.orientation == "h" else t.y) or () if v == v)
+        for t in data
     )
 
 
