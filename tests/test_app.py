@@ -184,6 +184,11 @@ def test_access_page_sentence_and_trend(mini_app):
         "Phone went from 100% of contacts in August 2026 to 40% in September 2026; website or "
         "app from 0% to 30%" in text
     )
+    assert (
+        "Digital take-up also counts contacts where staff helped a resident online (assisted "
+        "digital), so it can be higher than the share that came in on the website or app "
+        "shown here." in text
+    )
     mix = next(d.value for d in at.dataframe if "Face to face" in d.value.columns)
     assert mix.set_index("Period").loc["September 2026"].to_dict() == {
         "App": 10.0,

@@ -490,9 +490,11 @@ def chart_block(
     stretch: bool = False,
     level: int = 3,
     toolbar: bool = True,
+    note: str = "",
 ) -> None:
     """Title stating the finding, the chart (with alt text), its data table and a CSV; a
-    note when the chart cannot follow a filter that is on. `level=2` where no heading comes
+    note when the chart cannot follow a filter that is on, and `note` under the chart (what
+    a reader might otherwise take for a contradiction). `level=2` where no heading comes
     between the chart and the page title (drawn the same size); `toolbar=False` on a slide,
     so there is no Plotly toolbar to Tab through."""
     with st.container(border=True, key=f"chart-{key}"):
@@ -518,6 +520,8 @@ def chart_block(
                 config=exports.plotly_config(key) | ({} if toolbar else {"displayModeBar": False}),
                 height="stretch" if stretch else "content",
             )
+        if note:
+            st.caption(f":material/info: {note}")
         with st.expander("Data table"):
             st.dataframe(table, hide_index=True)
             download_csv(table, key, key, tuple(ignores or ()))

@@ -133,6 +133,11 @@ def channel_mix(ctx, filters) -> None:
         table,
         alt,
         "channel-mix",
+        note=(
+            "Shares of contacts by the channel they came in on. Digital take-up also counts "
+            "contacts where staff helped a resident online (assisted digital), so it can be "
+            f"higher than the share that came in on {ctx.settings.digital_words} shown here."
+        ),
     )
 
 
