@@ -54,6 +54,21 @@ def test_targets_step_up_by_year_and_fall_back(catalogue_, targets):
     assert not targets.is_default(calls, date(2026, 9, 1))
 
 
+def test_targets_over_a_series_are_those_in_force_period_by_period(catalogue_, targets):
+    months = [date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)]
+    calls = catalogue_["calls_answered_60s"]
+    assert targets.over(calls, months) == ([75.0, 75.0, 80.0, 80.0], [5.0] * 4)
+    cases = catalogue_["cases_within_standard"]
+    assert targets.over(cases, [date(2026, 9, 1)], "Housing") == ([70.0], [5.0])
+    assert targets.over(cases, [date(2026, 9, 1)], "Waste and Recycling") == ([85.0], [5.0])
+    assert targets.over(catalogue_["digital_takeup"], months[:1]) == ([50.0], [5.0])
+    before = [date(1999, 1, 1)]  # before any step of the council's own: a default, if named
+    for measure in catalogue_.values():  # the same as asking period by period
+        for service in (None, "Housing", "Waste and Recycling"):
+            pairs = [targets.lookup(measure, month, service) for month in months + before]
+            assert list(zip(*targets.over(measure, months + before, service))) == pairs
+
+
 def test_no_target_unless_the_council_names_a_default(mini_db, catalogue_):
     frame = mini_db.query("tables/targets")
     takeup, calls = catalogue_["digital_takeup"], catalogue_["calls_answered_60s"]

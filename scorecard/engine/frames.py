@@ -47,13 +47,19 @@ def frame(columns: Mapping, index=None) -> pd.DataFrame:
         first = next(iter(columns.values()), ())
         length = len(first) if hasattr(first, "__len__") else 1
         index = pd.RangeIndex(length)
-    arrays = [_held(column(values, len(index)).copy()) for values in columns.values()]
-    if any(len(a) != len(index) for a in arrays):
-        raise ValueError("every column must have one value per row")
-    plain = all(
-        isinstance(a, ExtensionArray) or (isinstance(a, np.ndarray) and a.dtype.kind in _PLAIN)
-        for a in arrays
-    )
+    arrays, plain = [], True
+    for values in columns.values():
+        if type(values) is np.ndarray and values.dtype.kind in _PLAIN:  # most columns
+            held = values.copy()
+        else:
+            held = _held(column(values, len(index)).copy())
+            plain = plain and (
+                isinstance(held, ExtensionArray)
+                or (isinstance(held, np.ndarray) and held.dtype.kind in _PLAIN)
+            )
+        if len(held) != len(index):
+            raise ValueError("every column must have one value per row")
+        arrays.append(held)
     # pandas' own checks only for what it cannot take as it is: they would also make text
     # held as Python objects Arrow text, which the engine reads back as objects
     return pd.DataFrame._from_arrays(

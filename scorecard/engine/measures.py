@@ -40,6 +40,22 @@ RAG_ICONS = {"green": "check_circle", "amber": "error", "red": "cancel", "none":
 PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
 
 
+# Values a copy can share: nothing can change them in place
+_ATOMIC = (str, int, float, bool, type(None), date, np.generic)
+
+
+def _copied(value, memo):
+    """A copy of a result's part of its own, made quickly for the usual kinds (a row of
+    scalars, a list of notes, a comparison: copied one level, their items being atomic)."""
+    if isinstance(value, (dict, list)) and all(
+        isinstance(item, _ATOMIC) for item in (value.values() if isinstance(value, dict) else value)
+    ):
+        return value.copy()
+    if isinstance(value, Change):
+        return copy.copy(value)
+    return copy.deepcopy(value, memo)
+
+
 @dataclass
 class Change:
     """Direction of travel against an earlier period."""
@@ -86,8 +102,8 @@ class MeasureResult:
         for name, value in self.__dict__.items():
             if isinstance(value, (pd.DataFrame, pd.Series)):
                 value = db.handout(value)
-            elif name not in SHARED:
-                value = copy.deepcopy(value, memo)
+            elif name not in SHARED and not isinstance(value, _ATOMIC):
+                value = _copied(value, memo)
             copied.__dict__[name] = value
         return copied
 
@@ -202,6 +218,29 @@ class Targets:
                 _, target, margin = self._steps[(measure.id, scope)][index]
                 return target, measure.amber_margin if margin is None else margin
         return None
+
+    def over(self, measure: Measure, periods, service: str | None = None) -> tuple[list, list]:
+        """(targets, amber margins) in force for each of `periods`, as `lookup` gives them one
+        by one, worked out together (a series asks for two or three dozen periods)."""
+        scopes = [
+            (self._starts[key], self._steps[key])
+            for key in ((measure.id, s) for s in ([service] if service else []) + [None])
+            if key in self._starts
+        ]
+        default = self.default(measure)
+        fallback = (None, None) if default is None else (float(default), measure.amber_margin)
+        targets, margins = [], []
+        for period in periods:
+            found = fallback
+            for starts, steps in scopes:
+                at = bisect.bisect_right(starts, period) - 1
+                if at >= 0:
+                    _, target, margin = steps[at]
+                    found = target, measure.amber_margin if margin is None else margin
+                    break
+            targets.append(found[0])
+            margins.append(None if found[1] is None else float(found[1]))
+        return targets, margins
 
     def default(self, measure: Measure) -> float | None:
         """The default target the settings name for a measure, if any."""
@@ -378,8 +417,9 @@ def _target_columns(frame, measure, targets, service_of) -> pd.DataFrame:
 
 
 def _rags(values, columns: dict, measure) -> list[str]:
+    better, decimals = measure.better, measure.decimals
     return [
-        rag(v, t, m, measure.better, measure.decimals)
+        "none" if t is None else rag(v, t, m, better, decimals)
         for v, t, m in zip(values, columns["target"], columns["amber_margin"])
     ]
 
@@ -437,8 +477,8 @@ def total_series(
         columns["suppressed"][gaps] = False
         columns["suppressed"] = columns["suppressed"].astype(bool)
     columns["label"] = [cal.period_label(p, filters.grain) for p in starts]
-    columns |= _target_values(
-        starts, [None] * len(starts), measure, targets, lambda _: filters.single_service
+    columns["target"], columns["amber_margin"] = targets.over(
+        measure, starts, filters.single_service
     )
     columns["rag"] = _rags(columns["value"], columns, measure)
     return frames.frame(columns)
@@ -474,14 +514,15 @@ def service_figures(frame: pd.DataFrame, period: date | None, min_base: int) -> 
     """Each service's figure for one period, suppressed by the same rule as `service_table`
     (suppression.hide over the same rows, on plain arrays): service, value, base,
     suppressed."""
-    services = frame["service"].to_numpy(dtype=object, na_value=None)
-    rows = (frame["period_start"].to_numpy() == period) & (services != None)  # noqa: E711
-    sizes = frame["base"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    columns = frames.arrays(frame)
+    services = np.asarray(columns["service"], dtype=object)
+    rows = (np.asarray(columns["period_start"]) == period) & ~pd.isna(services)
+    sizes = _floats(columns["base"])[rows]
     hidden, _ = hide(sizes, min_base)
-    values = frame["value"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    values = _floats(columns["value"])[rows]
     values[hidden] = np.nan
     sizes[hidden] = np.nan
-    return pd.DataFrame(
+    return frames.frame(
         {"service": services[rows], "value": values, "base": sizes, "suppressed": hidden}
     )
 
