@@ -14,6 +14,8 @@ from pandas.api.extensions import ExtensionArray
 
 # Arrays handed over as they are: numbers, flags, and text or dates held as Python objects
 _PLAIN = frozenset("biufO")
+_NUMBERS = frozenset((int, float, np.float64, np.int64))
+_NUMBER = (int, float, np.integer, np.floating)
 
 
 def column(values, length: int):
@@ -28,14 +30,10 @@ def column(values, length: int):
         return values.astype(object) if values.dtype.kind in "US" else values
     if not isinstance(values, (list, tuple)):
         return np.full(length, values, dtype=float if isinstance(values, float) else object)
-    items = np.array(values, dtype=object)
-    numbers = [v for v in values if v is not None]
-    if numbers and all(
-        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-        for v in numbers
-    ):
-        return items.astype(float)
-    return items
+    kinds = {type(v) for v in values} - {type(None)}
+    if kinds and all(k in _NUMBERS or (issubclass(k, _NUMBER) and k is not bool) for k in kinds):
+        return np.array(values, dtype=float)  # None as NaN
+    return np.array(values, dtype=object)
 
 
 def frame(columns: Mapping, index=None) -> pd.DataFrame:
