@@ -87,20 +87,25 @@ def protect(
     (a boolean mask) hides groups for another reason, given as `forced_reason`; they count
     as hidden when deciding what else must be. (Worked out on plain arrays and made a frame
     once: it runs for every breakdown shown.)"""
-    sizes = frame[base].to_numpy(dtype=float, na_value=np.nan)
+    columns = frames.arrays(frame)
+    sizes = _floats(columns[base])
     hidden, reason = hide(sizes, min_base, with_total, forced, forced_reason)
-    columns = {name: frame[name] for name in frame.columns}
     columns["suppressed"] = hidden
     columns["suppressed_reason"] = pd.array(reason, dtype="str")
     for name in (*FIGURES, base):
         if name in columns:
-            values = frame[name].to_numpy(dtype=float, na_value=np.nan).copy()
-            values[hidden] = np.nan
-            columns[name] = values
+            columns[name] = np.where(hidden, np.nan, _floats(columns[name]))
     for name in VERDICTS:
         if name in columns:
-            columns[name] = [("" if h else v) for v, h in zip(frame[name], hidden)]
-    return pd.DataFrame(columns, index=frame.index)
+            columns[name] = pd.array([("" if h else v) for v, h in zip(columns[name], hidden)])
+    return frames.frame(columns, frame.index)
+
+
+def _floats(values) -> np.ndarray:
+    """A column's values as floats (a blank as NaN)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return values
+    return pd.Series(values, copy=False).to_numpy(dtype=float, na_value=np.nan)
 
 
 def hidden_groups(
@@ -283,22 +288,25 @@ def withhold(
         for c, deps in sources.items()
     }
     # made a frame once, from arrays (it runs for every published table of counts)
-    out = {name: frame[name] for name in frame.columns}
+    out = frames.arrays(frame)
     for column in names:
         blank = np.isnan(sizes[column]) | cells[column]
         whole_numbers = np.rint(np.where(blank, 0, sizes[column])).astype("int64")
         out[column] = pd.arrays.IntegerArray(whole_numbers, blank)
     for column, hide in hidden_derived.items():
         if hide.any():
-            out[column] = pd.Series(out[column], index=frame.index).mask(hide)
+            masked = pd.Series(out[column], copy=False).mask(hide)
+            out[column] = masked.to_numpy() if isinstance(masked.dtype, np.dtype) else masked.array
     if note:
         shown = ~np.any([whole, *cells.values()], axis=0)
         words = [
             "" if shown[i] else _why(i, whole, cells, secondary, min_base) for i in range(rows)
         ]
         before = frame[note].fillna("").astype(str) if note in frame else [""] * rows
-        out[note] = ["; ".join(p for p in (b, w) if p) for b, w in zip(before, words)]
-    return pd.DataFrame(out, index=frame.index)
+        out[note] = pd.array(
+            ["; ".join(p for p in (b, w) if p) for b, w in zip(before, words)], dtype="str"
+        )
+    return frames.frame(out, frame.index)
 
 
 def _totals(frame: pd.DataFrame, total, summed, by) -> list[tuple]:
