@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..charts import complaints as charts
-from ..engine import fmt, suppression
+from ..engine import fmt, frames, suppression
 from ..engine.complaint_clock import RESPONSE_DAYS
 from . import figures as cx
 
@@ -311,25 +311,28 @@ UPHELD = "Upheld or partly upheld"
 
 def _outcome_table(frame, min_base) -> pd.DataFrame:
     """Each outcome per stage, then upheld and partly upheld together; a few complaints
-    withheld, and so is one more outcome where the stage's per cents would give it back."""
-    rows, decisions = [], {}
-    for stage, part in frame.groupby("stage"):
-        answered, decisions[stage] = int(part["complaints"].sum()), int(part["decisions"].iloc[0])
-        for r in part.itertuples(index=False):
-            decided = r.outcome in cx.DECISIONS
-            rows.append(
-                {
-                    "Stage": cx.STAGES[stage],
-                    "Outcome": cx.words(r.outcome, cx.OUTCOMES),
-                    "Complaints": int(r.complaints),
-                    "Per cent of responses": _round(cx.rate(r.complaints, answered, min_base)),
-                    "Per cent of decisions": _round(
-                        cx.rate(r.complaints, decisions[stage], min_base)
-                    )
-                    if decided
-                    else None,
-                }
-            )
+    withheld, and so is one more outcome where the stage's per cents would give it back.
+    (On plain rows: a few dozen at most.)"""
+    columns = frames.arrays(frame)
+    found = list(zip(columns["stage"], columns["outcome"], columns["complaints"]))
+    decisions = {}  # stage -> its decisions, in the order the stages come
+    for stage, number in zip(columns["stage"], columns["decisions"]):
+        decisions.setdefault(stage, int(number))
+    answered = {stage: 0 for stage in decisions}
+    for stage, _, count in found:
+        answered[stage] += int(count)
+    rows = [
+        (
+            cx.STAGES[stage],
+            cx.words(outcome, cx.OUTCOMES),
+            int(count),
+            _round(cx.rate(count, answered[stage], min_base)),
+            _round(cx.rate(count, decisions[stage], min_base)) if outcome in cx.DECISIONS else None,
+        )
+        for stage in sorted(decisions)
+        for s, outcome, count in found
+        if s == stage
+    ]
     table = suppression.withhold(
         pd.DataFrame(rows, columns=["Stage", "Outcome", "Complaints", *OUTCOME_RATES]),
         min_base,
@@ -340,23 +343,26 @@ def _outcome_table(frame, min_base) -> pd.DataFrame:
     )
     # upheld in full or in part: the two rows added as published (withheld if either is),
     # on the stage's decisions (a base: too few withhold the row)
-    upheld = [cx.words(o, cx.OUTCOMES) for o in cx.DECISIONS[:2]]
+    upheld = {cx.words(o, cx.OUTCOMES) for o in cx.DECISIONS[:2]}
+    shown = frames.arrays(table)
     combined = []
-    for stage, number in decisions.items():
-        part = table[(table["Stage"] == cx.STAGES[stage]) & table["Outcome"].isin(upheld)]
-        count = part["Complaints"].sum(skipna=False)
+    for stage in sorted(decisions):
+        counts = [
+            c
+            for s, o, c in zip(shown["Stage"], shown["Outcome"], shown["Complaints"])
+            if s == cx.STAGES[stage] and o in upheld
+        ]
+        count = pd.NA if any(pd.isna(c) for c in counts) else sum(int(c) for c in counts)
         combined.append(
-            {
-                "Stage": cx.STAGES[stage],
-                "Outcome": UPHELD,
-                "Complaints": count,
-                "Per cent of responses": None,
-                "decisions": number,
-                "Per cent of decisions": None
-                if pd.isna(count)
-                else _round(cx.rate(count, number, min_base)),
-                "Note": suppression.SECONDARY if pd.isna(count) else "",
-            }
+            (
+                cx.STAGES[stage],
+                UPHELD,
+                count,
+                None,
+                None if pd.isna(count) else _round(cx.rate(count, decisions[stage], min_base)),
+                suppression.SECONDARY if pd.isna(count) else "",
+                decisions[stage],
+            )
         )
     combined = suppression.withhold(
         pd.DataFrame(combined, columns=[*table.columns, "decisions"]),
