@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..charts import complaints as charts
 from ..engine import calendar as cal
-from ..engine import fmt, glossary, suppression
+from ..engine import fmt, frames, glossary, suppression
 from ..engine.suppression import protect
 from . import figures as cx
 from .panels import Panel, count, shown, span, wide
@@ -28,11 +28,16 @@ def service_rates(database, scope: cx.Scope, catalogue: dict, min_base: int) -> 
     for name, measure_id in parts.items():
         measure = catalogue[measure_id]
         params = cx.PARAM_DEFAULTS | scope.params(grain="span") | measure.params
-        rows = database.query(measure.sql, **params)
-        rows = rows[rows["service"].notna()].rename(columns={"denominator": "base"})
-        rows = protect(rows.reset_index(drop=True), min_base if name != "per_1000" else 1)
+        found = frames.arrays(database.query(measure.sql, **params))
+        groups = ~pd.isna(np.asarray(found["service"], dtype=object))  # not the total
+        rows = frames.frame(
+            {("base" if k == "denominator" else k): v[groups] for k, v in found.items()}
+        )
+        rows = frames.arrays(protect(rows, min_base if name != "per_1000" else 1))
         services = rows["service"]
-        columns[name] = dict(zip(services, rows["numerator"] / rows["base"] * measure.scale))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rates = rows["numerator"] / rows["base"] * measure.scale
+        columns[name] = dict(zip(services, rates))
         columns[f"{name}_n"] = dict(zip(services, rows["numerator"]))
         columns[f"{name}_base"] = dict(zip(services, rows["base"]))
         columns[f"{name}_note"] = dict(zip(services, rows["suppressed_reason"]))
