@@ -36,14 +36,60 @@ def column(values, length: int):
     return np.array(values, dtype=object)
 
 
+class Columns(dict):
+    """A table's columns by name, each an array of the same length: the engine's working
+    form of a measure's rows, series and process chart, made a DataFrame (`frame`) only
+    when something asks for one (most pages read a few results' tables, not all of them).
+    It reads like a frame where the engine reads one: `len` is its number of rows, `empty`
+    and `columns` as a frame's, `columns[name]` the array; `arrays`, `values` and `row`
+    take either."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, columns: Mapping, rows: int | None = None):
+        super().__init__(columns)
+        if rows is None:
+            first = next(iter(columns.values()), ())
+            rows = len(first)
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return self.rows
+
+    @property
+    def empty(self) -> bool:
+        return self.rows == 0
+
+    @property
+    def columns(self) -> list:
+        return list(self.keys())
+
+    def take(self, at) -> Columns:
+        """The rows at `at` (a slice, positions or a mask), as columns of their own."""
+        picked = {name: values[at] for name, values in self.items()}
+        return Columns(picked, len(next(iter(picked.values()), np.arange(self.rows)[at])))
+
+
+def columns(mapping: Mapping, rows: int | None = None) -> Columns:
+    """`Columns` from arrays, lists or scalars, each made the array a frame would hold
+    (`column`: lists of numbers as floats, text as objects; no copies)."""
+    if rows is None:
+        first = next(iter(mapping.values()), ())
+        rows = len(first) if hasattr(first, "__len__") else 1
+    return Columns({name: column(values, rows) for name, values in mapping.items()}, rows)
+
+
 def frame(columns: Mapping, index=None) -> pd.DataFrame:
     """A frame of these columns, in this order, each keeping its type (text as `object`, as
     DuckDB hands it over), holding copies of its own (an array may be shared with a cached
     frame, and pandas would write into it in place): every column must have the index's
     length."""
     if index is None:
-        first = next(iter(columns.values()), ())
-        length = len(first) if hasattr(first, "__len__") else 1
+        if isinstance(columns, Columns):
+            length = columns.rows
+        else:
+            first = next(iter(columns.values()), ())
+            length = len(first) if hasattr(first, "__len__") else 1
         index = pd.RangeIndex(length)
     arrays, plain = [], True
     for values in columns.values():
@@ -93,22 +139,29 @@ def named(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def arrays(frame: pd.DataFrame) -> dict:
+def arrays(frame: pd.DataFrame | Columns) -> dict:
     """A frame's columns by name as the arrays it holds (numpy arrays, or pandas' own for
     text held as Arrow): not copies, so not to be written into. (Reading them through
     `frame[name]` builds a Series each, about ten times the cost.)"""
+    if isinstance(frame, Columns):
+        return dict(frame)
     names = frame.columns.tolist()  # one conversion: pandas' own text index reads per item
     return {name: frame._get_column_array(i) for i, name in enumerate(names)}
 
 
-def values(frame: pd.DataFrame, name: str) -> np.ndarray:
+def values(frame: pd.DataFrame | Columns, name: str) -> np.ndarray:
     """One column of a frame as a numpy array, read without building a Series (not a copy:
     not to be written into)."""
-    held = frame._get_column_array(frame.columns.get_loc(name))
+    if isinstance(frame, Columns):
+        held = _held(frame[name])
+    else:
+        held = frame._get_column_array(frame.columns.get_loc(name))
     return held if isinstance(held, np.ndarray) else held.to_numpy()
 
 
-def row(frame: pd.DataFrame, at: int) -> dict:
+def row(frame: pd.DataFrame | Columns, at: int) -> dict:
     """One row as a plain mapping of column to value (each value as the column holds it, as
     `frame.iloc[at]` gives them, without building a Series)."""
+    if isinstance(frame, Columns):  # each value as a frame of them would give it
+        return {name: _held(values)[at] for name, values in frame.items()}
     return {name: values[at] for name, values in arrays(frame).items()}

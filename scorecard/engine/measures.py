@@ -26,6 +26,7 @@ from . import calendar as cal
 from . import coverage, db, fmt, frames, glossary, kept, sentences, spc, survey
 from .catalogue import Measure
 from .filters import Filters
+from .frames import Columns
 from .suppression import (
     SECONDARY,
     hide,
@@ -102,10 +103,18 @@ class MeasureResult:
         for name, value in self.__dict__.items():
             if isinstance(value, (pd.DataFrame, pd.Series)):
                 value = db.handout(value)
+            elif isinstance(value, Columns):  # arrays never written into: shared
+                value = Columns(value, value.rows)
             elif name not in SHARED and not isinstance(value, _ATOMIC):
                 value = _copied(value, memo)
             copied.__dict__[name] = value
         return copied
+
+    def held(self, name: str):
+        """One of the result's tables (series, frame, spc, groups) as the engine holds it:
+        its columns (`frames.Columns`) until something has read it as a frame, then the
+        frame; for the engine's own reading, which needs no frame."""
+        return self.__dict__.get(TABLES[name])
 
     @cached_property
     def by_service(self) -> pd.DataFrame:
@@ -194,6 +203,31 @@ class MeasureResult:
         return self.latest is not None and (
             self.latest["period_start"] == self.filters.report_start or self.measure.snapshot
         )
+
+
+class _Table:
+    """A result's table, held as the engine worked it out (`frames.Columns`) and made a
+    DataFrame the first time it is read: a page reads a few of its results' tables (a chart,
+    a breakdown), and making every one a frame was a fifth of judging a measure."""
+
+    def __init__(self, name: str):
+        self.slot = TABLES[name]
+
+    def __get__(self, result, owner=None):
+        if result is None:
+            return self
+        value = result.__dict__.get(self.slot)
+        if isinstance(value, Columns):  # two threads may both make it: the same frame
+            value = result.__dict__[self.slot] = frames.frame(value)
+        return value
+
+    def __set__(self, result, value) -> None:
+        result.__dict__[self.slot] = value
+
+
+TABLES = {name: f"_{name}" for name in ("series", "frame", "spc", "groups")}
+for _name in TABLES:  # after the dataclass has made its fields: reads and writes go through
+    setattr(MeasureResult, _name, _Table(_name))
 
 
 class Targets:
@@ -338,16 +372,22 @@ def add_values(
     frame: pd.DataFrame, measure: Measure, min_base: int, groups_only: bool = False
 ) -> pd.DataFrame:
     """Value, base and effective base from a query's rows; suppress small bases; with
-    `groups_only`, the rows of each group alone (no total rows). (Built column by column as
-    arrays and made a frame once: this runs for every measure on every filter change.)"""
+    `groups_only`, the rows of each group alone (no total rows)."""
     index = frame.index
+    if groups_only:
+        index = index[~pd.isna(np.asarray(frames.values(frame, "service"), dtype=object))]
+    return frames.frame(_values(frame, measure, min_base, groups_only), index)
+
+
+def _values(frame, measure: Measure, min_base: int, groups_only: bool = False) -> Columns:
+    """`add_values` as columns (built column by column as arrays: this runs for every
+    measure on every filter change)."""
     out = frames.arrays(frame)
     if "service" in out:  # text as Python objects: the engine's many small picks are cheaper
         out["service"] = np.asarray(out["service"], dtype=object)
     if groups_only:
         keep = ~pd.isna(out["service"])
         out = {name: values[keep] for name, values in out.items()}
-        index = index[keep]
     out["period_start"] = _dates(out["period_start"])
     if "numerator" in out:
         den = _floats(out["denominator"])
@@ -369,7 +409,7 @@ def add_values(
         out["value"] = value
     out["suppressed"] = suppressed
     out["low"], out["high"] = _intervals(out, measure)
-    return frames.frame(out, index)
+    return frames.columns(out)
 
 
 def _dates(values) -> np.ndarray:
@@ -442,9 +482,14 @@ def _with_columns(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
 def total_series(
     frame: pd.DataFrame, measure: Measure, filters: Filters, targets: Targets
 ) -> pd.DataFrame:
-    """One row per period, every period present (gaps as no data), with target and RAG.
-    (Built column by column and made a frame once: this runs for every measure on every
-    filter change.)"""
+    """One row per period, every period present (gaps as no data), with target and RAG."""
+    series = _series(frame, measure, filters, targets)
+    return series if isinstance(series, pd.DataFrame) else frames.frame(series)
+
+
+def _series(frame, measure: Measure, filters: Filters, targets: Targets):
+    """`total_series` as columns (built column by column: this runs for every measure on
+    every filter change); a frame where pandas' reindex had to make it."""
     columns = frames.arrays(frame)
     is_total = pd.isna(columns.pop("service"))
     is_total = np.asarray(is_total, dtype=bool)
@@ -459,6 +504,8 @@ def total_series(
         or not len(at)
         or not all(isinstance(values, np.ndarray) for values in columns.values())
     ):  # no rows, a period twice, or a column pandas holds its own way: pandas' reindex
+        if isinstance(frame, Columns):
+            frame = frames.frame(frame)
         totals = frame.iloc[at]
         series = totals.set_index("period_start").reindex(starts)
         series = series.rename_axis("period_start").reset_index()
@@ -481,7 +528,7 @@ def total_series(
         measure, starts, filters.single_service
     )
     columns["rag"] = _rags(columns["value"], columns, measure)
-    return frames.frame(columns)
+    return frames.columns(columns)
 
 
 def _at_or_gap(values: np.ndarray, take: np.ndarray) -> np.ndarray:
@@ -534,6 +581,12 @@ def breakdown_rows(
     filters kept): the rows suppression is decided over."""
     rows = _breakdown_query(database, measure, filters, by)
     return add_values(rows, measure, min_base, groups_only=True)
+
+
+def _breakdown_columns(database, measure: Measure, filters: Filters, by: str, min_base: int):
+    """`breakdown_rows` as columns."""
+    rows = _breakdown_query(database, measure, filters, by)
+    return _values(rows, measure, min_base, groups_only=True)
 
 
 def _breakdown_query(database, measure: Measure, filters: Filters, by: str) -> pd.DataFrame:
@@ -628,7 +681,7 @@ def _full_breakdown(database, measure, filters, min_base) -> pd.DataFrame | None
     """Every service's rows when a service filter is on (else the frame already has them)."""
     if not filters.services or "service" not in measure.dimensions:
         return None
-    return breakdown_rows(database, measure, filters, "service", min_base)
+    return _breakdown_columns(database, measure, filters, "service", min_base)
 
 
 def _rows(database, measure: Measure, filters: Filters, groups) -> pd.DataFrame:
@@ -642,7 +695,7 @@ def _rows(database, measure: Measure, filters: Filters, groups) -> pd.DataFrame:
     return database.query(measure.sql, **query_params(measure, filters))
 
 
-def _one_service(groups: pd.DataFrame, service: str) -> pd.DataFrame:
+def _one_service(groups: Columns, service: str) -> Columns:
     """The query's rows for one chosen service, from every service's rows: its own rows, and
     the same again as the selection's total (the same records, summed or ranked the same
     way), the total first in each period, as the query orders them."""
@@ -652,7 +705,7 @@ def _one_service(groups: pd.DataFrame, service: str) -> pd.DataFrame:
     take = np.repeat(own, 2)
     columns = {name: values[take] for name, values in columns.items()}
     columns["service"][::2] = np.nan  # the selection's total: no service named
-    return frames.frame(columns)
+    return Columns(columns, len(take))
 
 
 def _protect_selection(frame, measure, filters, groups, database, min_base) -> pd.DataFrame:
@@ -685,6 +738,8 @@ def _protect_selection(frame, measure, filters, groups, database, min_base) -> p
             columns[column] = np.where(mask, np.nan, _floats(columns[column]))
     by = columns.get("suppressed_by", np.full(len(mask), np.nan, dtype=object))
     columns["suppressed_by"] = np.where(mask, SECONDARY, np.asarray(by, dtype=object))
+    if isinstance(frame, Columns):
+        return Columns(columns, len(mask))
     return frames.frame(columns, frame.index)
 
 
@@ -793,10 +848,10 @@ def breakdown(
     return table
 
 
-def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()):
+def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=(), held: bool = False):
     """Making Data Count XmR over the periods shown, restarting at known process changes; a
     run chart instead where the data are too coarse for process limits. Returns the frame
-    and, for a run chart, why."""
+    (with `held`, its columns) and, for a run chart, why."""
     starts = list(frames.values(series, "period_start"))
     rebase = sorted(
         {next((i for i, p in enumerate(starts) if p >= d), None) for d in rebase_dates} - {None, 0}
@@ -807,8 +862,8 @@ def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=()):
     values = _floats(frames.values(series, "value"))
     coarse = spc.too_coarse(values, whole_steps=measure.spc == "run")
     if coarse:
-        return spc.run_chart(values, target), coarse
-    return spc.xmr(values, measure.better, target, rebase=rebase), ""
+        return spc.run_chart(values, target, held=held), coarse
+    return spc.xmr(values, measure.better, target, rebase=rebase, held=held), ""
 
 
 def rebase_dates(database) -> Mapping[str, tuple[date, ...]]:
@@ -940,9 +995,9 @@ def _compute(database, measure, filters, targets, min_base, judged=True) -> Meas
     if groups is not None and filters.single_service:
         frame = _one_service(groups, filters.single_service)  # the same query, not again
     else:
-        frame = add_values(_rows(database, measure, filters, groups), measure, min_base)
+        frame = _values(_rows(database, measure, filters, groups), measure, min_base)
     frame = _protect_selection(frame, measure, filters, groups, database, min_base)
-    series = total_series(frame, measure, filters, targets)
+    series = _series(frame, measure, filters, targets)
     latest = _latest(series, filters.report_start, measure.snapshot)
     grain = filters.grain
     vs_previous = change(latest, _previous(series, latest), measure)
@@ -953,8 +1008,11 @@ def _compute(database, measure, filters, targets, min_base, judged=True) -> Meas
     )
     vs_last_year = change(latest, year_ago, measure)
     first = cal.period_start(filters.start, grain)  # periods before it: comparisons only
-    shown = series.iloc[int(np.sum(series["period_start"].to_numpy() < first)) :]
-    shown = shown.reset_index(drop=True)
+    cut = int(np.sum(frames.values(series, "period_start") < first))
+    if isinstance(series, Columns):
+        shown = series.take(slice(cut, None))
+    else:
+        shown = series.iloc[cut:].reset_index(drop=True)
     result = MeasureResult(
         measure,
         filters,
@@ -976,9 +1034,9 @@ def _compute(database, measure, filters, targets, min_base, judged=True) -> Meas
         return result
     if not measure.snapshot:
         result.spc, result.coarse = spc_frame(
-            shown, measure, rebase_dates(database).get(measure.id, ())
+            shown, measure, rebase_dates(database).get(measure.id, ()), held=True
         )
-        result.variation, result.assurance = spc.icons(result.spc, measure.better)
+        result.variation, result.assurance = spc.icons(result.held("spc"), measure.better)
     result.notes = sentences.notes(result) + coverage.scope_notes(covered, measure.sources)
     result.sentence = sentences.summary(result)
     return result

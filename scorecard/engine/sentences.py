@@ -38,7 +38,7 @@ def change_clause(change, measure) -> str:
 
 def has_limits(result) -> bool:
     """True when the SPC chart has process limits at the latest point (13 or more points)."""
-    frame = result.spc
+    frame = result.held("spc")  # its columns: no frame needed to read the latest point
     if frame is None or result.latest is None or result.latest["suppressed"]:
         return False  # a figure not shown carries no verdict about earlier points
     at = spc.latest_at(frame)
@@ -54,7 +54,7 @@ def verdict(result) -> str:
     if not has_limits(result):
         return change_clause(result.vs_previous, m)
     signal = result.variation.split("_")[0]
-    reason = spc.explain(result.spc, m.better)
+    reason = spc.explain(result.held("spc"), m.better)
     when = f"this {result.filters.grain}" if result.is_current else f"in {fmt_period(result)}"
     if signal == "common" and rag in ("red", "amber"):
         return (

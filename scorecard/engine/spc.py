@@ -89,8 +89,9 @@ _VERDICT = {
 }
 
 
-def xmr(values, better, target=None, *, run=7, trend=7, rebase=()):
-    """Build an XmR frame: one row per point with limits, rule flags and signal."""
+def xmr(values, better, target=None, *, run=7, trend=7, rebase=(), held=False):
+    """Build an XmR frame: one row per point with limits, rule flags and signal (with
+    `held`, as `frames.Columns`: the engine's working form, a frame when one is read)."""
     _check_better(better)
     if run < 1 or trend < 2:
         raise ValueError("run must be at least 1 and trend at least 2")
@@ -103,12 +104,14 @@ def xmr(values, better, target=None, *, run=7, trend=7, rebase=()):
     columns["target"] = np.full(len(x), np.nan if target is None else float(target))
     columns["special"] = np.array([d is not None for d in columns["direction"]], dtype=bool)
     columns["signal"] = [_signal(d, better) for d in columns["direction"]]
-    return _frame(columns)
+    return _frame(columns, held)
 
 
-def _frame(columns: dict) -> pd.DataFrame:
-    """The XmR frame in its column order, built in one step ('direction' keeps None)."""
-    return frames.frame({name: columns[name] for name in COLUMNS})
+def _frame(columns: dict, held: bool = False) -> pd.DataFrame | frames.Columns:
+    """The XmR frame in its column order, built in one step ('direction' keeps None); with
+    `held`, its columns."""
+    ordered = frames.columns({name: columns[name] for name in COLUMNS})
+    return ordered if held else frames.frame(ordered)
 
 
 URL_FACTOR = 3.268  # upper range limit of a two-point moving range: 3.268 x its mean
@@ -149,9 +152,9 @@ def too_coarse(values, whole_steps: bool = False) -> str | None:
     return None
 
 
-def run_chart(values, target=None):
+def run_chart(values, target=None, held=False):
     """A run chart's frame (the same columns as ``xmr``): the median as centre, no limits
-    and no special causes, for data too coarse for process limits."""
+    and no special causes, for data too coarse for process limits (`held`: as ``xmr``)."""
     x = np.asarray(values, dtype=float).reshape(-1)
     shown = x[~np.isnan(x)]
     centre = float(np.median(shown)) if len(shown) else np.nan
@@ -169,7 +172,7 @@ def run_chart(values, target=None):
         columns[name] = np.full(n, centre if name == "centre" else np.nan)
     for rule in RULES:
         columns[rule] = np.zeros(n, dtype=bool)
-    return _frame(columns)
+    return _frame(columns, held)
 
 
 def icons(frame, better, target=None):

@@ -156,7 +156,7 @@ def _hidden_rows(rows: pd.DataFrame, min_base: int, group: str, base: str, perio
     (each row's period code, the periods, each row's group, hidden)."""
     codes, keys = pd.factorize(frames.values(rows, period), sort=False)
     labels = np.asarray(frames.values(rows, group), dtype=object)
-    sizes = rows[base].to_numpy(dtype=float, na_value=np.nan)
+    sizes = _floats(rows[base] if isinstance(rows, frames.Columns) else rows[base].array)
     hidden = under(sizes, min_base)
     parts = np.bincount(codes, minlength=len(keys))
     # the complementary rule where exactly one of two or more parts is hidden

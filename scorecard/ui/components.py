@@ -180,7 +180,7 @@ def badges(result: MeasureResult, compact: bool = False) -> None:
         help_text.append(
             f"{glossary.RUN_CHART} ({result.coarse}): {glossary.MEANING[glossary.RUN_CHART]}"
         )
-    elif result.spc is not None and result.latest is not None:
+    elif result.held("spc") is not None and result.latest is not None:
         help_text.append(f"{glossary.TOO_FEW_POINTS}.")
     st.markdown(" ".join(parts), help="  \n".join(help_text))
 

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from ..charts import plan as plan_charts
-from ..engine import coverage, fmt, measures
+from ..engine import coverage, fmt, frames, measures
 from ..engine.filters import Filters
 from ..engine.fmt import ordinal
 from ..engine.measures import RAG_ICONS, RAG_WORDS
@@ -105,8 +105,9 @@ def _figure(result, period=None) -> tuple[float | None, bool]:
     """(value, suppressed) for the latest period, or for `period` when given."""
     row = result.latest
     if period is not None:
-        hit = np.flatnonzero(result.series["period_start"].to_numpy() == period)
-        row = result.series.iloc[hit[0]] if len(hit) else row
+        series = result.held("series")
+        hit = np.flatnonzero(frames.values(series, "period_start") == period)
+        row = frames.row(series, hit[0]) if len(hit) else row
     if row is None:
         return None, False
     return (None if row["suppressed"] else row["value"]), (
