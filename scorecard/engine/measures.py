@@ -132,23 +132,28 @@ class MeasureResult:
         without targets, RAG or order (service, value, base, suppressed): what a rank or a
         count of services needs, worked out on plain arrays (the service view asks it of
         every measure; the whole table cost it 6 ms a measure)."""
-        table = self._services(lambda frame, period: service_figures(frame, period, self.min_base))
+        table = self._services(
+            lambda frame, period: service_figures(frame, period, self.min_base), held=True
+        )
         if table is None:
             return pd.DataFrame(
                 {"service": [], "value": [], "base": [], "suppressed": np.zeros(0, dtype=bool)}
             )
         return table
 
-    def _services(self, table_of) -> pd.DataFrame | None:
+    def _services(self, table_of, held: bool = False) -> pd.DataFrame | None:
         """`table_of(rows, period)` for the latest period, suppression decided over every
-        service and the chosen ones kept; None when the measure has no service split."""
+        service and the chosen ones kept; None when the measure has no service split. With
+        `held`, the rows as the engine holds them (`table_of` reads columns or a frame)."""
         if "service" not in self.measure.dimensions or self.absent:
             return None
         period = self.filters.report_start if self.latest is None else self.latest["period_start"]
-        if self.groups is None:
-            return table_of(self.frame, period)
+        read = self.held if held else lambda name: getattr(self, name)
+        groups = read("groups")
+        if groups is None:
+            return table_of(read("frame"), period)
         # suppression decided over every service, then the chosen ones shown
-        table = table_of(self.groups, period)
+        table = table_of(groups, period)
         return table[table["service"].isin(self.filters.services)].reset_index(drop=True)
 
     @property

@@ -27,7 +27,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from . import calendar as cal
-from . import coverage, fmt, measures
+from . import coverage, fmt, frames, measures
 from .catalogue import Measure
 from .filters import DIMENSIONS, Filters
 from .suppression import hidden_text
@@ -297,14 +297,16 @@ def _dashboard(database, measure, grain, starts, targets, min_base) -> dict:
         database, measure, Filters(grain, min(starts), end), targets, min_base, judged=False
     )
     out = {}
-    for row in result.series.itertuples(index=False):
-        start = pd.Timestamp(row.period_start).date()
+    series = result.held("series")  # read as columns: no frame needed
+    for at in range(len(series)):
+        row = frames.row(series, at)
+        start = pd.Timestamp(row["period_start"]).date()
         so_far = cal.period_end(start, grain) > as_at
-        if row.suppressed:
-            words = hidden_text(row._asdict(), result.min_base)
+        if row["suppressed"]:
+            words = hidden_text(row, result.min_base)
             out[start] = (None, f"{words} cases" if words.startswith("fewer") else words, so_far)
-        elif not fmt.missing(row.value):
-            out[start] = (float(row.value), "", so_far)
+        elif not fmt.missing(row["value"]):
+            out[start] = (float(row["value"]), "", so_far)
     return out
 
 
