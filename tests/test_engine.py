@@ -300,18 +300,18 @@ def test_the_queries_warmed_ahead_are_those_compute_asks(
     queries the engine then asks for, none missed (asked live, one after another) and none
     worked out for nothing."""
     filters = replace(SEP_2026, services=services, channels=channels)
-    asked_for, query = [], mini_db.__class__.query
+    asked_for, ask = [], mini_db.__class__._rows  # behind query and rows
 
-    def record(self, name, **params):
+    def record(self, name, params, columns):
         asked_for.append((name, db_key(name, params)))
-        return query(self, name, **params)
+        return ask(self, name, params, columns)
 
     from scorecard.engine import db
 
     def db_key(name, params):
         return tuple(sorted((k, str(v)) for k, v in params.items() if k in db.parameters(name)))
 
-    monkeypatch.setattr(mini_db.__class__, "query", record)
+    monkeypatch.setattr(mini_db.__class__, "_rows", record)
     for measure in catalogue_.values():
         if not measure.sql.startswith("measures/") or measure.sql.startswith("measures/plan"):
             continue

@@ -269,10 +269,18 @@ class Database:
 
     def query(self, name: str, **params) -> pd.DataFrame:
         """Run queries/<name>.sql with the parameters it uses; returns a DataFrame of its own."""
+        return self._rows(name, params, columns=False)
+
+    def rows(self, name: str, **params):
+        """`query` for the engine: rows kept in memory come as `frames.Columns` (slices of
+        their arrays: no frame made), anything else as `query` gives it."""
+        return self._rows(name, params, columns=True)
+
+    def _rows(self, name: str, params: dict, columns: bool):
         sql, bound = sql_text(name), _bound(name, params)
         found = self._kept_table(name, sql, bound)
         if found is not None:  # rows already in memory: sliced, not cached again
-            frame = self._execute(sql, bound, found)
+            frame = self._execute(sql, bound, found, columns)
             if frame is not None:
                 return frame
         return self.cache.get(self._key(name, bound), lambda: self._work(name, sql, bound))
@@ -314,13 +322,13 @@ class Database:
     def _key(self, name: str, bound: dict) -> tuple:
         return (self.version, "query", name, tuple((k, _freeze(v)) for k, v in bound.items()))
 
-    def _execute(self, sql: str, bound: dict, found=None) -> pd.DataFrame | None:
+    def _execute(self, sql: str, bound: dict, found=None, columns: bool = False):
         """The query's rows: from its kept rows when `found` (None when they cannot serve
-        this range), else worked out."""
+        this range; with `columns`, as `kept.rows` gives them), else worked out."""
         cursor = self._con.cursor()
         try:
             if found is not None:
-                return kept.rows(cursor, found, sql, bound)
+                return kept.rows(cursor, found, sql, bound, columns)
             return frames.named(cursor.execute(sql, bound).df())
         finally:
             cursor.close()

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from functools import lru_cache
 
 import duckdb
 import numpy as np
@@ -66,9 +67,15 @@ def _freeze(value):
 def key(sql: str, bound: dict) -> str:
     """The kept result's key: the query's text (its comment lines aside: a changed comment
     keeps what was kept) and every bound parameter but the range."""
-    code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
     fixed = tuple((k, _freeze(v)) for k, v in sorted(bound.items()) if k not in RANGE)
-    return hashlib.blake2b(repr((code, fixed)).encode(), digest_size=10).hexdigest()
+    return hashlib.blake2b(repr((_code(sql), fixed)).encode(), digest_size=10).hexdigest()
+
+
+@lru_cache(maxsize=1024)
+def _code(sql: str) -> str:
+    """A query's text without its comment lines (worked out once a query: a page looks up
+    each of its measures' kept rows several times)."""
+    return "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
 
 
 def keepable(used: frozenset) -> bool:
@@ -264,9 +271,10 @@ def resident(con) -> dict[str, tuple[pd.DataFrame, date]]:
     }
 
 
-def _between(con, kept, start: date, end: date) -> pd.DataFrame:
+def _between(con, kept, start: date, end: date, columns: bool = False):
     """The kept rows of the periods starting from `start` to `end`: sliced from the rows in
-    memory, or read from the table."""
+    memory (with `columns`, as `frames.Columns`: slices of their arrays, no frame made), or
+    read from the table."""
     held, _ = kept
     if isinstance(held, str):
         return frames.named(
@@ -278,16 +286,20 @@ def _between(con, kept, start: date, end: date) -> pd.DataFrame:
     periods = frames.values(held, "period_start")
     first = np.searchsorted(periods, np.datetime64(start), "left")
     last = np.searchsorted(periods, np.datetime64(end), "right")
+    if columns:
+        cut = {name: values[first:last] for name, values in frames.arrays(held).items()}
+        return frames.Columns(cut, int(last - first))
     frame = held.iloc[first:last]  # pandas copies on write: the rows held stay as they are
     frame.index = pd.RangeIndex(last - first)
     return frame
 
 
-def rows(con, kept: tuple, sql: str, bound: dict) -> pd.DataFrame | None:
+def rows(con, kept: tuple, sql: str, bound: dict, columns: bool = False):
     """A query's rows from its kept result ((table or resident rows, date kept to)), or None
     when the range does not start at the start of a period. The range's periods the kept
     rows hold whole, or to the same day, are read from them; the rest (a period cut short
-    on another day) is worked out live."""
+    on another day) is worked out live. With `columns`, rows wholly kept in memory come as
+    `frames.Columns` (the engine's own reading: no frame made)."""
     _, to = kept
     grain, start, end = bound["grain"], bound["start"], bound["end"]
     if start != cal.period_start(start, grain):
@@ -300,9 +312,9 @@ def rows(con, kept: tuple, sql: str, bound: dict) -> pd.DataFrame | None:
             end if end == cal.period_end(last, grain) else last - timedelta(days=1),
             to if to == cal.period_end(kept_last, grain) else kept_last - timedelta(days=1),
         )
-    frame = _between(con, kept, start, whole_to)
     if whole_to >= end:
-        return frame
+        return _between(con, kept, start, whole_to, columns)
+    frame = _between(con, kept, start, whole_to)
     part = frames.named(
         con.execute(sql, bound | {"start": max(start, whole_to + timedelta(days=1))}).df()
     )

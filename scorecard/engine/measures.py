@@ -378,7 +378,7 @@ def add_values(
 ) -> pd.DataFrame:
     """Value, base and effective base from a query's rows; suppress small bases; with
     `groups_only`, the rows of each group alone (no total rows)."""
-    index = frame.index
+    index = frame.index if isinstance(frame, pd.DataFrame) else pd.RangeIndex(len(frame))
     if groups_only:
         index = index[~pd.isna(np.asarray(frames.values(frame, "service"), dtype=object))]
     return frames.frame(_values(frame, measure, min_base, groups_only), index)
@@ -600,7 +600,7 @@ def _breakdown_query(database, measure: Measure, filters: Filters, by: str) -> p
         rows = _one_service_by_channel(database, measure, filters)
         if rows is not None:
             return rows
-    return database.query(measure.sql, **_breakdown_params(measure, filters, by))
+    return database.rows(measure.sql, **_breakdown_params(measure, filters, by))
 
 
 def _by_channel_parts(database, measure: Measure, filters: Filters) -> list | None:
@@ -697,7 +697,7 @@ def _rows(database, measure: Measure, filters: Filters, groups) -> pd.DataFrame:
         rows = kept.summed_selection(every, filters.services)
         if rows is not None:
             return rows
-    return database.query(measure.sql, **query_params(measure, filters))
+    return database.rows(measure.sql, **query_params(measure, filters))
 
 
 def _one_service(groups: Columns, service: str) -> Columns:
