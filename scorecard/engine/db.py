@@ -356,11 +356,16 @@ class Database:
     def reference(self, key, factory):
         """Reference data worked out once per data version and shared, not copied (the
         coverage, the known process changes): the value must be immutable. Asked for by
-        every measure on every filter change, so kept on the database itself."""
+        every measure on every filter change, so kept on the database itself. Worked out
+        outside the lock (one may need another, or the measure engine), the first kept: two
+        threads asking at once for the first time may both work it out, never wait on each
+        other."""
+        found = self._reference.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
+        value = factory()
         with self._reference_lock:
-            if key not in self._reference:
-                self._reference[key] = factory()
-            return self._reference[key]
+            return self._reference.setdefault(key, value)
 
     def table(self, name: str) -> pd.DataFrame:
         """A small whole table (loads, build), for the data-quality page."""

@@ -286,9 +286,46 @@ def _rows(database, measure: Measure, filters: Filters, area_code: str) -> pd.Da
     )
 
 
-def _dashboard(database, measure, grain, starts, targets, min_base) -> dict:
-    """The dashboard's own council-wide figure for each period: {start: (value, withheld,
-    so far)}: a figure withheld (too few cases) is None, with the words saying why."""
+def _dashboard(database, measure, grain, starts, targets, min_base, area_code="") -> dict:
+    """The dashboard's own council-wide figure for each of `starts`: {start: (value,
+    withheld, so far)}: a figure withheld (too few cases) is None, with the words saying
+    why. Worked out once per data version for every period of the grain the peers file has
+    for the measure (a council-wide figure is the same whatever the filters), not on every
+    filter change."""
+    every = database.reference(
+        ("council figures beside peers", measure, grain, min_base, area_code),
+        lambda: MappingProxyType(
+            _council_figures(
+                database,
+                measure,
+                grain,
+                _periods(database, measure, grain, area_code),
+                targets,
+                min_base,
+            )
+        ),
+    )
+    return {start: every[start] for start in starts if start in every}
+
+
+def _periods(database, measure, grain, area_code) -> list[date]:
+    """Every period of this grain the peers file has a figure for, for the measure."""
+    frame = _figures(database, area_code).get(measure.id)
+    if frame is None:
+        return []
+    return sorted(
+        {
+            pd.Timestamp(s).date()
+            for s, g in zip(frame["period_start"], frame["grain"])
+            if g == grain
+        }
+    )
+
+
+def _council_figures(database, measure, grain, starts, targets, min_base) -> dict:
+    """`_dashboard` worked out for these periods."""
+    if not starts:
+        return {}
     as_at = coverage.load(database).as_at
     end = min(cal.period_end(max(starts), grain), as_at)
     if end < min(starts):
@@ -373,7 +410,9 @@ def _compare(database, measure, filters, targets, min_base, area_code, council_n
         return None
     grain = frame["grain"].iloc[0]
     wanted = [s for s, v in zip(frame["period_start"], frame["council_value"]) if fmt.missing(v)]
-    own = _dashboard(database, measure, grain, wanted, targets, min_base) if wanted else {}
+    own = (
+        _dashboard(database, measure, grain, wanted, targets, min_base, area_code) if wanted else {}
+    )
     periods = []
     for row in frame.itertuples(index=False):
         if not fmt.missing(row.council_value):
