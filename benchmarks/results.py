@@ -179,7 +179,12 @@ def _browser_lines(rows) -> list[str]:
         )
         lines.append(
             _row(
-                f"{page}: all {r['charts']} charts visible in Chromium",
+                f"{page}: "
+                + (
+                    f"all {r['charts']} charts visible in Chromium"
+                    if r["charts"]
+                    else "drawn in Chromium (no charts on it)"
+                ),
                 f"{r['visible_ms']:,.0f} ms",
                 "reported",
                 None,
