@@ -15,12 +15,17 @@ def render(ctx, filters) -> None:
         return presentation.show(ctx, filters, measure_ids, f"Scorecard: {ctx.strategy.title}")
     link_check.check({"layout": link_check.Choice("the layout", LAYOUTS, "the scorecard as Cards")})
     ui.page_header(f"Scorecard: {ctx.strategy.title}", ctx.strategy.vision, ctx, filters)
-    pillars = [(p, ui.results_for(ctx, p.measures, filters)) for p in ctx.strategy.pillars]
+    # every pillar's measures and the plan's asked together: the queries not kept all start
+    # at once, while the kept ones are judged (asked pillar by pillar, the last pillar's
+    # waited until the others were judged)
+    *found, plan = ui.results_in_groups(
+        ctx, [p.measures for p in ctx.strategy.pillars] + [ctx.strategy.plan_measures], filters
+    )
+    pillars = list(zip(ctx.strategy.pillars, found))
     everything = [r for _, results in pillars for r in results]
     revised = committee.reported_note(ctx, filters, everything)
     ui.summary_and_attention(ctx, [(p.title, results) for p, results in pillars])
     committee.panel(ctx, filters, everything, revised)
-    plan = ui.results_for(ctx, ctx.strategy.plan_measures, filters)
     layout = st.segmented_control(
         "Show the scorecard as",
         LAYOUTS,
