@@ -35,7 +35,14 @@ SPC_HELP = (
 
 
 def _events(ctx, pillar_id, measure_id) -> pd.DataFrame:
-    return ctx.database.query("tables/events", pillar=pillar_id, measure=measure_id)
+    """The dated events to mark on a measure's trend chart: reference data, read once per
+    data version like the process changes they include (measures.rebase_dates), each chart
+    handed a copy of its own."""
+    held = ctx.database.reference(
+        ("events", pillar_id, measure_id),
+        lambda: ctx.database.query("tables/events", pillar=pillar_id, measure=measure_id),
+    )
+    return held.copy(deep=False)
 
 
 def spc_block(
