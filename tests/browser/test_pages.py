@@ -67,7 +67,9 @@ def test_filters_in_the_url_survive_navigation(server, page):
     assert (
         "Q2 2026/27 · Housing · all channels" in page.locator("[data-testid='stMain']").inner_text()
     )
-    click_and_wait(page, page.get_by_role("link", name="Complaints").first)
+    # the menu's link (not a card's "Complaints ..." link, which opens a new tab): the menu's
+    # links can be drawn a moment after the script has finished, so the locator waits for it
+    click_and_wait(page, page.locator(".st-key-page-nav").get_by_role("link", name="Complaints"))
     # a page change may take a second run (the address bar's filters applied): each check
     # waits for the app to show what it should, up to its timeout
     expect(page.locator("h1").first).to_have_text("Complaints")
