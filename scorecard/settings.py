@@ -99,7 +99,8 @@ class Settings:
     threads: int = 0  # DuckDB threads while loading (0: one per core)
     memory_limit: str = "1GB"  # DuckDB's memory while loading; beyond it, it spills to disk
     keep_channels_from: int = 1_000_000  # rows in an extract from which each channel chosen
-    # alone is kept at load too (engine/kept.py): worth it only where live queries are slow
+    # alone is kept at load too for a measure that does not add up (an additive one has its
+    # cube: engine/kept.py): worth it only where live queries are slow
     parquet_dir: Path | None = None  # serve this Parquet folder (scorecard.ingest.parquet), no load
     serve_only: bool = False  # a replica: serve what the loading job wrote, never load
     access: str = "local"  # local (this computer only), internal (sign-in) or public

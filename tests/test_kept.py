@@ -236,14 +236,20 @@ def test_a_period_kept_part_way_is_read_only_to_the_day_it_was_kept_to():
 
 def test_large_extracts_keep_each_channel_chosen_alone_too(tmp_path):
     """From `keep_channels_from` rows (here every extract counts as large), each measure that
-    follows the channel filter is kept with each channel chosen alone, and read back exactly
-    as the live query gives it; a measure the channel filter does not reach is not."""
+    follows the channel filter and does not add up is kept with each channel chosen alone,
+    and read back exactly as the live query gives it (one that adds up is summed from its
+    cube: the test above); a measure the channel filter does not reach is not."""
     s, _ = build(MINI, tmp_path / "cache", keep_channels_from=0)
     cat = catalogue.load_catalogue(s.catalogue_file, s.digital_channels)
     database = db.Database(s.cache_dir / ingest.current(s)["database"])
     try:
         follows = [m for m in _by_period(cat) if "channel" in m.dimensions]
         assert 0 < len(follows) < len(_by_period(cat))
+        cubed = [m for m in follows if kept.additive(db.sql_text(m.sql), "period")]
+        phone = replace(RANGES[0], channels=("phone",))
+        assert cubed and not any(database.kept(m.sql, **_bound(m, phone)) for m in cubed)
+        follows = [m for m in follows if m not in cubed]
+        assert {m.id for m in follows} >= {"average_speed_of_answer", "days_to_resolve_p90"}
         for measure in follows:
             for channel in ("phone", "letter"):  # the most used, and one with no contacts
                 for filters in RANGES:
@@ -261,10 +267,10 @@ def test_large_extracts_keep_each_channel_chosen_alone_too(tmp_path):
 
 def test_only_measures_that_read_a_large_extract_keep_each_channel_alone(tmp_path):
     """The threshold is an extract's: with contacts (12 rows) at it and complaints (10) under
-    it, a contact measure is kept with each channel chosen alone and a complaint measure is
-    worked out live (its extract is small, so its query is quick), unless it reads contacts
-    too; a refresh of complaints alone keeps again only what reads them, channels alone only
-    where contacts are read."""
+    it, a contact measure that does not add up is kept with each channel chosen alone and a
+    complaint measure is not, unless it reads contacts too (one that adds up is summed from
+    its cube, whatever its extract's size); a refresh of complaints alone keeps again only
+    what reads them, channels alone only where contacts are read."""
     data = tmp_path / "data"
     shutil.copytree(MINI, data)
     s, result = build(data, tmp_path / "cache", keep_channels_from=12)
@@ -283,15 +289,15 @@ def test_only_measures_that_read_a_large_extract_keep_each_channel_alone(tmp_pat
     def check():
         database = db.Database(s.cache_dir / ingest.current(s)["database"])
         try:
-            assert kept_alone(database, cat["calls_answered_60s"])
+            assert kept_alone(database, cat["average_speed_of_answer"])
             assert kept_alone(database, cat["complaints_per_1000_contacts"])
-            assert not kept_alone(database, cat["complaints_upheld"])
-            assert not kept_alone(database, cat["stage1_on_time"])
-            # worked out live, with the same figure a kept result would give
-            m = cat["complaints_upheld"]
-            assert database.query(m.sql, **_bound(m, phone)).equals(
-                _live(database, m, _bound(m, phone))
-            )
+            for measure in ("complaints_upheld", "stage1_on_time", "calls_answered_60s"):
+                m = cat[measure]
+                assert not kept_alone(database, m)
+                # summed from its cube: the same figure
+                assert database.query(m.sql, **_bound(m, phone)).equals(
+                    _live(database, m, _bound(m, phone))
+                )
         finally:
             database.close()
 
@@ -305,7 +311,10 @@ def test_only_measures_that_read_a_large_extract_keep_each_channel_alone(tmp_pat
     plain = list(measures.kept_queries(cat, ["complaints"]))
     reads = [m for m in _by_period(cat) if "complaints" in m.sources]
     per_measure = len(kept.GRAINS) * (1 + len(kept.SPLITS))
-    assert len(plain) == len(reads) * per_measure
+    cubes = [m for m in reads if kept.additive(db.sql_text(m.sql), "period")]
+    assert len(cubes) == len(reads) - 1  # all but complaints per 1,000 contacts
+    assert len(plain) == len(reads) * per_measure + len(cubes)
+    assert sum(bound.get("by") == kept.CUBE for _, bound in plain) == len(cubes)
     assert len(jobs) - len(plain) == len(kept.GRAINS) * len(kept.CHANNELS)  # per 1,000 only
 
 
@@ -423,11 +432,7 @@ def test_an_additive_figure_pooled_over_months_is_summed_from_the_kept_months(
 ):
     database, cat = sample if data == "sample" else (mini_db, catalogue_)
     over_periods = [m for m in _by_period(cat) if kept.additive(db.sql_text(m.sql), "period")]
-    summed = []
-    span_from_months = kept.span_from_months
-    monkeypatch.setattr(
-        kept, "span_from_months", lambda rows: summed.append(1) or span_from_months(rows)
-    )
+    summed = _counting_cube(monkeypatch)
     compared = 0
     for measure in over_periods:
         for start, end in SPANS:
@@ -443,9 +448,74 @@ def test_an_additive_figure_pooled_over_months_is_summed_from_the_kept_months(
                     compared += 1
     assert len(over_periods) >= 10
     assert compared == len(over_periods) * len(SPANS) * 3 * 2
-    # summed, not asked, wherever kept rows serve: by service for every selection, by
-    # channel for all services (a channel breakdown of a selection is asked)
-    assert len(summed) == len(over_periods) * len(SPANS) * (3 + 1)
+    # summed from the cube, not asked, by service and by channel for every selection
+    assert len(summed) == compared
+
+
+def _counting_cube(monkeypatch) -> list:
+    """Record each result summed from a cube (kept.from_cube giving rows, not None)."""
+    summed, from_cube = [], kept.from_cube
+    monkeypatch.setattr(
+        kept,
+        "from_cube",
+        lambda rows, bound: (lambda got: got if got is None else summed.append(1) or got)(
+            from_cube(rows, bound)
+        ),
+    )
+    return summed
+
+
+CHANNEL_CHOICES = [("phone",), ("web", "email"), ("letter",), ("phone", "No such channel")]
+
+
+@pytest.mark.parametrize("data", ["sample", "mini"])
+def test_an_additive_query_under_any_filters_is_summed_exactly_from_its_cube(
+    data, sample, mini_db, catalogue_, monkeypatch
+):
+    """Every additive query's rows for channels chosen (with or without services), by
+    service or by channel, by month, quarter and year, whole or cut short, are its cube's
+    rows summed: the live query's to the last digit, types and order included, no query
+    run."""
+    database, cat = sample if data == "sample" else (mini_db, catalogue_)
+    cubed = [
+        m
+        for m in _by_period(cat)
+        if kept.additive(db.sql_text(m.sql), "period") and "by" in db.parameters(m.sql)
+    ]
+    assert {m.sources[0] for m in cubed} >= {"contacts", "cases", "complaints", "returns"}
+    summed, ways = _counting_cube(monkeypatch), {m.id: set() for m in cubed}
+    ran = []
+    execute = database._execute
+    monkeypatch.setattr(
+        database,
+        "_execute",
+        lambda sql, bound, found=None, columns=False: (
+            (ran.append(bound) if found is None and bound.get("by") != kept.CUBE else None)
+            or execute(sql, bound, found, columns)
+        ),
+    )
+    compared = 0
+    for measure in cubed:
+        for filters in RANGES:
+            for channels in CHANNEL_CHOICES:
+                for services in ((), ("Housing",), SELECTIONS[0], SELECTIONS[2]):
+                    for by in kept.SPLITS:
+                        bound = _bound(
+                            measure, replace(filters, services=services, channels=channels), by
+                        )
+                        live = _live(database, measure, bound)
+                        database.cache.clear()
+                        before = len(summed)
+                        got = database.query(measure.sql, **bound)
+                        assert list(got.dtypes) == list(live.dtypes), (measure.id, bound)
+                        assert got.equals(live), (measure.id, bound)
+                        if not database.kept(measure.sql, **bound):  # else: kept as asked
+                            ways[measure.id].add(len(summed) - before)
+                        compared += 1
+    assert compared == len(cubed) * len(RANGES) * len(CHANNEL_CHOICES) * 4 * 2
+    # each summed from the cube, never asked (kept as asked: a filter that does not reach
+    # the measure, the returns' channels)
+    assert ways == {m.id: {1} for m in cubed} and not ran
 
 
 @pytest.fixture(scope="module")
@@ -473,8 +543,13 @@ def test_one_service_s_rows_by_channel_are_read_from_each_channel_s_kept_rows(
     ]
     recorded = [m for m in follows if measures._channels_recorded(database, m)]
     assert {"contacts", "cases"} <= {s for m in recorded for s in m.sources}
+    # one that adds up is summed from its cube (test above): not read from channels alone
+    cubed = [m for m in recorded if kept.additive(db.sql_text(m.sql), "period")]
+    chosen = replace(RANGES[0], services=("Housing",), channels=("phone",))
+    assert cubed and not any(measures._one_service_by_channel(database, m, chosen) for m in cubed)
+    alone = [m for m in recorded if m not in cubed]
     compared = 0
-    for measure in recorded:
+    for measure in alone:
         for filters in RANGES:
             for service in ("Housing", "Council Tax", "No such service"):
                 chosen = replace(filters, services=(service,), channels=("phone",))
@@ -485,11 +560,11 @@ def test_one_service_s_rows_by_channel_are_read_from_each_channel_s_kept_rows(
                 assert list(got.dtypes) == list(live.dtypes), (measure.id, chosen)
                 assert got.equals(live), (measure.id, chosen)
                 compared += 1
-    assert compared == len(recorded) * len(RANGES) * 3 >= 8 * len(RANGES) * 3
+    assert compared == len(alone) * len(RANGES) * 3 >= 4 * len(RANGES) * 3
     # a measure reading survey answers, some with no channel (the resident survey), is asked
     unrecorded = [m for m in follows if m not in recorded]
     assert unrecorded and all("satisfaction" in m.sources for m in unrecorded)
     chosen = replace(RANGES[0], services=("Housing",), channels=("phone",))
     assert measures._one_service_by_channel(database, unrecorded[0], chosen) is None
     assert any(p.get("by") == "channel" for p in measures.asked(database, unrecorded[0], chosen))
-    assert not any(p.get("by") == "channel" for p in measures.asked(database, recorded[0], chosen))
+    assert not any(p.get("by") == "channel" for p in measures.asked(database, alone[0], chosen))

@@ -18,9 +18,13 @@ wanted is null or list_contains(wanted, value);
 -- breakdown(by, service, channel, site, contractor): the group a row falls in when a measure
 -- is broken down ($by = 'service' (the default), 'channel', 'site' or 'contractor');
 -- blanks are 'Not recorded' so they never merge with the all-services total (NULL).
+-- 'service and channel' (kept at ingest for an additive query: engine/kept.py, from_cube)
+-- is both in one key, service then channel, a blank as chr(30), chr(31) between them.
 create or replace macro breakdown(split, service, channel, site, contractor) as
 case coalesce(split, 'service')
     when 'channel' then coalesce(channel, 'Not recorded')
+    when 'service and channel'
+        then coalesce(service, chr(30)) || chr(31) || coalesce(channel, chr(30))
     when 'site' then coalesce(site, 'Not recorded')
     when 'contractor' then coalesce(contractor, 'Not recorded')
     else coalesce(service, 'Not recorded')

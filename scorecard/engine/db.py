@@ -286,21 +286,18 @@ class Database:
         return self.cache.get(self._key(name, bound), lambda: self._work(name, sql, bound))
 
     def _work(self, name: str, sql: str, bound: dict) -> pd.DataFrame:
-        """Rows that are not kept as asked: an additive query's rows pooled over a span are
-        summed from its kept rows by month (kept.span_from_months; for a selection of
-        services, from every service's: kept.summed_selection) where those serve the range;
-        anything else is worked out."""
-        if bound.get("grain") != "span" or not kept.additive(sql, over="period"):
-            return self._execute(sql, bound)
-        months, chosen = bound | {"grain": "month"}, bound.get("services")
-        if chosen and bound.get("by", "service") == "service":  # from every service's rows
-            months["services"] = None
-        found = self._kept_table(name, sql, months)
-        rows = None if found is None else self._execute(sql, months, found)
-        if rows is not None and months.get("services") != chosen:
-            rows = kept.summed_selection(rows, chosen)
-        summed = None if rows is None else kept.span_from_months(rows)
-        return self._execute(sql, bound) if summed is None else summed
+        """Rows that are not kept as asked: an additive query's rows for any services and
+        channels, by any grain kept or pooled over a span, are summed from its cube kept by
+        month (kept.from_cube) where that serves the range; anything else is worked out."""
+        if bound.get("by") in kept.SPLITS and kept.additive(sql, over="period"):
+            cube = bound | {"grain": "month", "by": kept.CUBE}
+            cube |= {name: None for name in ("services", "channels") if name in bound}
+            found = self._kept_table(name, sql, cube)
+            rows = None if found is None else self._execute(sql, cube, found, columns=True)
+            summed = None if rows is None else kept.from_cube(rows, bound)
+            if summed is not None:
+                return summed
+        return self._execute(sql, bound)
 
     def kept(self, name: str, **params) -> bool:
         """True when the query's rows are kept (served from memory, no query at all)."""

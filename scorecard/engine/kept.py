@@ -49,7 +49,13 @@ ORDER = "order by period_start, service nulls first"  # every measure query's ow
 # A query header line saying its rows add up: "-- Additive:" over services and periods (its
 # numerator and denominator count records that each fall in one service and one period, with
 # no condition on the sums), "-- Additive by service:" over services alone (db.additive).
+# Each record has one channel too (its breakdown's, the one its channel filter reads), so an
+# additive query's rows for any services and channels are sums of its cube (`from_cube`):
+# tests/test_kept.py checks every such query's cube against the query itself.
 ADDITIVE, BY_SERVICE = "-- Additive:", "-- Additive by service:"
+# The breakdown kept by month for an additive query: each service on each channel, in one
+# key (00_macros.sql, breakdown): service, BETWEEN, channel, a blank as BLANK
+CUBE, BETWEEN, BLANK = "service and channel", "\x1f", "\x1e"
 WHOLE = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")  # counts: sums exact
 
 
@@ -216,33 +222,73 @@ def summed_selection(rows: pd.DataFrame, chosen) -> pd.DataFrame | None:
     return frames.frame({name: out[name] for name in columns})
 
 
-def span_from_months(rows: pd.DataFrame) -> pd.DataFrame | None:
-    """An additive query's rows pooled over a span (grain 'span': one period), from its rows
-    by month over the same range: each group's (and the total's) numerator and denominator
-    summed, in the query's own order and types. None (ask the query) unless the rows are
-    whole counts, so that the sums are the query's own to the last digit."""
+def from_cube(rows, bound: dict) -> pd.DataFrame | None:
+    """An additive query's rows as `bound` asks them (any grain kept or 'span'; any services
+    and channels; broken down by service or by channel), summed from its cube's rows by month
+    over the same range (`CUBE`): each group's and each period's total numerator and
+    denominator, in the query's own order and types. None (ask the query) unless the rows
+    are whole counts, so that the sums are the query's own to the last digit."""
+    by = bound.get("by") or "service"
     columns = frames.arrays(rows)
-    if not len(rows) or set(columns) != {"period_start", "service", *COUNTS}:
+    if by not in SPLITS or set(columns) != {"period_start", "service", *COUNTS}:
         return None
-    if not all(_whole(columns[name]) for name in COUNTS):
+    keys = np.asarray(columns["service"], dtype=object)
+    cells = np.flatnonzero(~pd.isna(keys))  # the totals are every cell's: not read
+    counts = {name: np.asarray(columns[name])[cells] for name in COUNTS}
+    if not all(_whole(values) for values in counts.values()):
         return None
-    services = np.asarray(columns["service"], dtype=object)
-    total = pd.isna(services)
-    named = sorted(set(services[~total]))  # the query's order: the total, then by name
-    groups = ([None] if total.any() else []) + named
-    code = {s: i for i, s in enumerate(groups)}
-    codes = np.array([code[None] if t else code[s] for s, t in zip(services, total)])
+    service, channel = _cube_parts(keys[cells])
+    picked = np.ones(len(cells), dtype=bool)
+    for chosen, values in ((bound.get("services"), service), (bound.get("channels"), channel)):
+        if chosen:
+            picked &= np.isin(values, list(chosen))
+    groups = (channel if by == "channel" else service)[picked]
+    groups[groups == BLANK] = "Not recorded"  # as the breakdown names a blank
+    months = np.asarray(columns["period_start"])[cells][picked]
+    periods = _grain_starts(months, bound["grain"])
+    keys_p, at_p = np.unique(periods, return_inverse=True)
+    keys_g, at_g = np.unique(groups.astype(str), return_inverse=True)
+    # each period's total (group 0), then its groups by name (the query's order)
+    cell, at_cell = np.unique(at_p * (len(keys_g) + 1) + at_g + 1, return_inverse=True)
+    totals = np.arange(len(keys_p)) * (len(keys_g) + 1)
+    order = np.argsort(np.concatenate([totals, cell]), kind="stable")
     out = {
-        "period_start": np.full(len(groups), SPAN_START).astype(
-            np.asarray(columns["period_start"]).dtype
-        ),
-        "service": np.array([np.nan if g is None else g for g in groups], dtype=object),
+        "period_start": np.concatenate([keys_p, keys_p[cell // (len(keys_g) + 1)]])[order],
+        "service": np.concatenate(
+            [np.full(len(keys_p), np.nan, dtype=object), keys_g[cell % (len(keys_g) + 1) - 1]]
+        ).astype(object)[order],
     }
-    for name in COUNTS:
-        values = np.asarray(columns[name])
-        summed = np.bincount(codes, weights=values.astype(float), minlength=len(groups))
-        out[name] = summed.astype(values.dtype)  # the query's type
+    for name, values in counts.items():
+        weights = values[picked].astype(float)
+        summed = np.concatenate(
+            [
+                np.bincount(at_p, weights=weights, minlength=len(keys_p)),
+                np.bincount(at_cell, weights=weights, minlength=len(cell)),
+            ]
+        )
+        out[name] = summed[order].astype(values.dtype)  # the query's type
     return frames.frame({name: out[name] for name in columns})
+
+
+def _cube_parts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The service and channel of each key of a cube (a channel never holds BETWEEN: it is
+    one of the contract's channels)."""
+    parts = [key.rpartition(BETWEEN) for key in keys]
+    return (
+        np.array([part[0] for part in parts], dtype=object),
+        np.array([part[2] for part in parts], dtype=object),
+    )
+
+
+def _grain_starts(months: np.ndarray, grain: str) -> np.ndarray:
+    """The start of the period of `grain` ('span': its one period) each month falls in."""
+    if grain == "span":
+        return np.full(len(months), SPAN_START).astype(months.dtype)
+    if grain == "month":
+        return months
+    unique, at = np.unique(months, return_inverse=True)
+    starts = [cal.period_start(pd.Timestamp(m).date(), grain) for m in unique]
+    return np.array(starts, dtype="datetime64[D]").astype(months.dtype)[at]
 
 
 def _whole(values) -> bool:

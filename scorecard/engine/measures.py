@@ -351,7 +351,8 @@ def query_params(measure: Measure, filters: Filters) -> dict:
 def kept_queries(catalogue: dict[str, Measure], extracts=None, channels=(), large=()):
     """The measure queries whose results the build keeps whole (engine/kept.py): each
     measure's own query and its breakdowns by service and by channel, with no filter, and,
-    for a measure that reads one of the `large` extracts, its own query with each of
+    for an additive query, its cube by month (kept.from_cube: any services and channels);
+    for another measure that reads one of the `large` extracts, its own query with each of
     `channels` chosen alone; by month, quarter and financial year; as (query text, bound
     parameters). With `extracts`, only the measures that read one of them (a refresh of
     those extracts)."""
@@ -361,8 +362,12 @@ def kept_queries(catalogue: dict[str, Measure], extracts=None, channels=(), larg
             extracts is not None and not set(measure.sources) & set(extracts)
         ):
             continue
+        cube = "by" in used and kept.additive(db.sql_text(measure.sql), over="period")
+        if cube:  # by month: any services, channels and grain are sums of it
+            own = query_params(measure, Filters("month", kept.EARLIEST, kept.LATEST))
+            yield db.sql_text(measure.sql), {k: (own | {"by": kept.CUBE})[k] for k in sorted(used)}
         reads_large = set(measure.sources) & set(large)
-        alone = channels if "channel" in measure.dimensions and reads_large else ()
+        alone = channels if "channel" in measure.dimensions and reads_large and not cube else ()
         for grain in kept.GRAINS:
             own = query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST))
             chosen = (
