@@ -222,43 +222,73 @@ def summed_selection(rows: pd.DataFrame, chosen) -> pd.DataFrame | None:
     return frames.frame({name: out[name] for name in columns})
 
 
-def from_cube(rows, bound: dict) -> pd.DataFrame | None:
+class Cube:
+    """An additive query's cube (`CUBE`) made ready for summing, once per data version: each
+    cell's month and counts, its service and channel as codes (a selection is then picked
+    with integers, not text) and the group each falls in when broken down by either."""
+
+    def __init__(self, rows):
+        columns = frames.arrays(rows)
+        self.columns = list(columns)
+        keys = np.asarray(columns["service"], dtype=object)
+        cells = np.flatnonzero(~pd.isna(keys))  # the totals are every cell's: not read
+        self.months = np.asarray(columns["period_start"])[cells]
+        self.counts = {name: np.asarray(columns[name])[cells] for name in COUNTS}
+        self.usable = set(columns) == {"period_start", "service", *COUNTS} and all(
+            _whole(values) for values in self.counts.values()
+        )  # whole counts: their sums are the query's own to the last digit
+        parts = [key.rpartition(BETWEEN) for key in keys[cells]]  # a channel never holds it
+        self.parts = {
+            split: _codes(np.array([part[at] for part in parts], dtype=object))
+            for split, at in (("service", 0), ("channel", 2))
+        }
+        self._periods: dict = {}
+
+    def periods(self, grain: str) -> np.ndarray:
+        """The start of the period of `grain` ('span': its one period) of each cell."""
+        if grain not in self._periods:
+            self._periods[grain] = _grain_starts(self.months, grain)
+        return self._periods[grain]
+
+
+def _codes(values: np.ndarray) -> tuple:
+    """Names in order, each value's code among them, and the groups a breakdown shows (a
+    blank as 'Not recorded', as the breakdown names it) with each value's group."""
+    names, codes = np.unique(values, return_inverse=True)
+    groups, group_of = np.unique(
+        np.where(names == BLANK, "Not recorded", names).astype(object), return_inverse=True
+    )
+    return names, codes, groups, group_of[codes]
+
+
+def from_cube(cube: Cube, bound: dict) -> pd.DataFrame | None:
     """An additive query's rows as `bound` asks them (any grain kept or 'span'; any services
-    and channels; broken down by service or by channel), summed from its cube's rows by month
-    over the same range (`CUBE`): each group's and each period's total numerator and
-    denominator, in the query's own order and types. None (ask the query) unless the rows
-    are whole counts, so that the sums are the query's own to the last digit."""
+    and channels; broken down by service or by channel), summed from its cube's months in
+    the range: each group's and each period's total numerator and denominator, in the
+    query's own order and types. None (ask the query) unless the cube holds whole counts."""
     by = bound.get("by") or "service"
-    columns = frames.arrays(rows)
-    if by not in SPLITS or set(columns) != {"period_start", "service", *COUNTS}:
+    if by not in SPLITS or not cube.usable:
         return None
-    keys = np.asarray(columns["service"], dtype=object)
-    cells = np.flatnonzero(~pd.isna(keys))  # the totals are every cell's: not read
-    counts = {name: np.asarray(columns[name])[cells] for name in COUNTS}
-    if not all(_whole(values) for values in counts.values()):
-        return None
-    service, channel = _cube_parts(keys[cells])
-    picked = np.ones(len(cells), dtype=bool)
-    for chosen, values in ((bound.get("services"), service), (bound.get("channels"), channel)):
+    months = cube.months
+    picked = (months >= np.datetime64(bound["start"])) & (months <= np.datetime64(bound["end"]))
+    for split in SPLITS:
+        chosen = bound.get(f"{split}s")
         if chosen:
-            picked &= np.isin(values, list(chosen))
-    groups = (channel if by == "channel" else service)[picked]
-    groups[groups == BLANK] = "Not recorded"  # as the breakdown names a blank
-    months = np.asarray(columns["period_start"])[cells][picked]
-    periods = _grain_starts(months, bound["grain"])
-    keys_p, at_p = np.unique(periods, return_inverse=True)
-    keys_g, at_g = np.unique(groups.astype(str), return_inverse=True)
-    # each period's total (group 0), then its groups by name (the query's order)
-    cell, at_cell = np.unique(at_p * (len(keys_g) + 1) + at_g + 1, return_inverse=True)
-    totals = np.arange(len(keys_p)) * (len(keys_g) + 1)
-    order = np.argsort(np.concatenate([totals, cell]), kind="stable")
+            names, codes, _, _ = cube.parts[split]
+            picked &= np.isin(codes, np.flatnonzero(np.isin(names, list(chosen))))
+    _, _, groups, group_of = cube.parts[by]
+    keys_p, at_p = np.unique(cube.periods(bound["grain"])[picked], return_inverse=True)
+    width = len(groups) + 1
+    # each period's total (0), then its groups by name (the query's order)
+    cell, at_cell = np.unique(at_p * width + group_of[picked] + 1, return_inverse=True)
+    order = np.argsort(np.concatenate([np.arange(len(keys_p)) * width, cell]), kind="stable")
     out = {
-        "period_start": np.concatenate([keys_p, keys_p[cell // (len(keys_g) + 1)]])[order],
+        "period_start": np.concatenate([keys_p, keys_p[cell // width]])[order],
         "service": np.concatenate(
-            [np.full(len(keys_p), np.nan, dtype=object), keys_g[cell % (len(keys_g) + 1) - 1]]
-        ).astype(object)[order],
+            [np.full(len(keys_p), np.nan, dtype=object), groups[cell % width - 1]]
+        )[order],
     }
-    for name, values in counts.items():
+    for name, values in cube.counts.items():
         weights = values[picked].astype(float)
         summed = np.concatenate(
             [
@@ -267,17 +297,7 @@ def from_cube(rows, bound: dict) -> pd.DataFrame | None:
             ]
         )
         out[name] = summed[order].astype(values.dtype)  # the query's type
-    return frames.frame({name: out[name] for name in columns})
-
-
-def _cube_parts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The service and channel of each key of a cube (a channel never holds BETWEEN: it is
-    one of the contract's channels)."""
-    parts = [key.rpartition(BETWEEN) for key in keys]
-    return (
-        np.array([part[0] for part in parts], dtype=object),
-        np.array([part[2] for part in parts], dtype=object),
-    )
+    return frames.frame({name: out[name] for name in cube.columns})
 
 
 def _grain_starts(months: np.ndarray, grain: str) -> np.ndarray:
@@ -340,24 +360,40 @@ def _between(con, kept, start: date, end: date, columns: bool = False):
     return frame
 
 
+def _whole_to(to: date, grain: str, end: date) -> date:
+    """The last day of a range ending on `end` that rows kept to `to` serve: every period's
+    when `end` is the day they were kept to, else whole periods, no further than they hold
+    whole (the rest is worked out live)."""
+    if end == to:
+        return end
+    last, kept_last = cal.period_start(end, grain), cal.period_start(to, grain)
+    return min(
+        end if end == cal.period_end(last, grain) else last - timedelta(days=1),
+        to if to == cal.period_end(kept_last, grain) else kept_last - timedelta(days=1),
+    )
+
+
+def held_whole(kept: tuple, bound: dict) -> bool:
+    """True when a range is served wholly from rows kept in memory (no part worked out)."""
+    held, to = kept
+    start, grain = bound["start"], bound["grain"]
+    return (
+        not isinstance(held, str)
+        and start == cal.period_start(start, grain)
+        and _whole_to(to, grain, bound["end"]) >= bound["end"]
+    )
+
+
 def rows(con, kept: tuple, sql: str, bound: dict, columns: bool = False):
     """A query's rows from its kept result ((table or resident rows, date kept to)), or None
     when the range does not start at the start of a period. The range's periods the kept
     rows hold whole, or to the same day, are read from them; the rest (a period cut short
     on another day) is worked out live. With `columns`, rows wholly kept in memory come as
     `frames.Columns` (the engine's own reading: no frame made)."""
-    _, to = kept
     grain, start, end = bound["grain"], bound["start"], bound["end"]
     if start != cal.period_start(start, grain):
         return None
-    if end == to:  # to the day the rows were kept to: every period from them
-        whole_to = end
-    else:  # whole periods from them, no further than they hold whole; the rest live
-        last, kept_last = cal.period_start(end, grain), cal.period_start(to, grain)
-        whole_to = min(
-            end if end == cal.period_end(last, grain) else last - timedelta(days=1),
-            to if to == cal.period_end(kept_last, grain) else kept_last - timedelta(days=1),
-        )
+    whole_to = _whole_to(kept[1], grain, end)
     if whole_to >= end:
         return _between(con, kept, start, whole_to, columns)
     frame = _between(con, kept, start, whole_to)
