@@ -398,8 +398,9 @@ def test_a_new_data_version_is_read_in_and_taken_out_of_the_collector(mini_db):
 
 
 def test_additive_quarters_and_years_are_summed_from_the_kept_months(tmp_path, monkeypatch):
-    """A query whose header says it adds up over periods has its quarters and years kept as
-    sums of its kept months (no second pass over the records); one that adds up by service
+    """A query whose header says it adds up over periods has its months by service and by
+    channel kept as sums of its cube, and its quarters and years as sums of its kept months
+    (no second pass over the records); one that adds up by service
     alone (complaints per 1,000 contacts: a month's complaints count against that month's
     contacts only) or holds fractions is run again. The rows are the live query's either
     way: the tests above compare every kept result with it."""
@@ -409,6 +410,12 @@ def test_additive_quarters_and_years_are_summed_from_the_kept_months(tmp_path, m
         "_sum_months",
         lambda con, name, *a: summed.append(sum_months(con, name, *a)) or summed[-1],
     )
+    from_cube, sum_cube = [], kept._sum_cube
+    monkeypatch.setattr(
+        kept,
+        "_sum_cube",
+        lambda con, name, *a: from_cube.append(sum_cube(con, name, *a)) or from_cube[-1],
+    )
     s, _ = build(MINI, tmp_path / "cache")
     cat = catalogue.load_catalogue(s.catalogue_file, s.digital_channels)
     by_period = [m for m in cat.values() if kept.additive(db.sql_text(m.sql), over="period")]
@@ -417,6 +424,10 @@ def test_additive_quarters_and_years_are_summed_from_the_kept_months(tmp_path, m
     assert kept.additive(db.sql_text(cat["complaints_per_1000_contacts"].sql))  # by service
     assert summed.count(True) >= 2 * 2 * len(by_period) - 8  # quarter and year, two splits
     assert summed.count(False) >= 1  # returns with fractions: asked again
+    # and their months by service and by channel summed from their cubes (where whole)
+    assert from_cube.count(True) + from_cube.count(False) == 2 * len(by_period)
+    # (fractions: the months by service and channel asked, then their quarters and years)
+    assert 2 * from_cube.count(False) == summed.count(False)
 
 
 SPANS = [

@@ -290,8 +290,7 @@ class Database:
         channels, by any grain kept or pooled over a span, are summed from its cube kept by
         month (kept.from_cube) where that serves the range; anything else is worked out."""
         if bound.get("by") in kept.SPLITS and kept.additive(sql, over="period"):
-            cube = bound | {"grain": "month", "by": kept.CUBE}
-            cube |= {name: None for name in ("services", "channels") if name in bound}
+            cube = kept.cube_of(bound)
             found = self._kept_table(name, sql, cube)
             summed = None if found is None else self._from_cube(sql, cube, found, bound)
             if summed is not None:

@@ -125,30 +125,44 @@ def keep(con, jobs, fresh: bool = True, to: date | None = None) -> int:
             return None
         return name
 
-    # an additive query's quarters and years are summed from its months, not read again
+    # an additive query's rows are summed rather than read again: its months by service or by
+    # channel (no filter) from its cube, then its quarters and years from its months
+    cubed = {
+        name: key(sql, cube_of(bound))
+        for name, (sql, bound) in todo.items()
+        if bound["grain"] == "month"
+        and bound.get("by") in SPLITS
+        and not (bound.get("services") or bound.get("channels"))
+        and additive(sql, over="period")
+    }
     summed = {
         name: key(sql, bound | {"grain": "month"})
         for name, (sql, bound) in todo.items()
         if bound["grain"] != "month" and additive(sql, over="period")
     }
+    cubed = {name: cube for name, cube in cubed.items() if cube in todo and cube != name}
     summed = {name: month for name, month in summed.items() if month in todo}
-    threads = con.execute("select current_setting('threads')").fetchall()[0][0]
-    with ThreadPoolExecutor(max(1, min(int(threads), len(todo)))) as pool:
-        kept = [name for name in pool.map(store, [n for n in todo if n not in summed]) if name]
-    held = set(kept)
+    threads = int(con.execute("select current_setting('threads')").fetchall()[0][0])
+    held: set = set()
 
-    def add_up(name: str) -> bool:
-        if summed[name] not in held:
-            return False
-        with con.cursor() as cursor:
-            return _sum_months(cursor, name, summed[name], todo[name][1]["grain"])
+    def each(names, work) -> None:
+        with ThreadPoolExecutor(max(1, min(threads, len(names)))) as pool:
+            held.update(name for name in pool.map(work, names) if name)
 
-    with ThreadPoolExecutor(max(1, min(int(threads), len(summed)))) as pool:
-        added = dict(zip(summed, pool.map(add_up, summed)))
-    kept += [name for name in summed if added[name]]
-    again = [name for name in summed if not added[name]]  # not whole counts: the query itself
-    with ThreadPoolExecutor(max(1, min(int(threads), len(again)))) as pool:
-        kept += [name for name in pool.map(store, again) if name]
+    def derive(derived: dict, make):
+        def work(name: str) -> str | None:
+            if derived[name] in held:
+                with con.cursor() as cursor:
+                    if make(cursor, name, derived[name], todo[name][1]):
+                        return name
+            return store(name)  # not whole counts: the query itself
+
+        return work
+
+    each([name for name in todo if name not in summed and name not in cubed], store)
+    each(list(cubed), derive(cubed, _sum_cube))
+    each(list(summed), derive(summed, _sum_months))
+    kept = sorted(held)
     con.execute(
         f"insert into {INDEX} select k, 'kept_' || k, $to from unnest($k::VARCHAR[]) as t(k)",
         {"k": kept, "to": to},
@@ -156,33 +170,81 @@ def keep(con, jobs, fresh: bool = True, to: date | None = None) -> int:
     return len(kept)
 
 
-def _sum_months(con, name: str, month: str, grain: str) -> bool:
-    """Keep an additive query's rows by quarter or year as the sums of its kept rows by
-    month (each period's records are its months' records), in the query's own columns and
-    types; False, keeping nothing, unless numerator and denominator are whole counts (a
-    sum of fractions in another order could differ in its last digit from the query's)."""
+def cube_of(bound: dict) -> dict:
+    """The bound parameters of the cube an additive query's rows are summed from: by month,
+    broken down by service and channel, no service or channel chosen."""
+    cube = bound | {"grain": "month", "by": CUBE}
+    return cube | {name: None for name in ("services", "channels") if name in bound}
+
+
+def _counted(con, table: str) -> list | None:
+    """A kept table's (column, type)s in order, or None unless they are a period, a group
+    and numerator and denominator as whole counts (a sum of fractions in another order
+    could differ in its last digit from the query's)."""
     columns = con.execute(
         "select column_name, data_type from duckdb_columns() where table_name = $t "
         "order by column_index",
-        {"t": f"kept_{month}"},
+        {"t": f"kept_{table}"},
     ).fetchall()
     types = dict(columns)
-    if set(types) != {"period_start", "service", "numerator", "denominator"} or not all(
-        types[c] in WHOLE for c in ("numerator", "denominator")
+    if set(types) != {"period_start", "service", *COUNTS} or not all(
+        types[c] in WHOLE for c in COUNTS
     ):
-        return False
-    made = {
-        "period_start": "period_start($grain, period_start) as period_start",
-        "service": "service",
-        "numerator": f"sum(numerator)::{types['numerator']} as numerator",
-        "denominator": f"sum(denominator)::{types['denominator']} as denominator",
-    }
+        return None
+    return columns
+
+
+def _summed_as(con, name: str, source: str, columns: list, period: str, group: str, params):
+    """Keep `name` as `source`'s numerators and denominators summed by period and group,
+    each period's total first (the query's own columns, types and order)."""
+    made = {"period_start": "period_start", "service": "service"}
+    made |= {c: f"sum({c})::{t} as {c}" for c, t in columns if c in COUNTS}
     con.execute(
-        f'create table "kept_{name}" as select {", ".join(made[c] for c, _ in columns)} '
-        f'from "kept_{month}" group by all {ORDER}',
-        {"grain": grain},
+        f'create table "kept_{name}" as select {", ".join(made[c] for c, _ in columns)} from '
+        f"(select {period} as period_start, {group} as service, numerator, denominator "
+        f'from "kept_{source}" where service is not null) '
+        f"group by grouping sets ((period_start, service), (period_start)) {ORDER}",
+        params,
     )
-    return True
+
+
+def _sum_months(con, name: str, month: str, bound: dict) -> bool:
+    """Keep an additive query's rows by quarter or year as the sums of its kept rows by
+    month (each period's records are its months' records); False, keeping nothing, unless
+    they are whole counts."""
+    columns = _counted(con, month)
+    if columns is not None:
+        _summed_as(
+            con,
+            name,
+            month,
+            columns,
+            "period_start($grain, period_start)",
+            "service",
+            {"grain": bound["grain"]},
+        )
+    return columns is not None
+
+
+# A cube's key's service and channel (the channel is after the last BETWEEN: it never holds
+# one), a blank named as the breakdown names it
+_CHANNEL = "string_split(service, chr(31))[-1]"
+_PART = {
+    "channel": _CHANNEL,
+    "service": f"left(service, length(service) - length({_CHANNEL}) - 1)",
+}
+
+
+def _sum_cube(con, name: str, cube: str, bound: dict) -> bool:
+    """Keep an additive query's rows by month with no filter, by service or by channel, as
+    the sums of its cube's cells (each record is in one service and one channel); False,
+    keeping nothing, unless they are whole counts."""
+    columns = _counted(con, cube)
+    if columns is not None:
+        part = _PART[bound["by"]]
+        group = f"case {part} when chr(30) then 'Not recorded' else {part} end"
+        _summed_as(con, name, cube, columns, "period_start", group, {})
+    return columns is not None
 
 
 SPAN_START = np.datetime64("2000-01-01")  # the one period of grain 'span' (00_macros.sql)
