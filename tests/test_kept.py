@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 
 import duckdb
+import numpy as np
 import pytest
 
 from scorecard import ingest
@@ -44,6 +45,27 @@ def _live(database, measure, bound):
         cursor.close()
 
 
+def _same(got, live) -> bool:
+    """The same rows, types and order: to the last digit where the live query's values are
+    whole (counts), to rounding (1 part in 10^12) where they are sums of fractions (survey
+    weights, service returns), which DuckDB's own parallel sums give differently from run to
+    run in their last digits."""
+    if (
+        list(got.columns) != list(live.columns)
+        or list(got.dtypes) != list(live.dtypes)
+        or not got.index.equals(live.index)
+    ):
+        return False
+    for name in live.columns:
+        a, b = got[name].to_numpy(), live[name].to_numpy()
+        if live[name].dtype.kind == "f" and not np.array_equal(b, np.round(b), equal_nan=True):
+            if not np.allclose(a, b, rtol=1e-12, atol=0, equal_nan=True):
+                return False
+        elif not got[name].equals(live[name]):
+            return False
+    return True
+
+
 def _kept(database, measure, bound):
     sql = db.sql_text(measure.sql)
     table = database._kept_table(measure.sql, sql, bound)
@@ -75,7 +97,7 @@ def _same_rows(database, cat, ranges=RANGES) -> int:
             bound = _bound(measure, filters, by)
             live, got = _live(database, measure, bound), _kept(database, measure, bound)
             assert list(got.dtypes) == list(live.dtypes), (measure.id, bound)
-            assert got.equals(live), (measure.id, bound)
+            assert _same(got, live), (measure.id, bound)
             compared += 1
     return compared
 
@@ -249,7 +271,7 @@ def test_large_extracts_keep_each_channel_chosen_alone_too(tmp_path):
         phone = replace(RANGES[0], channels=("phone",))
         assert cubed and not any(database.kept(m.sql, **_bound(m, phone)) for m in cubed)
         follows = [m for m in follows if m not in cubed]
-        assert {m.id for m in follows} >= {"average_speed_of_answer", "days_to_resolve_p90"}
+        assert {m.id for m in follows} >= {"days_to_resolve_median", "days_to_resolve_p90"}
         for measure in follows:
             for channel in ("phone", "letter"):  # the most used, and one with no contacts
                 for filters in RANGES:
@@ -267,10 +289,10 @@ def test_large_extracts_keep_each_channel_chosen_alone_too(tmp_path):
 
 def test_only_measures_that_read_a_large_extract_keep_each_channel_alone(tmp_path):
     """The threshold is an extract's: with contacts (12 rows) at it and complaints (10) under
-    it, a contact measure that does not add up is kept with each channel chosen alone and a
-    complaint measure is not, unless it reads contacts too (one that adds up is summed from
-    its cube, whatever its extract's size); a refresh of complaints alone keeps again only
-    what reads them, channels alone only where contacts are read."""
+    it, a measure reading contacts that does not add up (complaints per 1,000 contacts) is
+    kept with each channel chosen alone and a complaint measure is not (one that adds up is
+    summed from its cube, whatever its extract's size); a refresh of complaints alone keeps
+    again only what reads them, channels alone only where contacts are read."""
     data = tmp_path / "data"
     shutil.copytree(MINI, data)
     s, result = build(data, tmp_path / "cache", keep_channels_from=12)
@@ -289,9 +311,13 @@ def test_only_measures_that_read_a_large_extract_keep_each_channel_alone(tmp_pat
     def check():
         database = db.Database(s.cache_dir / ingest.current(s)["database"])
         try:
-            assert kept_alone(database, cat["average_speed_of_answer"])
             assert kept_alone(database, cat["complaints_per_1000_contacts"])
-            for measure in ("complaints_upheld", "stage1_on_time", "calls_answered_60s"):
+            for measure in (
+                "complaints_upheld",
+                "stage1_on_time",
+                "calls_answered_60s",
+                "average_speed_of_answer",
+            ):
                 m = cat[measure]
                 assert not kept_alone(database, m)
                 # summed from its cube: the same figure
@@ -347,7 +373,7 @@ def test_a_selection_of_services_is_summed_exactly_from_every_service_s_rows(
                     got = kept.summed_selection(every, chosen)
                     assert got is not None, (measure.id, filters)
                     assert list(got.dtypes) == list(live.dtypes), (measure.id, filters)
-                    assert got.equals(live), (measure.id, filters)
+                    assert _same(got, live), (measure.id, filters)
                     compared += 1
     assert len(_additive(cat)) >= 10
     assert compared == len(_additive(cat)) * len(RANGES) * len(SELECTIONS) * 2
@@ -400,9 +426,9 @@ def test_a_new_data_version_is_read_in_and_taken_out_of_the_collector(mini_db):
 def test_additive_quarters_and_years_are_summed_from_the_kept_months(tmp_path, monkeypatch):
     """A query whose header says it adds up over periods has its months by service and by
     channel kept as sums of its cube, and its quarters and years as sums of its kept months
-    (no second pass over the records); one that adds up by service
+    (no second pass over the records), fractions too; one that adds up by service
     alone (complaints per 1,000 contacts: a month's complaints count against that month's
-    contacts only) or holds fractions is run again. The rows are the live query's either
+    contacts only) is run again. The rows are the live query's either
     way: the tests above compare every kept result with it."""
     summed, sum_months = [], kept._sum_months
     monkeypatch.setattr(
@@ -422,12 +448,12 @@ def test_additive_quarters_and_years_are_summed_from_the_kept_months(tmp_path, m
     assert {m.id for m in by_period} >= {"cases_within_standard", "stage1_on_time"}
     assert "complaints_per_1000_contacts" not in {m.id for m in by_period}
     assert kept.additive(db.sql_text(cat["complaints_per_1000_contacts"].sql))  # by service
-    assert summed.count(True) >= 2 * 2 * len(by_period) - 8  # quarter and year, two splits
-    assert summed.count(False) >= 1  # returns with fractions: asked again
-    # and their months by service and by channel summed from their cubes (where whole)
-    assert from_cube.count(True) + from_cube.count(False) == 2 * len(by_period)
-    # (fractions: the months by service and channel asked, then their quarters and years)
-    assert 2 * from_cube.count(False) == summed.count(False)
+    # every one: quarter and year, by service and by channel, summed from its months
+    assert summed == [True] * (2 * 2 * len(by_period))
+    # and its months by service and by channel summed from its cube, fractions too (the
+    # survey shares' weights, service returns)
+    assert from_cube == [True] * (2 * len(by_period))
+    assert any(m.survey for m in by_period) and any("returns" in m.sources for m in by_period)
 
 
 SPANS = [
@@ -455,7 +481,7 @@ def test_an_additive_figure_pooled_over_months_is_summed_from_the_kept_months(
                     database.cache.clear()
                     got = database.query(measure.sql, **bound)
                     assert list(got.dtypes) == list(live.dtypes), (measure.id, bound)
-                    assert got.equals(live), (measure.id, bound)
+                    assert _same(got, live), (measure.id, bound)
                     compared += 1
     assert len(over_periods) >= 10
     assert compared == len(over_periods) * len(SPANS) * 3 * 2
@@ -493,7 +519,13 @@ def test_an_additive_query_under_any_filters_is_summed_exactly_from_its_cube(
         for m in _by_period(cat)
         if kept.additive(db.sql_text(m.sql), "period") and "by" in db.parameters(m.sql)
     ]
-    assert {m.sources[0] for m in cubed} >= {"contacts", "cases", "complaints", "returns"}
+    assert {m.sources[0] for m in cubed} >= {
+        "contacts",
+        "cases",
+        "complaints",
+        "returns",
+        "satisfaction",
+    }
     summed, ways = _counting_cube(monkeypatch), {m.id: set() for m in cubed}
     ran = []
     execute = database._execute
@@ -519,14 +551,15 @@ def test_an_additive_query_under_any_filters_is_summed_exactly_from_its_cube(
                         before = len(summed)
                         got = database.query(measure.sql, **bound)
                         assert list(got.dtypes) == list(live.dtypes), (measure.id, bound)
-                        assert got.equals(live), (measure.id, bound)
+                        assert _same(got, live), (measure.id, bound)
                         if not database.kept(measure.sql, **bound):  # else: kept as asked
                             ways[measure.id].add(len(summed) - before)
                         compared += 1
     assert compared == len(cubed) * len(RANGES) * len(CHANNEL_CHOICES) * 4 * 2
     # each summed from the cube, never asked (kept as asked: a filter that does not reach
-    # the measure, the returns' channels)
-    assert ways == {m.id: {1} for m in cubed} and not ran
+    # the measure, the returns' channels; the resident survey's, council-wide, every time)
+    assert ways == {m.id: {1} if m.dimensions else set() for m in cubed} and not ran
+    assert sum(1 for m in cubed if m.survey and m.dimensions) >= 3
 
 
 @pytest.fixture(scope="module")
@@ -569,9 +602,9 @@ def test_one_service_s_rows_by_channel_are_read_from_each_channel_s_kept_rows(
                 params = measures._breakdown_params(measure, chosen, "channel")
                 live = _live(database, measure, {k: params[k] for k in db.parameters(measure.sql)})
                 assert list(got.dtypes) == list(live.dtypes), (measure.id, chosen)
-                assert got.equals(live), (measure.id, chosen)
+                assert _same(got, live), (measure.id, chosen)
                 compared += 1
-    assert compared == len(alone) * len(RANGES) * 3 >= 4 * len(RANGES) * 3
+    assert compared == len(alone) * len(RANGES) * 3 >= 3 * len(RANGES) * 3
     # a measure reading survey answers, some with no channel (the resident survey), is asked
     unrecorded = [m for m in follows if m not in recorded]
     assert unrecorded and all("satisfaction" in m.sources for m in unrecorded)

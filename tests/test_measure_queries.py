@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import pytest
 
 from scorecard import ingest, settings
@@ -115,8 +116,12 @@ def test_rate_measures(mini_db, catalogue_, measure_id, period, service, numerat
 @pytest.mark.parametrize(("measure_id", "period", "service", "value", "base"), AVERAGES)
 def test_average_measures(mini_db, catalogue_, measure_id, period, service, value, base):
     row = _pick(_rows(mini_db, catalogue_, measure_id), period, service)
-    assert row["value"] == pytest.approx(value)
-    assert row["base"] == base
+    if "numerator" in row:  # an average of contacts: its total (in the unit) over its count
+        assert row["numerator"] == pytest.approx(value * base)
+        assert row["denominator"] == base
+    else:  # a quantile of cases: the value itself, over its cases
+        assert row["value"] == pytest.approx(value)
+        assert row["base"] == base
 
 
 def test_stage1_with_extension_counts_only_the_permitted_extension(mini_db, catalogue_):
@@ -200,3 +205,42 @@ def test_a_measure_must_declare_the_filters_meaningful_for_it(tmp_path):
     (tmp_path / "measures.toml").write_text(undeclared, encoding="utf-8")
     with pytest.raises(catalogue.ConfigError, match="digital_takeup must declare dimensions"):
         catalogue.load_catalogue(tmp_path / "measures.toml")
+
+
+def test_an_average_wait_of_nought_is_nought_not_missing():
+    """Every answered call in a month answered at once: contact_counts holds no nought, so
+    the total waited is absent while the calls answered are not; the average is 0 seconds
+    (a figure), never a gap. Housing in August: 2 calls, 0 s; September: 3 calls, 90 s."""
+    con = duckdb.connect()
+    con.execute((ROOT / "queries" / "sources" / "00_macros.sql").read_text(encoding="utf-8"))
+    con.execute(
+        "create table contact_counts as select * from (values "
+        "(date '2026-08-01', 'Housing', 'phone', 'answered_with_wait', 2), "
+        "(date '2026-09-01', 'Housing', 'phone', 'answered_with_wait', 3), "
+        "(date '2026-09-01', 'Housing', 'phone', 'answered_wait_seconds', 90)"
+        ") as t(month_start, service, channel, count_name, amount)"
+    )
+    con.execute("alter table contact_counts add column site varchar")
+    name = "measures/shared/contacts_average_by_period"
+    params = {
+        "total_count": "answered_wait_seconds",
+        "of_count": "answered_with_wait",
+        "per": 1.0,
+        "by": "service",
+        "grain": "month",
+        "start": date(2026, 4, 1),
+        "end": date(2026, 9, 30),
+        "services": None,
+        "channels": None,
+    }
+    rows = db.run(con, name, **params)
+    got = [
+        (r.period_start.date(), r.service if isinstance(r.service, str) else None, *r[3:])
+        for r in rows.itertuples()
+    ]
+    assert got == [
+        (AUG, None, 0.0, 2),
+        (AUG, HOUSING, 0.0, 2),
+        (SEP, None, 90.0, 3),
+        (SEP, HOUSING, 90.0, 3),
+    ]

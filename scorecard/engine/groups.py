@@ -107,7 +107,7 @@ VERSUS_WORDS = {
 
 def intervals(rows: pd.DataFrame) -> tuple[list, list, list]:
     """Weighted percent and Wilson 95% bounds from numerator, denominator and sum_w2."""
-    n_eff = rows["denominator"] ** 2 / rows["sum_w2"]
+    n_eff = survey.effective_base(rows["denominator"], rows["sum_w2"])
     bounds = [
         survey.interval_from_sums(n, d, e)
         for n, d, e in zip(rows["numerator"], rows["denominator"], n_eff)

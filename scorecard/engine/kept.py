@@ -47,8 +47,9 @@ ORDER = "order by period_start, service nulls first"  # every measure query's ow
 
 
 # A query header line saying its rows add up: "-- Additive:" over services and periods (its
-# numerator and denominator count records that each fall in one service and one period, with
-# no condition on the sums), "-- Additive by service:" over services alone (db.additive).
+# numerator and denominator, and any other column of SUMS it has, are sums over records that
+# each fall in one service and one period, with no condition on the sums), "-- Additive by
+# service:" over services alone (db.additive).
 # Each record has one channel too (its breakdown's, the one its channel filter reads), so an
 # additive query's rows for any services and channels are sums of its cube (`from_cube`):
 # tests/test_kept.py checks every such query's cube against the query itself.
@@ -56,7 +57,19 @@ ADDITIVE, BY_SERVICE = "-- Additive:", "-- Additive by service:"
 # The breakdown kept by month for an additive query: each service on each channel, in one
 # key (00_macros.sql, breakdown): service, BETWEEN, channel, a blank as BLANK
 CUBE, BETWEEN, BLANK = "service and channel", "\x1f", "\x1e"
-WHOLE = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")  # counts: sums exact
+COUNTS = ("numerator", "denominator")  # every additive query's rows have these
+# the columns an additive query's rows may have, each a sum over its records: the two above,
+# the records counted (when the denominator is not), the sum of squared survey weights
+SUMS = (*COUNTS, "base", "weight_squares")
+
+
+def _sums(columns) -> list | None:
+    """An additive query's columns that are sums, in its order; None unless its columns are
+    a period, a group, a numerator and a denominator and other SUMS alone."""
+    names = list(columns)
+    sums = [c for c in names if c in SUMS]
+    fixed = {"period_start", "service"}
+    return sums if set(names) == fixed | set(sums) and set(COUNTS) <= set(sums) else None
 
 
 def additive(sql: str, over: str = "service") -> bool:
@@ -155,7 +168,7 @@ def keep(con, jobs, fresh: bool = True, to: date | None = None) -> int:
                 with con.cursor() as cursor:
                     if make(cursor, name, derived[name], todo[name][1]):
                         return name
-            return store(name)  # not whole counts: the query itself
+            return store(name)  # not sums: the query itself
 
         return work
 
@@ -179,29 +192,24 @@ def cube_of(bound: dict) -> dict:
 
 def _counted(con, table: str) -> list | None:
     """A kept table's (column, type)s in order, or None unless they are a period, a group
-    and numerator and denominator as whole counts (a sum of fractions in another order
-    could differ in its last digit from the query's)."""
+    and SUMS."""
     columns = con.execute(
         "select column_name, data_type from duckdb_columns() where table_name = $t "
         "order by column_index",
         {"t": f"kept_{table}"},
     ).fetchall()
-    types = dict(columns)
-    if set(types) != {"period_start", "service", *COUNTS} or not all(
-        types[c] in WHOLE for c in COUNTS
-    ):
-        return None
-    return columns
+    return columns if _sums(dict(columns)) else None
 
 
 def _summed_as(con, name: str, source: str, columns: list, period: str, group: str, params):
-    """Keep `name` as `source`'s numerators and denominators summed by period and group,
-    each period's total first (the query's own columns, types and order)."""
+    """Keep `name` as `source`'s sums by period and group, each period's total first (the
+    query's own columns, types and order)."""
     made = {"period_start": "period_start", "service": "service"}
-    made |= {c: f"sum({c})::{t} as {c}" for c, t in columns if c in COUNTS}
+    made |= {c: f"sum({c})::{t} as {c}" for c, t in columns if c in SUMS}
+    sums = ", ".join(c for c, _ in columns if c in SUMS)
     con.execute(
         f'create table "kept_{name}" as select {", ".join(made[c] for c, _ in columns)} from '
-        f"(select {period} as period_start, {group} as service, numerator, denominator "
+        f"(select {period} as period_start, {group} as service, {sums} "
         f'from "kept_{source}" where service is not null) '
         f"group by grouping sets ((period_start, service), (period_start)) {ORDER}",
         params,
@@ -211,7 +219,7 @@ def _summed_as(con, name: str, source: str, columns: list, period: str, group: s
 def _sum_months(con, name: str, month: str, bound: dict) -> bool:
     """Keep an additive query's rows by quarter or year as the sums of its kept rows by
     month (each period's records are its months' records); False, keeping nothing, unless
-    they are whole counts."""
+    its rows are sums."""
     columns = _counted(con, month)
     if columns is not None:
         _summed_as(
@@ -238,7 +246,7 @@ _PART = {
 def _sum_cube(con, name: str, cube: str, bound: dict) -> bool:
     """Keep an additive query's rows by month with no filter, by service or by channel, as
     the sums of its cube's cells (each record is in one service and one channel); False,
-    keeping nothing, unless they are whole counts."""
+    keeping nothing, unless its rows are sums."""
     columns = _counted(con, cube)
     if columns is not None:
         part = _PART[bound["by"]]
@@ -248,22 +256,21 @@ def _sum_cube(con, name: str, cube: str, bound: dict) -> bool:
 
 
 SPAN_START = np.datetime64("2000-01-01")  # the one period of grain 'span' (00_macros.sql)
-COUNTS = ("numerator", "denominator")
 
 
 def summed_selection(rows: pd.DataFrame, chosen) -> pd.DataFrame | None:
     """An additive query's rows for a selection of services (db.additive), from its rows
     for every service: each chosen service's rows, and per period their numerators and
     denominators summed as the selection's total, first in the period, as the query orders
-    them. None (ask the query) unless the rows are whole counts in period order, so that
-    the sums are the query's own to the last digit."""
+    them. None (ask the query) unless the rows are sums, none missing, in period order."""
     columns = frames.arrays(rows)
-    if set(columns) != {"period_start", "service", *COUNTS}:
+    sums = _sums(columns)
+    if sums is None:
         return None
     services = np.asarray(columns["service"], dtype=object)
     picked = np.flatnonzero(np.isin(services, list(chosen)))
-    counts = {name: np.asarray(columns[name], dtype=float)[picked] for name in COUNTS}
-    if not all(_whole(v) for v in counts.values()):
+    counts = {name: np.asarray(columns[name], dtype=float)[picked] for name in sums}
+    if any(np.isnan(v).any() for v in counts.values()):
         return None
     periods = np.asarray(columns["period_start"])[picked]
     keys, first, codes = np.unique(periods, return_index=True, return_inverse=True)
@@ -286,8 +293,11 @@ def summed_selection(rows: pd.DataFrame, chosen) -> pd.DataFrame | None:
 
 class Cube:
     """An additive query's cube (`CUBE`) made ready for summing, once per data version: each
-    cell's month and counts, its service and channel as codes (a selection is then picked
-    with integers, not text) and the group each falls in when broken down by either."""
+    cell's month and sums, its service and channel as codes (a selection is then picked
+    with integers, not text) and the group each falls in when broken down by either.
+    Counts are summed to the last digit; fractions (survey weights) to rounding, as
+    DuckDB's own sums of them are (its parallel sums differ from run to run in the last
+    digits)."""
 
     def __init__(self, rows):
         columns = frames.arrays(rows)
@@ -295,10 +305,11 @@ class Cube:
         keys = np.asarray(columns["service"], dtype=object)
         cells = np.flatnonzero(~pd.isna(keys))  # the totals are every cell's: not read
         self.months = np.asarray(columns["period_start"])[cells]
-        self.counts = {name: np.asarray(columns[name])[cells] for name in COUNTS}
-        self.usable = set(columns) == {"period_start", "service", *COUNTS} and all(
-            _whole(values) for values in self.counts.values()
-        )  # whole counts: their sums are the query's own to the last digit
+        sums = _sums(columns) or []
+        self.counts = {name: np.asarray(columns[name])[cells] for name in sums}
+        self.usable = bool(sums) and not any(
+            pd.isna(values).any() for values in self.counts.values()
+        )
         parts = [key.rpartition(BETWEEN) for key in keys[cells]]  # a channel never holds it
         self.parts = {
             split: _codes(np.array([part[at] for part in parts], dtype=object))
@@ -327,7 +338,8 @@ def from_cube(cube: Cube, bound: dict) -> pd.DataFrame | None:
     """An additive query's rows as `bound` asks them (any grain kept or 'span'; any services
     and channels; broken down by service or by channel), summed from its cube's months in
     the range: each group's and each period's total numerator and denominator, in the
-    query's own order and types. None (ask the query) unless the cube holds whole counts."""
+    query's own order and types. None (ask the query) unless the cube holds sums, none
+    missing."""
     by = bound.get("by") or "service"
     if by not in SPLITS or not cube.usable:
         return None
@@ -371,12 +383,6 @@ def _grain_starts(months: np.ndarray, grain: str) -> np.ndarray:
     unique, at = np.unique(months, return_inverse=True)
     starts = [cal.period_start(pd.Timestamp(m).date(), grain) for m in unique]
     return np.array(starts, dtype="datetime64[D]").astype(months.dtype)[at]
-
-
-def _whole(values) -> bool:
-    """True for counts that are whole numbers, none missing: their sums are exact."""
-    numbers = np.asarray(values, dtype=float)
-    return not (np.isnan(numbers).any() or (numbers != np.round(numbers)).any())
 
 
 def index(con) -> dict[str, tuple[str, date]]:

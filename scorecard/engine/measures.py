@@ -410,6 +410,8 @@ def _values(frame, measure: Measure, min_base: int, groups_only: bool = False) -
             out["base"] = den
     base = _floats(out["base"])
     out["base"] = np.where(np.isnan(base), 0.0, base)
+    if "weight_squares" in out:  # weighted answers: Kish's effective base from the sums
+        out["effective_base"] = survey.effective_base(out["denominator"], out.pop("weight_squares"))
     if "effective_base" not in out:
         out["effective_base"] = out["base"]
     suppressed = under(out["base"], min_base)

@@ -48,8 +48,15 @@ def wilson(successes, n, z=Z95):
 def kish_neff(weights):
     """Kish effective sample size (sum w)^2 / sum w^2; 0 for no weights."""
     w = np.asarray(weights, dtype=float)
-    squares = float(np.sum(w * w))
-    return float(np.sum(w)) ** 2 / squares if squares > 0 else 0.0
+    return float(effective_base(np.sum(w), np.sum(w * w)))
+
+
+def effective_base(weight_sums, square_sums):
+    """Kish's effective sample size from sums of weights and of squared weights (SQL's, a
+    number or arrays at once): (sum w)^2 / sum w^2; 0 where there are no weights."""
+    sums, squares = np.asarray(weight_sums, dtype=float), np.asarray(square_sums, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(squares > 0, sums**2 / squares, 0.0)
 
 
 def weighted_percent(satisfied, weights=None, z=Z95):

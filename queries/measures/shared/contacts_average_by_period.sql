@@ -1,8 +1,11 @@
--- An average over contacts: a total divided by a count, both from the monthly contact
--- counts (contact_counts), named by the catalogue, in the unit asked for ($per: 1 for
--- seconds, 60 for minutes): the average speed of answer (seconds answered callers waited),
--- the average wait at service centres (minutes visitors waited).
--- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
+-- An average over contacts: a total (numerator, in the unit asked for: $per 1 for
+-- seconds, 60 for minutes) over a count (denominator), both from the monthly contact counts
+-- (contact_counts), named by the catalogue: the average speed of answer (seconds answered
+-- callers waited), the average wait at service centres (minutes visitors waited).
+-- Grain: one row per period and service (or $by group), plus the all-services row (NULL),
+-- where the count is not nought (a total is only ever of contacts it counts).
+-- Additive: sums over contacts in one service and one period each, no condition on the
+-- sums, so a selection of services, or a quarter's months, is the sum of their rows.
 -- Parameters: $total_count, $of_count, $per, $by (service, channel or site), $grain,
 -- $start, $end, $services, $channels.
 with counted as (
@@ -23,12 +26,11 @@ final as (
     select
         period_start,
         service,
-        sum(amount) filter (where count_name = $total_count) / $per
-        / sum(amount) filter (where count_name = $of_count) as value,
-        sum(amount) filter (where count_name = $of_count) as base
+        coalesce(sum(amount) filter (where count_name = $total_count), 0)
+        / $per as numerator,
+        sum(amount) filter (where count_name = $of_count) as denominator
     from counted
     group by grouping sets ((period_start, service), (period_start))
-    having sum(amount) filter (where count_name = $of_count) > 0
 )
 
 select * from final

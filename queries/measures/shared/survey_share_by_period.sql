@@ -1,6 +1,9 @@
 -- Survey answers scoring 4 or 5 (satisfied, agree or standard met), weighted, with the
--- unweighted base and Kish's effective sample size for the interval. Read from
--- satisfaction_monthly (answers counted by month with their sums of weights).
+-- unweighted base and the sum of squared weights (the engine works out Kish's effective
+-- sample size for the interval from the sums: weight sum squared over weight_squares).
+-- Read from satisfaction_monthly (answers counted by month with their sums of weights).
+-- Additive: sums over answers that each fall in one service and one period, no condition
+-- on the sums, so a selection of services, or a quarter's months, is the sum of their rows.
 -- The catalogue picks the survey and question (NULL = every question of the survey) and may
 -- restrict channels ($only_channels, $digital, e.g. non-digital contacts), age bands
 -- ($only_ages), or to respondents aged 65 or over or disabled ($older_or_disabled = true).
@@ -37,7 +40,7 @@ final as (
         coalesce(sum(sum_w) filter (where satisfied), 0) as numerator,
         sum(sum_w) as denominator,
         sum(answers) as base,
-        sum(sum_w) ^ 2 / sum(sum_w2) as effective_base
+        sum(sum_w2) as weight_squares
     from answers
     group by grouping sets ((period_start, service), (period_start))
 )
