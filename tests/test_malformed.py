@@ -8,6 +8,7 @@ import gzip
 import shutil
 from datetime import date
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -410,3 +411,55 @@ def test_quirks_that_load(tmp_path, variant):
     report = _report(result, "actions")
     assert report.rejected == 0 and report.rows_read == report.loaded
     assert report.loaded == (6 if variant in ("quoted commas", "windows-1252 curly quotes") else 5)
+
+
+# ---------------------------------------------------------------- how each cell is typed
+def _typed(kind: str, cells: list) -> list:
+    from scorecard.contracts import CHANNELS, Column
+    from scorecard.ingest import checks
+
+    col = Column("x", kind, "", allowed=CHANNELS if kind == "enum" else ())
+    con = duckdb.connect()
+    con.execute("create table t (i int, v varchar)")
+    con.executemany("insert into t values (?, ?)", list(enumerate(cells)))
+    return [
+        r[0] for r in con.execute(f"select {checks.typed(col, 'v')} from t order by i").fetchall()
+    ]
+
+
+def test_yes_and_no_are_exactly_the_words_the_contract_names():
+    from scorecard.ingest.checks import FALSE_WORDS, TRUE_WORDS
+
+    words = [*TRUE_WORDS, *FALSE_WORDS]
+    cells = [*words, *(w.upper() for w in words), "Yes", "on", "off", "2", "1.0", "ye", "-1"]
+    expected = [True] * 5 + [False] * 5 + [True] * 5 + [False] * 5 + [True] + [None] * 6
+    assert _typed("bool", cells) == expected
+
+
+def test_whole_numbers_are_read_and_anything_else_is_not_one():
+    cells = ["42", "+7", "-0", "007", "5.0", "-3.00", "123456789012", "-2147483649"]
+    bad = ["5.5", "1-", "+-5", "-", "1e3", "1_000", "0x1F", "0b101", "1,000"]
+    assert _typed("int", cells + bad) == [
+        42,
+        7,
+        0,
+        7,
+        5,
+        -3,
+        123456789012,
+        -2147483649,
+        *[None] * len(bad),
+    ]
+
+
+def test_a_channel_is_written_as_its_code_however_it_is_spelt():
+    cells = ["phone", "Phone", "face to face", "Face-To-Face", "face_to_face", "web chat", "fax"]
+    assert _typed("enum", cells) == [
+        "phone",
+        "phone",
+        "face_to_face",
+        "face_to_face",
+        "face_to_face",
+        "web_chat",
+        "fax",
+    ]

@@ -6,6 +6,7 @@ problem goes to the rejects table with all its reasons, so nothing is silently d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -38,6 +39,7 @@ class DateLimits:
     loaded_on: date | None = None
 
 
+# the words DuckDB's cast to BOOLEAN accepts, in any case (tests/test_checks.py holds it to them)
 TRUE_WORDS = ("y", "yes", "true", "t", "1")
 FALSE_WORDS = ("n", "no", "false", "f", "0")
 REASONS = {
@@ -111,10 +113,20 @@ def date_formats(col: Column, mapped: tuple[str, ...] = ()) -> list[str]:
     return [d + t for d in DATE_FORMATS for t in TIME_SUFFIXES] + list(DATE_FORMATS)
 
 
+def enum_code(text: str) -> str:
+    """A code as `typed` writes it: lower case, spaces and hyphens as underscores."""
+    return re.sub(r"[\s\-]+", "_", text).lower()
+
+
 def typed(col: Column, v: str, formats: tuple[str, ...] = ()) -> str:
     """SQL expression giving the typed value of raw text `v` (NULL when it does not parse)."""
     if col.type == "enum":
-        return f"lower(regexp_replace({v}, '[\\s\\-]+', '_', 'g'))"
+        normal = f"lower(regexp_replace({v}, '[\\s\\-]+', '_', 'g'))"
+        as_is = [a for a in map(str, col.allowed) if a == enum_code(a)]
+        if not as_is:
+            return normal
+        # most cells are already a code: kept as they are, not run through the regex
+        return f"case when {v} in ({', '.join(map(quote, as_is))}) then {v} else {normal} end"
     if col.type == "int":
         return (
             f"case when regexp_full_match({v}, '[+-]?[0-9]+(\\.0+)?') "
@@ -123,10 +135,7 @@ def typed(col: Column, v: str, formats: tuple[str, ...] = ()) -> str:
     if col.type == "float":
         return f"case when isfinite(try_cast({v} as double)) then try_cast({v} as double) end"
     if col.type == "bool":
-        return (
-            f"case when lower({v}) in {tuple(TRUE_WORDS)} then true "
-            f"when lower({v}) in {tuple(FALSE_WORDS)} then false end"
-        )
+        return f"try_cast({v} as boolean)"  # exactly TRUE_WORDS and FALSE_WORDS, any case
     if col.type in ("date", "timestamp"):
         parsed = f"try_strptime({v}, {_list(date_formats(col, formats))})"
         return f"{parsed}::DATE" if col.type == "date" else parsed
