@@ -28,6 +28,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 from benchmark import arguments  # the benchmarks folder is on the path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +90,17 @@ def change_one_complaint(data: Path) -> None:
         csv.writer(handle).writerows(rows)
 
 
+def parts(cache: Path) -> dict[str, list[float]]:
+    """How long each part of the build served from `cache` took, as it recorded it: the
+    reading of each extract, the derived tables, the kept results ([wall, CPU] seconds)."""
+    pointer = json.loads((cache / "current.json").read_text(encoding="utf-8"))
+    con = duckdb.connect(str(cache / pointer["database"]), read_only=True)
+    try:
+        return json.loads(con.execute("select phases from build").fetchall()[0][0])
+    finally:
+        con.close()
+
+
 def ingest_figures(sample: Path, work: Path) -> dict[str, dict]:
     """Cold ingest, DuckDB's raw read, a one-row refresh and the Parquet export."""
     data = link_extracts(sample, work / "ingest-data")
@@ -96,7 +108,7 @@ def ingest_figures(sample: Path, work: Path) -> dict[str, dict]:
     shutil.rmtree(cache, ignore_errors=True)
     env = os.environ | {"SCORECARD_SETTLE_SECONDS": "0"}
     load = [PYTHON, "-m", "scorecard.ingest", "--data", str(data), "--cache", str(cache)]
-    out = {"cold ingest": measured(load, cwd=ROOT, env=env)}
+    out = {"cold ingest": measured(load, cwd=ROOT, env=env), "cold ingest parts": parts(cache)}
     files = sorted(str(p) for p in data.iterdir() if ".csv" in p.name)
     raw = work / "raw-read.duckdb"
     raw.unlink(missing_ok=True)
@@ -127,6 +139,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     sample = args.work / f"scale-{args.scale:g}"
     for step, figures in ingest_figures(sample, args.work).items():
+        if step == "cold ingest parts":
+            for part, (wall, cpu) in figures.items():
+                print(f"  {part:<30} wall {wall:7.1f} s  cpu {cpu:7.1f} s")
+            continue
         print(
             f"{step:<32} wall {figures['wall']:7.1f} s  cpu {figures['cpu']:7.1f} s  "
             f"peak {figures['rss_mb']:7,.0f} MB"

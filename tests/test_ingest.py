@@ -3,6 +3,7 @@ an unreadable file keeps the last good database; a rebuild only when an extract 
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import duckdb
@@ -635,3 +636,24 @@ def test_a_contacts_extract_of_one_channel_is_warned_about_with_its_count(tmp_pa
     ]
     _, mixed = build(MINI, tmp_path / "mixed")
     assert not [w for w in mixed.warnings if w.startswith("contacts: every one of")]
+
+
+def test_a_build_says_how_long_each_part_took(tmp_path, capsys):
+    """Each extract's reading, the derived tables and the kept results are timed (wall and
+    CPU seconds), printed by the command line and kept in the build record; a refresh times
+    only what it redid."""
+    data = _copy(tmp_path)
+    code, out, _ = _cli(["--data", data, "--cache", tmp_path / "cache"], capsys)
+    s = ingest_build.load({"data_dir": data, "cache_dir": tmp_path / "cache", "settle_seconds": 0})
+    with duckdb.connect(str(s.cache_dir / ingest.current(s)["database"]), read_only=True) as con:
+        recorded = json.loads(con.execute("select phases from build").fetchall()[0][0])
+    parts = [f"reading {e.name}" for e in EXTRACTS] + ["derived tables", "kept results"]
+    assert code == 0 and list(recorded) == parts
+    assert all(wall >= 0 and cpu >= 0 for wall, cpu in recorded.values())
+    took = next(line for line in out.splitlines() if line.startswith("Took: "))
+    assert took.startswith("Took: reading contacts ") and " s CPU), kept results " in took
+    text = (data / "complaints.csv").read_text(encoding="utf-8")
+    (data / "complaints.csv").write_text(text.replace(",Housing,", ",Libraries,", 1))
+    result = ingest.refresh(s)
+    assert result.reread == ["complaints"]
+    assert list(result.phases) == ["reading complaints", "derived tables", "kept results"]

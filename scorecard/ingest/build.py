@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -71,6 +72,8 @@ class BuildResult:
     built_at: str = ""
     rejects_file: str | None = None
     reread: list[str] | None = None  # the extracts this refresh read (None: no refresh)
+    # how long each part of the build took: (wall seconds, CPU seconds of every thread)
+    phases: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def _file_hash(path: Path, memo: dict) -> str:
@@ -224,6 +227,27 @@ def date_limits(settings: Settings, today: date | None = None) -> checks.DateLim
     )
 
 
+@contextmanager
+def _timed(result: BuildResult, phase: str):
+    """Time one part of a build (wall and CPU seconds, DuckDB's threads included): logged,
+    printed by the command line and kept in the build record, so a slow load shows where
+    it is run, not only in the benchmark."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        took = (time.perf_counter() - wall, time.process_time() - cpu)
+        result.phases[phase] = took
+        LOG.info("ingest: %s took %.1f s (%.1f s of CPU)", phase, *took)
+
+
+def took(result: BuildResult) -> str:
+    """The build's parts and how long each took, in a line."""
+    return ", ".join(
+        f"{phase} {wall:.1f} s ({cpu:.1f} s CPU)" for phase, (wall, cpu) in result.phases.items()
+    )
+
+
 def _load_one(con, extract, paths, report, result, m, settings) -> None:
     """Load an extract; a file that cannot be read is a problem and leaves an empty table."""
     for table in ("rejects", "exclusions"):  # a re-read replaces what the last read left
@@ -358,22 +382,25 @@ def _build(
             if not paths:
                 report.status = "not supplied" if extract.name in skipped else "missing"
             result.reports.append(report)
-            _load_one(
-                con,
-                extract,
-                paths,
-                report,
-                result,
-                mappings.get(extract.name, mapping.NONE),
-                settings,
-            )
+            with _timed(result, f"reading {extract.name}"):
+                _load_one(
+                    con,
+                    extract,
+                    paths,
+                    report,
+                    result,
+                    mappings.get(extract.name, mapping.NONE),
+                    settings,
+                )
         for report in result.reports:
             _flag(con, report, result, settings)
         for table in ("loads", "scope", "build"):
             con.execute(f"drop table if exists {table}")
         _record_loads(con, result, mappings)
         as_at = _as_at(con)
-        db.run_folder(con, "sources", only=None if served is None else [*changed, "loads", "scope"])
+        with _timed(result, "derived tables"):
+            only = None if served is None else [*changed, "loads", "scope"]
+            db.run_folder(con, "sources", only=only)
         # a refresh keeps again the measures that read a changed extract; all of them when
         # the data's as-at date moved (a measure may read it: is an acknowledgement overdue?)
         fresh = served is None or _as_at(con) != as_at
@@ -381,7 +408,8 @@ def _build(
         jobs = measures.kept_queries(
             _catalogue(settings), None if fresh else changed, kept.CHANNELS, large
         )
-        kept.keep(con, jobs, fresh, to=_as_at(con))
+        with _timed(result, "kept results"):
+            kept.keep(con, jobs, fresh, to=_as_at(con))
         result.warnings = _warnings(con, settings, mappings)
         result.future_rows = con.execute(
             "select count(distinct (extract, file, line)) from rejects where starts_with(reason, "
@@ -471,11 +499,17 @@ def _record_loads(con, result: BuildResult, mappings: dict) -> None:
 
 
 def _record(con, result: BuildResult) -> None:
-    """Store the build's fingerprint and warnings, for the data-quality page."""
+    """Store the build's fingerprint, warnings (for the data-quality page) and how long each
+    part of it took (wall and CPU seconds)."""
     con.execute(
         "create table build as select $fp as fingerprint, $at as built_at, "
-        "$w::VARCHAR[] as warnings",
-        {"fp": result.fingerprint, "at": result.built_at, "w": result.warnings},
+        "$w::VARCHAR[] as warnings, $p::JSON as phases",
+        {
+            "fp": result.fingerprint,
+            "at": result.built_at,
+            "w": result.warnings,
+            "p": json.dumps({k: [round(v, 3) for v in t] for k, t in result.phases.items()}),
+        },
     )
     con.execute("checkpoint")
 
@@ -857,6 +891,8 @@ def _print_report(result: BuildResult) -> None:
             f"Re-read {', '.join(result.reread) or 'nothing'}; the other extracts had not "
             f"changed and were kept as loaded before ({', '.join(kept)})."
         )
+    if result.phases:
+        print(f"Took: {took(result)}.")
     if result.rejects_file and any(r.rejected or r.excluded for r in result.reports):
         print(
             f"Rejected and excluded rows (file, line, column, value, reason): {result.rejects_file}"
