@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 
 from scorecard import ingest
-from scorecard.engine import catalogue, db, measures
+from scorecard.engine import catalogue, db, frames, measures
 from scorecard.engine import groups as groups_
 from scorecard.engine.suppression import hidden_groups
 
@@ -45,7 +45,8 @@ def engine(tmp_path_factory):
         )
 
     def rows(measure_id, by):
-        return measures.breakdown_rows(database, cat[measure_id], FILTERS, by, s.min_base)
+        columns = measures.breakdown_columns(database, cat[measure_id], FILTERS, by, s.min_base)
+        return frames.frame(columns)
 
     run.rows = rows
     run.database = database

@@ -586,22 +586,14 @@ def service_figures(frame: pd.DataFrame, period: date | None, min_base: int) -> 
     )
 
 
-def breakdown_rows(
-    database, measure: Measure, filters: Filters, by: str, min_base: int
-) -> pd.DataFrame:
+def breakdown_columns(database, measure: Measure, filters: Filters, by: str, min_base: int):
     """The measure for every group of one dimension (no filter on that dimension, the other
-    filters kept): the rows suppression is decided over."""
-    rows = _breakdown_query(database, measure, filters, by)
-    return add_values(rows, measure, min_base, groups_only=True)
-
-
-def _breakdown_columns(database, measure: Measure, filters: Filters, by: str, min_base: int):
-    """`breakdown_rows` as columns."""
+    filters kept), as columns: the rows suppression is decided over."""
     rows = _breakdown_query(database, measure, filters, by)
     return _values(rows, measure, min_base, groups_only=True)
 
 
-def _breakdown_query(database, measure: Measure, filters: Filters, by: str) -> pd.DataFrame:
+def _breakdown_query(database, measure: Measure, filters: Filters, by: str):
     """The query's own rows for every group of one dimension, the other filters kept."""
     if by == "channel":
         rows = _one_service_by_channel(database, measure, filters)
@@ -639,7 +631,7 @@ def _channels_recorded(database, measure: Measure) -> bool:
     return not any(unrecorded.get(extract, 0) for extract in measure.sources)
 
 
-def _one_service_by_channel(database, measure, filters) -> pd.DataFrame | None:
+def _one_service_by_channel(database, measure, filters) -> Columns | None:
     """The query's rows by channel for the one service chosen, from kept rows: on each
     channel, that service's row of every service's rows on the channel chosen alone, and as
     the total its row of every service's rows (the same records as the query would group,
@@ -662,7 +654,7 @@ def _one_service_by_channel(database, measure, filters) -> pd.DataFrame | None:
     total = pd.isna(out["service"])
     names = np.where(total, "", out["service"]).astype(str)
     order = np.lexsort((names, ~total, np.asarray(out["period_start"])))
-    return frames.frame({name: values[order] for name, values in out.items()})
+    return Columns({name: values[order] for name, values in out.items()}, len(order))
 
 
 def _breakdown_params(measure: Measure, filters: Filters, by: str) -> dict:
@@ -693,7 +685,7 @@ def _full_breakdown(database, measure, filters, min_base) -> pd.DataFrame | None
     """Every service's rows when a service filter is on (else the frame already has them)."""
     if not filters.services or "service" not in measure.dimensions:
         return None
-    return _breakdown_columns(database, measure, filters, "service", min_base)
+    return breakdown_columns(database, measure, filters, "service", min_base)
 
 
 def _rows(database, measure: Measure, filters: Filters, groups) -> pd.DataFrame:
@@ -731,7 +723,7 @@ def _protect_selection(frame, measure, filters, groups, database, min_base) -> p
         if not chosen or by not in measure.dimensions:
             continue
         if rows is None:
-            rows = breakdown_rows(database, measure, filters, by, min_base)
+            rows = breakdown_columns(database, measure, filters, by, min_base)
         hidden |= periods_hiding(rows, min_base, chosen)
     if not hidden:
         return frame
