@@ -249,41 +249,41 @@ def table(c: Comparison) -> pd.DataFrame:
     )
 
 
-def _figures(database, area_code: str) -> Mapping[str, pd.DataFrame]:
-    """Every measure's peer figures (queries/peers/peer_figures_by_period.sql), by measure:
-    one query per data version, shared by every card (each takes a copy of its own rows)."""
+def _figures(database, area_code: str) -> Mapping[str, tuple]:
+    """Every measure's peer figures (queries/peers/peer_figures_by_period.sql), by measure,
+    each row a record with its period's start and end as dates: one query per data version,
+    shared by every card and every filter change (records are never written into)."""
 
     def load():
         frame = database.query("peers/peer_figures_by_period", area_code=area_code)
-        return MappingProxyType(
-            {m: rows.reset_index(drop=True) for m, rows in frame.groupby("measure", sort=False)}
-        )
+        starts = [pd.Timestamp(s).date() for s in frame["period_start"]]
+        ends = [cal.period_end(s, g) for s, g in zip(starts, frame["grain"])]
+        frame = frame.assign(period_start=starts, period_end=ends)
+        by_measure: dict[str, list] = {}
+        for row in frame.itertuples(index=False):
+            by_measure.setdefault(row.measure, []).append(row)
+        return MappingProxyType({m: tuple(rows) for m, rows in by_measure.items()})
 
     return database.reference(("peer figures", area_code), load)
 
 
-def _rows(database, measure: Measure, filters: Filters, area_code: str) -> pd.DataFrame:
+def _rows(database, measure: Measure, filters: Filters, area_code: str) -> list:
     """The measure's peer figures at one grain (that of the latest period up to the end of
     the reporting period; a financial year, where two end together), from the trend charts'
     start, and always the latest period, however long ago it ended."""
-    frame = _figures(database, area_code).get(measure.id)
-    if frame is None:
-        return pd.DataFrame()  # no peer figure for it: no comparison
-    starts = [pd.Timestamp(s).date() for s in frame["period_start"]]
-    grains = frame["grain"].tolist()
-    ends = [cal.period_end(s, g) for s, g in zip(starts, grains)]
-    shown = [i for i, start in enumerate(starts) if start <= filters.end]
+    rows = _figures(database, area_code).get(measure.id, ())
+    shown = [r for r in rows if r.period_start <= filters.end]
     if not shown:
-        return frame.iloc[0:0].assign(period_start=[], period_end=[])
-    # (worked out on plain lists: a pandas sort of these few rows cost ~5 ms a measure)
+        return []
     order = {g: i for i, g in enumerate(cal.GRAINS)}  # month, quarter, year: a year last
-    latest = max(shown, key=lambda i: (ends[i], order.get(grains[i], -1), i))
-    same = sorted((i for i in shown if grains[i] == grains[latest]), key=lambda i: starts[i])
+    latest = max(
+        enumerate(shown), key=lambda ir: (ir[1].period_end, order.get(ir[1].grain, -1), ir[0])
+    )[1]
+    same = sorted((r for r in shown if r.grain == latest.grain), key=lambda r: r.period_start)
     # the trend from the filters' start; published figures lag, so the latest always stays
-    keep = [i for i in same if ends[i] >= filters.start or starts[i] == starts[latest]]
-    return frame.iloc[keep].assign(
-        period_start=[starts[i] for i in keep], period_end=[ends[i] for i in keep]
-    )
+    return [
+        r for r in same if r.period_end >= filters.start or r.period_start == latest.period_start
+    ]
 
 
 def _dashboard(database, measure, grain, starts, targets, min_base, area_code="") -> dict:
@@ -310,16 +310,8 @@ def _dashboard(database, measure, grain, starts, targets, min_base, area_code=""
 
 def _periods(database, measure, grain, area_code) -> list[date]:
     """Every period of this grain the peers file has a figure for, for the measure."""
-    frame = _figures(database, area_code).get(measure.id)
-    if frame is None:
-        return []
-    return sorted(
-        {
-            pd.Timestamp(s).date()
-            for s, g in zip(frame["period_start"], frame["grain"])
-            if g == grain
-        }
-    )
+    rows = _figures(database, area_code).get(measure.id, ())
+    return sorted({r.period_start for r in rows if r.grain == grain})
 
 
 def _council_figures(database, measure, grain, starts, targets, min_base) -> dict:
@@ -404,17 +396,17 @@ def compare(
 
 
 def _compare(database, measure, filters, targets, min_base, area_code, council_name):
-    frame = _rows(database, measure, filters, area_code)
-    frame = frame[frame["peers"] > 0] if len(frame) else frame
-    if frame.empty:
+    rows = [r for r in _rows(database, measure, filters, area_code) if r.peers > 0]
+    if not rows:
         return None
-    grain = frame["grain"].iloc[0]
-    wanted = [s for s, v in zip(frame["period_start"], frame["council_value"]) if fmt.missing(v)]
+    wanted = [r.period_start for r in rows if fmt.missing(r.council_value)]
     own = (
-        _dashboard(database, measure, grain, wanted, targets, min_base, area_code) if wanted else {}
+        _dashboard(database, measure, rows[0].grain, wanted, targets, min_base, area_code)
+        if wanted
+        else {}
     )
     periods = []
-    for row in frame.itertuples(index=False):
+    for row in rows:
         if not fmt.missing(row.council_value):
             ours = (float(row.council_value), "published", "", False)
         elif row.period_start in own:
@@ -423,7 +415,7 @@ def _compare(database, measure, filters, targets, min_base, area_code, council_n
         else:
             ours = (None, "none", "", False)
         periods.append(_period(row, measure, ours))
-    named = [n for n in frame["council_name"] if not fmt.missing(n)]
+    named = [r.council_name for r in rows if not fmt.missing(r.council_name)]
     chosen = {"service": filters.services, "channel": filters.channels}
     return Comparison(
         measure,
