@@ -258,7 +258,7 @@ def _sum_cube(con, name: str, cube: str, bound: dict) -> bool:
 SPAN_START = np.datetime64("2000-01-01")  # the one period of grain 'span' (00_macros.sql)
 
 
-def summed_selection(rows: pd.DataFrame, chosen) -> pd.DataFrame | None:
+def summed_selection(rows: pd.DataFrame, chosen) -> frames.Columns | None:
     """An additive query's rows for a selection of services (db.additive), from its rows
     for every service: each chosen service's rows, and per period their numerators and
     denominators summed as the selection's total, first in the period, as the query orders
@@ -288,7 +288,7 @@ def summed_selection(rows: pd.DataFrame, chosen) -> pd.DataFrame | None:
         summed[at_total] = np.bincount(codes, weights=values, minlength=len(keys))
         summed[at_row] = values
         out[name] = summed.astype(np.asarray(columns[name][:0]).dtype)  # the query's type
-    return frames.frame({name: out[name] for name in columns})
+    return frames.Columns({name: out[name] for name in columns}, len(out["period_start"]))
 
 
 class Cube:

@@ -681,18 +681,18 @@ def asked(database, measure: Measure, filters: Filters) -> list[dict]:
     return asks
 
 
-def _full_breakdown(database, measure, filters, min_base) -> pd.DataFrame | None:
-    """Every service's rows when a service filter is on (else the frame already has them)."""
+def _every_service(database, measure, filters):
+    """The query's rows for every service when a service filter is on (else the measure's
+    own rows already hold them), read once: for suppression and, summed, the selection."""
     if not filters.services or "service" not in measure.dimensions:
         return None
-    return breakdown_columns(database, measure, filters, "service", min_base)
+    return _breakdown_query(database, measure, filters, "service")
 
 
-def _rows(database, measure: Measure, filters: Filters, groups) -> pd.DataFrame:
+def _rows(database, measure: Measure, filters: Filters, every):
     """The measure's query rows under the filters: for several services and an additive
-    query, summed from every service's rows (already read for suppression), else asked."""
-    if groups is not None and db.additive(measure.sql):
-        every = _breakdown_query(database, measure, filters, "service")
+    query, summed from `every` service's rows (already read for suppression), else asked."""
+    if every is not None and db.additive(measure.sql):
         rows = kept.summed_selection(every, filters.services)
         if rows is not None:
             return rows
@@ -995,11 +995,12 @@ def _compute(database, measure, filters, targets, min_base, judged=True) -> Meas
     if reason:
         return _absent(measure, filters, targets, min_base, reason)
     min_base = measure.min_base or min_base
-    groups = _full_breakdown(database, measure, filters, min_base)
+    every = _every_service(database, measure, filters)
+    groups = None if every is None else _values(every, measure, min_base, groups_only=True)
     if groups is not None and filters.single_service:
         frame = _one_service(groups, filters.single_service)  # the same query, not again
     else:
-        frame = _values(_rows(database, measure, filters, groups), measure, min_base)
+        frame = _values(_rows(database, measure, filters, every), measure, min_base)
     frame = _protect_selection(frame, measure, filters, groups, database, min_base)
     series = _series(frame, measure, filters, targets)
     latest = _latest(series, filters.report_start, measure.snapshot)

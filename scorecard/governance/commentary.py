@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 import nh3
@@ -154,15 +155,15 @@ class Notes:
     def entries(self) -> dict:
         """Every entry, the extract's then the app's, by (measure, service or None)."""
         if self._entries is None:
-            extract = self.database.memo(
+            extract = self.database.reference(  # the extract's: once per data version
                 ("commentary rows",),
-                lambda: [
-                    r | {"author": FROM_EXTRACT, "source": FROM_EXTRACT}
+                lambda: tuple(
+                    MappingProxyType(r | {"author": FROM_EXTRACT, "source": FROM_EXTRACT})
                     for r in self.database.query("tables/commentary").to_dict("records")
-                ],
+                ),
             )
             written = [r | {"source": "app"} for r in (self.app.commentary() if self.app else [])]
-            self._entries = _by_key(extract + written)
+            self._entries = _by_key([*extract, *written])
         return self._entries
 
     def _within(
