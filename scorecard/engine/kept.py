@@ -395,14 +395,16 @@ def index(con) -> dict[str, tuple[str, date]]:
     return {name: (table, to) for name, table, to in found}
 
 
-def resident(con) -> dict[str, tuple[pd.DataFrame, date]]:
+def resident(con) -> dict[str, tuple[frames.Columns, date]]:
     """Every kept result's rows, in the query's own order, and the date kept to, by key: read
-    once per data version and held in memory (a few hundred rows each, about 100,000 in all
-    at scale 50), so a page's measures are served with no query at all."""
-    return {
-        name: (frames.named(con.execute(f'select * from "{table}" {ORDER}').df()), to)
-        for name, (table, to) in index(con).items()
-    }
+    once per data version and held in memory as columns (a few hundred rows each, about
+    100,000 in all at scale 50; never written into), so a page's measures are served with
+    no query at all, and sliced with no frame read."""
+    out = {}
+    for name, (table, to) in index(con).items():
+        held = frames.named(con.execute(f'select * from "{table}" {ORDER}').df())
+        out[name] = (frames.Columns(frames.arrays(held), len(held)), to)
+    return out
 
 
 def _between(con, kept, start: date, end: date, columns: bool = False):
@@ -420,12 +422,10 @@ def _between(con, kept, start: date, end: date, columns: bool = False):
     periods = frames.values(held, "period_start")
     first = np.searchsorted(periods, np.datetime64(start), "left")
     last = np.searchsorted(periods, np.datetime64(end), "right")
-    if columns:
-        cut = {name: values[first:last] for name, values in frames.arrays(held).items()}
-        return frames.Columns(cut, int(last - first))
-    frame = held.iloc[first:last]  # pandas copies on write: the rows held stay as they are
-    frame.index = pd.RangeIndex(last - first)
-    return frame
+    cut = frames.Columns(
+        {name: values[first:last] for name, values in held.items()}, int(last - first)
+    )
+    return cut if columns else frames.frame(cut)  # a frame holds copies of its own
 
 
 def _whole_to(to: date, grain: str, end: date) -> date:
