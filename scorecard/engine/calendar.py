@@ -141,11 +141,16 @@ def parse_label(label: str) -> date | None:
 
 def periods(first: date, last: date, grain: str) -> list[date]:
     """Starts of every period from the one containing `first` to the one containing `last`."""
-    current, out = period_start(first, grain), []
+    return list(_periods(period_start(first, grain), last, grain))
+
+
+@lru_cache(maxsize=1024)  # the same few ranges, asked for by every measure
+def _periods(current: date, last: date, grain: str) -> tuple[date, ...]:
+    out = []
     while current <= last:
         out.append(current)
         current = shift(current, grain, 1)
-    return out
+    return tuple(out)
 
 
 def calendar_frame(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> pd.DataFrame:

@@ -469,11 +469,19 @@ def _target_columns(frame, measure, targets, service_of) -> pd.DataFrame:
 
 
 def _rags(values, columns: dict, measure) -> list[str]:
-    better, decimals = measure.better, measure.decimals
-    return [
-        "none" if t is None else rag(v, t, m, better, decimals)
-        for v, t, m in zip(values, columns["target"], columns["amber_margin"])
-    ]
+    """`rag` of each row (inlined: it runs for every period of every measure)."""
+    higher, decimals, out = measure.better == "higher", measure.decimals, []
+    for v, t, m in zip(_floats(values).tolist(), columns["target"], columns["amber_margin"]):
+        if v != v or t is None or t != t:  # no figure or no target
+            out.append("none")
+            continue
+        shown = round(v, decimals)
+        gap = shown - t if higher else t - shown
+        if gap >= -1e-9:
+            out.append("green")
+        else:
+            out.append("amber" if -gap <= (m or 0) + 1e-9 else "red")
+    return out
 
 
 def _with_columns(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:

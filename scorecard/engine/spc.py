@@ -97,21 +97,28 @@ def xmr(values, better, target=None, *, run=7, trend=7, rebase=(), held=False):
         raise ValueError("run must be at least 1 and trend at least 2")
     x = np.asarray(values, dtype=float).reshape(-1)
     segment = _segment_ids(len(x), rebase)
-    parts = [_segment_columns(x[segment == s], run, trend) for s in np.unique(segment)]
-    parts = parts or [_segment_columns(x, run, trend)]  # empty input: still every column
-    columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    if not len(x) or not segment[-1]:  # one segment (or none: still every column)
+        columns = _segment_columns(x, run, trend)
+    else:
+        parts = [_segment_columns(x[segment == s], run, trend) for s in np.unique(segment)]
+        columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
     columns["segment"] = segment
     columns["target"] = np.full(len(x), np.nan if target is None else float(target))
-    columns["special"] = np.array([d is not None for d in columns["direction"]], dtype=bool)
-    columns["signal"] = [_signal(d, better) for d in columns["direction"]]
+    columns["special"] = columns["direction"] != None  # noqa: E711 - elementwise
+    columns["signal"] = _signals(columns["direction"], better)
     return _frame(columns, held)
 
 
 def _frame(columns: dict, held: bool = False) -> pd.DataFrame | frames.Columns:
     """The XmR frame in its column order, built in one step ('direction' keeps None); with
     `held`, its columns."""
-    ordered = frames.columns({name: columns[name] for name in COLUMNS})
+    ordered = frames.Columns({name: _array(columns[name]) for name in COLUMNS})
     return ordered if held else frames.frame(ordered)
+
+
+def _array(values) -> np.ndarray:
+    """A column as an array (a list of words as objects)."""
+    return values if isinstance(values, np.ndarray) else np.array(values, dtype=object)
 
 
 URL_FACTOR = 3.268  # upper range limit of a two-point moving range: 3.268 x its mean
@@ -320,11 +327,12 @@ def _long_runs(mask, length):
     flags = np.asarray(mask, dtype=bool)
     edges = np.diff(np.concatenate(([False], flags, [False])).astype(np.int8))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    out = np.zeros(len(flags), dtype=bool)
-    for start, end in zip(starts, ends):
-        if end - start >= length:
-            out[start:end] = True
-    return out
+    long = (ends - starts) >= length
+    # +1 at a long run's start, -1 just after it (runs never touch: no place gets both)
+    marks = np.zeros(len(flags) + 1, dtype=np.int8)
+    marks[starts[long]] = 1
+    marks[ends[long]] = -1
+    return np.cumsum(marks[:-1]) > 0
 
 
 def _step_points(steps):
@@ -343,6 +351,16 @@ def _directions(flags, n):
         out[low] = "low"
         out[high] = "high"
     return out
+
+
+def _signals(directions: np.ndarray, better) -> list[str]:
+    """`_signal` of every point ('high', 'low' or None each)."""
+    if better is None:
+        words = {"high": "neutral", "low": "neutral"}
+    else:
+        good = "high" if better == "higher" else "low"
+        words = {good: "improvement", ("low" if good == "high" else "high"): "concern"}
+    return [words.get(d, "common") if isinstance(d, str) else "common" for d in directions]
 
 
 def _signal(direction, better):
