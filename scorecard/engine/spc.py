@@ -243,6 +243,8 @@ def _segment_columns(x, run, trend):
 
 def _put_back(array, ok, fill):
     """Spread values computed on the non-missing points back over every row."""
+    if len(array) == len(ok):  # no point missing (most series): as they are
+        return array
     out = np.full(len(ok), fill, dtype=array.dtype)
     out[ok] = array
     return out
