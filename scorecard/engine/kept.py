@@ -194,8 +194,8 @@ def _counted(con, table: str) -> list | None:
     """A kept table's (column, type)s in order, or None unless they are a period, a group
     and SUMS."""
     columns = con.execute(
-        "select column_name, data_type from duckdb_columns() where table_name = $t "
-        "order by column_index",
+        # the one table's own columns (duckdb_columns() reads every table's: ten times slower)
+        "select name, type from pragma_table_info($t) order by cid",
         {"t": f"kept_{table}"},
     ).fetchall()
     return columns if _sums(dict(columns)) else None
