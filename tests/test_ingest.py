@@ -4,7 +4,10 @@ an unreadable file keeps the last good database; a rebuild only when an extract 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 import duckdb
 import numpy as np
@@ -16,7 +19,7 @@ from scorecard.contracts import EXTRACTS
 from scorecard.engine import db
 from scorecard.ingest import build as ingest_build
 
-from support import MINI, build
+from support import MINI, ROOT, build
 
 
 def _copy(tmp_path):
@@ -657,3 +660,25 @@ def test_a_build_says_how_long_each_part_took(tmp_path, capsys):
     result = ingest.refresh(s)
     assert result.reread == ["complaints"]
     assert list(result.phases) == ["reading complaints", "derived tables", "kept results"]
+
+
+def test_a_refresh_from_the_command_line_never_imports_pandas(tmp_path):
+    """pandas takes a sixth of a second to import, a tenth of a one-row refresh at scale 50:
+    the command line defers it (scorecard/ingest/__main__.py) and reading, checking and
+    keeping never use it. A full build does, for the calendar, through the same names."""
+    data = _copy(tmp_path)
+    command = [sys.executable, "-X", "importtime", "-m", "scorecard.ingest"]
+    command += ["--data", str(data), "--cache", str(tmp_path / "cache")]
+    env = os.environ | {"SCORECARD_SETTLE_SECONDS": "0"}
+
+    def imported(run) -> set[str]:
+        lines = [line for line in run.stderr.splitlines() if line.startswith("import time:")]
+        return {line.rsplit("|", 1)[-1].strip() for line in lines}
+
+    first = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert first.returncode == 0 and "pandas.core.frame" in imported(first)
+    text = (data / "complaints.csv").read_text(encoding="utf-8")
+    (data / "complaints.csv").write_text(text.replace(",Housing,", ",Libraries,", 1))
+    again = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert again.returncode == 0 and "Re-read complaints;" in again.stdout
+    assert "duckdb" in imported(again) and not {"pandas", "pandas.core.frame"} & imported(again)

@@ -12,7 +12,7 @@ import re
 import threading
 import uuid
 import weakref
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 from functools import cache
 from pathlib import Path
 
@@ -131,8 +131,18 @@ def describe(name: str) -> str:
 
 def run(con, name: str, **params) -> pd.DataFrame:
     """Run a query file on an open connection (while building), binding what it uses."""
-    bound = {k: params[k] for k in sorted(parameters(name))}
-    return con.execute(sql_text(name), bound).df()
+    return _run(con, name, params).df()
+
+
+def records(con, name: str, **params) -> list[tuple]:
+    """`run`'s rows as named tuples (the ingest's own checks: a refresh never needs pandas)."""
+    cursor = _run(con, name, params)
+    record = namedtuple("Record", [column[0] for column in cursor.description])
+    return [record(*values) for values in cursor.fetchall()]
+
+
+def _run(con, name: str, params: dict):
+    return con.execute(sql_text(name), {k: params[k] for k in sorted(parameters(name))})
 
 
 CREATES = re.compile(

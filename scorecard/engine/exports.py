@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pandas as pd
@@ -34,6 +35,16 @@ def safe_csv(frame: pd.DataFrame) -> str:
             out[column] = out[column].map(safe_cell)
     buffer = io.StringIO()
     out.to_csv(buffer, index=False)
+    return buffer.getvalue()
+
+
+def safe_csv_rows(names, rows) -> str:
+    """`safe_csv` for rows as DuckDB fetches them (the ingest writes its rejects without
+    pandas): text cells and headers neutralised, None an empty cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([safe_cell(str(name)) for name in names])
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
     return buffer.getvalue()
 
 

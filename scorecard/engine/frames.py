@@ -10,7 +10,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from pandas.api.extensions import ExtensionArray
 
 # Arrays handed over as they are: numbers, flags, and text or dates held as Python objects
 _PLAIN = frozenset("biufO")
@@ -24,7 +23,7 @@ def column(values, length: int):
     None (None as NaN) with at least one number, else as objects."""
     if isinstance(values, pd.Series):
         values = values.array if not isinstance(values.dtype, np.dtype) else values.to_numpy()
-    if isinstance(values, ExtensionArray):
+    if isinstance(values, pd.api.extensions.ExtensionArray):
         return values
     if isinstance(values, np.ndarray):
         return values.astype(object) if values.dtype.kind in "US" else values
@@ -98,7 +97,7 @@ def frame(columns: Mapping, index=None) -> pd.DataFrame:
         else:
             held = _held(column(values, len(index)).copy())
             plain = plain and (
-                isinstance(held, ExtensionArray)
+                isinstance(held, pd.api.extensions.ExtensionArray)
                 or (isinstance(held, np.ndarray) and held.dtype.kind in _PLAIN)
             )
         if len(held) != len(index):

@@ -29,6 +29,8 @@ Decisions and deviations, written down so charts and reviewers can check them:
   their own ``better``, so they match ``signal`` given the same polarity.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np

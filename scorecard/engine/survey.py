@@ -25,6 +25,8 @@ Decisions, written down so reviewers can check them:
   change, since there is no polarity to call it better or worse.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np

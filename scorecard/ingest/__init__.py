@@ -8,19 +8,6 @@ the marts, an atomic swap) -> parquet (the database as partitioned Parquet).
     python -m scorecard.ingest --data DIR [--mapping FILE] [--db PATH] [--force]
 """
 
-from .build import (
-    BuildResult,
-    ExtractReport,
-    add_source_arguments,
-    current,
-    fingerprint,
-    main,
-    refresh,
-    served_database,
-    status,
-    with_served_database,
-)
-
 __all__ = [
     "BuildResult",
     "ExtractReport",
@@ -33,3 +20,13 @@ __all__ = [
     "status",
     "with_served_database",
 ]
+
+
+def __getattr__(name: str):
+    """The package's names, from .build when first asked for (PEP 562), so that
+    `python -m scorecard.ingest` can defer pandas before anything imports it (__main__)."""
+    if name in __all__:
+        from . import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

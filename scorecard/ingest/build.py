@@ -20,12 +20,11 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 from filelock import FileLock
 
 from ..contracts import EXTRACTS
@@ -301,7 +300,7 @@ def _warnings(con, settings: Settings, mappings: dict) -> list[str]:
     extract that looks like one channel's although its mapping does not say so."""
     measures = catalogue.load_catalogue(settings.catalogue_file)
     strategy = catalogue.load_strategy(settings.strategy_file, settings.catalogue_file)
-    unknown = db.run(
+    unknown = db.records(
         con,
         "checks/unknown_references",
         measures=list(measures),
@@ -311,7 +310,7 @@ def _warnings(con, settings: Settings, mappings: dict) -> list[str]:
         f"{r.extract}.csv: {r.rows} row(s) with {r.column_name} '{r.value}', which the "
         f"{'catalogue' if 'measure' in r.column_name else 'strategy'} does not know; "
         "they are loaded but not shown."
-        for r in unknown.itertuples(index=False)
+        for r in unknown
     ]
     out += _unread_questions(con, measures)
     if not mappings.get("contacts", mapping.NONE).scope.channels:
@@ -320,7 +319,7 @@ def _warnings(con, settings: Settings, mappings: dict) -> list[str]:
             f"extract covers {r.channel} only, say so in the mapping file ([contacts] "
             f'scope = {{ channels = ["{r.channel}"] }}), so that measures needing every '
             'channel, such as digital take-up, say "Not measured" rather than 0% or 100%.'
-            for r in db.run(con, "checks/one_channel_contacts").itertuples(index=False)
+            for r in db.records(con, "checks/one_channel_contacts")
         ]
     return out
 
@@ -336,7 +335,7 @@ def _unread_questions(con, measures: dict) -> list[str]:
             known = read.setdefault(survey, set())
             read[survey] = None if known is None or question is None else known | {question}
     out = []
-    for r in db.run(con, "checks/survey_questions").itertuples(index=False):
+    for r in db.records(con, "checks/survey_questions"):
         wanted = read.get(r.survey, set())
         if wanted is not None and r.question not in wanted:
             codes = ", ".join(sorted(wanted)) or "no question"
@@ -488,28 +487,37 @@ def _previous_reports(con) -> dict[str, ExtractReport]:
 def _record_loads(con, result: BuildResult, mappings: dict) -> None:
     """Each extract's row accounting, and what it covers as its mapping declares (the engine
     says "not measured" for a measure an extract does not cover)."""
-    con.register("loads_df", pd.DataFrame([asdict(r) for r in result.reports]))
-    con.execute("create table loads as select * from loads_df")
-    con.unregister("loads_df")
-    rows = [
-        {
-            "extract": e.name,
-            "channels": list(s.channels),
-            "services": list(s.services),
-            "surveys": list(s.surveys),
-            "covers_from": s.start,
-            "covers_to": s.end,
-        }
-        for e in EXTRACTS
-        for s in [mappings.get(e.name, mapping.NONE).scope]
-    ]
-    con.register("scope_df", pd.DataFrame(rows))
-    con.execute(
-        "create table scope as select extract, channels::VARCHAR[] as channels, "
-        "services::VARCHAR[] as services, surveys::VARCHAR[] as surveys, "
-        "covers_from::DATE as covers_from, covers_to::DATE as covers_to from scope_df"
+    report = [(f.name, _SQL_TYPES[f.type]) for f in fields(ExtractReport)]
+    _insert(con, "loads", report, [[getattr(r, n) for n, _ in report] for r in result.reports])
+    _insert(
+        con,
+        "scope",
+        [
+            ("extract", "VARCHAR"),
+            ("channels", "VARCHAR[]"),
+            ("services", "VARCHAR[]"),
+            ("surveys", "VARCHAR[]"),
+            ("covers_from", "DATE"),
+            ("covers_to", "DATE"),
+        ],
+        [
+            [e.name, list(s.channels), list(s.services), list(s.surveys), s.start, s.end]
+            for e in EXTRACTS
+            for s in [mappings.get(e.name, mapping.NONE).scope]
+        ],
     )
-    con.unregister("scope_df")
+
+
+_SQL_TYPES = {"str": "VARCHAR", "str | None": "VARCHAR", "int": "BIGINT"}
+_SQL_TYPES |= {"int | None": "BIGINT", "list[str]": "VARCHAR[]"}
+
+
+def _insert(con, table: str, columns: list[tuple[str, str]], rows: list[list]) -> None:
+    """A new table of these (name, SQL type) columns holding these rows."""
+    con.execute(f"create table {table} ({', '.join(f'{n} {t}' for n, t in columns)})")
+    if rows:
+        marks = ", ".join("?" * len(columns))
+        con.executemany(f"insert into {table} values ({marks})", rows)
 
 
 def _record(con, result: BuildResult) -> None:
@@ -799,12 +807,13 @@ def _refresh_locked(settings: Settings, force: bool, wait: bool) -> BuildResult:
 
 def _write_rejects(con, target: Path) -> None:
     """Every rejected and excluded row as a spreadsheet-safe CSV (no cell runs as a formula)."""
-    frame = con.execute(
+    cursor = con.execute(
         "select 'rejected' as outcome, * from rejects union all "
         "select 'excluded by design', * from exclusions "
         "order by extract, file, line, column_name, reason, outcome"
-    ).df()
-    target.write_text(exports.safe_csv(frame), encoding="utf-8")
+    )
+    names = [column[0] for column in cursor.description]
+    target.write_text(exports.safe_csv_rows(names, cursor.fetchall()), encoding="utf-8")
 
 
 def rejects_path(database: Path) -> Path:
