@@ -183,6 +183,8 @@ def handout(value):
     a warm page's time)."""
     if isinstance(value, (pd.DataFrame, pd.Series)):
         return value.copy(deep=False)
+    if isinstance(value, frames.Columns):  # arrays never written into (frames.Columns)
+        return frames.Columns(dict(value), value.rows)
     return copy.deepcopy(value)
 
 
@@ -293,12 +295,14 @@ class Database:
             frame = self._execute(sql, bound, found, columns)
             if frame is not None:
                 return frame
-        return self.cache.get(self._key(name, bound), lambda: self._work(name, sql, bound))
+        rows = self.cache.get(self._key(name, bound), lambda: self._work(name, sql, bound))
+        return frames.frame(rows) if isinstance(rows, frames.Columns) and not columns else rows
 
-    def _work(self, name: str, sql: str, bound: dict) -> pd.DataFrame:
+    def _work(self, name: str, sql: str, bound: dict):
         """Rows that are not kept as asked: an additive query's rows for any services and
         channels, by any grain kept or pooled over a span, are summed from its cube kept by
-        month (kept.from_cube) where that serves the range; anything else is worked out."""
+        month (kept.from_cube, as columns) where that serves the range; anything else is
+        worked out (a frame)."""
         if bound.get("by") in kept.SPLITS and kept.additive(sql, over="period"):
             cube = kept.cube_of(bound)
             found = self._kept_table(name, sql, cube)

@@ -41,7 +41,8 @@ class Columns(dict):
     when something asks for one (most pages read a few results' tables, not all of them).
     It reads like a frame where the engine reads one: `len` is its number of rows, `empty`
     and `columns` as a frame's, `columns[name]` the array; `arrays`, `values` and `row`
-    take either."""
+    take either. Its arrays are shared (kept rows, cached sums) and never written into:
+    whatever changes a column makes an array of its own."""
 
     __slots__ = ("rows",)
 

@@ -86,7 +86,12 @@ def _freeze(value):
 def key(sql: str, bound: dict) -> str:
     """The kept result's key: the query's text (its comment lines aside: a changed comment
     keeps what was kept) and every bound parameter but the range."""
-    fixed = tuple((k, _freeze(v)) for k, v in sorted(bound.items()) if k not in RANGE)
+    return _key(sql, tuple((k, _freeze(v)) for k, v in sorted(bound.items()) if k not in RANGE))
+
+
+@lru_cache(maxsize=4096)
+def _key(sql: str, fixed: tuple) -> str:
+    """`key`, worked out once (a page looks its measures' kept rows up a few hundred times)."""
     return hashlib.blake2b(repr((_code(sql), fixed)).encode(), digest_size=10).hexdigest()
 
 
@@ -317,10 +322,11 @@ class Cube:
         }
         self._periods: dict = {}
 
-    def periods(self, grain: str) -> np.ndarray:
-        """The start of the period of `grain` ('span': its one period) of each cell."""
+    def period_codes(self, grain: str) -> tuple[np.ndarray, np.ndarray]:
+        """The starts of the periods of `grain` ('span': its one period) the cells fall in,
+        in order, and each cell's place among them."""
         if grain not in self._periods:
-            self._periods[grain] = _grain_starts(self.months, grain)
+            self._periods[grain] = np.unique(_grain_starts(self.months, grain), return_inverse=True)
         return self._periods[grain]
 
 
@@ -334,12 +340,12 @@ def _codes(values: np.ndarray) -> tuple:
     return names, codes, groups, group_of[codes]
 
 
-def from_cube(cube: Cube, bound: dict) -> pd.DataFrame | None:
+def from_cube(cube: Cube, bound: dict) -> frames.Columns | None:
     """An additive query's rows as `bound` asks them (any grain kept or 'span'; any services
     and channels; broken down by service or by channel), summed from its cube's months in
     the range: each group's and each period's total numerator and denominator, in the
-    query's own order and types. None (ask the query) unless the cube holds sums, none
-    missing."""
+    query's own order and types, as columns (no frame made: the engine reads arrays). None
+    (ask the query) unless the cube holds sums, none missing."""
     by = bound.get("by") or "service"
     if by not in SPLITS or not cube.usable:
         return None
@@ -349,12 +355,14 @@ def from_cube(cube: Cube, bound: dict) -> pd.DataFrame | None:
         chosen = bound.get(f"{split}s")
         if chosen:
             names, codes, _, _ = cube.parts[split]
-            picked &= np.isin(codes, np.flatnonzero(np.isin(names, list(chosen))))
+            picked &= np.isin(names, list(chosen))[codes]
     _, _, groups, group_of = cube.parts[by]
-    keys_p, at_p = np.unique(cube.periods(bound["grain"])[picked], return_inverse=True)
+    starts, start_of = cube.period_codes(bound["grain"])
+    used, at_p = _distinct(start_of[picked], len(starts))
+    keys_p = starts[used]
     width = len(groups) + 1
     # each period's total (0), then its groups by name (the query's order)
-    cell, at_cell = np.unique(at_p * width + group_of[picked] + 1, return_inverse=True)
+    cell, at_cell = _distinct(at_p * width + group_of[picked] + 1, len(keys_p) * width)
     order = np.argsort(np.concatenate([np.arange(len(keys_p)) * width, cell]), kind="stable")
     out = {
         "period_start": np.concatenate([keys_p, keys_p[cell // width]])[order],
@@ -371,7 +379,15 @@ def from_cube(cube: Cube, bound: dict) -> pd.DataFrame | None:
             ]
         )
         out[name] = summed[order].astype(values.dtype)  # the query's type
-    return frames.frame({name: out[name] for name in cube.columns})
+    return frames.Columns({name: out[name] for name in cube.columns}, len(order))
+
+
+def _distinct(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of integer codes below `size`, in order, and each code's
+    place among them: `np.unique` with its inverse, counted rather than sorted."""
+    present = np.zeros(size, dtype=bool)
+    present[codes] = True
+    return np.flatnonzero(present), (np.cumsum(present) - 1)[codes]
 
 
 def _grain_starts(months: np.ndarray, grain: str) -> np.ndarray:
