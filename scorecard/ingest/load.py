@@ -270,10 +270,14 @@ def load_extract(
     report: ExtractReport,
     m: ExtractMapping = NONE,
     limits: checks.DateLimits | None = None,
+    temporary: bool = False,
 ) -> None:
-    """Load one extract into its table; rejected and excluded rows go to their tables."""
+    """Load one extract into its table; rejected and excluded rows go to their tables. A
+    `temporary` table lives only while the database is built (a derived table that holds
+    every row is what is kept: build.HELD_WHOLE), so it is neither written to the file nor
+    put in date order."""
     limits = limits or checks.DateLimits()
-    if _store_in_one_pass(con, extract, paths, report, m, limits):
+    if _store_in_one_pass(con, extract, paths, report, m, limits, temporary):
         return
     raw = f"raw_{extract.name}"
     if not paths:
@@ -290,13 +294,17 @@ def load_extract(
     cols = ", ".join(checks.ident(c.name) for c in extract.columns)
     checked = checks.checked_select(extract, raw, present, m, limits)
     con.execute(
-        f"create or replace table {table} as select {cols}, _row, _file, _line, "
+        f"create or replace {_kind(temporary)} {table} as select {cols}, _row, _file, _line, "
         f"_problems, _exclusions from ({checked})"
     )
-    _account_and_keep(con, extract, table, report, present, m)
+    _account_and_keep(con, extract, table, report, present, m, temporary=temporary)
 
 
-def _store_in_one_pass(con, extract, paths, report, m, limits) -> bool:
+def _kind(temporary: bool) -> str:
+    return "temp table" if temporary else "table"
+
+
+def _store_in_one_pass(con, extract, paths, report, m, limits, temporary=False) -> bool:
     """The common case, near DuckDB's own speed: one UTF-8 file and no staging query. The
     file is read, every cell cast and checked, and the table written in one statement
     straight from the CSV (no raw copy of it). A row's position is its `rowid` (DuckDB keeps
@@ -320,7 +328,9 @@ def _store_in_one_pass(con, extract, paths, report, m, limits) -> bool:
     with ThreadPoolExecutor(1) as counter:  # the lines counted while DuckDB reads the file
         counting = counter.submit(readers.physical_lines, path)
         try:
-            con.execute(f"create or replace table {table} as {checked}", {"path": str(path)})
+            con.execute(
+                f"create or replace {_kind(temporary)} {table} as {checked}", {"path": str(path)}
+            )
             good = con.execute(f"select count(*) from {table}").fetchall()[0][0]
             refused = con.execute(f"select count(*) from {rejects}_rej").fetchall()[0][0]
         except duckdb.Error:
@@ -332,7 +342,7 @@ def _store_in_one_pass(con, extract, paths, report, m, limits) -> bool:
     for leftover in (f"{rejects}_rej", f"{rejects}_scan"):
         con.execute(f"drop table if exists {leftover}")
     if refused != 0 or lines_in_file != good + 1:
-        con.execute(f"drop table if exists {table}")
+        con.execute(f"drop table if exists {'temp.' if temporary else ''}{table}")
         return False
     report.rows_read, report.encoding, report.delimiter = good, sniffed.encoding, sniffed.delimiter
     if good == 0:
@@ -341,7 +351,8 @@ def _store_in_one_pass(con, extract, paths, report, m, limits) -> bool:
     located = _located(table, path.name)
     sql = checks.date_styles_select(extract, located, present, m, exprs=styles)
     check_date_styles(con, extract, table, present, m, path.name, sql)
-    _account_and_keep(con, extract, located, report, present, m, [w for _, w in styles])
+    working = [w for _, w in styles]
+    _account_and_keep(con, extract, located, report, present, m, working, temporary)
     return True
 
 
@@ -352,7 +363,9 @@ def _located(table: str, file: str) -> str:
     )
 
 
-def _account_and_keep(con, extract, located, report, present, m, working=()) -> None:
+def _account_and_keep(
+    con, extract, located, report, present, m, working=(), temporary=False
+) -> None:
     """Record the rows with a problem (a repeated key among them) in rejects and those left
     out by design in exclusions, delete them, and drop the working columns: the table is
     written once, with each row's problems beside it, and never copied (a shuffled export
@@ -386,7 +399,8 @@ def _account_and_keep(con, extract, located, report, present, m, working=()) -> 
     )
     _account(con, extract, report, checked)
     con.execute(f"delete from {table} where len(_problems) > 0 or len(_exclusions) > 0{repeats}")
-    _keep_in_date_order(con, extract)
+    if not temporary:  # a temporary table is copied, sorted, into the table kept
+        _keep_in_date_order(con, extract)
     kept = ("_row", "_file", "_line") if located == table else ()
     for column in (*kept, "_problems", "_exclusions", *working):
         con.execute(f"alter table {table} drop column {column}")
