@@ -582,8 +582,9 @@ ODD_ROWS = {  # rows every check must find the same way, whichever path reads th
 def test_one_pass_and_the_careful_path_load_the_same_tables(tmp_path, monkeypatch):
     """The same files, bad rows and all (blank and unreadable values, codes to translate,
     repeated keys, rules across columns, day-first dates), give the same tables in the same
-    order (file order; cases and complaints are served from their derived tables), the same rejects with the same lines and reasons and the same row accounting,
-    read in one pass or raw first (the one pass turned off)."""
+    order (file order; cases and complaints as their derived tables serve them), the same
+    rejects with the same lines and reasons and the same row accounting, read in one pass
+    or raw first (the one pass turned off)."""
     from scorecard.ingest import load
 
     data = _copy(tmp_path)

@@ -160,7 +160,7 @@ def test_many_councils_share_one_store(tmp_path):
         .execute(
             "select council, count(*) from read_parquet($files, hive_partitioning = true) "
             "group by council order by council",
-            {"files": str(store / "*" / "complaints" / "*" / "*.parquet")},
+            {"files": str(store / "*" / "complaints_v" / "*" / "*.parquet")},
         )
         .fetchall()
     )
