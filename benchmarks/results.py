@@ -148,7 +148,8 @@ def _ingest_lines(figures: dict) -> list[str]:
             f"{cold['rss_mb'] / INGEST_RSS_MB:.2f}x",
         ),
         _row(
-            "one-row change to complaints: refresh",
+            "one-row change to complaints: refresh"
+            + (f" (median of {len(refresh['walls'])})" if refresh.get("walls") else ""),
             f"{refresh['wall']:.1f} s",
             f"<= {REFRESH_SHARE:.0%} of cold",
             share <= REFRESH_SHARE,

@@ -48,7 +48,12 @@ def test_the_results_table_judges_each_figure_against_its_goal(results):
         "ingest": {
             "cold ingest": {"wall": 30.0, "cpu": 45.0, "rss_mb": 1500.0},
             "DuckDB raw read_csv": {"wall": 20.0, "cpu": 36.0, "rss_mb": 700.0},
-            "one-row refresh (complaints)": {"wall": 4.0, "cpu": 4.5, "rss_mb": 400.0},
+            "one-row refresh (complaints)": {
+                "wall": 4.0,
+                "cpu": 4.5,
+                "rss_mb": 400.0,
+                "walls": [4.4, 4.0, 3.9],
+            },
             "cold ingest parts": {
                 "reading contacts": [10.0, 27.0],
                 "reading targets": [0.1, 0.0],
@@ -76,7 +81,7 @@ def test_the_results_table_judges_each_figure_against_its_goal(results):
     assert lines["cold ingest: derived tables, CPU (wall 3.0 s)"].endswith(
         "| 5.5 s | reported |  | - |"
     )
-    refresh = lines["one-row change to complaints: refresh"]
+    refresh = lines["one-row change to complaints: refresh (median of 3)"]
     assert "4.0 s" in refresh and "13.3%" in refresh and refresh.endswith("| missed |")
     assert "1 of 2 pages meet 150 ms cold" in text
 
