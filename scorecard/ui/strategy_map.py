@@ -6,9 +6,11 @@ and its gaps come from `plan.strategy_map`; this module only draws them.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
-from ..engine import coverage, fmt, glossary
+from ..engine import coverage, fmt, glossary, measures
 from ..engine.measures import RAG_ICONS
 from ..plan import actions as plan_actions
 from ..plan import strategy_map as smap
@@ -34,11 +36,14 @@ SCOPE = (
 def load(ctx, filters) -> smap.StrategyMap:
     """The map for this view: measures judged by the engine under the filters, actions from
     the action plan (None when it was not supplied)."""
+    absent = coverage.absence(ctx.coverage, ("actions",))
+    # the action plan read on another thread while the measures are judged on this one
+    reading = [] if absent else [partial(plan_actions.load, ctx.database, ctx.strategy)]
+    started = measures.side_by_side(reading)
     ids = smap.measure_ids(ctx.strategy)
     found = ui.results_for(ctx, ids, filters, judged=False)  # status words: no process chart
     judged = {r.measure.id: smap.judge(r) for r in found}
-    absent = coverage.absence(ctx.coverage, ("actions",))
-    actions = None if absent else plan_actions.load(ctx.database, ctx.strategy)
+    actions = started[0].result() if started else None
     return smap.build(ctx.strategy, ctx.catalogue, judged, actions, absent or "")
 
 
