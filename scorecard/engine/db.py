@@ -303,13 +303,17 @@ class Database:
         channels, by any grain kept or pooled over a span, are summed from its cube kept by
         month (kept.from_cube, as columns) where that serves the range; anything else is
         worked out (a frame)."""
-        if bound.get("by") in kept.SPLITS and kept.additive(sql, over="period"):
-            cube = kept.cube_of(bound)
-            found = self._kept_table(name, sql, cube)
-            summed = None if found is None else self._from_cube(sql, cube, found, bound)
-            if summed is not None:
-                return summed
-        return self._execute(sql, bound)
+        cube, found = self._cube(name, sql, bound)
+        summed = None if found is None else self._from_cube(sql, cube, found, bound)
+        return self._execute(sql, bound) if summed is None else summed
+
+    def _cube(self, name: str, sql: str, bound: dict) -> tuple[dict | None, tuple | None]:
+        """The parameters of the cube an additive query's rows (by service or by channel) are
+        summed from, and that cube's kept rows if there are any; (None, None) otherwise."""
+        if bound.get("by") not in kept.SPLITS or not kept.additive(sql, over="period"):
+            return None, None
+        cube = kept.cube_of(bound)
+        return cube, self._kept_table(name, sql, cube)
 
     def _from_cube(self, sql: str, cube: dict, found: tuple, bound: dict):
         """An additive query's rows summed from its kept cube: made ready once per data
@@ -326,11 +330,21 @@ class Database:
         """True when the query's rows are kept (served from memory, no query at all)."""
         return self._kept_table(name, sql_text(name), _bound(name, params)) is not None
 
-    def kept_rows(self, name: str, **params) -> pd.DataFrame | None:
-        """The query's rows from its kept rows, or None when they are not kept."""
+    def in_memory(self, name: str, **params) -> bool:
+        """True when the query's rows come from memory, no query run: kept, or summed from a
+        cube held whole (Python's own work, which another thread would only slow down)."""
+        sql, bound = sql_text(name), _bound(name, params)
+        if self._kept_table(name, sql, bound) is not None:
+            return True
+        cube, found = self._cube(name, sql, bound)
+        return found is not None and kept.held_whole(found, cube)
+
+    def kept_rows(self, name: str, **params):
+        """The query's rows from its kept rows (as `rows` gives them: columns when held in
+        memory), or None when they are not kept."""
         sql, bound = sql_text(name), _bound(name, params)
         found = self._kept_table(name, sql, bound)
-        return None if found is None else self._execute(sql, bound, found)
+        return None if found is None else self._execute(sql, bound, found, columns=True)
 
     def warm(self, name: str, **params) -> None:
         """Work a query's rows out into the cache ahead of `query` asking for them (on

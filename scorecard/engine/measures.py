@@ -924,7 +924,7 @@ def compute_many(
     if len(jobs) > 1:
         for at, (measure, filters) in enumerate(jobs):
             for params in asked(database, measure, filters):
-                if not database.kept(measure.sql, **params):
+                if not database.in_memory(measure.sql, **params):
                     _POOL.submit(_warm, database, measure.sql, params)
                     live.add(at)
     order = [at for at in range(len(jobs)) if at not in live] + sorted(live)
