@@ -557,3 +557,63 @@ def test_coarse_data_get_a_run_chart(values, whole, reason):
 )
 def test_fine_or_short_series_are_not_called_coarse(values):
     assert spc.too_coarse(values) is None
+
+
+# --- many series at once ------------------------------------------------------
+
+# On their own, neither has a shift: three 11s above its centre (10.2) end the first, four
+# above its centre (10.25) start the second. Laid end to end they would make seven.
+ENDS_HIGH = BASE * 3 + [11, 11, 11]
+STARTS_HIGH = [11] * 4 + BASE * 3
+
+
+def test_series_judged_together_never_run_into_each_other():
+    first, second = spc.xmr_many([(ENDS_HIGH, "higher", None, ()), (STARTS_HIGH, "higher", 9, ())])
+    assert_limits(
+        first,
+        10.2,
+        10.2 - 2.66 * 13 / 14,
+        10.2 + 2.66 * 13 / 14,
+        10.2 - 1.7733 * 13 / 14,
+        10.2 + 1.7733 * 13 / 14,
+    )
+    assert_limits(
+        second,
+        10.25,
+        10.25 - 2.66 * 0.8,
+        10.25 + 2.66 * 0.8,
+        10.25 - 1.7733 * 0.8,
+        10.25 + 1.7733 * 0.8,
+    )
+    assert_points(first, {})
+    assert_points(second, {})
+    assert math.isnan(second["moving_range"][0])  # no range across from the first series
+    assert first["target"].isna().all() and (second["target"] == 9).all()
+
+
+def test_many_series_at_once_give_each_its_own_chart():
+    """Every hand-worked series above, with its own polarity, target and process changes,
+    judged in one call: each frame the same as judging it alone."""
+    cases = [
+        (S1, "higher", None, ()),
+        (S3, "lower", 8, ()),
+        ([], "higher", None, ()),
+        (S4[:10] + [math.nan] + S4[10:], "higher", None, ()),
+        (S13, None, None, ()),
+        (S18, "higher", 11, [13]),
+        (S1 + [30, 31, 32, 33, 34], "higher", None, [14]),
+        ([math.nan] * 3, "lower", None, ()),
+        (list(range(1, 13)) + [math.nan], "higher", None, ()),
+        (S8, "lower", None, ()),
+        (S11, "higher", 12, [5, 40]),
+    ]
+    together = spc.xmr_many(cases)
+    assert len(together) == len(cases)
+    for (values, better, target, rebase), frame in zip(cases, together):
+        alone = xmr(values, better, target, rebase=rebase)
+        assert frame.columns.tolist() == alone.columns.tolist()
+        for name in frame.columns:
+            got, want = frame[name].tolist(), alone[name].tolist()
+            if frame[name].dtype.kind == "f":
+                got, want = pytest.approx(got, nan_ok=True), want
+            assert got == want, name

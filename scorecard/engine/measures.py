@@ -864,18 +864,32 @@ def spc_frame(series: pd.DataFrame, measure: Measure, rebase_dates=(), held: boo
     """Making Data Count XmR over the periods shown, restarting at known process changes; a
     run chart instead where the data are too coarse for process limits. Returns the frame
     (with `held`, its columns) and, for a run chart, why."""
-    starts = list(frames.values(series, "period_start"))
-    rebase = sorted(
-        {next((i for i, p in enumerate(starts) if p >= d), None) for d in rebase_dates} - {None, 0}
-    )
-    targets = _floats(frames.values(series, "target"))
-    targets = targets[~np.isnan(targets)]
-    target = float(targets[-1]) if len(targets) else None
-    values = _floats(frames.values(series, "value"))
-    coarse = spc.too_coarse(values, whole_steps=measure.spc == "run")
-    if coarse:
-        return spc.run_chart(values, target, held=held), coarse
-    return spc.xmr(values, measure.better, target, rebase=rebase, held=held), ""
+    return spc_frames([(series, measure, rebase_dates)], held)[0]
+
+
+def spc_frames(charts, held: bool = False) -> list[tuple]:
+    """`spc_frame` of each (series, measure, rebase dates), the process charts worked out
+    together (spc.xmr_many: a page's measures in one pass)."""
+    out: list = [None] * len(charts)
+    together, at = [], []
+    for i, (series, measure, rebases) in enumerate(charts):
+        starts = list(frames.values(series, "period_start"))
+        rebase = sorted(
+            {next((i for i, p in enumerate(starts) if p >= d), None) for d in rebases} - {None, 0}
+        )
+        targets = _floats(frames.values(series, "target"))
+        targets = targets[~np.isnan(targets)]
+        target = float(targets[-1]) if len(targets) else None
+        values = _floats(frames.values(series, "value"))
+        coarse = spc.too_coarse(values, whole_steps=measure.spc == "run")
+        if coarse:
+            out[i] = spc.run_chart(values, target, held=held), coarse
+        else:
+            together.append((values, measure.better, target, rebase))
+            at.append(i)
+    for i, frame in zip(at, spc.xmr_many(together, held=held)):
+        out[i] = frame, ""
+    return out
 
 
 def rebase_dates(database) -> Mapping[str, tuple[date, ...]]:
@@ -916,9 +930,10 @@ def compute_many(
 ) -> list[MeasureResult]:
     """`compute` for each (measure, filters) pair, results in order: the queries they ask
     that are not kept are started side by side on the pool first (DuckDB works outside
-    Python's lock), while the measures are judged one after another on this thread, those
-    served from kept rows first, so that the live queries have run by the time their
-    measures are judged (two threads judging at once only contend for Python's lock)."""
+    Python's lock), while the measures are worked out on this thread, those served from
+    kept rows first, so that the live queries have run by the time their measures are
+    reached (two threads working at once only contend for Python's lock). Each group's
+    measures are judged together (`_judge`)."""
     jobs = list(jobs)
     live: set[int] = set()
     if len(jobs) > 1:
@@ -927,8 +942,21 @@ def compute_many(
                 if not database.in_memory(measure.sql, **params):
                     _POOL.submit(_warm, database, measure.sql, params)
                     live.add(at)
-    order = [at for at in range(len(jobs)) if at not in live] + sorted(live)
-    done = {at: compute(database, *jobs[at], targets, min_base, judged) for at in order}
+    done: dict[int, MeasureResult] = {}
+    for group in ([at for at in range(len(jobs)) if at not in live], sorted(live)):
+        made = {}
+        for at in group:
+            measure, filters = jobs[at]
+            held = _held(database, measure, filters, min_base, judged)
+            if held is not None:
+                done[at] = held
+            else:
+                made[at] = _figures(database, measure, filters, targets, min_base)
+        if judged:
+            _judge(database, list(made.values()))
+        for at, result in made.items():
+            key = _key(result.measure, result.filters, min_base, judged)
+            done[at] = database.memo(key, lambda result=result: result)
     return [done[at] for at in range(len(jobs))]
 
 
@@ -954,14 +982,27 @@ def compute(
     own figures beside its peers, the action plan, the strategy map). Results are cached
     per data version, measure, filters and kind; figures asked for when the judged result
     is already held come from it (it holds every one of them)."""
-    if not judged:
-        held = database.memo_held(("compute", measure, filters, min_base))
+    held = _held(database, measure, filters, min_base, judged)
+    if held is not None:
+        return held
+    return database.memo(
+        _key(measure, filters, min_base, judged),
+        lambda: _compute(database, measure, filters, targets, min_base, judged),
+    )
+
+
+def _key(measure: Measure, filters: Filters, min_base: int, judged: bool) -> tuple:
+    return ("compute" if judged else "figures", measure, filters, min_base)
+
+
+def _held(database, measure, filters, min_base, judged) -> MeasureResult | None:
+    """The result already held for these (for the figures alone, the judged result will
+    do), or None."""
+    for kind in (True,) if judged else (False, True):
+        held = database.memo_held(_key(measure, filters, min_base, kind))
         if held is not None:
             return held
-    key = ("compute" if judged else "figures", measure, filters, min_base)
-    return database.memo(
-        key, lambda: _compute(database, measure, filters, targets, min_base, judged)
-    )
+    return None
 
 
 SERIES_COLUMNS = (
@@ -999,6 +1040,15 @@ def _absent(measure, filters, targets, min_base, reason: str) -> MeasureResult:
 
 
 def _compute(database, measure, filters, targets, min_base, judged=True) -> MeasureResult:
+    result = _figures(database, measure, filters, targets, min_base)
+    if judged:
+        _judge(database, [result])
+    return result
+
+
+def _figures(database, measure, filters, targets, min_base) -> MeasureResult:
+    """A measure's figures under the filters, not yet judged (`_judge`); or why it has
+    none."""
     reason = coverage.measure_absence(coverage.load(database), measure)
     if reason:
         return _absent(measure, filters, targets, min_base, reason)
@@ -1040,16 +1090,31 @@ def _compute(database, measure, filters, targets, min_base, judged=True) -> Meas
         targets=targets,
         groups=groups,
     )
-    covered = coverage.load(database)
-    result.as_at = covered.as_at
-    if not judged:  # the figures alone: no process chart, verdict or sentence
-        result.judged, result.variation, result.assurance = False, "", ""
-        return result
-    if not measure.snapshot:
-        result.spc, result.coarse = spc_frame(
-            shown, measure, rebase_dates(database).get(measure.id, ()), held=True
-        )
-        result.variation, result.assurance = spc.icons(result.held("spc"), measure.better)
-    result.notes = sentences.notes(result) + coverage.scope_notes(covered, measure.sources)
-    result.sentence = sentences.summary(result)
+    result.as_at = coverage.load(database).as_at
+    # the figures alone until judged: no process chart, verdict or sentence
+    result.judged, result.variation, result.assurance = False, "", ""
     return result
+
+
+def _judge(database, results: list[MeasureResult]) -> None:
+    """Judge measures' figures: each one's process chart (worked out together), verdict,
+    notes and sentence."""
+    results = [result for result in results if not result.absent]
+    charted = [result for result in results if not result.measure.snapshot]
+    rebases = rebase_dates(database)
+    charts = spc_frames(
+        [(r.held("series"), r.measure, rebases.get(r.measure.id, ())) for r in charted],
+        held=True,
+    )
+    for result, (frame, coarse) in zip(charted, charts):
+        result.spc, result.coarse = frame, coarse
+        result.variation, result.assurance = spc.icons(frame, result.measure.better)
+    covered = coverage.load(database)
+    for result in results:
+        if result.measure.snapshot:
+            result.variation, result.assurance = "common", "none"
+        result.judged = True
+        result.notes = sentences.notes(result) + coverage.scope_notes(
+            covered, result.measure.sources
+        )
+        result.sentence = sentences.summary(result)

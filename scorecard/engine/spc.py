@@ -94,21 +94,76 @@ _VERDICT = {
 def xmr(values, better, target=None, *, run=7, trend=7, rebase=(), held=False):
     """Build an XmR frame: one row per point with limits, rule flags and signal (with
     `held`, as `frames.Columns`: the engine's working form, a frame when one is read)."""
-    _check_better(better)
+    return xmr_many([(values, better, target, rebase)], run=run, trend=trend, held=held)[0]
+
+
+def xmr_many(series, *, run=7, trend=7, held=False) -> list:
+    """`xmr` of many series at once, one frame each: `series` holds (values, better, target,
+    rebase) for each. A page judges a few dozen measures on every filter change, and the
+    rules are many small array steps, so they run once over every series' points laid end
+    to end, each segment followed by a missing point, which breaks every run, trend and
+    window just as a segment's own end does (each segment's limits are still its own)."""
     if run < 1 or trend < 2:
         raise ValueError("run must be at least 1 and trend at least 2")
-    x = np.asarray(values, dtype=float).reshape(-1)
-    segment = _segment_ids(len(x), rebase)
-    if not len(x) or not segment[-1]:  # one segment (or none: still every column)
-        columns = _segment_columns(x, run, trend)
-    else:
-        parts = [_segment_columns(x[segment == s], run, trend) for s in np.unique(segment)]
-        columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
-    columns["segment"] = segment
-    columns["target"] = np.full(len(x), np.nan if target is None else float(target))
+    series = list(series)
+    for _, better, _, _ in series:
+        _check_better(better)
+    xs = [np.asarray(values, dtype=float).reshape(-1) for values, _, _, _ in series]
+    lengths = [len(x) for x in xs]
+    segments = [_segment_ids(len(x), rebase) for x, (_, _, _, rebase) in zip(xs, series)]
+    first = np.cumsum([0] + [int(s[-1]) + 1 if len(s) else 0 for s in segments])
+    x = np.concatenate([np.empty(0), *xs])
+    owner = np.concatenate([np.empty(0, dtype=int), *(s + f for s, f in zip(segments, first))])
+    ok = ~np.isnan(x)
+    y, ys = x[ok], owner[ok]
+    limits = _segment_limits(y, ys, int(first[-1]))
+    at = np.arange(len(y)) + ys  # each point's place in the line, one gap after each segment
+    line = _spread(y, at, len(y) + int(first[-1]), np.nan)
+    drawn = {name: _spread(values[ys], at, len(line), np.nan) for name, values in limits.items()}
+    has_limits = _spread(~np.isnan(limits["upper"])[ys], at, len(line), False)
+    flags = _flags(line, drawn, has_limits, run, trend)
+    directions = _directions(flags, len(line))
+    columns = {
+        "value": x,
+        "segment": np.concatenate([np.empty(0, dtype=int), *segments]),
+        "moving_range": _put_back(np.abs(np.diff(line, prepend=np.nan))[at], ok, np.nan),
+    }
+    for name in LIMITS:
+        columns[name] = limits[name][owner]
+    columns["target"] = np.repeat(
+        [np.nan if target is None else float(target) for _, _, target, _ in series], lengths
+    )
+    for name in RULES:
+        high, low = flags[name]
+        columns[name] = _put_back((high | low)[at], ok, False)
+    columns["direction"] = _put_back(directions[at], ok, None)  # None, not NaN
     columns["special"] = columns["direction"] != None  # noqa: E711 - elementwise
-    columns["signal"] = _signals(columns["direction"], better)
-    return _frame(columns, held)
+    columns["signal"] = _signals(
+        columns["direction"], np.repeat([better for _, better, _, _ in series], lengths)
+    )
+    ends = np.cumsum([0, *lengths])
+    return [
+        _frame({name: values[a:b] for name, values in columns.items()}, held)
+        for a, b in zip(ends[:-1], ends[1:])
+    ]
+
+
+def _segment_limits(y, owner, count: int) -> dict:
+    """Each segment's centre and limits (`_limits` of its own points), as arrays by segment
+    number; `owner` gives each point's segment, in order."""
+    bounds = np.searchsorted(owner, np.arange(count + 1))
+    out = {name: np.full(count, np.nan) for name in LIMITS}
+    for segment in range(count):
+        for name, value in _limits(y[bounds[segment] : bounds[segment + 1]]).items():
+            out[name][segment] = value
+    return out
+
+
+def _spread(values, at, length, fill):
+    """An array of `length`, `values` at `at` and `fill` elsewhere."""
+    out = np.full(length, fill, dtype=np.asarray(values).dtype)
+    out[at] = values
+    return out
 
 
 def _frame(columns: dict, held: bool = False) -> pd.DataFrame | frames.Columns:
@@ -223,26 +278,6 @@ def _segment_ids(n, rebase):
     return np.searchsorted(starts, np.arange(n), side="right")
 
 
-def _segment_columns(x, run, trend):
-    """Columns of one segment: limits from its own points, rules applied within it."""
-    ok = ~np.isnan(x)
-    y = x[ok]
-    limits = _limits(y)
-    flags = _flags(y, limits, run, trend)
-    # |x(i) - x(i-1)| between neighbouring real points; the first has none.
-    columns = {
-        "value": x,
-        "moving_range": _put_back(np.abs(np.diff(y, prepend=np.nan)), ok, np.nan),
-    }
-    for name in LIMITS:
-        columns[name] = np.full(len(x), limits[name], dtype=float)
-    for name in RULES:
-        high, low = flags[name]
-        columns[name] = _put_back(high | low, ok, False)
-    columns["direction"] = _put_back(_directions(flags, len(y)), ok, None)  # None, not NaN
-    return columns
-
-
 def _put_back(array, ok, fill):
     """Spread values computed on the non-missing points back over every row."""
     if len(array) == len(ok):  # no point missing (most series): as they are
@@ -265,20 +300,23 @@ def _limits(y):
 
 
 # --- the four rules ----------------------------------------------------------
-# Each takes one segment's non-missing values (any sequence of numbers) and
-# returns (high, low): boolean arrays marking the points the rule flags.
+# Each takes one segment's non-missing values (any sequence of numbers), or several laid
+# end to end with a missing point after each (which no run, trend or window crosses), with
+# their limits as numbers or point by point, and returns (high, low): boolean arrays
+# marking the points the rule flags.
 
 
-def _flags(y, limits, run, trend):
-    """Apply every rule to one segment's points; nothing is special without limits."""
-    if math.isnan(limits["upper"]):
-        none = np.zeros(len(y), dtype=bool)
-        return {name: (none, none) for name in RULES}
+def _flags(line, limits, has_limits, run, trend):
+    """Apply every rule to the points laid end to end; nothing is special in a segment
+    without limits."""
     return {
-        "astronomical": rule_astronomical(y, limits),
-        "trend": rule_trend(y, trend),
-        "two_of_three": rule_two_of_three(y, limits),
-        "shift": rule_shift(y, limits["centre"], run),
+        name: (high & has_limits, low & has_limits)
+        for name, (high, low) in (
+            ("astronomical", rule_astronomical(line, limits)),
+            ("trend", rule_trend(line, trend)),
+            ("two_of_three", rule_two_of_three(line, limits)),
+            ("shift", rule_shift(line, limits["centre"], run)),
+        )
     }
 
 
@@ -357,14 +395,14 @@ def _directions(flags, n):
     return out
 
 
-def _signals(directions: np.ndarray, better) -> list[str]:
-    """`_signal` of every point ('high', 'low' or None each)."""
-    if better is None:
-        words = {"high": "neutral", "low": "neutral"}
-    else:
-        good = "high" if better == "higher" else "low"
-        words = {good: "improvement", ("low" if good == "high" else "high"): "concern"}
-    return [words.get(d, "common") if isinstance(d, str) else "common" for d in directions]
+def _signals(directions: np.ndarray, better) -> np.ndarray:
+    """`_signal` of every point ('high', 'low' or None each), by each point's own polarity
+    (`better`: one for all, or an array of them, as objects)."""
+    high, low = directions == "high", directions == "low"
+    neutral = np.asarray(better == None, dtype=bool)  # noqa: E711 - elementwise
+    good = high == np.asarray(better == "higher", dtype=bool)
+    words = np.where(neutral, "neutral", np.where(good, "improvement", "concern"))
+    return np.where(high | low, words, "common").astype(object)
 
 
 def _signal(direction, better):
