@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -40,6 +41,22 @@ def test_rag(value, target, margin, better, expected):
     assert rag(value, target, margin, better) == expected
 
 
+@pytest.mark.parametrize("decimals", [0, 1, 2])
+def test_figures_are_rated_as_rounded_for_the_page(decimals):
+    """A whole series is rated at once; each figure is judged as Python's round shows it,
+    halves included (2.675 is held as 2.67499..., so shown as 2.67), for every figure on
+    a fine grid of halves and near-halves."""
+    step = 0.5 / 10**decimals
+    values = np.array([i * step for i in range(-2000, 2001)] + [2.675, 1.005, 0.125, 89.95])
+    values = np.concatenate([values, np.nextafter(values, np.inf), np.nextafter(values, -np.inf)])
+    shown = measures._as_shown(values, decimals)
+    assert shown.tolist() == [round(v, decimals) for v in values.tolist()]
+    for target in (0.0, 2.67, 2.68, 90.0):  # met as shown, or missed (no amber margin)
+        rated = measures._rags(values, np.full(len(values), target), 0.0, "higher", decimals)
+        met = [round(v, decimals) - target >= -1e-9 for v in values.tolist()]
+        assert rated.tolist() == ["green" if ok else "red" for ok in met]
+
+
 def test_targets_step_up_by_year_and_fall_back(catalogue_, targets):
     calls = catalogue_["calls_answered_60s"]
     assert targets.lookup(calls, date(2026, 3, 1)) == (75.0, 5.0)
@@ -54,19 +71,32 @@ def test_targets_step_up_by_year_and_fall_back(catalogue_, targets):
     assert not targets.is_default(calls, date(2026, 9, 1))
 
 
-def test_targets_over_a_series_are_those_in_force_period_by_period(catalogue_, targets):
+def _over(targets, measure, periods, service=None) -> tuple[list, list]:
+    """`Targets.over` as lists, None for none (its arrays hold NaN)."""
+    return tuple(
+        [None if v != v else v for v in values.tolist()]
+        for values in targets.over(measure, periods, service)
+    )
+
+
+def test_targets_over_a_series_are_those_in_force_period_by_period(mini_db, catalogue_, targets):
     months = [date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)]
     calls = catalogue_["calls_answered_60s"]
-    assert targets.over(calls, months) == ([75.0, 75.0, 80.0, 80.0], [5.0] * 4)
+    assert _over(targets, calls, months) == ([75.0, 75.0, 80.0, 80.0], [5.0] * 4)
     cases = catalogue_["cases_within_standard"]
-    assert targets.over(cases, [date(2026, 9, 1)], "Housing") == ([70.0], [5.0])
-    assert targets.over(cases, [date(2026, 9, 1)], "Waste and Recycling") == ([85.0], [5.0])
-    assert targets.over(catalogue_["digital_takeup"], months[:1]) == ([50.0], [5.0])
+    assert _over(targets, cases, [date(2026, 9, 1)], "Housing") == ([70.0], [5.0])
+    assert _over(targets, cases, [date(2026, 9, 1)], "Waste and Recycling") == ([85.0], [5.0])
+    assert _over(targets, catalogue_["digital_takeup"], months[:1]) == ([50.0], [5.0])
     before = [date(1999, 1, 1)]  # before any step of the council's own: a default, if named
-    for measure in catalogue_.values():  # the same as asking period by period
-        for service in (None, "Housing", "Waste and Recycling"):
-            pairs = [targets.lookup(measure, month, service) for month in months + before]
-            assert list(zip(*targets.over(measure, months + before, service))) == pairs
+    frame = mini_db.query("tables/targets")
+    unmargined = frame.assign(
+        amber_margin=[None if i % 2 else m for i, m in enumerate(frame["amber_margin"])]
+    )  # steps without a margin of their own take the measure's
+    for every in (targets, measures.Targets(frame), measures.Targets(unmargined, "catalogue")):
+        for measure in catalogue_.values():  # the same as asking period by period
+            for service in (None, "Housing", "Waste and Recycling"):
+                pairs = [every.lookup(measure, month, service) for month in months + before]
+                assert list(zip(*_over(every, measure, months + before, service))) == pairs
 
 
 def test_no_target_unless_the_council_names_a_default(mini_db, catalogue_):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 import holidays
 import numpy as np
@@ -142,6 +143,41 @@ def parse_label(label: str) -> date | None:
 def periods(first: date, last: date, grain: str) -> list[date]:
     """Starts of every period from the one containing `first` to the one containing `last`."""
     return list(_periods(period_start(first, grain), last, grain))
+
+
+class Span(NamedTuple):
+    """Every period of a range, in the forms a series is built from (shared: read-only)."""
+
+    starts: tuple[date, ...]
+    objects: np.ndarray  # the starts as Python dates
+    days: np.ndarray  # the starts as numpy days (for searching)
+    labels: np.ndarray  # `period_label` of each, as objects
+
+
+def span(first: date, last: date, grain: str) -> Span:
+    """`periods` with their labels and as arrays, made once per range (every measure of a
+    page asks for the same range on every filter change)."""
+    return _span(_periods(period_start(first, grain), last, grain), grain)
+
+
+@lru_cache(maxsize=256)
+def _span(starts: tuple[date, ...], grain: str) -> Span:
+    arrays = (
+        np.array(starts, dtype=object),
+        np.array(starts, dtype="datetime64[D]"),
+        np.array([period_label(p, grain) for p in starts], dtype=object),
+    )
+    for array in arrays:
+        array.flags.writeable = False
+    return Span(starts, *arrays)
+
+
+@lru_cache(maxsize=256)
+def days(periods: tuple[date, ...]) -> np.ndarray:
+    """Period starts as numpy days (read-only), converted once per set of periods."""
+    out = np.array(periods, dtype="datetime64[D]")
+    out.flags.writeable = False
+    return out
 
 
 @lru_cache(maxsize=1024)  # the same few ranges, asked for by every measure

@@ -261,6 +261,23 @@ class LruCache:
 OPEN: weakref.WeakSet = weakref.WeakSet()  # every Database still in use (the benchmark's cold runs)
 
 
+class _Cursor:
+    """A cursor of its own on the connection, opened when first used: rows kept in memory
+    need none (opening and closing one is about 16 us, for every measure on a page)."""
+
+    def __init__(self, con):
+        self._con, self._cursor = con, None
+
+    def execute(self, sql: str, params=None):
+        if self._cursor is None:
+            self._cursor = self._con.cursor()
+        return self._cursor.execute(sql, params)
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+
+
 class Database:
     """A read-only database file served to every session, with a result cache.
 
@@ -359,7 +376,7 @@ class Database:
     def _execute(self, sql: str, bound: dict, found=None, columns: bool = False):
         """The query's rows: from its kept rows when `found` (None when they cannot serve
         this range; with `columns`, as `kept.rows` gives them), else worked out."""
-        cursor = self._con.cursor()
+        cursor = _Cursor(self._con)
         try:
             if found is not None:
                 return kept.rows(cursor, found, sql, bound, columns)

@@ -249,6 +249,14 @@ class Targets:
                 (pd.Timestamp(row.from_period).date(), float(row.target), margin)
             )
         self._starts = {key: [s[0] for s in steps] for key, steps in self._steps.items()}
+        self._arrays = {  # the same steps as arrays, for `over`
+            key: (
+                np.array([start for start, _, _ in steps], dtype="datetime64[D]"),
+                np.array([target for _, target, _ in steps], dtype=float),
+                np.array([np.nan if m is None else m for _, _, m in steps], dtype=float),
+            )
+            for key, steps in self._steps.items()
+        }
 
     def _own(self, measure: Measure, period: date, service: str | None):
         for scope in ([service] if service else []) + [None]:
@@ -258,28 +266,28 @@ class Targets:
                 return target, measure.amber_margin if margin is None else margin
         return None
 
-    def over(self, measure: Measure, periods, service: str | None = None) -> tuple[list, list]:
+    def over(self, measure: Measure, periods, service: str | None = None) -> tuple:
         """(targets, amber margins) in force for each of `periods`, as `lookup` gives them one
-        by one, worked out together (a series asks for two or three dozen periods)."""
-        scopes = [
-            (self._starts[key], self._steps[key])
-            for key in ((measure.id, s) for s in ([service] if service else []) + [None])
-            if key in self._starts
-        ]
+        by one (None as NaN), as arrays, worked out together (a series asks for two or three
+        dozen periods on every filter change)."""
+        days = cal.days(tuple(periods))
+        target, margin = np.full(len(days), np.nan), np.full(len(days), np.nan)
+        todo = np.ones(len(days), dtype=bool)
+        for scope in ([service] if service else []) + [None]:
+            steps = self._arrays.get((measure.id, scope))
+            if steps is None:
+                continue
+            starts, targets, margins = steps
+            at = np.searchsorted(starts, days, "right") - 1
+            hit = todo & (at >= 0)
+            target[hit], margin[hit] = targets[at[hit]], margins[at[hit]]
+            todo &= ~hit
         default = self.default(measure)
-        fallback = (None, None) if default is None else (float(default), measure.amber_margin)
-        targets, margins = [], []
-        for period in periods:
-            found = fallback
-            for starts, steps in scopes:
-                at = bisect.bisect_right(starts, period) - 1
-                if at >= 0:
-                    _, target, margin = steps[at]
-                    found = target, measure.amber_margin if margin is None else margin
-                    break
-            targets.append(found[0])
-            margins.append(None if found[1] is None else float(found[1]))
-        return targets, margins
+        if default is not None:
+            target[todo] = float(default)
+        if measure.amber_margin is not None:  # a step without its own margin, or a default
+            margin[np.isnan(margin) & (~todo | (default is not None))] = measure.amber_margin
+        return target, margin
 
     def default(self, measure: Measure) -> float | None:
         """The default target the settings name for a measure, if any."""
@@ -310,13 +318,7 @@ def targets_for(database, settings) -> Targets:
 
 def rag(value, target, margin, better: str, decimals: int = 1) -> str:
     """Green meets target; amber misses by no more than the margin; red beyond; none."""
-    if fmt.missing(value) or fmt.missing(target):
-        return "none"
-    shown = round(float(value), decimals)
-    gap = shown - target if better == "higher" else target - shown
-    if gap >= -1e-9:
-        return "green"
-    return "amber" if -gap <= (margin or 0) + 1e-9 else "red"
+    return str(_rags([value], [target], [margin], better, decimals)[0])
 
 
 # What a measure's query is given unless the filters or its catalogue params say otherwise
@@ -464,23 +466,38 @@ def _target_values(periods, services, measure, targets, service_of) -> dict:
 def _target_columns(frame, measure, targets, service_of) -> pd.DataFrame:
     services = frame["service"] if "service" in frame else [None] * len(frame)
     columns = _target_values(frame["period_start"], services, measure, targets, service_of)
-    columns["rag"] = _rags(frame["value"], columns, measure)
+    columns["rag"] = _rag_column(frame["value"], columns, measure)
     return _with_columns(frame, columns)
 
 
-def _rags(values, columns: dict, measure) -> list[str]:
-    """`rag` of each row (inlined: it runs for every period of every measure)."""
-    higher, decimals, out = measure.better == "higher", measure.decimals, []
-    for v, t, m in zip(_floats(values).tolist(), columns["target"], columns["amber_margin"]):
-        if v != v or t is None or t != t:  # no figure or no target
-            out.append("none")
-            continue
-        shown = round(v, decimals)
-        gap = shown - t if higher else t - shown
-        if gap >= -1e-9:
-            out.append("green")
-        else:
-            out.append("amber" if -gap <= (m or 0) + 1e-9 else "red")
+def _rags(values, target, margin, better: str, decimals: int) -> np.ndarray:
+    """`rag` of each row, worked out together (it runs for every period of every measure):
+    the figure as shown (`_as_shown`) against the target, within the amber margin (none:
+    0) or not; "none" without a figure or a target."""
+    value = _as_shown(_floats(values), decimals)
+    target, margin = _floats(target), np.nan_to_num(_floats(margin))
+    with np.errstate(invalid="ignore"):
+        gap = value - target if better == "higher" else target - value
+        words = np.where(gap >= -1e-9, "green", np.where(-gap <= margin + 1e-9, "amber", "red"))
+    return np.where(np.isnan(value) | np.isnan(target), "none", words).astype(object)
+
+
+def _rag_column(values, columns: dict, measure: Measure) -> np.ndarray:
+    return _rags(
+        values, columns["target"], columns["amber_margin"], measure.better, measure.decimals
+    )
+
+
+def _as_shown(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Figures rounded as Python's `round` (and so the page) shows them: numpy's rounding
+    agrees except within a hair of a half, where it can go the other way, so those few are
+    rounded by Python."""
+    out = np.round(values, decimals)
+    with np.errstate(invalid="ignore"):
+        scaled = np.abs(values) * 10.0**decimals
+        near = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    if near.any():
+        out[near] = [round(value, decimals) for value in values[near].tolist()]
     return out
 
 
@@ -516,9 +533,9 @@ def _series(frame, measure: Measure, filters: Filters, targets: Targets):
     at = np.flatnonzero(is_total) if not is_total.all() else np.arange(len(frame))
     periods = np.asarray(columns["period_start"])[at]
     first = min([filters.start, *periods]) if len(at) else filters.start
-    starts = cal.periods(first, filters.report_start, filters.grain)
+    span = cal.span(first, filters.report_start, filters.grain)
     row_of = {p: i for i, p in enumerate(periods)}
-    take = np.array([at[row_of[p]] if p in row_of else -1 for p in starts], dtype=int)
+    take = np.array([at[row_of[p]] if p in row_of else -1 for p in span.starts], dtype=int)
     if (
         len(row_of) != len(at)
         or not len(at)
@@ -527,7 +544,7 @@ def _series(frame, measure: Measure, filters: Filters, targets: Targets):
         if isinstance(frame, Columns):
             frame = frames.frame(frame)
         totals = frame.iloc[at]
-        series = totals.set_index("period_start").reindex(starts)
+        series = totals.set_index("period_start").reindex(list(span.starts))
         series = series.rename_axis("period_start").reset_index()
         series["base"] = series["base"].fillna(0)
         series["suppressed"] = series["suppressed"].fillna(False).astype(bool)
@@ -537,30 +554,34 @@ def _series(frame, measure: Measure, filters: Filters, targets: Targets):
             return _target_columns(series, measure, targets, lambda _: filters.single_service)
         columns = frames.arrays(series)
     else:  # the rows in period order, a period with none as no data (as reindex would)
-        columns = {name: _at_or_gap(values, take) for name, values in columns.items()}
-        columns["period_start"] = np.array(starts, dtype=object)
-        gaps = take < 0
-        columns["base"][gaps] = 0
-        columns["suppressed"][gaps] = False
-        columns["suppressed"] = columns["suppressed"].astype(bool)
-    columns["label"] = [cal.period_label(p, filters.grain) for p in starts]
+        columns = _at_or_gap(columns, take)
+        columns["period_start"] = span.objects
+    columns["label"] = span.labels
     columns["target"], columns["amber_margin"] = targets.over(
-        measure, starts, filters.single_service
+        measure, span.starts, filters.single_service
     )
-    columns["rag"] = _rags(columns["value"], columns, measure)
+    columns["rag"] = _rag_column(columns["value"], columns, measure)
     return frames.columns(columns)
 
 
-def _at_or_gap(values: np.ndarray, take: np.ndarray) -> np.ndarray:
-    """The values at `take`, a new array; at -1 (a period with no row) NaN, numbers made
-    floats, as pandas' reindex fills a gap."""
+def _at_or_gap(columns: dict, take: np.ndarray) -> dict:
+    """Each column's values at `take`, new arrays; at -1 (a period with no row) no data,
+    as pandas' reindex fills a gap: NaN, numbers made floats; no base and not suppressed."""
     gaps = take < 0
-    picked = values[np.where(gaps, 0, take)] if len(values) else np.full(len(take), np.nan)
     if not gaps.any():
-        return picked
-    picked = picked.astype(float if picked.dtype.kind in "iuf" else object)
-    picked[gaps] = np.nan
-    return picked
+        return {name: values[take] for name, values in columns.items()}
+    at = np.where(gaps, 0, take)
+    out = {}
+    for name, values in columns.items():
+        if not len(values):
+            out[name] = np.full(len(take), np.nan)
+            continue
+        picked = values[at].astype(float if values.dtype.kind in "iuf" else object)
+        picked[gaps] = np.nan
+        out[name] = picked
+    out["base"][gaps] = 0
+    out["suppressed"] = np.where(gaps, False, out["suppressed"]).astype(bool)
+    return out
 
 
 def service_table(

@@ -401,8 +401,11 @@ def _signals(directions: np.ndarray, better) -> np.ndarray:
     high, low = directions == "high", directions == "low"
     neutral = np.asarray(better == None, dtype=bool)  # noqa: E711 - elementwise
     good = high == np.asarray(better == "higher", dtype=bool)
-    words = np.where(neutral, "neutral", np.where(good, "improvement", "concern"))
-    return np.where(high | low, words, "common").astype(object)
+    codes = np.where(neutral, 1, np.where(good, 2, 3))
+    return _SIGNAL_WORDS[np.where(high | low, codes, 0)]
+
+
+_SIGNAL_WORDS = np.array(["common", "neutral", "improvement", "concern"], dtype=object)
 
 
 def _signal(direction, better):
