@@ -152,6 +152,7 @@ class Span(NamedTuple):
     objects: np.ndarray  # the starts as Python dates
     days: np.ndarray  # the starts as numpy days (for searching)
     labels: np.ndarray  # `period_label` of each, as objects
+    index: dict  # each start's place
 
 
 def span(first: date, last: date, grain: str) -> Span:
@@ -169,7 +170,7 @@ def _span(starts: tuple[date, ...], grain: str) -> Span:
     )
     for array in arrays:
         array.flags.writeable = False
-    return Span(starts, *arrays)
+    return Span(starts, *arrays, {start: i for i, start in enumerate(starts)})
 
 
 @lru_cache(maxsize=256)

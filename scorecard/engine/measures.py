@@ -475,7 +475,8 @@ def _rags(values, target, margin, better: str, decimals: int) -> np.ndarray:
     the figure as shown (`_as_shown`) against the target, within the amber margin (none:
     0) or not; "none" without a figure or a target."""
     value = _as_shown(_floats(values), decimals)
-    target, margin = _floats(target), np.nan_to_num(_floats(margin))
+    target, margin = _floats(target), _floats(margin)
+    margin = np.where(np.isnan(margin), 0.0, margin)
     with np.errstate(invalid="ignore"):
         gap = value - target if better == "higher" else target - value
         words = np.where(gap >= -1e-9, "green", np.where(-gap <= margin + 1e-9, "amber", "red"))
@@ -490,12 +491,14 @@ def _rag_column(values, columns: dict, measure: Measure) -> np.ndarray:
 
 def _as_shown(values: np.ndarray, decimals: int) -> np.ndarray:
     """Figures rounded as Python's `round` (and so the page) shows them: numpy's rounding
-    agrees except within a hair of a half, where it can go the other way, so those few are
-    rounded by Python."""
-    out = np.round(values, decimals)
+    (scaled, to the nearest whole, scaled back) agrees except within a hair of a half,
+    where it can go the other way, so those few are rounded by Python."""
+    scale = 10.0**decimals
+    scaled = values * scale
+    whole = np.rint(scaled)
+    out = whole / scale
     with np.errstate(invalid="ignore"):
-        scaled = np.abs(values) * 10.0**decimals
-        near = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+        near = np.abs(scaled - whole) > 0.5 - 1e-6
     if near.any():
         out[near] = [round(value, decimals) for value in values[near].tolist()]
     return out
@@ -534,13 +537,9 @@ def _series(frame, measure: Measure, filters: Filters, targets: Targets):
     periods = np.asarray(columns["period_start"])[at]
     first = min([filters.start, *periods]) if len(at) else filters.start
     span = cal.span(first, filters.report_start, filters.grain)
-    row_of = {p: i for i, p in enumerate(periods)}
-    take = np.array([at[row_of[p]] if p in row_of else -1 for p in span.starts], dtype=int)
-    if (
-        len(row_of) != len(at)
-        or not len(at)
-        or not all(isinstance(values, np.ndarray) for values in columns.values())
-    ):  # no rows, a period twice, or a column pandas holds its own way: pandas' reindex
+    take, once = _places(periods, at, span)
+    if not once or not all(isinstance(values, np.ndarray) for values in columns.values()):
+        # a period twice, or a column pandas holds its own way: pandas' reindex
         if isinstance(frame, Columns):
             frame = frames.frame(frame)
         totals = frame.iloc[at]
@@ -562,6 +561,23 @@ def _series(frame, measure: Measure, filters: Filters, targets: Targets):
     )
     columns["rag"] = _rag_column(columns["value"], columns, measure)
     return frames.columns(columns)
+
+
+def _places(periods: np.ndarray, at: np.ndarray, span: cal.Span) -> tuple[np.ndarray, bool]:
+    """For each period of the span, the row (of `at`, the rows of `periods`) that holds
+    it, -1 for none; and whether no period has two rows. Usually the rows are the span's
+    periods in order, a run of them, and that is checked as a whole."""
+    if not len(periods):
+        return np.full(len(span.starts), -1), True
+    begin = span.index.get(periods[0])
+    listed = tuple(periods.tolist())
+    if begin is not None and span.starts[begin : begin + len(listed)] == listed:
+        take = np.full(len(span.starts), -1)
+        take[begin : begin + len(listed)] = at
+        return take, True
+    row_of = {p: i for i, p in enumerate(listed)}
+    take = np.array([at[row_of[p]] if p in row_of else -1 for p in span.starts], dtype=int)
+    return take, len(row_of) == len(at)
 
 
 def _at_or_gap(columns: dict, take: np.ndarray) -> dict:
