@@ -397,10 +397,10 @@ def _values(frame, measure: Measure, min_base: int, groups_only: bool = False) -
     out = frames.arrays(frame)
     if "service" in out:  # text as Python objects: the engine's many small picks are cheaper
         out["service"] = np.asarray(out["service"], dtype=object)
+    out["period_start"] = _dates(out["period_start"])  # (before picking: numpy's is quicker)
     if groups_only:
         keep = ~pd.isna(out["service"])
         out = {name: values[keep] for name, values in out.items()}
-    out["period_start"] = _dates(out["period_start"])
     if "numerator" in out:
         den = _floats(out["denominator"])
         num = _floats(out["numerator"])
