@@ -238,3 +238,25 @@ def test_the_comparison_from_figures_alone_is_the_one_from_judged_results(
     assert (
         full.judged and full.sentence and pd.Series(figures.latest).equals(pd.Series(full.latest))
     )
+
+
+@pytest.mark.parametrize("min_base", [1, 2])
+@pytest.mark.parametrize("chosen", [(), (WASTE,), (HOUSING, WASTE)])
+def test_service_figures_are_the_service_table_without_its_extras(
+    mini_db, catalogue_, targets, chosen, min_base
+):
+    """The ranks and counts read `service_figures` (columns, worked out on arrays): the same
+    services, figures and suppression as the by-service table the measure page shows.
+    Minimum base 2: Waste's one answered call (C04) is suppressed, and Housing's 3 with it,
+    so Waste cannot be worked out from the council's figure."""
+    filters = replace(FILTERS, services=chosen)
+    result = measures.compute(mini_db, catalogue_["calls_answered_60s"], filters, targets, min_base)
+    figures = result.service_figures
+    table = result.by_service.sort_values("service")
+    order = sorted(range(len(figures)), key=lambda i: figures["service"][i])
+    assert len(figures) == (len(chosen) or 2)
+    assert [figures["service"][i] for i in order] == table["service"].tolist()
+    hidden = [bool(figures["suppressed"][i]) for i in order]
+    assert hidden == table["suppressed"].tolist() == [min_base == 2] * len(order)
+    values = [figures["value"][i] for i in order]
+    assert values == pytest.approx(table["value"].tolist(), nan_ok=True)

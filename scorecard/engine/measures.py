@@ -127,21 +127,28 @@ class MeasureResult:
         return self.frame.iloc[0:0] if table is None else table
 
     @cached_property
-    def service_figures(self) -> pd.DataFrame:
+    def service_figures(self) -> Columns:
         """Each service's figure in the latest period, suppressed as `by_service` shows it,
-        without targets, RAG or order (service, value, base, suppressed): what a rank or a
-        count of services needs, worked out on plain arrays (the service view asks it of
-        every measure; the whole table cost it 6 ms a measure)."""
+        without targets, RAG or order (service, value, base, suppressed), as columns: what a
+        rank or a count of services needs, worked out on plain arrays (the service view asks
+        it of every measure; the whole table cost it 6 ms a measure)."""
         table = self._services(
             lambda frame, period: service_figures(frame, period, self.min_base), held=True
         )
         if table is None:
-            return pd.DataFrame(
-                {"service": [], "value": [], "base": [], "suppressed": np.zeros(0, dtype=bool)}
+            empty = np.zeros(0)
+            return Columns(
+                {
+                    "service": empty.astype(object),
+                    "value": empty,
+                    "base": empty,
+                    "suppressed": empty.astype(bool),
+                },
+                0,
             )
         return table
 
-    def _services(self, table_of, held: bool = False) -> pd.DataFrame | None:
+    def _services(self, table_of, held: bool = False) -> pd.DataFrame | Columns | None:
         """`table_of(rows, period)` for the latest period, suppression decided over every
         service and the chosen ones kept; None when the measure has no service split. With
         `held`, the rows as the engine holds them (`table_of` reads columns or a frame)."""
@@ -154,6 +161,8 @@ class MeasureResult:
             return table_of(read("frame"), period)
         # suppression decided over every service, then the chosen ones shown
         table = table_of(groups, period)
+        if isinstance(table, Columns):
+            return table.take(np.isin(table["service"], list(self.filters.services)))
         return table[table["service"].isin(self.filters.services)].reset_index(drop=True)
 
     @property
@@ -614,10 +623,10 @@ def service_table(
     )
 
 
-def service_figures(frame: pd.DataFrame, period: date | None, min_base: int) -> pd.DataFrame:
+def service_figures(frame: pd.DataFrame, period: date | None, min_base: int) -> Columns:
     """Each service's figure for one period, suppressed by the same rule as `service_table`
     (suppression.hide over the same rows, on plain arrays): service, value, base,
-    suppressed."""
+    suppressed, as columns."""
     columns = frames.arrays(frame)
     services = np.asarray(columns["service"], dtype=object)
     rows = (np.asarray(columns["period_start"]) == period) & ~pd.isna(services)
@@ -626,8 +635,9 @@ def service_figures(frame: pd.DataFrame, period: date | None, min_base: int) -> 
     values = _floats(columns["value"])[rows]
     values[hidden] = np.nan
     sizes[hidden] = np.nan
-    return frames.frame(
-        {"service": services[rows], "value": values, "base": sizes, "suppressed": hidden}
+    return Columns(
+        {"service": services[rows], "value": values, "base": sizes, "suppressed": hidden},
+        int(rows.sum()),
     )
 
 

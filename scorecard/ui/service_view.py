@@ -78,13 +78,13 @@ def council_only(strategy, catalogue: dict) -> list:
     return [catalogue[m] for m in ids if "service" not in catalogue[m].dimensions]
 
 
-def rank(figures: pd.DataFrame, service: str, measure) -> tuple[int | None, int, bool]:
+def rank(figures, service: str, measure) -> tuple[int | None, int, bool]:
     """(position, services ranked, tied): 1 = best among services with a figure shown;
     a suppressed service gets no position. Figures are compared as shown (rounded).
-    `figures` is a result's `service_figures`."""
-    shown = ~figures["suppressed"].to_numpy(dtype=bool)
-    values = np.round(figures["value"].to_numpy(dtype=float)[shown], measure.decimals)
-    mine = values[figures["service"].to_numpy(dtype=object)[shown] == service]
+    `figures` is a result's `service_figures` (columns, or a frame of them)."""
+    shown = ~np.asarray(figures["suppressed"], dtype=bool)
+    values = np.round(np.asarray(figures["value"], dtype=float)[shown], measure.decimals)
+    mine = values[np.asarray(figures["service"], dtype=object)[shown] == service]
     if not len(mine):
         return None, len(values), False
     better = values > mine[0] if measure.better == "higher" else values < mine[0]
