@@ -920,10 +920,13 @@ def spc_frames(charts, held: bool = False) -> list[tuple]:
     out: list = [None] * len(charts)
     together, at = [], []
     for i, (series, measure, rebases) in enumerate(charts):
-        starts = list(frames.values(series, "period_start"))
-        rebase = sorted(
-            {next((i for i, p in enumerate(starts) if p >= d), None) for d in rebases} - {None, 0}
-        )
+        rebase = []
+        if rebases:  # the place of the first period on or after each process change
+            starts = list(frames.values(series, "period_start"))
+            rebase = sorted(
+                {next((i for i, p in enumerate(starts) if p >= d), None) for d in rebases}
+                - {None, 0}
+            )
         targets = _floats(frames.values(series, "target"))
         targets = targets[~np.isnan(targets)]
         target = float(targets[-1]) if len(targets) else None
