@@ -11,6 +11,7 @@ from datetime import date
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 
 from scorecard import ingest
@@ -614,3 +615,60 @@ def test_one_service_s_rows_by_channel_are_read_from_each_channel_s_kept_rows(
     assert measures._one_service_by_channel(database, unrecorded[0], chosen) is None
     assert any(p.get("by") == "channel" for p in measures.asked(database, unrecorded[0], chosen))
     assert not any(p.get("by") == "channel" for p in measures.asked(database, alone[0], chosen))
+
+
+def _same_result(got, asked) -> None:
+    """Two results of one measure: the same figures, checks, verdict and words."""
+    where = got.measure.id, got.filters
+    for part in ("series", "frame", "groups", "spc"):
+        a, b = getattr(got, part), getattr(asked, part)
+        assert (a is None) == (b is None), (where, part)
+        if a is not None:
+            a, b = (frames.frame(x) if isinstance(x, frames.Columns) else x for x in (a, b))
+            pd.testing.assert_frame_equal(
+                a.reset_index(drop=True), b.reset_index(drop=True), check_exact=True, obj=part
+            )
+    for part in ("latest", "vs_previous", "vs_last_year", "distance", "variation", "sentence"):
+        assert repr(getattr(got, part)) == repr(getattr(asked, part)), (where, part)
+    assert got.notes == asked.notes, where
+
+
+@pytest.mark.parametrize("data", ["sample", "mini"])
+def test_figures_worked_out_once_per_data_version_are_those_of_each_filter_change(
+    data, sample, mini_db, catalogue_, monkeypatch
+):
+    """measures.keep_figures (at settle): the values, suppression and hidden marks of every
+    kept result worked out once, then sliced on a filter change. Every measure's result is
+    the one worked out afresh, with no service, one, several, a channel, whole periods and
+    a last period cut short (worked out live), at the minimum base the figures were kept
+    for and at another (worked out afresh)."""
+    database, cat = sample if data == "sample" else (mini_db, catalogue_)
+    fresh, held = db.Database(database.path), db.Database(database.path)
+    targets = measures.Targets(database.query("tables/targets"))
+    assert measures.keep_figures(held, cat, 10) >= len(_by_period(cat)) * len(kept.GRAINS) * 2
+    worked_out = []
+    values = measures._values
+    monkeypatch.setattr(
+        measures,
+        "_values",
+        lambda rows, m, *a, **k: worked_out.append(m.id) or values(rows, m, *a, **k),
+    )
+    jobs = [
+        replace(whole, services=chosen, channels=channels)
+        for whole in RANGES
+        for chosen in ((), ("Housing",), SELECTIONS[0])
+        for channels in ((), ("phone",))
+    ]
+    for min_base in (10, 3):
+        for filters in jobs:
+            pairs = [(m, filters) for m in cat.values()]
+            asked = measures.compute_many(fresh, pairs, targets, min_base)
+            worked_out.clear()
+            got = measures.compute_many(held, pairs, targets, min_base)
+            for a, b in zip(got, asked, strict=True):
+                _same_result(a, b)
+            whole = filters == RANGES[0] and min_base == 10  # everything served from memory
+            if whole:  # nothing worked out but the measures that are not kept (the plan's)
+                assert set(worked_out) == set(cat) - {m.id for m in _by_period(cat)}
+    fresh.close()
+    held.close()

@@ -3,6 +3,7 @@ counts withheld, with what would give them back, in every published table."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from scorecard.engine.suppression import count_text, protect, rate, small, withhold
@@ -88,6 +89,39 @@ def test_the_periods_a_selection_would_give_away_are_those_of_the_per_period_rul
         assert periods_hiding(rows, 10, chosen) == expected, chosen
         tried += len(expected)
     assert tried >= 20  # periods that a selection would give away were among them
+
+
+def test_a_slice_of_rows_marked_once_gives_the_same_periods_as_its_own_rows():
+    """Marks worked out once over every period (hidden_marks, at settle) and sliced to a
+    range's periods give the periods a selection would give away, as working the slice out
+    afresh does: a period's marks depend on its own rows alone."""
+    import random
+
+    from scorecard.engine import frames
+    from scorecard.engine.suppression import hidden_marks, periods_hiding, periods_hiding_marked
+
+    rng = random.Random(5)
+    rows = pd.DataFrame(
+        [
+            {"period_start": p, "service": s, "base": rng.choice([0, 3, 9, 10, 12, 40, np.nan])}
+            for p in range(60)
+            for s in "ABCDE"
+            if rng.random() > 0.15
+        ]
+    )
+    whole = frames.Columns(frames.arrays(rows))
+    marks = hidden_marks(whole, 10)
+    periods = rows["period_start"].to_numpy()
+    tried = 0
+    for first, last in ((0, 60), (0, 1), (7, 31), (59, 60), (20, 20)):
+        at = slice(int(np.searchsorted(periods, first)), int(np.searchsorted(periods, last)))
+        part = whole.take(at)
+        cut = {name: values[at] for name, values in marks.items()}
+        for chosen in (("A",), ("A", "B"), ("B", "C", "D"), ("A", "B", "C", "D", "E"), ("Z",)):
+            expected = periods_hiding(part, 10, chosen)
+            assert periods_hiding_marked(part, cut, chosen) == expected, (first, last, chosen)
+            tried += len(expected)
+    assert tried >= 20
 
 
 # --- Counts: the primary rule in every published table -------------------------------------

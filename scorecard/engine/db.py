@@ -395,6 +395,37 @@ class Database:
         """Every kept result of this data version, read into memory the first time."""
         return self.reference(("kept results",), lambda: kept.resident(self._con))
 
+    def keep_figures(self, jobs) -> int:
+        """Work out figures from kept rows held in memory, once per data version, for
+        `kept_figures` to slice: `jobs` gives (query name, parameters, tag, make), where
+        `make(rows)` returns (columns, marks) from a kept result's whole rows, period by
+        period (`period_start` a column of dates), marks being per-row arrays that go with
+        them. Jobs whose rows are not kept in memory are passed over. Returns how many were
+        worked out."""
+        held = {}
+        for name, params, tag, make in jobs:
+            sql, bound = sql_text(name), _bound(name, params)
+            found = self._kept_table(name, sql, bound)
+            if found is not None and not isinstance(found[0], str):
+                held[kept.key(sql, bound), tag] = kept.Figures(*make(found[0]))
+        with self._reference_lock:
+            self._reference[("kept figures",)] = held
+        return len(held)
+
+    def kept_figures(self, name: str, tag, **params) -> tuple | None:
+        """The figures `keep_figures` worked out for a query's kept rows (with this tag),
+        sliced to the range asked, as (columns, marks); None unless they were worked out
+        and the range is served wholly from the rows in memory. Never works anything out."""
+        figures = self._reference.get(("kept figures",))
+        if not figures:
+            return None
+        sql, bound = sql_text(name), _bound(name, params)
+        found = self._kept_table(name, sql, bound)
+        if found is None or not kept.held_whole(found, bound):
+            return None
+        whole = figures.get((kept.key(sql, bound), tag))
+        return None if whole is None else whole.between(bound["start"], bound["end"])
+
     def memo(self, key, factory):
         """A value computed once per data version and key (e.g. a measure's judged result),
         handed to each caller as a copy of its own."""

@@ -444,6 +444,39 @@ def _between(con, kept, start: date, end: date, columns: bool = False):
     return cut if columns else frames.frame(cut)  # a frame holds copies of its own
 
 
+class Figures:
+    """Figures worked out once from a kept result's whole rows (Database.keep_figures): its
+    columns and per-row marks, read-only, sliced to a range's periods as the rows are
+    (`_between`), with no figure worked out again."""
+
+    __slots__ = ("columns", "marks", "periods")
+
+    def __init__(self, columns: frames.Columns, marks: dict):
+        self.columns = frames.Columns(
+            {name: _read_only(values) for name, values in columns.items()}, columns.rows
+        )
+        self.marks = {name: _read_only(values) for name, values in marks.items()}
+        self.periods = np.asarray(columns["period_start"], dtype="datetime64[D]")
+
+    def between(self, start: date, end: date) -> tuple[frames.Columns, dict]:
+        """The rows of the periods starting from `start` to `end`, and their marks."""
+        first = np.searchsorted(self.periods, np.datetime64(start, "D"), "left")
+        last = np.searchsorted(self.periods, np.datetime64(end, "D"), "right")
+        cut = slice(int(first), int(last))
+        return (
+            frames.Columns({name: v[cut] for name, v in self.columns.items()}, int(last - first)),
+            {name: values[cut] for name, values in self.marks.items()},
+        )
+
+
+def _read_only(values):
+    """An array no one may write into (its slices are read-only too)."""
+    if isinstance(values, np.ndarray):
+        values = values.view()
+        values.flags.writeable = False
+    return values
+
+
 def _whole_to(to: date, grain: str, end: date) -> date:
     """The last day of a range ending on `end` that rows kept to `to` serve: every period's
     when `end` is the day they were kept to, else whole periods, no further than they hold

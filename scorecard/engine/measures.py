@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from types import MappingProxyType
 
 import numpy as np
@@ -29,8 +29,10 @@ from .filters import Filters
 from .frames import Columns
 from .suppression import (
     SECONDARY,
+    hidden_marks,
     hide,
     periods_hiding,
+    periods_hiding_marked,
     protect,
     under,
 )
@@ -379,14 +381,57 @@ def kept_queries(catalogue: dict[str, Measure], extracts=None, channels=(), larg
             yield db.sql_text(measure.sql), {k: (own | {"by": kept.CUBE})[k] for k in sorted(used)}
         reads_large = set(measure.sources) & set(large)
         alone = channels if "channel" in measure.dimensions and reads_large and not cube else ()
-        for grain in kept.GRAINS:
-            own = query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST))
-            chosen = (
-                query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST, (), (c,)))
-                for c in alone
-            )
-            for params in (own, *({**own, "by": by} for by in kept.SPLITS), *chosen):
-                yield db.sql_text(measure.sql), {k: params[k] for k in sorted(used)}
+        for params, _ in _kept_params(measure, alone):
+            yield db.sql_text(measure.sql), {k: params[k] for k in sorted(used)}
+
+
+def _kept_params(measure: Measure, alone=()):
+    """A measure's queries kept whole (`kept_queries`, its cube aside), by month, quarter
+    and financial year, as (parameters, whether they are a breakdown: by service or by
+    channel): its own, its breakdowns, and its own with each of `alone` chosen."""
+    for grain in kept.GRAINS:
+        own = query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST))
+        yield own, False
+        for by in kept.SPLITS:
+            yield {**own, "by": by}, True
+        for c in alone:
+            yield query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST, (), (c,))), False
+
+
+def keep_figures(database, catalogue: dict[str, Measure], min_base: int) -> int:
+    """Work out, once per data version, the figures of every measure's rows kept whole in
+    memory (`_kept_params`): values and suppression (`_values`) of its own rows, and of
+    its breakdowns by service and by channel with each row marked hidden or not
+    (`hidden_marks`), so that a filter change that reads kept rows slices these instead
+    of working them out again (`_held_values`). Returns how many were worked out."""
+
+    def jobs():
+        for measure in catalogue.values():
+            if not kept.keepable(db.parameters(measure.sql)):
+                continue
+            base = measure.min_base or min_base
+            alone = kept.CHANNELS if "channel" in measure.dimensions else ()
+            for params, groups in _kept_params(measure, alone):
+                yield (
+                    measure.sql,
+                    params,
+                    (measure.id, base, groups),
+                    partial(_marked_values, measure=measure, min_base=base, groups=groups),
+                )
+
+    return database.keep_figures(jobs())
+
+
+def _marked_values(rows, measure: Measure, min_base: int, groups: bool):
+    """`_values` of rows, and for a breakdown (`groups`) each row's `hidden_marks`."""
+    values = _values(rows, measure, min_base, groups_only=groups)
+    return values, (hidden_marks(values, min_base) if groups else {})
+
+
+def _held_values(database, measure: Measure, params: dict, min_base: int, groups: bool):
+    """`_marked_values` of the query's rows, from those worked out once (`keep_figures`),
+    or None."""
+    return database.kept_figures(measure.sql, (measure.id, min_base, groups), **params)
 
 
 def add_values(
@@ -426,10 +471,11 @@ def _values(frame, measure: Measure, min_base: int, groups_only: bool = False) -
     if "effective_base" not in out:
         out["effective_base"] = out["base"]
     suppressed = under(out["base"], min_base)
+    value = _floats(out["value"])  # a figure is a float, whether any row is suppressed or not
     if suppressed.any():
-        value = _floats(out["value"]).copy()
+        value = value.copy()
         value[suppressed] = np.nan
-        out["value"] = value
+    out["value"] = value
     out["suppressed"] = suppressed
     out["low"], out["high"] = _intervals(out, measure)
     return frames.columns(out)
@@ -644,8 +690,18 @@ def service_figures(frame: pd.DataFrame, period: date | None, min_base: int) -> 
 def breakdown_columns(database, measure: Measure, filters: Filters, by: str, min_base: int):
     """The measure for every group of one dimension (no filter on that dimension, the other
     filters kept), as columns: the rows suppression is decided over."""
+    return _groups(database, measure, filters, by, min_base)[0]
+
+
+def _groups(database, measure: Measure, filters: Filters, by: str, min_base: int):
+    """`breakdown_columns`, and each row's `hidden_marks` when they were worked out once
+    for the data version (`keep_figures`), else None."""
+    params = _breakdown_params(measure, filters, by)
+    held = _held_values(database, measure, params, min_base, True)
+    if held is not None:
+        return held
     rows = _breakdown_query(database, measure, filters, by)
-    return _values(rows, measure, min_base, groups_only=True)
+    return _values(rows, measure, min_base, groups_only=True), None
 
 
 def _breakdown_query(database, measure: Measure, filters: Filters, by: str):
@@ -736,18 +792,26 @@ def asked(database, measure: Measure, filters: Filters) -> list[dict]:
     return asks
 
 
-def _every_service(database, measure, filters):
-    """The query's rows for every service when a service filter is on (else the measure's
-    own rows already hold them), read once: for suppression and, summed, the selection."""
-    if not filters.services or "service" not in measure.dimensions:
-        return None
-    return _breakdown_query(database, measure, filters, "service")
+def _by_service(measure: Measure, filters: Filters) -> bool:
+    """True when a service filter is on and the measure has services (their figures are
+    then read for suppression and, for several, summed as the selection)."""
+    return bool(filters.services) and "service" in measure.dimensions
 
 
-def _rows(database, measure: Measure, filters: Filters, every):
+def _own_values(database, measure: Measure, filters: Filters, min_base: int) -> Columns:
+    """`_values` of the measure's own rows under the filters: worked out once for the data
+    version where its rows are kept whole (`keep_figures`), else from `_rows`."""
+    held = _held_values(database, measure, query_params(measure, filters), min_base, False)
+    if held is not None:
+        return held[0]
+    return _values(_rows(database, measure, filters), measure, min_base)
+
+
+def _rows(database, measure: Measure, filters: Filters):
     """The measure's query rows under the filters: for several services and an additive
-    query, summed from `every` service's rows (already read for suppression), else asked."""
-    if every is not None and db.additive(measure.sql):
+    query, summed from every service's rows (already read for suppression), else asked."""
+    if _by_service(measure, filters) and db.additive(measure.sql):
+        every = _breakdown_query(database, measure, filters, "service")
         rows = kept.summed_selection(every, filters.services)
         if rows is not None:
             return rows
@@ -769,17 +833,20 @@ def _one_service(groups: Columns, service: str) -> Columns:
 
 def _protect_selection(frame, measure, filters, groups, database, min_base) -> pd.DataFrame:
     """Hide the chosen services' (or channels') figure in any period where showing it would
-    let a suppressed service (or channel) be worked out (suppression.hides_selection)."""
+    let a suppressed service (or channel) be worked out (suppression.hides_selection);
+    `groups`: every service's figures and their marks (`_groups`), when already read."""
     hidden: set = set()
-    for by, chosen, rows in (
+    for by, chosen, read in (
         ("service", filters.services, groups),
         ("channel", filters.channels, None),
     ):
         if not chosen or by not in measure.dimensions:
             continue
-        if rows is None:
-            rows = breakdown_columns(database, measure, filters, by, min_base)
-        hidden |= periods_hiding(rows, min_base, chosen)
+        rows, marks = read or _groups(database, measure, filters, by, min_base)
+        if marks is None:
+            hidden |= periods_hiding(rows, min_base, chosen)
+        else:
+            hidden |= periods_hiding_marked(rows, marks, chosen)
     if not hidden:
         return frame
     columns = frames.arrays(frame)
@@ -1103,13 +1170,14 @@ def _figures(database, measure, filters, targets, min_base) -> MeasureResult:
     if reason:
         return _absent(measure, filters, targets, min_base, reason)
     min_base = measure.min_base or min_base
-    every = _every_service(database, measure, filters)
-    groups = None if every is None else _values(every, measure, min_base, groups_only=True)
+    by_service = _by_service(measure, filters)
+    read = _groups(database, measure, filters, "service", min_base) if by_service else None
+    groups = None if read is None else read[0]
     if groups is not None and filters.single_service:
         frame = _one_service(groups, filters.single_service)  # the same query, not again
     else:
-        frame = _values(_rows(database, measure, filters, every), measure, min_base)
-    frame = _protect_selection(frame, measure, filters, groups, database, min_base)
+        frame = _own_values(database, measure, filters, min_base)
+    frame = _protect_selection(frame, measure, filters, read, database, min_base)
     series = _series(frame, measure, filters, targets)
     latest = _latest(series, filters.report_start, measure.snapshot)
     grain = filters.grain

@@ -145,10 +145,35 @@ def periods_hiding(
     hidden group be worked out (`hides_selection` of each period's `hidden_by_period`,
     on arrays: the chosen groups hold some of the period's hidden groups, not all)."""
     codes, keys, labels, hidden = _hidden_rows(rows, min_base, group, base, period)
+    return _hiding(codes, labels, hidden, chosen, lambda at: keys[at])
+
+
+def periods_hiding_marked(rows, marks: dict, chosen, group: str = "service") -> set:
+    """`periods_hiding` of a breakdown whose rows are already marked (`hidden_marks` of
+    the rows it is a slice of, whole periods, in period order)."""
+    periods, codes = frames.values(rows, "period_start"), marks["period_code"]
+    labels = np.asarray(frames.values(rows, group), dtype=object)
+    return _hiding(
+        codes, labels, marks["hidden"], chosen, lambda at: periods[np.searchsorted(codes, at)]
+    )
+
+
+def hidden_marks(rows, min_base: int, group: str = "service") -> dict:
+    """Each row of a breakdown marked hidden or not by `protect`'s rule, with its period's
+    code (codes rise period by period), as arrays: a period's marks depend on that
+    period's rows alone, so a slice of whole periods keeps its rows' marks."""
+    codes, _, _, hidden = _hidden_rows(rows, min_base, group, "base", "period_start")
+    return {"period_code": codes, "hidden": hidden}
+
+
+def _hiding(codes, labels, hidden, chosen, period_of) -> set:
+    """The periods (`period_of` each code) in which the chosen groups hold some of the
+    hidden groups but not all."""
+    size = int(codes.max()) + 1 if len(codes) else 0
     inside = np.isin(labels, list(chosen))
-    some_in = np.bincount(codes[hidden & inside], minlength=len(keys)) > 0
-    some_out = np.bincount(codes[hidden & ~inside], minlength=len(keys)) > 0
-    return {keys[i] for i in np.flatnonzero(some_in & some_out)}
+    some_in = np.bincount(codes[hidden & inside], minlength=size) > 0
+    some_out = np.bincount(codes[hidden & ~inside], minlength=size) > 0
+    return {period_of(at) for at in np.flatnonzero(some_in & some_out).tolist()}
 
 
 def _period_codes(periods: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -98,12 +98,15 @@ def _reference(path: str, settings: Settings):
     database = _database(path)
     services = database.query("tables/services")["service"].tolist()
     reference = measures.targets_for(database, settings), services, coverage.load(database)
-    settle(database)
+    catalogued = catalogue.load_catalogue(settings.catalogue_file, settings.digital_channels)
+    settle(database, catalogued, settings.min_base)
     return reference
 
 
-def settle(database: Database) -> None:
-    """Read a new data version's kept results into memory and take everything then alive
+def settle(database: Database, catalogued: dict | None = None, min_base: int = 0) -> None:
+    """Read a new data version's kept results into memory, work out the figures of the
+    `catalogued` measures' kept rows once (measures.keep_figures: a filter change then
+    slices them), and take everything then alive
     out of Python's cyclic garbage collection (`gc.freeze`, after one collection, the
     last data version's objects let go first): the modules, the kept rows and the caches
     then number a few hundred thousand objects, which every full collection walked, about
@@ -111,6 +114,8 @@ def settle(database: Database) -> None:
     175 ms, or 300 with a full collection in it; with them frozen a full collection takes
     about 9 ms). Objects no longer used are still freed as ever (reference counting)."""
     database.kept_results()
+    if catalogued:
+        measures.keep_figures(database, catalogued, min_base)
     gc.unfreeze()
     gc.collect()
     gc.freeze()
