@@ -137,6 +137,17 @@ def test_trend_table_is_tidy_and_blanks_what_is_not_shown(mini_db, catalogue_, t
     assert not provisional["July 2026"]
 
 
+def test_a_whole_number_measure_is_downloaded_as_whole_numbers(mini_db, catalogue_, targets):
+    """A figure with no decimals (a median of working days) is 5 in the download, as on
+    screen, not 5.0, whether or not a period has no figure."""
+    result = _results(mini_db, catalogue_, targets, ["days_to_resolve_median"], min_base=3)[0]
+    lines = exports.safe_csv(tables.trend_table(result)).splitlines()
+    # the mini extract's cases resolved in September 2026 took 2, 5, 6 and 12 working days
+    # (day opened = day 0; K05, cancelled, left out): the 2nd of 4 is 5; none in August
+    assert lines[-1].startswith("September 2026,2026-09-01,5,4,")
+    assert lines[-2].startswith("August 2026,2026-08-01,,0,")
+
+
 def test_figures_side_by_side_by_period(mini_db, catalogue_, targets):
     ids = ["calls_answered_60s", "complaints_escalated"]
     calls, escalated = _results(mini_db, catalogue_, targets, ids, min_base=3)

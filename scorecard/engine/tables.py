@@ -42,9 +42,13 @@ def trend_table(result: MeasureResult) -> pd.DataFrame:
     return out
 
 
-def _figures(result: MeasureResult) -> list:
-    """A measure's figure for each period, rounded as its tables show it (None if none)."""
+def _figures(result: MeasureResult):
+    """A measure's figure for each period, rounded as its tables show it (None if none): a
+    whole number where it has no decimals (7, not 7.0, in a download too)."""
     decimals = result.measure.decimals
+    if not decimals:
+        whole = [None if fmt.missing(v) else int(round(v)) for v in result.series["value"]]
+        return pd.array(whole, dtype="Int64")
     return [None if fmt.missing(v) else round(v, decimals) for v in result.series["value"]]
 
 
