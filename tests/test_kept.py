@@ -638,7 +638,8 @@ def test_figures_worked_out_once_per_data_version_are_those_of_each_filter_chang
     data, sample, mini_db, catalogue_, monkeypatch
 ):
     """measures.keep_figures (at settle): the values, suppression and hidden marks of every
-    kept result worked out once, then sliced on a filter change. Every measure's result is
+    kept result (and each channel's figures summed from a cube) worked out once, then
+    sliced on a filter change. Every measure's result is
     the one worked out afresh, with no service, one, several, a channel, whole periods and
     a last period cut short (worked out live), at the minimum base the figures were kept
     for and at another (worked out afresh)."""
@@ -646,6 +647,13 @@ def test_figures_worked_out_once_per_data_version_are_those_of_each_filter_chang
     fresh, held = db.Database(database.path), db.Database(database.path)
     targets = measures.Targets(database.query("tables/targets"))
     assert measures.keep_figures(held, cat, 10) >= len(_by_period(cat)) * len(kept.GRAINS) * 2
+    cubed = {  # each channel's figures summed from the measure's cube
+        m.id
+        for m in _by_period(cat)
+        if "channel" in m.dimensions
+        and "by" in db.parameters(m.sql)
+        and kept.additive(db.sql_text(m.sql), over="period")
+    }
     worked_out = []
     values = measures._values
     monkeypatch.setattr(
@@ -667,8 +675,11 @@ def test_figures_worked_out_once_per_data_version_are_those_of_each_filter_chang
             got = measures.compute_many(held, pairs, targets, min_base)
             for a, b in zip(got, asked, strict=True):
                 _same_result(a, b)
-            whole = filters == RANGES[0] and min_base == 10  # everything served from memory
-            if whole:  # nothing worked out but the measures that are not kept (the plan's)
+            if min_base != 10:
+                continue
+            if filters == RANGES[0]:  # nothing worked out but the plan's (not kept)
                 assert set(worked_out) == set(cat) - {m.id for m in _by_period(cat)}
+            if filters == replace(RANGES[0], channels=("phone",)):  # summed from cubes
+                assert cubed and not set(worked_out) & cubed
     fresh.close()
     held.close()

@@ -405,26 +405,44 @@ class Database:
         held = {}
         for name, params, tag, make in jobs:
             sql, bound = sql_text(name), _bound(name, params)
-            found = self._kept_table(name, sql, bound)
-            if found is not None and not isinstance(found[0], str):
-                held[kept.key(sql, bound), tag] = kept.Figures(*make(found[0]))
+            found, cube = self._held_whole(name, sql, bound)
+            if found is None:
+                continue
+            if cube is None:  # kept as asked: all its rows
+                rows = found[0]
+            else:  # summed from its cube, over all the time it holds
+                every = {"start": kept.EARLIEST, "end": found[1]}
+                rows = self._from_cube(sql, cube | every, found, bound | every)
+            if rows is not None:
+                held[kept.key(sql, bound), tag] = kept.Figures(*make(rows))
         with self._reference_lock:
             self._reference[("kept figures",)] = held
         return len(held)
 
     def kept_figures(self, name: str, tag, **params) -> tuple | None:
-        """The figures `keep_figures` worked out for a query's kept rows (with this tag),
-        sliced to the range asked, as (columns, marks); None unless they were worked out
-        and the range is served wholly from the rows in memory. Never works anything out."""
+        """The figures `keep_figures` worked out for a query's rows in memory (with this
+        tag), sliced to the range asked, as (columns, marks); None unless they were worked
+        out and the range is served wholly from rows in memory, kept or summed from its
+        cube (whole periods, or to the day they were kept to). Never works anything out."""
         figures = self._reference.get(("kept figures",))
         if not figures:
             return None
         sql, bound = sql_text(name), _bound(name, params)
-        found = self._kept_table(name, sql, bound)
+        found, _ = self._held_whole(name, sql, bound)
         if found is None or not kept.held_whole(found, bound):
             return None
         whole = figures.get((kept.key(sql, bound), tag))
         return None if whole is None else whole.between(bound["start"], bound["end"])
+
+    def _held_whole(self, name: str, sql: str, bound: dict) -> tuple:
+        """(the kept rows held in memory the query's rows come from, the cube's parameters
+        when they are summed from its cube, else None); (None, None) when neither."""
+        found, cube = self._kept_table(name, sql, bound), None
+        if found is None:
+            cube, found = self._cube(name, sql, bound)
+        if found is None or isinstance(found[0], str):
+            return None, None
+        return found, cube
 
     def memo(self, key, factory):
         """A value computed once per data version and key (e.g. a measure's judged result),

@@ -456,7 +456,7 @@ class Figures:
             {name: _read_only(values) for name, values in columns.items()}, columns.rows
         )
         self.marks = {name: _read_only(values) for name, values in marks.items()}
-        self.periods = np.asarray(columns["period_start"], dtype="datetime64[D]")
+        self.periods = _days(columns["period_start"])
 
     def between(self, start: date, end: date) -> tuple[frames.Columns, dict]:
         """The rows of the periods starting from `start` to `end`, and their marks."""
@@ -467,6 +467,16 @@ class Figures:
             frames.Columns({name: v[cut] for name, v in self.columns.items()}, int(last - first)),
             {name: values[cut] for name, values in self.marks.items()},
         )
+
+
+def _days(dates: np.ndarray) -> np.ndarray:
+    """Dates in period order as numpy days: each run of one date converted once (numpy
+    converts Python dates one by one, about a third of the time of working out figures)."""
+    if dates.dtype.kind == "M" or not len(dates):
+        return np.asarray(dates, dtype="datetime64[D]")
+    starts = np.flatnonzero(np.r_[True, dates[1:] != dates[:-1]])
+    days = np.array(dates[starts].tolist(), dtype="datetime64[D]")
+    return np.repeat(days, np.diff(np.r_[starts, len(dates)]))
 
 
 def _read_only(values):
