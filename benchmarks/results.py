@@ -213,7 +213,9 @@ def _browser_lines(rows) -> list[str]:
             _row(
                 f"{page}: "
                 + (
-                    f"all {r['charts']} charts visible in Chromium"
+                    "its one chart visible in Chromium"
+                    if r["charts"] == 1
+                    else f"all {r['charts']} charts visible in Chromium"
                     if r["charts"]
                     else "drawn in Chromium (no charts on it)"
                 ),

@@ -161,3 +161,20 @@ def test_the_plain_pandas_page_works_out_the_engine_s_figures(sample_engine, res
                 withheld += bool(np.isnan(value) and pd.Timestamp(period) in pandas_values)
             assert rag == engine.rag, (m, view)
     assert len(ids) >= 30 and compared > 1000 and withheld > 0  # withheld figures compared too
+
+
+def test_the_browser_rows_say_how_many_charts_were_drawn(results):
+    def load(path: str, charts: int) -> dict:
+        return {"path": path, "ws_bytes": 90_000, "charts": charts, "visible_ms": 2_345.6}
+
+    rows = [load("", 0), load("service", 1), load("access", 15)]
+    lines = {
+        line.split(" | ")[0].strip("| "): line
+        for line in results.table({"browser": rows}, 50, 66.0).splitlines()
+    }
+    assert lines["overview: drawn in Chromium (no charts on it)"].endswith(
+        "| 2,346 ms | reported |  | - |"
+    )
+    assert "service: its one chart visible in Chromium" in lines
+    assert "access: all 15 charts visible in Chromium" in lines
+    assert lines["access: payload"].endswith("| 0.09 MB | <= 1 MB | 0.09x | met |")
