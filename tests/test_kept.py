@@ -683,3 +683,35 @@ def test_figures_worked_out_once_per_data_version_are_those_of_each_filter_chang
                 assert cubed and not set(worked_out) & cubed
     fresh.close()
     held.close()
+
+
+def test_a_figure_that_fails_ahead_is_worked_out_when_a_page_asks(
+    mini_db, catalogue_, monkeypatch, caplog
+):
+    """keep_figures never stops a data version being served: a measure whose figures fail
+    ahead (at settle) is passed over, logged, and worked out when a page asks for it."""
+    measure = catalogue_["calls_answered_60s"]
+    values = measures._values
+
+    def failing(rows, m, *args, **kwargs):
+        if m.id == measure.id:
+            raise ValueError("a damaged kept result")
+        return values(rows, m, *args, **kwargs)
+
+    held, fresh = db.Database(mini_db.path), db.Database(mini_db.path)
+    every = measures.keep_figures(fresh, catalogue_, 10)  # (thrown away: the count)
+    monkeypatch.setattr(measures, "_values", failing)
+    with caplog.at_level("WARNING", logger="scorecard"):
+        kept_ahead = measures.keep_figures(held, catalogue_, 10)
+    assert 0 < kept_ahead < every
+    assert (
+        "Figures of measures/shared/contacts_share_by_period" in caplog.text
+        and "ValueError" in caplog.text
+    )
+    monkeypatch.setattr(measures, "_values", values)
+    targets = measures.Targets(mini_db.query("tables/targets"))
+    got = measures.compute(held, measure, RANGES[0], targets, 10)
+    _same_result(got, measures.compute(fresh, measure, RANGES[0], targets, 10))
+    assert not got.absent and got.latest is not None
+    held.close()
+    fresh.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 import threading
 import uuid
@@ -28,6 +29,7 @@ COMMENT = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
 CACHE_SIZE = 2048
 _MISSING = object()  # a key the cache does not hold (None is a value)
 MANIFEST = PARQUET_MANIFEST  # in a Parquet folder: its tables and their files
+LOG = logging.getLogger("scorecard")
 
 
 def connect(path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
@@ -400,21 +402,18 @@ class Database:
         `kept_figures` to slice: `jobs` gives (query name, parameters, tag, make), where
         `make(rows)` returns (columns, marks) from a kept result's whole rows, period by
         period (`period_start` a column of dates), marks being per-row arrays that go with
-        them. Jobs whose rows are not kept in memory are passed over. Returns how many were
-        worked out."""
+        them. Jobs whose rows are not kept in memory are passed over, and so is one that
+        fails (logged): its figures are then worked out when a page asks, where any problem
+        shows as it always has, on that measure alone. Returns how many were worked out."""
         held = {}
         for name, params, tag, make in jobs:
-            sql, bound = sql_text(name), _bound(name, params)
-            found, cube = self._held_whole(name, sql, bound)
-            if found is None:
-                continue
-            if cube is None:  # kept as asked: all its rows
-                rows = found[0]
-            else:  # summed from its cube, over all the time it holds
-                every = {"start": kept.EARLIEST, "end": found[1]}
-                rows = self._from_cube(sql, cube | every, found, bound | every)
-            if rows is not None:
-                held[kept.key(sql, bound), tag] = kept.Figures(*make(rows))
+            try:
+                sql, bound = sql_text(name), _bound(name, params)
+                rows = self._all_rows(name, sql, bound)
+                if rows is not None:
+                    held[kept.key(sql, bound), tag] = kept.Figures(*make(rows))
+            except Exception as error:  # noqa: BLE001 (the page works it out instead)
+                LOG.warning("Figures of %s not worked out ahead: %s", name, type(error).__name__)
         with self._reference_lock:
             self._reference[("kept figures",)] = held
         return len(held)
@@ -433,6 +432,17 @@ class Database:
             return None
         whole = figures.get((kept.key(sql, bound), tag))
         return None if whole is None else whole.between(bound["start"], bound["end"])
+
+    def _all_rows(self, name: str, sql: str, bound: dict):
+        """All the rows a query has in memory, over all the time kept: its kept rows, or
+        summed from its cube; None when neither is held."""
+        found, cube = self._held_whole(name, sql, bound)
+        if found is None:
+            return None
+        if cube is None:
+            return found[0]
+        every = {"start": kept.EARLIEST, "end": found[1]}
+        return self._from_cube(sql, cube | every, found, bound | every)
 
     def _held_whole(self, name: str, sql: str, bound: dict) -> tuple:
         """(the kept rows held in memory the query's rows come from, the cube's parameters
