@@ -14,6 +14,7 @@ import threading
 import uuid
 import weakref
 from collections import OrderedDict, namedtuple
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -324,7 +325,33 @@ class Database:
         worked out (a frame)."""
         cube, found = self._cube(name, sql, bound)
         summed = None if found is None else self._from_cube(sql, cube, found, bound)
+        if summed is None:
+            histogram = self._histogram(sql, bound)
+            if histogram is not None:
+                summed = kept.from_histogram(histogram, bound)
         return self._execute(sql, bound) if summed is None else summed
+
+    def ready_histogram(self, name: str, **params) -> bool:
+        """Make a quantile query's histogram ready now, once per data version (else the
+        first page asking for a selection would): True when it is kept."""
+        first_month = {"start": kept.EARLIEST, "end": kept.EARLIEST + timedelta(days=30)}
+        return self._histogram(sql_text(name), _bound(name, params) | first_month) is not None
+
+    def _histogram(self, sql: str, bound: dict) -> kept.Histogram | None:
+        """A quantile query's histogram (kept.histogram_of) kept by month, made ready once
+        per data version, when it holds the whole of this range (whole months, or to the
+        day it was kept to); else None."""
+        source = kept.histogram_of(sql)
+        if source is None or "quantile" not in bound:
+            return None
+        month = {"grain": "month", "start": bound["start"], "end": bound["end"]}
+        wanted = _bound(source, month)
+        found = self._kept_table(source, sql_text(source), wanted)
+        if found is None or not kept.held_whole(found, wanted):
+            return None
+        return self.reference(
+            ("histogram", kept.key(sql_text(source), wanted)), lambda: kept.Histogram(found[0])
+        )
 
     def _cube(self, name: str, sql: str, bound: dict) -> tuple[dict | None, tuple | None]:
         """The parameters of the cube an additive query's rows (by service or by channel) are
@@ -351,12 +378,15 @@ class Database:
 
     def in_memory(self, name: str, **params) -> bool:
         """True when the query's rows come from memory, no query run: kept, or summed from a
-        cube held whole (Python's own work, which another thread would only slow down)."""
+        cube or worked out from a histogram held whole (Python's own work, which another
+        thread would only slow down)."""
         sql, bound = sql_text(name), _bound(name, params)
         if self._kept_table(name, sql, bound) is not None:
             return True
         cube, found = self._cube(name, sql, bound)
-        return found is not None and kept.held_whole(found, cube)
+        if found is not None and kept.held_whole(found, cube):
+            return True
+        return self._histogram(sql, bound) is not None
 
     def kept_rows(self, name: str, **params):
         """The query's rows from its kept rows (as `rows` gives them: columns when held in

@@ -364,7 +364,8 @@ def query_params(measure: Measure, filters: Filters) -> dict:
 def kept_queries(catalogue: dict[str, Measure], extracts=None, channels=(), large=()):
     """The measure queries whose results the build keeps whole (engine/kept.py): each
     measure's own query and its breakdowns by service and by channel, with no filter, and,
-    for an additive query, its cube by month (kept.from_cube: any services and channels);
+    for an additive query, its cube by month (kept.from_cube: any services and channels),
+    for a quantile query, its histogram by month (kept.from_histogram: the same);
     for another measure that reads one of the `large` extracts, its own query with each of
     `channels` chosen alone; by month, quarter and financial year; as (query text, bound
     parameters). With `extracts`, only the measures that read one of them (a refresh of
@@ -375,6 +376,10 @@ def kept_queries(catalogue: dict[str, Measure], extracts=None, channels=(), larg
             extracts is not None and not set(measure.sources) & set(extracts)
         ):
             continue
+        histogram = kept.histogram_of(db.sql_text(measure.sql))
+        if histogram:  # by month: a quantile for any services and channels from it
+            whole = {"grain": "month", "start": kept.EARLIEST, "end": kept.LATEST}
+            yield db.sql_text(histogram), {k: whole[k] for k in sorted(db.parameters(histogram))}
         cube = "by" in used and kept.additive(db.sql_text(measure.sql), over="period")
         if cube:  # by month: any services, channels and grain are sums of it
             own = query_params(measure, Filters("month", kept.EARLIEST, kept.LATEST))
@@ -403,7 +408,8 @@ def keep_figures(database, catalogue: dict[str, Measure], min_base: int) -> int:
     memory (`_kept_params`): values and suppression (`_values`) of its own rows, and of
     its breakdowns by service and by channel with each row marked hidden or not
     (`hidden_marks`), so that a filter change that reads kept rows slices these instead
-    of working them out again (`_held_values`). Returns how many were worked out."""
+    of working them out again (`_held_values`); and a quantile query's histogram made ready
+    (`Database.ready_histogram`). Returns how many figures were worked out."""
 
     def jobs():
         for measure in catalogue.values():
@@ -419,7 +425,12 @@ def keep_figures(database, catalogue: dict[str, Measure], min_base: int) -> int:
                     partial(_marked_values, measure=measure, min_base=base, groups=groups),
                 )
 
-    return database.keep_figures(jobs())
+    worked_out = database.keep_figures(jobs())
+    for measure in catalogue.values():  # a quantile's histogram, made ready for selections
+        if kept.histogram_of(db.sql_text(measure.sql)):
+            whole = Filters("month", kept.EARLIEST, kept.LATEST)
+            database.ready_histogram(measure.sql, **query_params(measure, whole))
+    return worked_out
 
 
 def _marked_values(rows, measure: Measure, min_base: int, groups: bool):

@@ -3,6 +3,9 @@
 -- number of days: the fewest working days within which at least that share of the cases
 -- were resolved ("90% within 23 working days"), never a value between two cases. Worked
 -- exactly from the histogram in cases_closed_monthly (days are whole numbers).
+-- Quantile of: measures/end_to_end/working_days_histogram
+-- (its months kept whole at ingest: a selection of services or channels the kept results do
+-- not hold is worked out from them in memory, by this rule: engine/kept.py, from_histogram)
 -- Grain: one row per period and service (or $by group), plus the all-services row (NULL).
 -- Parameters: $quantile, $by (service or channel), $grain, $start, $end, $services,
 -- $channels.
