@@ -392,15 +392,17 @@ def kept_queries(catalogue: dict[str, Measure], extracts=None, channels=(), larg
 
 def _kept_params(measure: Measure, alone=()):
     """A measure's queries kept whole (`kept_queries`, its cube aside), by month, quarter
-    and financial year, as (parameters, whether they are a breakdown: by service or by
-    channel): its own, its breakdowns, and its own with each of `alone` chosen."""
+    and financial year, as (parameters, how the engine reads them: as its own rows (False),
+    as a breakdown (True), or both): its own, its breakdowns, and its own with each of
+    `alone` chosen (by service: a service's figures on that channel, and the council's)."""
     for grain in kept.GRAINS:
         own = query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST))
-        yield own, False
+        yield own, (False,)
         for by in kept.SPLITS:
-            yield {**own, "by": by}, True
+            yield {**own, "by": by}, (True,)
         for c in alone:
-            yield query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST, (), (c,))), False
+            chosen = query_params(measure, Filters(grain, kept.EARLIEST, kept.LATEST, (), (c,)))
+            yield chosen, (False, True)
 
 
 def keep_figures(database, catalogue: dict[str, Measure], min_base: int) -> int:
@@ -417,13 +419,14 @@ def keep_figures(database, catalogue: dict[str, Measure], min_base: int) -> int:
                 continue
             base = measure.min_base or min_base
             alone = kept.CHANNELS if "channel" in measure.dimensions else ()
-            for params, groups in _kept_params(measure, alone):
-                yield (
-                    measure.sql,
-                    params,
-                    (measure.id, base, groups),
-                    partial(_marked_values, measure=measure, min_base=base, groups=groups),
-                )
+            for params, ways in _kept_params(measure, alone):
+                for groups in ways:
+                    yield (
+                        measure.sql,
+                        params,
+                        (measure.id, base, groups),
+                        partial(_marked_values, measure=measure, min_base=base, groups=groups),
+                    )
 
     worked_out = database.keep_figures(jobs())
     for measure in catalogue.values():  # a quantile's histogram, made ready for selections
