@@ -507,6 +507,29 @@ def _counting_cube(monkeypatch) -> list:
 CHANNEL_CHOICES = [("phone",), ("web", "email"), ("letter",), ("phone", "No such channel")]
 
 
+def _under_any_filters(chosen_measures):
+    """(measure, bound parameters) for each measure under every range, selection of channels
+    and of services (none, one, several, one unknown), by service and by channel."""
+    for measure in chosen_measures:
+        for filters in RANGES:
+            for channels in CHANNEL_CHOICES:
+                for services in ((), ("Housing",), SELECTIONS[0], SELECTIONS[2]):
+                    for by in kept.SPLITS:
+                        wanted = replace(filters, services=services, channels=channels)
+                        yield measure, _bound(measure, wanted, by)
+
+
+def _as_live(database, measure, bound):
+    """The engine's rows for these parameters (nothing cached) are the live query's: values,
+    types and order."""
+    live = _live(database, measure, bound)
+    database.cache.clear()
+    got = database.query(measure.sql, **bound)
+    assert list(got.dtypes) == list(live.dtypes), (measure.id, bound)
+    assert _same(got, live), (measure.id, bound)
+    return got
+
+
 @pytest.mark.parametrize("data", ["sample", "mini"])
 def test_an_additive_query_under_any_filters_is_summed_exactly_from_its_cube(
     data, sample, mini_db, catalogue_, monkeypatch
@@ -540,23 +563,12 @@ def test_an_additive_query_under_any_filters_is_summed_exactly_from_its_cube(
         ),
     )
     compared = 0
-    for measure in cubed:
-        for filters in RANGES:
-            for channels in CHANNEL_CHOICES:
-                for services in ((), ("Housing",), SELECTIONS[0], SELECTIONS[2]):
-                    for by in kept.SPLITS:
-                        bound = _bound(
-                            measure, replace(filters, services=services, channels=channels), by
-                        )
-                        live = _live(database, measure, bound)
-                        database.cache.clear()
-                        before = len(summed)
-                        got = database.query(measure.sql, **bound)
-                        assert list(got.dtypes) == list(live.dtypes), (measure.id, bound)
-                        assert _same(got, live), (measure.id, bound)
-                        if not database.kept(measure.sql, **bound):  # else: kept as asked
-                            ways[measure.id].add(len(summed) - before)
-                        compared += 1
+    for measure, bound in _under_any_filters(cubed):
+        before = len(summed)
+        _as_live(database, measure, bound)
+        if not database.kept(measure.sql, **bound):  # else: kept as asked
+            ways[measure.id].add(len(summed) - before)
+        compared += 1
     assert compared == len(cubed) * len(RANGES) * len(CHANNEL_CHOICES) * 4 * 2
     # each summed from the cube, never asked (kept as asked: a filter that does not reach
     # the measure, the returns' channels; the resident survey's, council-wide, every time)
@@ -583,26 +595,15 @@ def test_a_quantile_under_any_filters_is_worked_out_exactly_from_its_histogram(
         lambda rows, bound: worked_out.append(bound) or histogram(rows, bound),
     )
     compared = from_histogram = 0
-    for measure in quantiles:
-        for filters in RANGES:
-            for channels in CHANNEL_CHOICES:
-                for services in ((), ("Housing",), SELECTIONS[0], SELECTIONS[2]):
-                    for by in kept.SPLITS:
-                        bound = _bound(
-                            measure, replace(filters, services=services, channels=channels), by
-                        )
-                        live = _live(database, measure, bound)
-                        database.cache.clear()
-                        worked_out.clear()
-                        got = database.query(measure.sql, **bound)
-                        assert list(got.dtypes) == list(live.dtypes), (measure.id, bound)
-                        assert _same(got, live), (measure.id, bound)
-                        held = database._histogram(db.sql_text(measure.sql), bound) is not None
-                        kept_as_asked = database.kept(measure.sql, **bound)
-                        assert bool(worked_out) == (held and not kept_as_asked), bound
-                        assert database.in_memory(measure.sql, **bound) == (held or kept_as_asked)
-                        from_histogram += bool(worked_out)
-                        compared += 1
+    for measure, bound in _under_any_filters(quantiles):
+        worked_out.clear()
+        _as_live(database, measure, bound)
+        held = database._histogram(db.sql_text(measure.sql), bound) is not None
+        kept_as_asked = database.kept(measure.sql, **bound)
+        assert bool(worked_out) == (held and not kept_as_asked), bound
+        assert database.in_memory(measure.sql, **bound) == (held or kept_as_asked)
+        from_histogram += bool(worked_out)
+        compared += 1
     assert compared == len(quantiles) * len(RANGES) * len(CHANNEL_CHOICES) * 4 * 2
     assert from_histogram >= compared // 2  # the rest: kept as asked, or a month cut short
     # made ready with the data version's figures (at settle), not by the first page asking
