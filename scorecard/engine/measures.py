@@ -732,14 +732,11 @@ def _by_channel_parts(database, measure: Measure, filters: Filters) -> list | No
     service's rows (the service's own total), then every service's rows on each channel
     chosen alone (kept for large extracts); None unless all are kept and every record the
     measure reads has a channel (else a 'Not recorded' group would be missing)."""
+    if filters.single_service is None or "by" not in db.parameters(measure.sql):
+        return None
     wider = replace(filters, services=(), channels=())
     own = query_params(measure, wider)
-    if (
-        filters.single_service is None
-        or own.get("by") != "service"
-        or "by" not in db.parameters(measure.sql)
-        or not _channels_recorded(database, measure)
-    ):
+    if own.get("by") != "service" or not _channels_recorded(database, measure):
         return None
     parts = [(None, own)] + [
         (c, query_params(measure, replace(wider, channels=(c,)))) for c in kept.CHANNELS
